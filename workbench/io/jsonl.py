@@ -1,0 +1,79 @@
+"""Streaming JSON Lines: one record at a time, every bad line named by file and line.
+
+A malformed line never makes the rest of a file unusable: readers yield the
+good records and report the bad lines, so a lead can fix them by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    """A line that is not a JSON object; ``torn`` marks an unterminated last line."""
+
+    file: str
+    line: int
+    message: str
+    raw: bytes = b""
+    torn: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+def iter_lines(fh: BinaryIO) -> Iterator[tuple[int, bytes, bool]]:
+    """(line number, bytes without newline, whether it ended with a newline)."""
+    for n, raw in enumerate(fh, 1):
+        terminated = raw.endswith(b"\n")
+        yield n, raw.rstrip(b"\r\n") if terminated else raw, terminated
+
+
+def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]] | LineError]:
+    """Yield ``(line_no, object)`` for good lines and :class:`LineError` for bad ones.
+
+    Blank lines are skipped. A last line with no newline that does not parse is
+    reported as torn (a writer died mid-line); one that parses is accepted.
+    """
+    name = str(path)
+    with open(path, "rb") as fh:
+        for n, raw, terminated in iter_lines(fh):
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+            except (json.JSONDecodeError, UnicodeDecodeError) as e:
+                torn = not terminated
+                msg = (
+                    "incomplete last line (the writer stopped mid-line)"
+                    if torn
+                    else f"not valid JSON ({e})"
+                )
+                yield LineError(name, n, msg, raw, torn)
+                continue
+            if not isinstance(obj, dict):
+                yield LineError(name, n, f"expected a JSON object, found {type(obj).__name__}", raw)
+                continue
+            yield n, obj
+
+
+def dumps(obj: Any) -> str:
+    """The one serialisation used for every JSONL line the workbench writes."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_jsonl(path: str | Path, records: Iterable[dict[str, Any]]) -> int:
+    """Write records atomically; returns how many were written."""
+    from workbench.io.atomic import atomic_write
+
+    n = 0
+    with atomic_write(path) as fh:
+        for rec in records:
+            fh.write(dumps(rec) + "\n")
+            n += 1
+    return n
