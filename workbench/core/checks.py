@@ -67,9 +67,7 @@ def relation_problems(schema: AnnotationSchema, record: Record, rel: Relation) -
             problems.append(f"this {rel.label} relation already exists")
             break
     if rt.max_per_head is not None:
-        count = sum(
-            1 for o in record.relations.values() if o.label == rel.label and o.head == rel.head
-        )
+        count = sum(1 for o in record.relations.values() if o.label == rel.label and o.head == rel.head)
         if count > rt.max_per_head:
             problems.append(
                 f"a {head.label} has at most {rt.max_per_head} {rel.label} relation(s); "
@@ -90,9 +88,7 @@ def doc_field_problems(schema: AnnotationSchema, name: str, value: Any) -> list[
         return [f"document field {name!r} takes one value"]
     if df.multiple and not isinstance(value, list | tuple):
         return [f"document field {name!r} takes a list of values"]
-    return [
-        f"{v!r} is not a value of {name} ({', '.join(allowed)})" for v in values if v not in allowed
-    ]
+    return [f"{v!r} is not a value of {name} ({', '.join(allowed)})" for v in values if v not in allowed]
 
 
 def record_problems(schema: AnnotationSchema, record: Record) -> list[str]:

@@ -166,10 +166,7 @@ class Document:
                 if isinstance(leaf, SetSpanLabel | ReplaceSpan):
                     for r in rec.relations_of(span_id):
                         problems += checks.relation_problems(schema, rec, r)
-            if (
-                isinstance(leaf, AddRelation | ReplaceRelation)
-                and leaf.relation.id in rec.relations
-            ):
+            if isinstance(leaf, AddRelation | ReplaceRelation) and leaf.relation.id in rec.relations:
                 problems += checks.relation_problems(schema, rec, rec.relations[leaf.relation.id])
             if isinstance(leaf, SetDocField):
                 problems += checks.doc_field_problems(schema, leaf.name, leaf.value)

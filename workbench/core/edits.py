@@ -259,9 +259,7 @@ class SetDocField:
         if self.value is None:
             record.doc.pop(self.name, None)
         else:
-            record.doc[self.name] = (
-                list(self.value) if isinstance(self.value, tuple) else self.value
-            )
+            record.doc[self.name] = list(self.value) if isinstance(self.value, tuple) else self.value
         return SetDocField(self.name, tuple(old) if isinstance(old, list) else old)
 
     def describe(self) -> str:

@@ -152,9 +152,7 @@ class Record:
 
     @classmethod
     def new(cls, text: str, meta: dict[str, Any] | None = None, **kw: Any) -> Record:
-        return cls(
-            id=kw.pop("id", None) or article_id(text), text=text, meta=dict(meta or {}), **kw
-        )
+        return cls(id=kw.pop("id", None) or article_id(text), text=text, meta=dict(meta or {}), **kw)
 
     # ids -------------------------------------------------------------
     def next_span_id(self) -> str:

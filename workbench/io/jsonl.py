@@ -50,9 +50,7 @@ def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]] | LineEr
             except (json.JSONDecodeError, UnicodeDecodeError) as e:
                 torn = not terminated
                 msg = (
-                    "incomplete last line (the writer stopped mid-line)"
-                    if torn
-                    else f"not valid JSON ({e})"
+                    "incomplete last line (the writer stopped mid-line)" if torn else f"not valid JSON ({e})"
                 )
                 yield LineError(name, n, msg, raw, torn)
                 continue

@@ -130,9 +130,7 @@ class AnnotatorStore:
                 rid = obj.get("id")
                 if not isinstance(rid, str) or not isinstance(obj.get("text"), str):
                     report.errors.append(
-                        LineError(
-                            str(self.path), item[0], "record has no id or text", dumps(obj).encode()
-                        )
+                        LineError(str(self.path), item[0], "record has no id or text", dumps(obj).encode())
                     )
                     continue
                 self._records.pop(rid, None)  # later wins, and moves to the end
