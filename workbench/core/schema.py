@@ -121,8 +121,17 @@ def _path(parts: Any) -> str:
 def schema_problems(data: Any) -> list[tuple[str, str]]:
     """Every problem with a schema document: meta-schema errors, then cross-references."""
     problems = [(_path(e.instance_path), e.message) for e in _meta_validator().iter_errors(data)]
-    if problems or not isinstance(data, dict):
+    if not isinstance(data, dict):
         return problems
+    try:
+        _reference_problems(data, problems)
+    except (KeyError, TypeError, AttributeError):
+        pass  # a shape the meta-schema refused already; the references checked so far still count
+    return problems
+
+
+def _reference_problems(data: dict[str, Any], problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Names that must refer to something declared elsewhere in the schema (appended to ``problems``)."""
     value_sets = data.get("attributes", {})
     labels = [lab["name"] for lab in data["span_labels"]]
     seen: dict[str, str] = {}

@@ -1,0 +1,202 @@
+"""A streaming index of a corpus or annotator file: what is in it, without holding it.
+
+Listing a 100k-article corpus must not build 100k Record objects nor keep 100k
+article texts: each line is parsed, summarised into a small :class:`Entry`
+(status, label counts, byte offset of the line) and dropped. Repeated ids follow
+the store's rule, the later line wins, so an annotator file that was never
+compacted lists exactly what the annotator last saw. A record can be read back
+lazily from its byte offset.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.io.jsonl import LineError
+
+_intern = sys.intern
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the index keeps of one record: a few hundred bytes whatever the text length."""
+
+    id: str
+    line: int
+    offset: int
+    status: str | None
+    annotator: str | None
+    schema: str | None
+    rev: int | None
+    chars: int
+    labels: tuple[tuple[str, int], ...] = ()
+    relations: tuple[tuple[str, int], ...] = ()
+    doc: tuple[tuple[str, Any], ...] = ()
+    reviews: tuple[tuple[str, int], ...] = ()
+    rejected: int = 0
+
+    @property
+    def spans(self) -> int:
+        return sum(n for _, n in self.labels)
+
+
+@dataclass
+class CorpusIndex:
+    path: Path
+    entries: dict[str, Entry] = field(default_factory=dict)
+    errors: list[LineError] = field(default_factory=list)
+    lines: int = 0
+    repeated: int = 0
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __contains__(self, record_id: str) -> bool:
+        return record_id in self.entries
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries.values())
+
+    def ids(self) -> list[str]:
+        return list(self.entries)
+
+    def statuses(self) -> dict[str, str | None]:
+        return {e.id: e.status for e in self.entries.values()}
+
+    def read(self, record_id: str) -> dict[str, Any]:
+        """The record's latest line, read from disk by its byte offset."""
+        entry = self.entries[record_id]
+        with open(self.path, "rb") as fh:
+            fh.seek(entry.offset)
+            return json.loads(fh.readline())
+
+    # aggregates ------------------------------------------------------------
+    def status_counts(self) -> Counter[str]:
+        return Counter(e.status or "(none)" for e in self.entries.values())
+
+    def label_counts(self) -> Counter[str]:
+        out: Counter[str] = Counter()
+        for e in self.entries.values():
+            for label, n in e.labels:
+                out[label] += n
+        return out
+
+    def relation_counts(self) -> Counter[str]:
+        out: Counter[str] = Counter()
+        for e in self.entries.values():
+            for label, n in e.relations:
+                out[label] += n
+        return out
+
+    def review_counts(self) -> Counter[str]:
+        out: Counter[str] = Counter()
+        for e in self.entries.values():
+            for state, n in e.reviews:
+                out[state] += n
+        return out
+
+    def doc_counts(self) -> dict[str, Counter[str]]:
+        """Field -> value -> documents; each value of a multiple-choice field counts once."""
+        out: dict[str, Counter[str]] = {}
+        for e in self.entries.values():
+            for name, value in e.doc:
+                values = value if isinstance(value, tuple) else (value,)
+                c = out.setdefault(name, Counter())
+                for v in values:
+                    c[str(v)] += 1
+        return out
+
+
+def _counts(items: Any, key: str) -> tuple[tuple[str, int], ...]:
+    if not isinstance(items, list) or not items:
+        return ()
+    c: dict[str, int] = {}
+    for it in items:
+        if isinstance(it, dict):
+            v = it.get(key)
+            if isinstance(v, str):
+                c[v] = c.get(v, 0) + 1
+    return tuple((_intern(k), n) for k, n in c.items())
+
+
+def _doc(doc: Any) -> tuple[tuple[str, Any], ...]:
+    if not isinstance(doc, dict) or not doc:
+        return ()
+    out = []
+    for k, v in doc.items():
+        if isinstance(v, list):
+            v = tuple(_intern(x) if isinstance(x, str) else str(x) for x in v)
+        elif isinstance(v, str):
+            v = _intern(v)
+        else:
+            v = str(v)
+        out.append((_intern(k), v))
+    return tuple(out)
+
+
+def _entry(obj: dict[str, Any], rid: str, line: int, offset: int) -> Entry:
+    spans = obj.get("spans")
+    rels = obj.get("relations")
+    status, annotator, schema = obj.get("status"), obj.get("annotator"), obj.get("schema")
+    rev = obj.get("rev")
+    text = obj.get("text")
+    rejected = obj.get("rejected")
+    return Entry(
+        id=rid,
+        line=line,
+        offset=offset,
+        status=_intern(status) if isinstance(status, str) else None,
+        annotator=_intern(annotator) if isinstance(annotator, str) else None,
+        schema=_intern(schema) if isinstance(schema, str) else None,
+        rev=rev if isinstance(rev, int) else None,
+        chars=len(text) if isinstance(text, str) else 0,
+        labels=_counts(spans, "label"),
+        relations=_counts(rels, "label"),
+        doc=_doc(obj.get("doc")),
+        reviews=_counts(spans, "review"),
+        rejected=len(rejected) if isinstance(rejected, list) else 0,
+    )
+
+
+def index_corpus(path: str | Path) -> CorpusIndex:
+    """Stream ``path`` once; bad lines are collected as :class:`LineError` (file:line), never fatal."""
+    path = Path(path)
+    name = str(path)
+    index = CorpusIndex(path)
+    entries = index.entries
+    loads = json.loads
+    offset = 0
+    with open(path, "rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            start = offset
+            offset += len(raw)
+            index.lines = n
+            if not raw.strip():
+                continue
+            try:
+                obj = loads(raw)
+            except (json.JSONDecodeError, UnicodeDecodeError) as e:
+                torn = not raw.endswith(b"\n")
+                msg = (
+                    "incomplete last line (the writer stopped mid-line)" if torn else f"not valid JSON ({e})"
+                )
+                index.errors.append(LineError(name, n, msg, raw[:200], torn))
+                continue
+            if not isinstance(obj, dict):
+                index.errors.append(LineError(name, n, f"expected a JSON object, found {type(obj).__name__}"))
+                continue
+            rid = obj.get("id")
+            if not isinstance(rid, str) or not rid:
+                index.errors.append(LineError(name, n, "record has no id"))
+                continue
+            if rid in entries:
+                index.repeated += 1
+                del entries[rid]  # later wins, and takes the later position
+            entries[rid] = _entry(obj, rid, n, start)
+    return index
