@@ -1,0 +1,64 @@
+"""``workbench status DIR``: who has done what, and how well they agree so far."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from workbench.cli.errors import UserError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("status", help="progress per annotator and agreement so far in a project")
+    p.add_argument("dir", help="the project folder")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.io.project import Project, ProjectError
+    from workbench.io.project_status import project_status
+
+    try:
+        project = Project.open(args.dir)
+    except ProjectError as e:
+        raise UserError(str(e)) from None
+    st = project_status(project)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "corpus": st.corpus,
+                    "unassigned": st.unassigned,
+                    "annotators": [
+                        {
+                            "name": a.name,
+                            "assigned": a.assigned,
+                            "done": a.done,
+                            "in_progress": a.in_progress,
+                            "skipped": a.skipped,
+                            "todo": a.todo,
+                            "seconds": a.seconds,
+                        }
+                        for a in st.annotators
+                    ],
+                    "agreement": st.agreement,
+                    "disputed": st.disputed,
+                },
+                ensure_ascii=False,
+            )
+        )
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(f"[bold]{project.data['name']}[/]: {st.corpus} articles, {st.unassigned} not yet assigned")
+    table = Table()
+    for col in ("annotator", "assigned", "done", "in progress", "skipped", "to do", "time"):
+        table.add_column(col, justify="left" if col == "annotator" else "right")
+    for a in st.annotators:
+        t = f"{a.seconds / 60:.0f} min" if a.seconds is not None else "-"
+        table.add_row(a.name, *(str(x) for x in (a.assigned, a.done, a.in_progress, a.skipped, a.todo)), t)
+    console.print(table)
+    return 0

@@ -1,0 +1,303 @@
+"""A project folder: what is annotated, with which schema and model, by whom.
+
+Everything lives in plain files with relative paths so a team can share the
+folder on a network drive or in git, and move it between machines:
+
+    project.json        schema reference, model, settings (readable, hand-editable)
+    schema.json         the project's annotation schema (a copy, so it travels)
+    corpus.jsonl        the articles, text included (the corpus keeps the text
+                        even when the source file is gone)
+    assignments.json    who has which articles, batch by batch
+    batches/NAME.jsonl  each annotator's articles, in order (pre-annotated if asked)
+    annotations/NAME.jsonl  each annotator's store (written by the window)
+    gold/               adjudicated gold
+    exports/            training sets
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import socket
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from workbench.core.record import Record, now_iso
+from workbench.core.schema import AnnotationSchema, load_schema
+from workbench.io.atomic import write_text_atomic
+from workbench.io.jsonl import LineError, dumps, read_jsonl
+
+PROJECT_FILE = "project.json"
+PROJECT_FORMAT = "workbench-project@1"
+FOLDERS = ("batches", "annotations", "gold", "exports")
+
+
+class ProjectError(ValueError):
+    """A project that cannot be opened or changed as asked."""
+
+
+class ProjectLocked(ProjectError):
+    pass
+
+
+def safe_name(annotator: str) -> str:
+    """A file name for an annotator: their own letters kept, separators and controls replaced."""
+    name = unicodedata.normalize("NFC", annotator.strip())
+    if not name:
+        raise ProjectError("an annotator name cannot be empty")
+    out = []
+    for ch in name:
+        cat = unicodedata.category(ch)
+        if ch in '/\\:*?"<>|' or cat.startswith("C"):
+            out.append("_")
+        elif ch.isspace():
+            out.append("_")
+        else:
+            out.append(ch)
+    safe = "".join(out).strip(".")
+    return safe or "_"
+
+
+@dataclass
+class AddReport:
+    added: int = 0
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (source, existing id)
+    near_duplicates: list[tuple[str, str, float]] = field(default_factory=list)  # (source, similar id, score)
+    problems: list[str] = field(default_factory=list)
+
+
+class Project:
+    def __init__(self, root: Path, data: dict[str, Any]):
+        self.root = root
+        self.data = data
+
+    # creation and opening ------------------------------------------------
+    @classmethod
+    def init(
+        cls,
+        root: str | Path,
+        schema: str | Path | None = None,
+        model: str | None = None,
+        name: str | None = None,
+    ) -> Project:
+        root = Path(root)
+        if (root / PROJECT_FILE).exists():
+            raise ProjectError(f"{root} is already a project ({PROJECT_FILE} exists)")
+        parsed = load_schema(schema)  # refuse a bad schema before creating anything
+        root.mkdir(parents=True, exist_ok=True)
+        for folder in FOLDERS:
+            (root / folder).mkdir(exist_ok=True)
+        shutil.copyfile(Path(schema) if schema else parsed_source(), root / "schema.json")
+        data = {
+            "format": PROJECT_FORMAT,
+            "name": name or root.resolve().name,
+            "schema": "schema.json",
+            "schema_ref": parsed.ref,
+            "model": model,
+            "settings": {"snap_to_tokens": True, "preannotate_on_assign": False},
+            "created": now_iso(),
+        }
+        write_text_atomic(root / PROJECT_FILE, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        (root / "corpus.jsonl").touch()
+        write_text_atomic(root / "assignments.json", json.dumps(_empty_assignments(), indent=2) + "\n")
+        return cls(root, data)
+
+    @classmethod
+    def open(cls, root: str | Path) -> Project:
+        root = Path(root)
+        if root.is_file() and root.name == PROJECT_FILE:
+            root = root.parent
+        path = root / PROJECT_FILE
+        if not path.exists():
+            raise ProjectError(
+                f"{root} is not a project folder (no {PROJECT_FILE}); create one with workbench init"
+            )
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError) as e:
+            raise ProjectError(f"{path}: cannot read the project file ({e})") from None
+        if data.get("format") != PROJECT_FORMAT:
+            raise ProjectError(f"{path}: not a {PROJECT_FORMAT} file")
+        return cls(root, data)
+
+    # paths (all relative to the folder, so it can move) ---------------------
+    @property
+    def corpus_path(self) -> Path:
+        return self.root / "corpus.jsonl"
+
+    @property
+    def schema_path(self) -> Path:
+        return self.root / self.data.get("schema", "schema.json")
+
+    def schema(self) -> AnnotationSchema:
+        return load_schema(self.schema_path)
+
+    @property
+    def model(self) -> str | None:
+        return self.data.get("model")
+
+    def annotator_file(self, annotator: str) -> Path:
+        return self.root / "annotations" / f"{safe_name(annotator)}.jsonl"
+
+    def batch_file(self, annotator: str) -> Path:
+        return self.root / "batches" / f"{safe_name(annotator)}.jsonl"
+
+    # corpus -----------------------------------------------------------------
+    def corpus_ids(self) -> list[str]:
+        ids: list[str] = []
+        if self.corpus_path.exists():
+            for item in read_jsonl(self.corpus_path):
+                if not isinstance(item, LineError) and isinstance(item[1].get("id"), str):
+                    ids.append(item[1]["id"])
+        return ids
+
+    def iter_corpus(self) -> Iterator[Record]:
+        for item in read_jsonl(self.corpus_path):
+            if not isinstance(item, LineError):
+                yield Record.from_dict(item[1])
+
+    def add_records(self, records: Iterable[Record], near_threshold: float = 0.8) -> AddReport:
+        """Append new articles to the corpus; exact and near duplicates are reported, not added."""
+        from workbench.io.near_duplicates import NearDuplicateIndex
+
+        report = AddReport()
+        index = NearDuplicateIndex(threshold=near_threshold)
+        known = set()
+        for rec in self.iter_corpus():
+            known.add(rec.id)
+            index.add(rec.id, rec.text)
+        lines = []
+        for rec in records:
+            source = str(rec.meta.get("file") or rec.id)
+            if rec.id in known:
+                report.duplicates.append((source, rec.id))
+                continue
+            similar = index.query(rec.text)
+            if similar:
+                other, score = similar[0]
+                report.near_duplicates.append((source, other, score))
+                continue
+            known.add(rec.id)
+            index.add(rec.id, rec.text)
+            rec.status, rec.annotator = "todo", None
+            lines.append(dumps(rec.to_dict()) + "\n")
+            report.added += 1
+        if lines:
+            with open(self.corpus_path, "a", encoding="utf-8") as fh:
+                fh.writelines(lines)
+                fh.flush()
+                os.fsync(fh.fileno())
+        return report
+
+    # assignments --------------------------------------------------------------
+    @property
+    def assignments_path(self) -> Path:
+        return self.root / "assignments.json"
+
+    def assignments(self) -> dict[str, Any]:
+        if not self.assignments_path.exists():
+            return _empty_assignments()
+        return json.loads(self.assignments_path.read_text("utf-8"))
+
+    def save_assignments(self, data: dict[str, Any]) -> None:
+        write_text_atomic(self.assignments_path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+    @contextmanager
+    def lock(self, what: str = "assign") -> Iterator[None]:
+        """One lead at a time changes assignments; the second is told who holds the lock."""
+        path = self.root / f".{what}.lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                try:
+                    holder = json.loads(os.pread(fd, 4096, 0) or b"{}")
+                except ValueError:
+                    holder = {}
+                raise ProjectLocked(
+                    f"another {what} is running in {self.root}: {holder.get('user', '?')} on "
+                    f"{holder.get('host', '?')} (pid {holder.get('pid', '?')}) "
+                    f"since {holder.get('since', '?')}"
+                ) from None
+            info = {
+                "user": os.environ.get("USER") or os.environ.get("USERNAME") or "?",
+                "host": socket.gethostname(),
+                "pid": os.getpid(),
+                "since": datetime.now(UTC).replace(microsecond=0).isoformat(),
+            }
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(info).encode(), 0)
+            yield
+        finally:
+            os.close(fd)
+
+
+def parsed_source() -> Path:
+    from workbench.core.paths import schemas_dir
+
+    return schemas_dir() / "news.json"
+
+
+def _empty_assignments() -> dict[str, Any]:
+    return {"annotators": {}, "articles": {}}
+
+
+def assign(
+    project: Project,
+    annotators: list[str],
+    size: int,
+    overlap: float,
+    seed: int = 0,
+    preannotate: Any = None,
+) -> dict[str, list[str]]:
+    """Hand out unassigned articles; returns the new ids per annotator.
+
+    Articles already assigned (and so anything someone started or finished) are
+    never moved. ``preannotate``, if given, is called on each batch's records
+    before they are written (the workbench.nlp pre-annotation function).
+    """
+    from workbench.core.assign import plan
+
+    for name in annotators:
+        safe_name(name)
+    with project.lock("assign"):
+        data = project.assignments()
+        taken = set(data["articles"])
+        corpus = {rec.id: rec for rec in project.iter_corpus()}
+        candidates = [i for i in corpus if i not in taken]
+        result = plan(candidates, annotators, size, overlap, seed)
+        stamp = now_iso()
+        for name, ids in result.batches.items():
+            if not ids:
+                continue
+            entry = data["annotators"].setdefault(name, {"file": safe_name(name), "batches": []})
+            entry["batches"].append({"assigned": stamp, "ids": ids})
+            for i in ids:
+                data["articles"].setdefault(i, []).append(name)
+            records = [corpus[i] for i in ids]
+            if preannotate is not None:
+                records = list(preannotate(records))
+            path = project.batch_file(name)
+            with open(path, "a", encoding="utf-8") as fh:
+                for rec in records:
+                    rec.annotator = name
+                    fh.write(dumps(rec.to_dict()) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+        project.save_assignments(data)
+        return result.batches
+
+
+def assigned_ids(project: Project, annotator: str) -> list[str]:
+    entry = project.assignments()["annotators"].get(annotator)
+    if entry is None:
+        return []
+    return [i for batch in entry["batches"] for i in batch["ids"]]

@@ -1,0 +1,68 @@
+"""Progress of a project: per annotator, what is done, started and still to do.
+
+Built on the streaming corpus index, so a lead can run it on a large project
+over a network drive without loading every annotator's file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from workbench.io.corpus import index_corpus
+from workbench.io.project import Project, assigned_ids
+
+
+@dataclass
+class AnnotatorProgress:
+    name: str
+    assigned: int = 0
+    done: int = 0
+    in_progress: int = 0
+    skipped: int = 0
+    seconds: float | None = None
+
+    @property
+    def todo(self) -> int:
+        return self.assigned - self.done - self.in_progress - self.skipped
+
+
+@dataclass
+class ProjectStatus:
+    corpus: int = 0
+    unassigned: int = 0
+    annotators: list[AnnotatorProgress] = field(default_factory=list)
+    agreement: dict[str, Any] | None = None
+    disputed: list[tuple[str, float]] = field(default_factory=list)
+
+
+def project_status(project: Project) -> ProjectStatus:
+    assignments = project.assignments()
+    corpus_ids = project.corpus_ids()
+    status = ProjectStatus(corpus=len(corpus_ids))
+    status.unassigned = sum(1 for i in corpus_ids if i not in assignments["articles"])
+    for name in assignments["annotators"]:
+        ids = assigned_ids(project, name)
+        prog = AnnotatorProgress(name, assigned=len(ids))
+        path = project.annotator_file(name)
+        if path.exists():
+            index = index_corpus(path)
+            seconds = 0.0
+            timed = False
+            for i in ids:
+                entry = index.entries.get(i)
+                if entry is None:
+                    continue
+                if entry.status == "done":
+                    prog.done += 1
+                elif entry.status == "in_progress":
+                    prog.in_progress += 1
+                elif entry.status == "skipped":
+                    prog.skipped += 1
+                t = dict(entry.doc).get("_seconds") if entry.doc else None
+                if isinstance(t, int | float):
+                    seconds += t
+                    timed = True
+            prog.seconds = seconds if timed else None
+        status.annotators.append(prog)
+    return status
