@@ -1,0 +1,418 @@
+"""Pre-annotate an archive on a Dask cluster: one task per shard, the model loaded once per worker.
+
+Dask is an optional extra (``pip install 'workbench[cluster]'``); this module
+imports it only inside functions so the desktop app never needs it, and says
+how to install it when it is missing. The work itself is
+:func:`workbench.nlp.shards.process_shard`, the same function the single-process
+path runs, so both write byte-identical shards.
+
+Progress is per article, not per task: each worker publishes its shard's
+running count as a Dask event (``log_event``) about twice a second and the
+client adds them up, so a lead sees articles done, rate and ETA for the whole
+cluster rather than a bar that moves once per shard.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.nlp.shards import (
+    Shard,
+    ShardAnnotator,
+    ShardError,
+    ShardResult,
+    is_finished,
+    plan_shards,
+    process_shard,
+    remove_stale_temps,
+)
+
+PROGRESS_TOPIC = "workbench-preannotate"
+INSTALL_HINT = "pip install 'workbench[cluster]'"
+
+
+class ClusterUnavailable(ShardError):
+    """Dask is not installed, or the scheduler cannot be reached: a message for the user, not a traceback."""
+
+
+def require_dask() -> Any:
+    """Import ``dask.distributed`` or explain, in one sentence, how to get it."""
+    try:
+        import distributed
+    except ImportError as e:
+        raise ClusterUnavailable(
+            f"cluster mode needs Dask, which is not installed ({e.name or e}); "
+            f"install the optional extra with: {INSTALL_HINT}"
+        ) from None
+    return distributed
+
+
+# --------------------------------------------------------------------------- progress
+@dataclass(slots=True)
+class ClusterProgress:
+    """A snapshot of the whole run, handed to the progress callback."""
+
+    shards_total: int
+    shards_skipped: int = 0
+    shards_done: int = 0
+    shards_failed: int = 0
+    articles: int = 0
+    bytes_done: int = 0
+    bytes_total: int = 0
+    elapsed: float = 0.0
+    workers: int = 0
+    dashboard: str | None = None
+    finished: bool = False
+
+    @property
+    def rate(self) -> float:
+        """Articles per second since the run started (start-up included: what the lead waits for)."""
+        return self.articles / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds left, from input bytes: shard sizes are known up front, article counts are not."""
+        if self.bytes_done <= 0 or self.elapsed <= 0:
+            return None
+        return max(0.0, (self.bytes_total - self.bytes_done) * self.elapsed / self.bytes_done)
+
+
+@dataclass(slots=True)
+class ClusterSummary:
+    """What ``run_cluster`` returns: per-shard results and the failures a lead must look at."""
+
+    outdir: str
+    dashboard: str | None
+    workers: int
+    seconds: float
+    results: list[ShardResult] = field(default_factory=list)
+    failed_shards: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def articles(self) -> int:
+        return sum(r.articles for r in self.results)
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for r in self.results if r.skipped)
+
+    @property
+    def processed(self) -> int:
+        return sum(1 for r in self.results if not r.skipped)
+
+    @property
+    def failed_articles(self) -> int:
+        return sum(r.failed + r.bad_lines for r in self.results)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed_shards
+
+
+# --------------------------------------------------------------------------- worker side
+def _shard_task(shard: Shard, annotator: ShardAnnotator, run: str) -> ShardResult:
+    """Runs on a worker: the shared shard function plus progress events for the client."""
+    from distributed import get_worker
+
+    worker = get_worker()
+    attempt = uuid.uuid4().hex[:8]
+
+    def emit(articles: int, read: int) -> None:
+        worker.log_event(PROGRESS_TOPIC, (run, str(shard.output), attempt, articles, read))
+
+    remove_stale_temps(shard)
+    return process_shard(shard, annotator, progress=emit, worker=worker.address)
+
+
+def _make_preload_plugin(annotator: ShardAnnotator) -> Any:
+    """A worker plugin that loads the model when a worker joins, before its first shard arrives."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class WarmModel(WorkerPlugin):
+        name = "workbench-warm-model"
+
+        def __init__(self, annotator: ShardAnnotator):
+            self.annotator = annotator
+
+        def setup(self, worker: Any) -> None:
+            warm = getattr(self.annotator, "warm", None)
+            if warm is not None:
+                warm()
+
+    return WarmModel(annotator)
+
+
+# --------------------------------------------------------------------------- client side
+@contextlib.contextmanager
+def connect(cluster: str, memory_limit: str = "auto") -> Iterator[Any]:
+    """A client for ``local``, ``local:N``, a scheduler address, or a scheduler file.
+
+    ``local[:N]`` starts N single-threaded worker processes (spaCy holds the
+    GIL, so threads would not add speed) and stops them afterwards.
+    """
+    distributed = require_dask()
+    spec = cluster.strip()
+    if spec == "local" or spec.startswith("local:"):
+        n_text = spec.partition(":")[2]
+        try:
+            n = int(n_text) if n_text else (os.cpu_count() or 1)
+        except ValueError:
+            raise ClusterUnavailable(f"--cluster {cluster}: expected local or local:N (N workers)") from None
+        if n < 1:
+            raise ClusterUnavailable(f"--cluster {cluster}: need at least one worker")
+        with (
+            distributed.LocalCluster(
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                memory_limit=memory_limit,
+                host="127.0.0.1",
+                dashboard_address=":0",
+            ) as lc,
+            distributed.Client(lc) as client,
+        ):
+            yield client
+        return
+    kwargs: dict[str, Any]
+    if Path(spec).is_file():
+        kwargs = {"scheduler_file": spec}
+    else:
+        kwargs = {"address": spec if "://" in spec else f"tcp://{spec}"}
+    try:
+        client = distributed.Client(timeout="20s", **kwargs)
+    except (OSError, TimeoutError) as e:
+        raise ClusterUnavailable(f"--cluster {cluster}: cannot reach the Dask scheduler ({e})") from None
+    with client:
+        yield client
+
+
+def run_on_client(
+    client: Any,
+    shards: list[Shard],
+    annotator: ShardAnnotator,
+    progress: Callable[[ClusterProgress], None] | None = None,
+    every: float = 0.5,
+) -> ClusterSummary:
+    """Submit every unfinished shard, largest first, and gather results as they come."""
+    t0 = time.perf_counter()
+    fingerprint = annotator.fingerprint()
+    results: list[ShardResult] = []
+    todo: list[Shard] = []
+    for shard in shards:
+        if is_finished(shard, fingerprint):
+            results.append(ShardResult(str(shard.source), str(shard.output), skipped=True))
+        else:
+            todo.append(shard)
+    sizes = {str(s.output): s.source.stat().st_size for s in todo}
+    dashboard = _dashboard(client)
+    state = ClusterProgress(
+        shards_total=len(shards),
+        shards_skipped=len(results),
+        bytes_total=sum(sizes.values()),
+        dashboard=dashboard,
+    )
+    summary = ClusterSummary(str(shards[0].output.parent) if shards else "", dashboard, 0, 0.0, results)
+    if not todo:
+        summary.workers = _n_workers(client)
+        state.finished, state.workers = True, summary.workers
+        if progress is not None:
+            progress(state)
+        return summary
+
+    client.register_plugin(_make_preload_plugin(annotator))
+    run = uuid.uuid4().hex[:12]
+    lock = threading.Lock()
+    live: dict[str, tuple[str, int, int]] = {}  # shard -> (attempt, articles, bytes) while running
+    finished_articles = 0
+    finished_bytes = 0
+
+    def on_event(event: Any) -> None:
+        _, msg = event
+        run_id, out, attempt, articles, read = msg
+        if run_id != run:
+            return
+        with lock:
+            if out in sizes:  # a late event for a shard already gathered is ignored
+                live[out] = (attempt, articles, read)
+
+    client.subscribe_topic(PROGRESS_TOPIC, on_event)
+    done_q: queue.Queue[Any] = queue.Queue()
+    futures: dict[str, tuple[Any, Shard]] = {}
+    for shard in sorted(todo, key=lambda s: -sizes[str(s.output)]):
+        key = f"preannotate-{run}-{len(futures)}-{shard.name}"
+        fut = client.submit(_shard_task, shard, annotator, run, key=key, pure=False)
+        futures[fut.key] = (fut, shard)
+        fut.add_done_callback(done_q.put)
+    pending = set(futures)
+    try:
+        while pending:
+            try:
+                fut = done_q.get(timeout=every)
+            except queue.Empty:
+                fut = None
+            if fut is not None and fut.key in pending:
+                pending.discard(fut.key)
+                shard = futures[fut.key][1]
+                out = str(shard.output)
+                with lock:
+                    live.pop(out, None)
+                    sizes.pop(out, None)
+                if fut.status == "finished":
+                    res: ShardResult = fut.result()
+                    results.append(res)
+                    finished_articles += res.articles
+                    finished_bytes += res.input_bytes
+                    state.shards_done += 1
+                else:
+                    summary.failed_shards[str(shard.source)] = _describe(fut)
+                    state.shards_failed += 1
+                    finished_bytes += shard.source.stat().st_size
+            if progress is not None:
+                with lock:
+                    state.articles = finished_articles + sum(v[1] for v in live.values())
+                    state.bytes_done = finished_bytes + sum(v[2] for v in live.values())
+                state.elapsed = time.perf_counter() - t0
+                state.workers = _n_workers(client)
+                progress(state)
+    finally:
+        if pending:
+            client.cancel([futures[k][0] for k in pending])
+        with contextlib.suppress(Exception):
+            client.unsubscribe_topic(PROGRESS_TOPIC)
+    summary.seconds = time.perf_counter() - t0
+    summary.workers = _n_workers(client)
+    state.finished, state.elapsed, state.workers = True, summary.seconds, summary.workers
+    state.articles, state.bytes_done = finished_articles, state.bytes_total
+    if progress is not None:
+        progress(state)
+    return summary
+
+
+def _describe(fut: Any) -> str:
+    try:
+        exc = fut.exception()
+    except Exception as e:  # cancelled futures raise here
+        return f"{type(e).__name__}: {e}"
+    return f"{type(exc).__name__}: {exc}" if exc is not None else fut.status
+
+
+def _n_workers(client: Any) -> int:
+    try:
+        return len(client.scheduler_info(n_workers=-1).get("workers", {}))
+    except Exception:
+        return 0
+
+
+def _dashboard(client: Any) -> str | None:
+    try:
+        return client.dashboard_link
+    except Exception:
+        return None
+
+
+def run_cluster(
+    inputs: list[str],
+    outdir: str | Path,
+    cluster: str,
+    model: str | None = None,
+    batch_size: int = 64,
+    schema: str | Path | None = None,
+    progress: Callable[[ClusterProgress], None] | None = None,
+    annotator: ShardAnnotator | None = None,
+) -> ClusterSummary:
+    """``workbench preannotate INPUT... -o OUTDIR --cluster ADDRESS`` as a plain function.
+
+    ``annotator`` overrides the real pre-annotation (tests and benchmarks pass
+    their own); by default it is the project's per-article pre-annotation with
+    ``model``, ``batch_size`` and ``schema``.
+    """
+    shards = plan_shards(inputs, outdir)
+    if annotator is None:
+        from workbench.nlp.shards import PreannotateAnnotator
+
+        annotator = PreannotateAnnotator(model=model, batch_size=batch_size, schema=schema)
+    with connect(cluster) as client:
+        return run_on_client(client, shards, annotator, progress)
+
+
+# --------------------------------------------------------------------------- terminal
+def _fmt_eta(seconds: float | None) -> str:
+    if seconds is None:
+        return "ETA --"
+    s = int(seconds)
+    return f"ETA {s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def describe(state: ClusterProgress) -> str:
+    """One log line: what a lead tailing a log on a headless box needs."""
+    return (
+        f"shards {state.shards_done + state.shards_skipped}/{state.shards_total}"
+        f" ({state.shards_skipped} skipped, {state.shards_failed} failed)"
+        f" · {state.articles:,} articles · {state.rate:,.1f}/s · {state.workers} workers"
+        f" · {_fmt_eta(0.0 if state.finished else state.eta)}"
+    )
+
+
+@contextlib.contextmanager
+def terminal_progress(
+    stream: Any = None, interval: float = 10.0
+) -> Iterator[Callable[[ClusterProgress], None]]:
+    """A progress callback: a live rich bar on a terminal, a plain line every ``interval`` s otherwise.
+
+    The dashboard address is printed once, first, so it can be opened while the run goes.
+    """
+    import sys
+
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    stream = stream or sys.stderr
+    console = Console(file=stream)
+    shown_dashboard = False
+    last_line = 0.0
+
+    def header(state: ClusterProgress) -> None:
+        nonlocal shown_dashboard
+        if not shown_dashboard:
+            shown_dashboard = True
+            where = state.dashboard or "(no dashboard: install bokeh on the scheduler to get one)"
+            console.print(f"Dask dashboard: {where}", highlight=False, soft_wrap=True)
+
+    if not console.is_terminal:
+
+        def plain(state: ClusterProgress) -> None:
+            nonlocal last_line
+            header(state)
+            now = time.monotonic()
+            if state.finished or now - last_line >= interval:
+                last_line = now
+                print(describe(state), file=stream, flush=True)
+
+        yield plain
+        return
+
+    bar = Progress(
+        TextColumn("[bold]pre-annotating"),
+        BarColumn(),
+        TextColumn("{task.percentage:>5.1f}%"),
+        TextColumn("{task.fields[line]}"),
+        console=console,
+        transient=False,
+    )
+    task = bar.add_task("run", total=1, line="")
+
+    def live(state: ClusterProgress) -> None:
+        header(state)
+        bar.update(task, total=max(1, state.bytes_total), completed=state.bytes_done, line=describe(state))
+
+    with bar:
+        yield live

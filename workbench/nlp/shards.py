@@ -1,0 +1,314 @@
+"""Shards: the unit of work for archive-scale pre-annotation, free of any cluster engine.
+
+One input JSONL file is one shard and becomes one output file of the same name
+under the output folder. A shard, not an article, is what a scheduler sees, so
+its per-task overhead is paid once per thousands of articles. Every output is
+written through :func:`workbench.io.atomic.atomic_write` and then confirmed by a
+small sidecar (``<name>.done``); a killed worker therefore leaves either the
+previous state or a finished shard, never half a file, and a rerun skips the
+shards whose sidecar still matches their input.
+
+Nothing here imports Dask: the same :func:`process_shard` runs in a plain loop,
+in a process pool or on a cluster worker, which is what keeps their outputs
+identical.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from workbench.io.atomic import atomic_write
+from workbench.io.jsonl import dumps, iter_lines
+
+SHARD_SUFFIXES = (".jsonl",)
+DONE_SUFFIX = ".done"
+DONE_FORMAT = "workbench-shard-done@1"
+# How many failing articles a sidecar lists in full; the count is always exact.
+MAX_LISTED_FAILURES = 200
+
+
+class ShardError(ValueError):
+    """A problem with the shard set itself (nothing matched, clashing outputs): a user mistake."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFailure:
+    """An article (or input line) that could not be pre-annotated; it is skipped, not fatal."""
+
+    line: int
+    id: str | None
+    message: str
+
+
+class ShardAnnotator(Protocol):
+    """What a worker runs over one shard; picklable, cheap to send, heavy state cached per process."""
+
+    def fingerprint(self) -> str:
+        """Identifies the settings that change outputs, so a rerun can tell stale shards."""
+        ...
+
+    def annotate(
+        self, items: Iterable[tuple[int, dict[str, Any]]]
+    ) -> Iterator[tuple[int, dict[str, Any] | ArticleFailure]]:
+        """Pre-annotate ``(line, input dict)`` pairs, yielding results in input order."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """One input file and where its output and sidecar go."""
+
+    source: Path
+    output: Path
+
+    @property
+    def done_path(self) -> Path:
+        return self.output.with_name(self.output.name + DONE_SUFFIX)
+
+    @property
+    def name(self) -> str:
+        return self.output.name
+
+
+@dataclass(slots=True)
+class ShardResult:
+    """What a worker reports back for one shard (small: it crosses the network)."""
+
+    source: str
+    output: str
+    articles: int = 0
+    failed: int = 0
+    bad_lines: int = 0
+    seconds: float = 0.0
+    input_bytes: int = 0
+    skipped: bool = False
+    worker: str = ""
+    failures: list[ArticleFailure] = field(default_factory=list)
+
+
+Progress = Callable[[int, int], None]
+"""``progress(articles_done, input_bytes_read)`` for the shard being processed."""
+
+
+# --------------------------------------------------------------------------- discovery
+def discover_inputs(inputs: Iterable[str | Path], exclude: Path | None = None) -> list[Path]:
+    """Expand files, folders (every ``*.jsonl`` below them) and globs into sorted, distinct files.
+
+    Each argument must contribute at least one shard: a typo in a path should
+    stop the run before a cluster spends an hour on the rest. Folder and glob
+    expansion leave out anything under ``exclude`` (the output folder), so
+    ``-o corpus/out`` over ``corpus/`` does not feed yesterday's outputs back in.
+    """
+    found: dict[Path, None] = {}
+    for arg in inputs:
+        text = str(arg)
+        p = Path(text).expanduser()
+        if p.is_dir():
+            matches = sorted(
+                q for q in p.rglob("*") if q.is_file() and _is_shard_file(q) and not _under(q, exclude)
+            )
+            if not matches:
+                raise ShardError(f"{text}: folder holds no {'/'.join(SHARD_SUFFIXES)} files")
+        elif p.is_file():
+            if not _is_shard_file(p):
+                raise ShardError(
+                    f"{text}: cluster mode reads JSONL shards (one article per line, a 'text' field); "
+                    "import other formats first"
+                )
+            matches = [p]
+        elif glob.has_magic(text):
+            matches = sorted(
+                Path(m)
+                for m in glob.glob(os.path.expanduser(text), recursive=True)
+                if _is_shard_file(Path(m)) and not _under(Path(m), exclude)
+            )
+            if not matches:
+                raise ShardError(f"{text}: pattern matches no {'/'.join(SHARD_SUFFIXES)} files")
+        else:
+            raise ShardError(f"{text}: no such file or folder")
+        for m in matches:
+            found.setdefault(m.resolve(), None)
+    return list(found)
+
+
+def _under(p: Path, folder: Path | None) -> bool:
+    return folder is not None and p.resolve().is_relative_to(folder)
+
+
+def _is_shard_file(p: Path) -> bool:
+    return p.name.endswith(SHARD_SUFFIXES) and not p.name.startswith(".")
+
+
+def plan_shards(inputs: Iterable[str | Path], outdir: str | Path) -> list[Shard]:
+    """Pair every input file with its output path, keeping sub-folders relative to the inputs' common root."""
+    out = Path(outdir).expanduser().resolve()
+    if out.exists() and not out.is_dir():
+        raise ShardError(f"{out}: exists and is not a folder; shard mode writes one file per input into -o")
+    sources = discover_inputs(inputs, exclude=out)
+    if not sources:
+        raise ShardError("no input shards given")
+    root = Path(os.path.commonpath([s.parent for s in sources]))
+    shards: list[Shard] = []
+    seen: dict[Path, Path] = {}
+    for src in sources:
+        target = out / src.relative_to(root)
+        if target == src:
+            raise ShardError(f"{src}: the output folder would overwrite this input; choose another -o")
+        if src.is_relative_to(out):
+            raise ShardError(f"{src}: input lies inside the output folder {out}; choose another -o")
+        if target in seen:
+            raise ShardError(f"{src} and {seen[target]} would both write {target}")
+        seen[target] = src
+        shards.append(Shard(src, target))
+    return shards
+
+
+# --------------------------------------------------------------------------- completeness
+def _input_stamp(path: Path) -> dict[str, int]:
+    st = path.stat()
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def is_finished(shard: Shard, fingerprint: str) -> bool:
+    """True when the output and its sidecar agree and still describe the current input and settings."""
+    try:
+        meta = json.loads(shard.done_path.read_text(encoding="utf-8"))
+        return (
+            meta.get("format") == DONE_FORMAT
+            and meta.get("input") == _input_stamp(shard.source)
+            and meta.get("fingerprint") == fingerprint
+            and meta.get("output_bytes") == shard.output.stat().st_size
+        )
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def read_done(shard: Shard) -> dict[str, Any] | None:
+    """The sidecar of a finished shard (counts and failures), or None."""
+    try:
+        return json.loads(shard.done_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def remove_stale_temps(shard: Shard) -> int:
+    """Delete temp files a killed writer left behind: ``atomic_write`` cannot clean up after SIGKILL."""
+    n = 0
+    for tmp in shard.output.parent.glob(f".{glob.escape(shard.output.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+            n += 1
+    return n
+
+
+# --------------------------------------------------------------------------- processing
+def _read_items(
+    path: Path, failures: list[ArticleFailure], counter: list[int]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Stream ``(line, dict)`` pairs; bad lines become failures named by line, the rest still flow."""
+    with open(path, "rb") as fh:
+        for n, raw, terminated in iter_lines(fh):
+            counter[0] += len(raw) + (1 if terminated else 0)
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+            except (json.JSONDecodeError, UnicodeDecodeError) as e:
+                msg = "incomplete last line" if not terminated else f"not valid JSON ({e})"
+                failures.append(ArticleFailure(n, None, msg))
+                continue
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                failures.append(ArticleFailure(n, None, "expected a JSON object with a 'text' string"))
+                continue
+            yield n, obj
+
+
+def process_shard(
+    shard: Shard,
+    annotator: ShardAnnotator,
+    progress: Progress | None = None,
+    every: float = 0.5,
+    worker: str = "",
+) -> ShardResult:
+    """Pre-annotate one shard into its output, atomically, then write the sidecar that marks it done.
+
+    The output is complete before the sidecar exists, so a kill between the two
+    only costs a redo of this shard. ``progress`` is called at most every
+    ``every`` seconds and once at the end.
+    """
+    t0 = time.perf_counter()
+    shard.output.parent.mkdir(parents=True, exist_ok=True)
+    failures: list[ArticleFailure] = []
+    read = [0]
+    written = 0
+    last = t0
+    with atomic_write(shard.output) as fh:
+        for _line, out in annotator.annotate(_read_items(shard.source, failures, read)):
+            if isinstance(out, ArticleFailure):
+                failures.append(out)
+            else:
+                fh.write(dumps(out) + "\n")
+                written += 1
+            if progress is not None:
+                now = time.perf_counter()
+                if now - last >= every:
+                    last = now
+                    progress(written, read[0])
+    bad_lines = sum(1 for f in failures if f.id is None)
+    failures.sort(key=lambda f: f.line)
+    result = ShardResult(
+        source=str(shard.source),
+        output=str(shard.output),
+        articles=written,
+        failed=len(failures) - bad_lines,
+        bad_lines=bad_lines,
+        seconds=time.perf_counter() - t0,
+        input_bytes=read[0],
+        worker=worker,
+        failures=failures[:MAX_LISTED_FAILURES],
+    )
+    done = {
+        "format": DONE_FORMAT,
+        "source": str(shard.source),
+        "input": _input_stamp(shard.source),
+        "fingerprint": annotator.fingerprint(),
+        "output_bytes": shard.output.stat().st_size,
+        "articles": written,
+        "failed": result.failed,
+        "bad_lines": bad_lines,
+        "failures": [asdict(f) for f in result.failures],
+        "seconds": round(result.seconds, 3),
+        "worker": worker,
+    }
+    with atomic_write(shard.done_path) as fh:
+        fh.write(json.dumps(done, ensure_ascii=False, indent=1) + "\n")
+    if progress is not None:
+        progress(written, read[0])
+    return result
+
+
+def run_local(
+    shards: Iterable[Shard],
+    annotator: ShardAnnotator,
+    progress: Callable[[ShardResult], None] | None = None,
+) -> list[ShardResult]:
+    """The single-process path over the same shards: the baseline the cluster must match byte for byte."""
+    results = []
+    fp = annotator.fingerprint()
+    for shard in shards:
+        if is_finished(shard, fp):
+            results.append(ShardResult(str(shard.source), str(shard.output), skipped=True))
+            continue
+        remove_stale_temps(shard)
+        results.append(process_shard(shard, annotator))
+        if progress is not None:
+            progress(results[-1])
+    return results
