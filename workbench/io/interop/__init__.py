@@ -1,0 +1,1 @@
+"""Importers and exporters for other annotation tools' formats (see ``registry``)."""

@@ -1,0 +1,54 @@
+"""Streaming helpers shared by the format modules: read foreign JSONL, write output lines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from workbench.io.interop._base import ImportProblem
+from workbench.io.jsonl import LineError, read_jsonl
+
+
+def files_in(path: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """The file itself, or the matching files of a folder in name order."""
+    path = Path(path)
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
+    return [path]
+
+
+def read_objects(path: Path) -> Iterator[tuple[str, int, dict[str, Any]] | ImportProblem]:
+    """JSON objects of a JSONL file; a file that is one pretty-printed JSON object or array also works.
+
+    doccano's own examples ship as pretty-printed JSON, so refusing them would be
+    refusing the tool's documented output.
+    """
+    name = str(path)
+    raw = Path(path).read_bytes()
+    head = raw.lstrip()[:1]
+    if head in (b"{", b"[") and b"\n" in raw.strip():
+        first_line = raw.lstrip().split(b"\n", 1)[0].strip()
+        if first_line in (b"{", b"["):
+            try:
+                data = json.loads(raw)
+            except (json.JSONDecodeError, UnicodeDecodeError) as e:
+                yield ImportProblem(name, getattr(e, "lineno", 1), f"not valid JSON ({e})")
+                return
+            items = data if isinstance(data, list) else [data]
+            for i, obj in enumerate(items):
+                if isinstance(obj, dict):
+                    yield name, 1 if len(items) == 1 else i + 1, obj
+                else:
+                    yield ImportProblem(name, i + 1, f"expected a JSON object, found {type(obj).__name__}")
+            return
+    for item in read_jsonl(path):
+        if isinstance(item, LineError):
+            yield ImportProblem(item.file, item.line, item.message)
+        else:
+            yield name, item[0], item[1]
+
+
+def origin_meta(fmt: str, file: str, line: int) -> dict[str, Any]:
+    return {"imported_from": {"format": fmt, "file": file, "line": line}}
