@@ -1,0 +1,129 @@
+"""``workbench agreement FILES... [--html report.html] [--json]``: how much annotators agree."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from workbench.cli.commands._lead import agreement_over, annotator_paths, shorten, split_names
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "agreement",
+        help="inter-annotator agreement: span F1, kappas, alpha, relations, per-document ranking",
+        description="Agreement between annotators' files (or the versions kept in one merged file, or a "
+        "brat folder): strict and lenient span F1 per label, Cohen's and Fleiss' kappa and Krippendorff's "
+        "alpha for labels, attributes, speakers and document fields, relation F1, per-document ranking "
+        "and a label confusion matrix.",
+    )
+    p.add_argument("inputs", nargs="+", help="annotator JSONL files, one merged file, or a brat folder")
+    p.add_argument("--html", help="write a self-contained HTML report here")
+    p.add_argument("--json", action="store_true", help="print the full figures as JSON")
+    p.add_argument("--annotators", help="comma-separated names, one per file (default: from the records)")
+    p.add_argument("--schema", help="annotation schema file (default: the one named in the records)")
+    p.add_argument(
+        "--tokens",
+        help="comma-separated span labels for token-level alpha (e.g. MENTION,CUE,QUOTE, as PolNeAR reports)",
+    )
+    p.add_argument("--documents", type=int, default=10, help="how many worst documents to list (default 10)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    paths, note = annotator_paths(args.inputs)
+    problems: list[str] = []
+    report = agreement_over(
+        paths, split_names(args.annotators), args.schema, split_names(args.tokens) or [], problems
+    )
+    report["problems"] = problems
+    if args.html:
+        from workbench.io.report_html import write_report
+
+        write_report(report, Path(args.html), title=", ".join(str(p) for p in args.inputs))
+    if args.json:
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    if note:
+        print(note)
+    print(render_table(report, args.documents))
+    if args.html:
+        print(f"HTML report: {args.html}")
+    return 0
+
+
+def _f(x: float | None, digits: int = 3) -> str:
+    return "—" if x is None else f"{x:.{digits}f}"
+
+
+def _rows(header: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    fmt = "  ".join(f"{{:<{w}}}" if i == 0 else f"{{:>{w}}}" for i, w in enumerate(widths))
+    return [fmt.format(*header), fmt.format(*["-" * w for w in widths])] + [fmt.format(*r) for r in rows]
+
+
+def render_table(r: dict[str, Any], n_docs: int = 10) -> str:
+    """The terminal view: spans, relations, coefficients, worst documents, confusion."""
+    out = [f"{r['documents']} document(s), annotators: {', '.join(r['annotators'])}", ""]
+    strict, lenient = r["spans"]["strict"], r["spans"]["lenient"]
+    rows = []
+    for lab in r["labels"]:
+        s, le = strict["labels"][lab], lenient["labels"][lab]
+        rows.append(
+            [lab, _f(s["mean_f1"]), _f(le["mean_f1"]), _f(s["micro"]["precision"]), _f(s["micro"]["recall"])]
+        )
+    rows.append(["all labels", _f(strict["mean_f1"]), _f(lenient["mean_f1"]), "", ""])
+    out += ["Spans (mean over annotator pairs; P/R pooled, first of each pair as reference)"]
+    out += _rows(["label", "strict F1", "lenient F1", "strict P", "strict R"], rows) + [""]
+    if r["relations"]:
+        out += ["Relations (same head span, child span and type)"]
+        out += _rows(["type", "mean F1"], [[k, _f(v["mean_f1"])] for k, v in r["relations"].items()]) + [""]
+    rows = []
+    for name, c in r["coefficients"].items():
+        if not c["units"]:
+            continue
+        rows.append(
+            [
+                name,
+                str(c["units"]),
+                _f(c["cohen_mean"]),
+                f"{_f(c['fleiss'])} ({c['fleiss_units']})",
+                _f(c["alpha_nominal"]),
+                _f(c.get("alpha_ordinal")) if "alpha_ordinal" in c else "",
+            ]
+        )
+    out += ["Coefficients (units coded by at least two annotators)"]
+    out += _rows(["what", "units", "Cohen κ mean", "Fleiss κ (units)", "α nominal", "α ordinal"], rows) + [""]
+    docs = r["per_document"][:n_docs]
+    if docs:
+        out += [f"Documents to look at first (lowest strict span F1, {len(docs)} of {r['documents']})"]
+        rows = [
+            [
+                (d["title"] or d["id"])[:50],
+                d["id"],
+                _f(d["strict_f1"]),
+                _f(d["lenient_f1"]),
+                _f(d["relation_f1"]),
+            ]
+            for d in docs
+        ]
+        out += _rows(["title", "id", "strict F1", "lenient F1", "relation F1"], rows) + [""]
+    conf = r["confusion"]
+    if len(conf["labels"]) > 1:
+        out += ["Label confusion between annotators (same offsets; ∅ = the other marked nothing there)"]
+        labs = conf["labels"]
+        out += _rows(
+            ["", *labs], [[a, *[str(x) for x in row]] for a, row in zip(labs, conf["counts"], strict=True)]
+        )
+        out += [""]
+    if r.get("skipped"):
+        out += [f"Skipped {len(r['skipped'])} article(s):"] + [f"  {s}" for s in shorten(r["skipped"])]
+    if r.get("problems"):
+        out += [f"{len(r['problems'])} problem(s) in the inputs:"] + [
+            f"  {s}" for s in shorten(r["problems"])
+        ]
+    return "\n".join(out).rstrip()

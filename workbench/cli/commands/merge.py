@@ -1,0 +1,74 @@
+"""``workbench merge A.jsonl B.jsonl ... -o merged.jsonl``: consensus plus every version."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from workbench.cli.commands._lead import (
+    annotator_paths,
+    merge_files,
+    open_inputs,
+    policy_from,
+    schema_for,
+    shorten,
+    split_names,
+)
+from workbench.cli.errors import UserError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "merge",
+        help="merge annotators' files: who chose what, agreed items and open conflicts",
+        description="Align records by article id, record which annotators chose each span, relation, "
+        "attribute and document field, accept what the policy agrees on and keep the rest as conflicts. "
+        "The merged file keeps every annotator's version. A brat folder (PolNeAR style, "
+        "<article>_<annotator>.ann) is imported first.",
+    )
+    p.add_argument("inputs", nargs="+", help="annotator JSONL files, or a folder of brat .ann files")
+    p.add_argument("-o", "--output", required=True, help="merged JSONL file to write")
+    p.add_argument(
+        "--policy", choices=["unanimous", "majority", "at-least"], default="majority", help="when items agree"
+    )
+    p.add_argument("-k", type=int, default=2, help="annotators needed with --policy at-least (default 2)")
+    p.add_argument("--annotators", help="comma-separated names, one per file (default: from the records)")
+    p.add_argument("--schema", help="annotation schema file (default: the one named in the records)")
+    p.add_argument("--imported", help="where to keep the JSONL files made from a brat folder")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    policy = policy_from(args)
+    paths, note = annotator_paths(args.inputs, Path(args.imported) if args.imported else None)
+    if len(paths) < 2:
+        raise UserError("merge needs at least two annotator files")
+    out = Path(args.output)
+    if out.resolve() in {p.resolve() for p in paths}:
+        raise UserError(f"{out} is one of the inputs; write the merged file elsewhere")
+    files = open_inputs(paths, split_names(args.annotators))
+    schema = schema_for(files[0].schema, args.schema)
+    s = merge_files(files, out, policy, schema)
+    w = sys.stdout.write
+    if note:
+        w(f"{note}\n")
+    w(
+        f"merged {s.articles} article(s) from {len(s.annotators)} annotators ({', '.join(s.annotators)}), "
+        f"policy {policy.describe()} -> {out}\n"
+    )
+    w(f"  {s.agreed} item(s) agreed, {s.conflicts} open conflict(s) in {s.with_conflicts} article(s)\n")
+    if s.partial:
+        w(f"  {len(s.partial)} article(s) not annotated by everyone (kept, merged among those who did):\n")
+        for line in shorten([f"{rid}: missing {', '.join(m)}" for rid, m in s.partial]):
+            w(f"    {line}\n")
+    if s.text_differs:
+        w(f"  {len(s.text_differs)} article(s) NOT merged because the annotators' texts differ:\n")
+        for rid, texts in s.text_differs:
+            groups = "; ".join(f"{', '.join(t['by'])} ({t['length']} chars)" for t in texts)
+            w(f"    {rid}: {groups}\n")
+    if s.problems:
+        w(f"  {len(s.problems)} problem(s) in the inputs:\n")
+        for line in shorten(s.problems):
+            w(f"    {line}\n")
+    return 0

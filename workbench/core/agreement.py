@@ -1,0 +1,490 @@
+"""Inter-annotator agreement, accumulated one article at a time.
+
+Everything here keeps only small sufficient statistics (counts per pair and
+label, contingency tables, a coincidence matrix), so agreement over a corpus of
+any size streams: :meth:`Agreement.add` takes the versions of one article and
+forgets them. Items are compared as in :mod:`workbench.core.merge`: spans by
+offsets and label, relations by the spans they connect, never by ids.
+
+Coefficients follow their textbook definitions (Cohen 1960, Fleiss 1971,
+Krippendorff 2011) and are checked in the tests against scikit-learn and the
+``krippendorff`` package.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from workbench.core.merge import keyed_relations, keyed_spans, value_token
+
+NONE = "∅"  # "no span here" in the confusion matrix
+
+
+# coefficients from sufficient statistics ----------------------------------
+def cohen_kappa(table: Counter[tuple[str, str]]) -> float | None:
+    """Cohen's kappa from a contingency table ``(value_a, value_b) -> count``; None if undefined."""
+    n = sum(table.values())
+    if n == 0:
+        return None
+    rows: Counter[str] = Counter()
+    cols: Counter[str] = Counter()
+    agree = 0
+    for (a, b), c in table.items():
+        rows[a] += c
+        cols[b] += c
+        if a == b:
+            agree += c
+    po = agree / n
+    pe = sum(rows[v] * cols[v] for v in rows) / (n * n)
+    if pe == 1:
+        return None
+    return (po - pe) / (1 - pe)
+
+
+def delta2(ordered: Sequence[str] | None, totals: Counter[str]) -> Any:
+    """The squared difference function of Krippendorff's alpha: nominal or ordinal."""
+    if ordered is None:
+        return lambda c, k: 0.0 if c == k else 1.0
+    rank = {v: i for i, v in enumerate(ordered)}
+
+    def ordinal(c: str, k: str) -> float:
+        if c == k:
+            return 0.0
+        lo, hi = sorted((rank[c], rank[k]))
+        s = sum(totals[ordered[g]] for g in range(lo, hi + 1))
+        return (s - (totals[c] + totals[k]) / 2) ** 2
+
+    return ordinal
+
+
+def alpha_from_coincidences(
+    o: Counter[tuple[str, str]], ordered: Sequence[str] | None = None
+) -> float | None:
+    """Krippendorff's alpha from a coincidence matrix; None when every value is the same."""
+    totals: Counter[str] = Counter()
+    for (c, _k), w in o.items():
+        totals[c] += w
+    n = sum(totals.values())
+    if n <= 1:
+        return None
+    if ordered is not None:
+        ordered = [v for v in ordered if v in totals] + sorted(v for v in totals if v not in ordered)
+    d = delta2(ordered, totals)
+    observed = sum(w * d(c, k) for (c, k), w in o.items())
+    values = list(totals)
+    expected = sum(totals[c] * totals[k] * d(c, k) for c in values for k in values) / (n - 1)
+    if expected == 0:
+        return None
+    return 1 - observed / expected
+
+
+@dataclass
+class Categorical:
+    """One coding task (e.g. entity sentiment): units coded by some annotators with values.
+
+    Keeps the pairwise contingency tables (Cohen), the per-unit sums Fleiss needs
+    for units every annotator coded, and the coincidence matrix (Krippendorff).
+    """
+
+    annotators: list[str]
+    ordered: tuple[str, ...] | None = None
+    pairs: dict[tuple[str, str], Counter[tuple[str, str]]] = field(default_factory=dict)
+    coincidences: Counter[tuple[str, str]] = field(default_factory=Counter)
+    fleiss_p: float = 0.0
+    fleiss_units: int = 0
+    fleiss_totals: Counter[str] = field(default_factory=Counter)
+    units: int = 0
+
+    def add_unit(self, values: dict[str, str]) -> None:
+        """``annotator -> value`` for one unit; annotators who did not code it are absent."""
+        coded = [(a, values[a]) for a in self.annotators if a in values]
+        m = len(coded)
+        if m < 2:
+            return
+        self.units += 1
+        for (a, va), (b, vb) in combinations(coded, 2):
+            self.pairs.setdefault((a, b), Counter())[(va, vb)] += 1
+        counts = Counter(v for _, v in coded)
+        for c, nc in counts.items():
+            for k, nk in counts.items():
+                pairs = nc * (nc - 1) if c == k else nc * nk
+                if pairs:
+                    self.coincidences[(c, k)] += pairs / (m - 1)
+        if m == len(self.annotators):
+            self.fleiss_units += 1
+            self.fleiss_p += (sum(x * x for x in counts.values()) - m) / (m * (m - 1))
+            self.fleiss_totals.update(counts)
+
+    def fleiss(self) -> float | None:
+        n, m = self.fleiss_units, len(self.annotators)
+        if n == 0:
+            return None
+        p_bar = self.fleiss_p / n
+        p_e = sum((t / (n * m)) ** 2 for t in self.fleiss_totals.values())
+        if p_e == 1:
+            return None
+        return (p_bar - p_e) / (1 - p_e)
+
+    def summary(self) -> dict[str, Any]:
+        kappas = {f"{a}~{b}": cohen_kappa(t) for (a, b), t in sorted(self.pairs.items())}
+        defined = [k for k in kappas.values() if k is not None]
+        out: dict[str, Any] = {
+            "units": self.units,
+            "cohen": kappas,
+            "cohen_mean": sum(defined) / len(defined) if defined else None,
+            "fleiss": self.fleiss(),
+            "fleiss_units": self.fleiss_units,
+            "alpha_nominal": alpha_from_coincidences(self.coincidences),
+        }
+        if self.ordered is not None:
+            out["alpha_ordinal"] = alpha_from_coincidences(self.coincidences, self.ordered)
+        return out
+
+
+# span matching -------------------------------------------------------------
+@dataclass
+class PRF:
+    """Matches between a reference annotator (a) and a response annotator (b)."""
+
+    tp: float = 0.0
+    n_a: int = 0
+    n_b: int = 0
+
+    def add(self, other: PRF) -> None:
+        self.tp += other.tp
+        self.n_a += other.n_a
+        self.n_b += other.n_b
+
+    def scores(self) -> dict[str, float | None]:
+        p = self.tp / self.n_b if self.n_b else None
+        r = self.tp / self.n_a if self.n_a else None
+        f = 2 * self.tp / (self.n_a + self.n_b) if self.n_a + self.n_b else None
+        return {"precision": p, "recall": r, "f1": f, "matched": self.tp, "a": self.n_a, "b": self.n_b}
+
+
+Triple = tuple[int, int, str]
+
+
+def _triples(version: dict[str, Any]) -> set[Triple]:
+    return {(int(s["start"]), int(s["end"]), str(s["label"])) for s in version.get("spans") or []}
+
+
+def lenient_matches(a: set[Triple], b: set[Triple]) -> int:
+    """One-to-one matches of overlapping same-label spans, exact matches first (GATE's lenient)."""
+    exact = a & b
+    rest_a = sorted(a - exact)
+    rest_b = sorted(b - exact)
+    used: set[Triple] = set()
+    n = len(exact)
+    for sa in rest_a:
+        for sb in rest_b:
+            if sb in used or sb[2] != sa[2]:
+                continue
+            if sb[0] < sa[1] and sa[0] < sb[1]:
+                used.add(sb)
+                n += 1
+                break
+    return n
+
+
+@dataclass
+class SpanSets:
+    """Per-pair, per-label strict and lenient counts, plus the label confusion matrix."""
+
+    strict: dict[tuple[str, str, str], PRF] = field(default_factory=dict)
+    lenient: dict[tuple[str, str, str], PRF] = field(default_factory=dict)
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def add(self, a: str, b: str, ta: set[Triple], tb: set[Triple]) -> tuple[PRF, PRF]:
+        labels = {t[2] for t in ta} | {t[2] for t in tb}
+        doc_s, doc_l = PRF(), PRF()
+        for lab in labels:
+            la = {t for t in ta if t[2] == lab}
+            lb = {t for t in tb if t[2] == lab}
+            s = PRF(len(la & lb), len(la), len(lb))
+            l_ = PRF(lenient_matches(la, lb), len(la), len(lb))
+            self.strict.setdefault((a, b, lab), PRF()).add(s)
+            self.lenient.setdefault((a, b, lab), PRF()).add(l_)
+            doc_s.add(s)
+            doc_l.add(l_)
+        by_a: dict[tuple[int, int], set[str]] = {}
+        by_b: dict[tuple[int, int], set[str]] = {}
+        for s0, e0, lab in ta:
+            by_a.setdefault((s0, e0), set()).add(lab)
+        for s0, e0, lab in tb:
+            by_b.setdefault((s0, e0), set()).add(lab)
+        for off in by_a.keys() | by_b.keys():
+            la_, lb_ = by_a.get(off, set()), by_b.get(off, set())
+            for lab in la_ & lb_:
+                self.confusion[(lab, lab)] += 1
+            xa, xb = sorted(la_ - lb_), sorted(lb_ - la_)
+            for i in range(max(len(xa), len(xb))):
+                ca = xa[i] if i < len(xa) else NONE
+                cb = xb[i] if i < len(xb) else NONE
+                self.confusion[(ca, cb)] += 1
+        return doc_s, doc_l
+
+    def table(self, which: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:
+        src = self.strict if which == "strict" else self.lenient
+        labels = sorted({lab for (_, _, lab) in src})
+        per_label: dict[str, Any] = {}
+        for lab in labels:
+            pair_scores = {}
+            micro = PRF()
+            for a, b in pairs:
+                prf = src.get((a, b, lab), PRF())
+                micro.add(prf)
+                pair_scores[f"{a}~{b}"] = prf.scores()
+            fs = [s["f1"] for s in pair_scores.values() if s["f1"] is not None]
+            per_label[lab] = {
+                "pairs": pair_scores,
+                "mean_f1": sum(fs) / len(fs) if fs else None,
+                "micro": micro.scores(),
+            }
+        overall_pairs = {}
+        for a, b in pairs:
+            tot = PRF()
+            for lab in labels:
+                tot.add(src.get((a, b, lab), PRF()))
+            overall_pairs[f"{a}~{b}"] = tot.scores()
+        fs = [s["f1"] for s in overall_pairs.values() if s["f1"] is not None]
+        return {"labels": per_label, "pairs": overall_pairs, "mean_f1": sum(fs) / len(fs) if fs else None}
+
+
+# token level ---------------------------------------------------------------
+TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def token_units(text: str, pattern: re.Pattern[str] = TOKEN) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def token_values(tokens: list[tuple[int, int]], spans: Iterable[Triple], label: str) -> list[str]:
+    """For each token, ``label`` if a span of that label covers any of it, else "O"."""
+    covered = [False] * len(tokens)
+    starts = [t[0] for t in tokens]
+    import bisect
+
+    for s, e, lab in spans:
+        if lab != label:
+            continue
+        i = bisect.bisect_right(starts, s) - 1
+        i = max(i, 0)
+        while i < len(tokens) and tokens[i][0] < e:
+            if tokens[i][1] > s:
+                covered[i] = True
+            i += 1
+    return [label if c else "O" for c in covered]
+
+
+# the accumulator -----------------------------------------------------------
+@dataclass
+class Task:
+    """A categorical coding task over spans: which labels, which attribute, its scale."""
+
+    name: str
+    labels: tuple[str, ...]
+    attribute: str | None = None
+    ordered: tuple[str, ...] | None = None
+
+
+class Agreement:
+    """Feed it one article at a time with :meth:`add`; read the figures with :meth:`report`."""
+
+    def __init__(
+        self,
+        annotators: Sequence[str],
+        tasks: Sequence[Task] = (),
+        doc_fields: Sequence[str] = (),
+        doc_ordered: dict[str, tuple[str, ...]] | None = None,
+        speaker_relation: str = "SPEAKER",
+        quote_labels: tuple[str, ...] = ("QUOTE",),
+        token_labels: Sequence[str] = (),
+    ):
+        self.annotators = list(annotators)
+        self.pairs = list(combinations(self.annotators, 2))
+        self.spans = SpanSets()
+        self.relations: dict[tuple[str, str, str], PRF] = {}
+        self.tasks = list(tasks)
+        self.categorical: dict[str, Categorical] = {"span label": Categorical(self.annotators)}
+        for t in self.tasks:
+            self.categorical[t.name] = Categorical(self.annotators, t.ordered)
+        self.speaker_relation = speaker_relation
+        self.quote_labels = quote_labels
+        if quote_labels:
+            self.categorical["quote speaker"] = Categorical(self.annotators)
+        self.doc_fields = list(doc_fields)
+        doc_ordered = doc_ordered or {}
+        for f in self.doc_fields:
+            self.categorical[f"document {f}"] = Categorical(self.annotators, doc_ordered.get(f))
+        self.token_labels = list(token_labels)
+        for lab in self.token_labels:
+            self.categorical[f"tokens {lab}"] = Categorical(self.annotators)
+        if len(self.token_labels) > 1:
+            self.categorical["tokens combined"] = Categorical(self.annotators)
+        self.documents: list[dict[str, Any]] = []
+        self.skipped: list[str] = []
+
+    def add(self, doc_id: str, text: str, versions: dict[str, dict[str, Any]], title: str = "") -> None:
+        present = [a for a in self.annotators if a in versions]
+        triples = {a: _triples(versions[a]) for a in present}
+        ids = {a: keyed_spans(versions[a]) for a in present}
+        doc_s, doc_l, doc_r = PRF(), PRF(), PRF()
+        pair_f: list[float] = []
+        for a, b in self.pairs:
+            if a not in versions or b not in versions:
+                continue
+            s, l_ = self.spans.add(a, b, triples[a], triples[b])
+            doc_s.add(s)
+            doc_l.add(l_)
+            if s.n_a + s.n_b:
+                pair_f.append(2 * s.tp / (s.n_a + s.n_b))
+            ra = set(keyed_relations(versions[a], ids[a]))
+            rb = set(keyed_relations(versions[b], ids[b]))
+            for lab in {k.split("|")[1] for k in ra | rb}:
+                xa = {k for k in ra if k.split("|")[1] == lab}
+                xb = {k for k in rb if k.split("|")[1] == lab}
+                prf = PRF(len(xa & xb), len(xa), len(xb))
+                self.relations.setdefault((a, b, lab), PRF()).add(prf)
+                doc_r.add(prf)
+        self._categorical(versions, present, triples)
+        if self.token_labels and len(present) >= 2:
+            tokens = token_units(text)
+            cols = {
+                a: {lab: token_values(tokens, triples[a], lab) for lab in self.token_labels} for a in present
+            }
+            for lab in self.token_labels:
+                cat = self.categorical[f"tokens {lab}"]
+                for i in range(len(tokens)):
+                    cat.add_unit({a: cols[a][lab][i] for a in present})
+            if len(self.token_labels) > 1:
+                cat = self.categorical["tokens combined"]
+                for i in range(len(tokens)):
+                    cat.add_unit(
+                        {
+                            a: "+".join(lab for lab in self.token_labels if cols[a][lab][i] != "O") or "O"
+                            for a in present
+                        }
+                    )
+        self.documents.append(
+            {
+                "id": doc_id,
+                "title": title,
+                "annotators": len(present),
+                "spans": {a: len(triples[a]) for a in present},
+                "strict_f1": doc_s.scores()["f1"],
+                "lenient_f1": doc_l.scores()["f1"],
+                "relation_f1": doc_r.scores()["f1"],
+                "min_pair_f1": min(pair_f) if pair_f else None,
+            }
+        )
+
+    def _categorical(self, versions: dict[str, dict[str, Any]], present: list[str], triples: dict) -> None:
+        # Span labels on spans several annotators marked at the same offsets.
+        offsets: dict[tuple[int, int], dict[str, str]] = {}
+        for a in present:
+            for s, e, lab in sorted(triples[a]):
+                offsets.setdefault((s, e), {}).setdefault(a, lab)
+        for values in offsets.values():
+            self.categorical["span label"].add_unit(values)
+        for t in self.tasks:
+            units: dict[tuple[int, int], dict[str, str]] = {}
+            for a in present:
+                for sp in versions[a].get("spans") or []:
+                    if sp["label"] not in t.labels:
+                        continue
+                    value = (sp.get("attrs") or {}).get(t.attribute) if t.attribute else sp["label"]
+                    if value is not None:
+                        units.setdefault((sp["start"], sp["end"]), {}).setdefault(a, str(value))
+            for values in units.values():
+                self.categorical[t.name].add_unit(values)
+        if self.quote_labels:
+            speakers: dict[tuple[int, int], dict[str, str]] = {}
+            for a in present:
+                v = versions[a]
+                by_id = {str(s["id"]): s for s in v.get("spans") or []}
+                said: dict[str, str] = {}
+                for r in v.get("relations") or []:
+                    child = by_id.get(str(r["child"]))
+                    if r["label"] == self.speaker_relation and child is not None:
+                        said[str(r["head"])] = f"{child['start']}-{child['end']}"
+                for sid, s in by_id.items():
+                    if s["label"] in self.quote_labels:
+                        speakers.setdefault((s["start"], s["end"]), {}).setdefault(a, said.get(sid, NONE))
+            for values in speakers.values():
+                self.categorical["quote speaker"].add_unit(values)
+        for f in self.doc_fields:
+            values = {}
+            for a in present:
+                value = (versions[a].get("doc") or {}).get(f)
+                if value is not None:
+                    values[a] = value if isinstance(value, str) else value_token(value)
+            self.categorical[f"document {f}"].add_unit(values)
+
+    def report(self) -> dict[str, Any]:
+        labels = sorted({lab for (_, _, lab) in self.spans.strict})
+        conf_labels = sorted({x for pair in self.spans.confusion for x in pair} - {NONE}) + [NONE]
+        rel_labels = sorted({lab for (_, _, lab) in self.relations})
+        relations: dict[str, Any] = {}
+        for lab in rel_labels:
+            pairs = {f"{a}~{b}": self.relations.get((a, b, lab), PRF()).scores() for a, b in self.pairs}
+            fs = [s["f1"] for s in pairs.values() if s["f1"] is not None]
+            relations[lab] = {"pairs": pairs, "mean_f1": sum(fs) / len(fs) if fs else None}
+        docs = sorted(
+            self.documents, key=lambda d: (d["strict_f1"] if d["strict_f1"] is not None else 2.0, d["id"])
+        )
+        return {
+            "annotators": self.annotators,
+            "documents": len(self.documents),
+            "labels": labels,
+            "spans": {
+                "strict": self.spans.table("strict", self.pairs),
+                "lenient": self.spans.table("lenient", self.pairs),
+            },
+            "relations": relations,
+            "coefficients": {name: cat.summary() for name, cat in self.categorical.items()},
+            "confusion": {
+                "labels": conf_labels,
+                "counts": [[self.spans.confusion.get((a, b), 0) for b in conf_labels] for a in conf_labels],
+            },
+            "per_document": docs,
+            "skipped": self.skipped,
+        }
+
+
+def agreement_for_schema(
+    annotators: Sequence[str], schema: Any, token_labels: Sequence[str] = ()
+) -> Agreement:
+    """An accumulator whose tasks come from an annotation schema (labels, attributes, doc fields).
+
+    ``schema`` is an :class:`~workbench.core.schema.AnnotationSchema`; tasks are
+    one per (label kind, attribute), e.g. ``entity sentiment`` and ``quote quote_kind``,
+    ordinal when the attribute's value set is ordered.
+    """
+    by_kind: dict[tuple[str, str], list[str]] = {}
+    for lab in schema.labels.values():
+        for attr in lab.attributes:
+            by_kind.setdefault((lab.kind, attr), []).append(lab.name)
+    tasks = []
+    for (kind, attr), labs in sorted(by_kind.items()):
+        vs = schema.value_sets[attr]
+        tasks.append(Task(f"{kind} {attr}", tuple(labs), attr, vs.values if vs.ordered else None))
+    doc_ordered = {
+        f.name: schema.value_sets[f.attribute].values
+        for f in schema.doc_fields.values()
+        if schema.value_sets[f.attribute].ordered and not f.multiple
+    }
+    quotes = tuple(schema.labels_of_kind("quote"))
+    return Agreement(
+        annotators,
+        tasks,
+        list(schema.doc_fields),
+        doc_ordered,
+        quote_labels=quotes,
+        token_labels=token_labels,
+    )

@@ -1,0 +1,217 @@
+"""Read several annotators' JSONL files side by side, one article at a time.
+
+A first pass keeps only ``id -> byte offset`` per file (the later line wins, as
+in the annotator store), so memory grows with the number of articles, not with
+their size; a second pass seeks to each article's line in every file. Files need
+not be in the same order. Mistakes a lead makes when collecting files (an empty
+file, the same annotator twice, files from different schemas, a merged file
+given as an annotator file) are refused with a message naming the files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from workbench.core.record import structural_problems
+from workbench.io.jsonl import LineError
+
+# Records written by the workbench start with their id; anything else is parsed in full.
+_ID = re.compile(rb'^\s*\{\s*"id"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
+class InputError(ValueError):
+    """Files that cannot be read together; the message names them."""
+
+
+@dataclass
+class AnnotatorFile:
+    path: Path
+    annotator: str
+    offsets: dict[str, tuple[int, int]] = field(default_factory=dict)  # id -> (byte offset, line no)
+    errors: list[LineError] = field(default_factory=list)
+    schema: str | None = None
+    merged: bool = False
+    _fh: BinaryIO | None = None
+
+    def read(self, record_id: str) -> tuple[int, dict[str, Any]] | None:
+        where = self.offsets.get(record_id)
+        if where is None:
+            return None
+        if self._fh is None:
+            self._fh = open(self.path, "rb")  # noqa: SIM115 - closed by close()
+        self._fh.seek(where[0])
+        return where[1], json.loads(self._fh.readline())
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+def index_file(path: str | Path, annotator: str | None = None) -> AnnotatorFile:
+    """First pass over one file: where each record is, and who and what schema it is from."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: no such file")
+    af = AnnotatorFile(p, annotator or "")
+    first: dict[str, Any] | None = None
+    offset = 0
+    with open(p, "rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            pos = offset
+            offset += len(raw)
+            line = raw.rstrip(b"\r\n")
+            if not line.strip():
+                continue
+            m = _ID.match(line) if first is not None else None
+            if m is not None and raw.endswith(b"\n"):
+                rid = json.loads(b'"' + m.group(1) + b'"')
+            else:
+                try:
+                    obj = json.loads(line)
+                except (json.JSONDecodeError, UnicodeDecodeError) as e:
+                    torn = not raw.endswith(b"\n")
+                    msg = "incomplete last line" if torn else f"not valid JSON ({e})"
+                    af.errors.append(LineError(str(p), n, msg, line, torn))
+                    continue
+                if not isinstance(obj, dict) or not isinstance(obj.get("id"), str) or "text" not in obj:
+                    af.errors.append(LineError(str(p), n, "not a record (needs an id and a text)", line))
+                    continue
+                rid = obj["id"]
+                if first is None:
+                    first = obj
+            af.offsets.pop(rid, None)
+            af.offsets[rid] = (pos, n)
+    if first is None:
+        bad = f" ({len(af.errors)} unreadable line(s), first: {af.errors[0]})" if af.errors else ""
+        raise InputError(f"{p}: the file holds no records{bad}; leave it out or check the path")
+    af.merged = isinstance(first.get("merge"), dict)
+    af.schema = first.get("schema")
+    if not af.annotator:
+        af.annotator = str(first.get("annotator") or p.stem)
+    return af
+
+
+def open_annotator_files(paths: list[str | Path], names: list[str] | None = None) -> list[AnnotatorFile]:
+    """Index every file and check they can be merged: distinct annotators, one schema."""
+    if names is not None and len(names) != len(paths):
+        raise InputError(f"{len(names)} annotator name(s) given for {len(paths)} file(s)")
+    seen_paths: dict[Path, str] = {}
+    for p in paths:
+        rp = Path(p).resolve()
+        if rp in seen_paths:
+            raise InputError(f"{p} is given twice")
+        seen_paths[rp] = str(p)
+    files = [index_file(p, names[i] if names else None) for i, p in enumerate(paths)]
+    for f in files:
+        if f.merged:
+            raise InputError(f"{f.path} is already a merged file; give the annotators' own files")
+    by_name: dict[str, AnnotatorFile] = {}
+    for f in files:
+        if f.annotator in by_name:
+            raise InputError(
+                f"annotator {f.annotator!r} appears twice: {by_name[f.annotator].path} and {f.path} "
+                "(if they are different people, name them with --annotators)"
+            )
+        by_name[f.annotator] = f
+    schemas = {f.schema for f in files}
+    if len(schemas) > 1:
+        listing = ", ".join(f"{f.path.name}: {f.schema}" for f in files)
+        raise InputError(
+            f"the files were made with different annotation schemas ({listing}); refusing to merge"
+        )
+    return files
+
+
+@dataclass
+class Bundle:
+    """One article as every annotator who has it left it."""
+
+    id: str
+    versions: dict[str, dict[str, Any]]
+    where: dict[str, tuple[Path, int]]  # annotator -> (file, line)
+
+
+def iter_bundles(files: list[AnnotatorFile], problems: list[str] | None = None) -> Iterator[Bundle]:
+    """Articles in the order of the first file, then those only later files have.
+
+    A record whose schema differs from its file's is refused with file and line;
+    a line that does not parse or hang together is left out and described in
+    ``problems`` (the input files are never changed, so nothing is lost).
+    """
+    problems = problems if problems is not None else []
+    order: dict[str, None] = {}
+    for f in files:
+        for rid in f.offsets:
+            order.setdefault(rid, None)
+    schema = files[0].schema if files else None
+    try:
+        for rid in order:
+            versions: dict[str, dict[str, Any]] = {}
+            where: dict[str, tuple[Path, int]] = {}
+            for f in files:
+                try:
+                    got = f.read(rid)
+                except (json.JSONDecodeError, UnicodeDecodeError) as e:
+                    problems.append(f"{f.path}:{f.offsets[rid][1]}: not valid JSON ({e}); left out")
+                    continue
+                if got is None:
+                    continue
+                line, d = got
+                bad = structural_problems(d)
+                if bad:
+                    problems.append(f"{f.path}:{line}: {'; '.join(bad)}; left out")
+                    continue
+                if d.get("schema") != schema:
+                    raise InputError(
+                        f"{f.path}:{line}: record {rid} was made with schema {d.get('schema')!r}, "
+                        f"the files with {schema!r}; refusing to merge"
+                    )
+                versions[f.annotator] = d
+                where[f.annotator] = (f.path, line)
+            yield Bundle(rid, versions, where)
+    finally:
+        for f in files:
+            f.close()
+
+
+def iter_merged(path: str | Path, problems: list[str] | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Records of a merged file, each checked; a hand-edited one is re-derived and reported."""
+    from workbench.core.merge import is_merged, merged_problems, rederive
+    from workbench.io.jsonl import read_jsonl
+
+    problems = problems if problems is not None else []
+    for item in read_jsonl(path):
+        if isinstance(item, LineError):
+            problems.append(f"{item}; left out")
+            continue
+        line, d = item
+        if not is_merged(d):
+            problems.append(f"{path}:{line}: not a merged record; left out")
+            continue
+        bad = merged_problems(d)
+        if any(b.startswith(("version of", "merged record has no")) for b in bad):
+            problems.append(f"{path}:{line}: {'; '.join(bad)}; left out")
+            continue
+        if bad:
+            problems.append(f"{path}:{line}: {'; '.join(bad)}; items recomputed from the versions")
+            d = rederive(d)
+        yield line, d
+
+
+def is_merged_file(path: str | Path) -> bool:
+    """Whether the first record of ``path`` is a merged record."""
+    from workbench.io.jsonl import read_jsonl
+
+    try:
+        for item in read_jsonl(path):
+            if not isinstance(item, LineError):
+                return isinstance(item[1].get("merge"), dict)
+    except OSError:
+        return False
+    return False
