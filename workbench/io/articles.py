@@ -62,6 +62,11 @@ class ImportProblem:
     line: int | None
     reason: str
 
+    @property
+    def message(self) -> str:
+        """The name the interop importers use for the same thing."""
+        return self.reason
+
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         return f"{where}: {self.reason}"

@@ -72,7 +72,7 @@ def extract_html(html: str, *, url: str | None = None, favor_precision: bool = F
     return HtmlArticle(text=text, meta=meta)
 
 
-def visible_text(html: str) -> str:
+def visible_text(html: str | bytes) -> str:
     """Every piece of text a browser would show: the naive baseline extraction is measured against."""
     import lxml.html
 

@@ -1,0 +1,174 @@
+"""``workbench import FILES... -o corpus.jsonl [--clean] [--format F]``: articles into a corpus file.
+
+Good files are imported and bad ones listed (file:line: reason) in one run, so
+a folder with one broken file still yields a corpus; the command fails only
+when nothing at all could be imported. The corpus is written through a temp
+file and renamed into place, so an interrupted import never leaves half a file
+and an existing corpus is only replaced when asked (--force) or extended
+(--append).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from workbench.cli.errors import UserError
+from workbench.core.record import Record
+
+ARTICLES = "articles"
+Importer = Callable[[Path], Iterator[Any]]
+
+
+def other_formats() -> dict[str, Importer]:
+    """Importers for other tools' formats, when the interop package provides them."""
+    try:
+        from workbench.io.interop.registry import IMPORTERS
+    except ImportError:
+        return {}
+    return dict(IMPORTERS)
+
+
+def register(subparsers: Any) -> None:
+    formats = [ARTICLES, *sorted(other_formats())]
+    p = subparsers.add_parser(
+        "import",
+        help="read article files or folders (txt, html, json, jsonl) into a corpus JSONL file",
+        description=(
+            "Read .txt, .html/.htm, .json (one article or a list) and .jsonl files, and folders of them "
+            "(recursively), into one corpus file with one record per article. The same text always gets "
+            "the same id, so a story imported twice is stored once. Problems are listed as file:line: "
+            "reason on stderr; the exit status is non-zero only when nothing could be imported."
+        ),
+    )
+    p.add_argument("paths", nargs="+", type=Path, metavar="FILES", help="files or folders to read")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="corpus JSONL to write")
+    p.add_argument(
+        "--format",
+        default=ARTICLES,
+        metavar="F",
+        help=f"input format: {', '.join(formats)} (default: {ARTICLES}: plain articles)",
+    )
+    p.add_argument(
+        "--clean",
+        action="store_true",
+        help="remove scrape boilerplate (header lines, captions, related-article tails, share footers); "
+        "the original text is kept in meta.original_text",
+    )
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    mode.add_argument("--append", action="store_true", help="keep OUT's records and add new ones")
+    p.add_argument("--max-mb", type=float, default=20.0, help="largest article accepted, in MB (default 20)")
+    p.set_defaults(func=run)
+
+
+def _items(args: argparse.Namespace) -> Iterator[Any]:
+    if args.format == ARTICLES:
+        from workbench.io.articles import read_articles
+
+        yield from read_articles(args.paths, clean=args.clean, max_bytes=int(args.max_mb * 1024 * 1024))
+        return
+    importer = other_formats()[args.format]
+    for path in args.paths:
+        if not path.exists():
+            from workbench.io.articles import ImportProblem
+
+            yield ImportProblem(str(path), None, "no such file or folder")
+            continue
+        yield from importer(path)
+
+
+def _existing_ids(path: Path) -> set[str]:
+    from workbench.io.jsonl import read_jsonl
+
+    ids: set[str] = set()
+    for item in read_jsonl(path):
+        if isinstance(item, tuple) and isinstance(item[1].get("id"), str):
+            ids.add(item[1]["id"])
+    return ids
+
+
+class _NothingImported(Exception):
+    pass
+
+
+def _write(args: argparse.Namespace, out: IO[str], existing: Path | None) -> dict[str, Any]:
+    from workbench.io.jsonl import dumps
+
+    seen: dict[str, str] = {}
+    tally: dict[str, Any] = {"imported": 0, "kept": 0, "duplicates": [], "problems": []}
+    if existing is not None:
+        for rid in _existing_ids(existing):
+            seen[rid] = str(existing)
+        with open(existing, encoding="utf-8", errors="surrogateescape", newline="") as fh:
+            for line in fh:
+                out.write(line if line.endswith("\n") else line + "\n")
+                tally["kept"] += 1
+    for item in _items(args):
+        if not isinstance(item, Record):
+            tally["problems"].append(str(item))
+            continue
+        where = str(item.meta.get("file", "?"))
+        if item.id in seen:
+            tally["duplicates"].append(f"{where}: same text as {seen[item.id]} (id {item.id}), skipped")
+            continue
+        seen[item.id] = where
+        out.write(dumps(item.to_dict()) + "\n")
+        tally["imported"] += 1
+    if tally["imported"] == 0:
+        raise _NothingImported(tally)
+    return tally
+
+
+def run(args: argparse.Namespace) -> int:
+    formats = [ARTICLES, *sorted(other_formats())]
+    if args.format not in formats:
+        raise UserError(f"unknown format {args.format!r}; available: {', '.join(formats)}")
+    if args.clean and args.format != ARTICLES:
+        raise UserError("--clean applies to plain articles (--format articles) only")
+    if args.max_mb <= 0:
+        raise UserError("--max-mb must be positive")
+    out_path: Path = args.output
+    to_stdout = str(out_path) == "-"
+    if not to_stdout:
+        if out_path.is_dir():
+            raise UserError(f"{out_path} is a folder; -o needs a file name such as corpus.jsonl")
+        if out_path.exists() and not (args.force or args.append):
+            raise UserError(f"{out_path} exists; use --force to replace it or --append to add to it")
+        if not out_path.parent.exists():
+            raise UserError(f"folder {out_path.parent} does not exist")
+    existing = out_path if args.append and not to_stdout and out_path.exists() else None
+    try:
+        if to_stdout:
+            tally = _write(args, sys.stdout, None)
+        else:
+            from workbench.io.atomic import atomic_write
+
+            with atomic_write(out_path) as fh:
+                tally = _write(args, fh, existing)
+    except _NothingImported as e:
+        tally = e.args[0]
+        _report(tally, None)
+        print("workbench import: nothing was imported; no file written", file=sys.stderr)
+        return 1
+    _report(tally, None if to_stdout else out_path)
+    return 0
+
+
+def _report(tally: dict[str, Any], out_path: Path | None) -> None:
+    err = sys.stderr
+    dest = f" -> {out_path}" if out_path else ""
+    kept = f" (+{tally['kept']} kept from before)" if tally["kept"] else ""
+    n_dup, n_prob = len(tally["duplicates"]), len(tally["problems"])
+    print(
+        f"workbench import: {tally['imported']} imported{kept}, {n_dup} duplicate{'s' * (n_dup != 1)} "
+        f"skipped, {n_prob} problem{'s' * (n_prob != 1)}{dest}",
+        file=err,
+    )
+    for line in tally["duplicates"]:
+        print(f"  duplicate: {line}", file=err)
+    for line in tally["problems"]:
+        print(f"  problem: {line}", file=err)
