@@ -178,7 +178,8 @@ class Record:
             "text": self.text,
             "meta": self.meta,
             "spans": [s.to_dict(self.text) for s in self.sorted_spans()],
-            "relations": [r.to_dict() for r in self.relations.values()],
+            # Sorted by id so that undoing a removal (which re-adds at the end) restores the same line.
+            "relations": [r.to_dict() for r in sorted(self.relations.values(), key=_id_order)],
             "doc": self.doc,
             "status": self.status,
             "annotator": self.annotator,
@@ -227,6 +228,11 @@ class Record:
             extra={k: v for k, v in d.items() if k not in known},
         )
         return rec
+
+
+def _id_order(item: Span | Relation) -> tuple[Any, ...]:
+    """Natural order of ids: r2 before r10; text and number parts alternate, so always comparable."""
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(re.split(r"(\d+)", item.id)))
 
 
 def _next_id(prefix: str, existing: dict[str, Any]) -> str:
