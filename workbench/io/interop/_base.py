@@ -68,7 +68,9 @@ class ExportReport:
         return out
 
 
-def check_span(text: str, start: Any, end: Any, label: Any, where: str, expect: str | None = None) -> str | None:
+def check_span(
+    text: str, start: Any, end: Any, label: Any, where: str, expect: str | None = None
+) -> str | None:
     """Why a foreign span does not fit its text, or None. Offsets are never shifted to make it fit."""
     if not isinstance(label, str) or not label:
         return f"{where}: missing label"

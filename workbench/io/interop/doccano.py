@@ -53,7 +53,9 @@ def _obj_to_record(obj: dict[str, Any], file: str, line: int, schema: Annotation
                     raise ValueError(problem)
                 new_span(rec, item[0], item[1], item[2])
             else:
-                raise ValueError(f"{key}[{i}]: expected [start, end, label] or a category string, found {item!r}")
+                raise ValueError(
+                    f"{key}[{i}]: expected [start, end, label] or a category string, found {item!r}"
+                )
     by_doccano_id: dict[Any, str] = {}
     for i, e in enumerate(obj.get("entities") or []):
         if not isinstance(e, dict):
@@ -71,7 +73,9 @@ def _obj_to_record(obj: dict[str, Any], file: str, line: int, schema: Annotation
             raise ValueError(f"relations[{i}] is not an object")
         ends = [by_doccano_id.get(r.get(k)) for k in ("from_id", "to_id")]
         if None in ends:
-            raise ValueError(f"relations[{i}]: from_id/to_id {r.get('from_id')!r}/{r.get('to_id')!r} name no entity")
+            raise ValueError(
+                f"relations[{i}]: from_id/to_id {r.get('from_id')!r}/{r.get('to_id')!r} name no entity"
+            )
         label = r.get("type", r.get("label"))
         if not isinstance(label, str):
             raise ValueError(f"relations[{i}]: missing type")
@@ -105,7 +109,9 @@ def record_to_doccano(rec: Record, schema: AnnotationSchema | None, report: Expo
         {"id": i, "from_id": ids[r.head], "to_id": ids[r.child], "type": r.label}
         for i, r in enumerate(rec.relations.values())
     ]
-    report.leave_out("span attributes (sentiment, quote kind, ...)", sum(len(s.attrs) for s in rec.spans.values()))
+    report.leave_out(
+        "span attributes (sentiment, quote kind, ...)", sum(len(s.attrs) for s in rec.spans.values())
+    )
     report.leave_out("relation attributes", sum(len(r.attrs) for r in rec.relations.values()))
     d: dict[str, Any] = {"text": rec.text, "entities": entities, "relations": relations}
     cats = flat_categories(rec.doc, schema)

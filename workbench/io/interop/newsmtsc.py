@@ -46,11 +46,15 @@ def _obj_to_record(obj: dict[str, Any], file: str, line: int) -> Record:
         pol = t.get("polarity")
         if pol not in POLARITY:
             raise ValueError(f"targets[{i}]: polarity {pol!r} is not 2, 4 or 6")
-        problem = check_span(text, t.get("from"), t.get("to"), TARGET_LABEL, f"targets[{i}]", t.get("mention"))
+        problem = check_span(
+            text, t.get("from"), t.get("to"), TARGET_LABEL, f"targets[{i}]", t.get("mention")
+        )
         if problem:
             raise ValueError(problem)
         span = new_span(rec, t["from"], t["to"], TARGET_LABEL, attrs={"sentiment": POLARITY[pol]})
-        extra = {k: v for k, v in t.items() if k not in ("from", "to", "mention", "polarity", "further_mentions")}
+        extra = {
+            k: v for k, v in t.items() if k not in ("from", "to", "mention", "polarity", "further_mentions")
+        }
         if extra:
             gids[span.id] = extra
         for j, fm in enumerate(t.get("further_mentions") or []):
@@ -106,7 +110,9 @@ def record_to_newsmtsc(rec: Record, report: ExportReport) -> dict[str, Any] | No
         targets.append(t)
     report.leave_out("spans without a sentiment (NewsMTSC holds sentiment targets only)",
                      len(rec.spans) - len(carried & rec.spans.keys()))  # fmt: skip
-    report.leave_out("relations other than REFERS_TO to a target", len(rec.relations) - len(carried & rec.relations.keys()))
+    report.leave_out(
+        "relations other than REFERS_TO to a target", len(rec.relations) - len(carried & rec.relations.keys())
+    )
     report.leave_out("document fields", len(doc_values(rec.doc)))
     if not targets:
         report.leave_out("records without any sentiment target")

@@ -72,12 +72,16 @@ def _task_to_record(task: dict[str, Any], file: str, line: int, schema: Annotati
         if not isinstance(r.get("label"), str):
             raise ValueError(f"relations[{i}]: missing label")
         rid = r.get("id") if isinstance(r.get("id"), str) and r.get("id") not in rec.relations else None
-        rel = Relation(rid or rec.next_relation_id(), ends[0], ends[1], r["label"], dict(r.get("attrs") or {}))
+        rel = Relation(
+            rid or rec.next_relation_id(), ends[0], ends[1], r["label"], dict(r.get("attrs") or {})
+        )
         rec.relations[rel.id] = rel
     options = {str(o.get("id")): o for o in task.get("options") or [] if isinstance(o, dict)}
     accept = [str(a) for a in task.get("accept") or []]
     if accept:
-        rec.doc = place_categories([a if ":" in a else str(options.get(a, {}).get("text", a)) for a in accept], schema)
+        rec.doc = place_categories(
+            [a if ":" in a else str(options.get(a, {}).get("text", a)) for a in accept], schema
+        )
     if span_extra:
         extra["span_extra"] = span_extra
     if extra:
