@@ -1,0 +1,193 @@
+"""The merge and agreement commands, end to end, including the mistakes a lead makes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import shared_path
+from workbench.cli.main import main
+from workbench.io.jsonl import write_jsonl
+
+TEXT = "Putin said Russia would win. Biden disagreed."
+OTHER = "A second article about Paris and Berlin."
+
+
+def record(ann: str, rid: str, text: str, spans: list[tuple], schema: str = "news@1", **kw) -> dict:
+    return {
+        "id": rid,
+        "text": text,
+        "meta": {"title": rid},
+        "spans": [
+            {"id": f"s{i}", "start": s, "end": e, "label": lab, "text": text[s:e]}
+            for i, (s, e, lab) in enumerate(spans)
+        ],
+        "relations": [],
+        "doc": kw.get("doc", {}),
+        "annotator": ann,
+        "schema": schema,
+        "status": "done",
+    }
+
+
+@pytest.fixture
+def three(tmp_path: Path) -> list[Path]:
+    paths = []
+    for ann, spans in [
+        ("alice", [(0, 5, "PERSON"), (11, 17, "GPE")]),
+        ("bob", [(0, 5, "PERSON"), (11, 17, "ORG")]),
+        ("carol", [(0, 5, "PERSON"), (29, 34, "PERSON")]),
+    ]:
+        p = tmp_path / f"{ann}.jsonl"
+        write_jsonl(p, [record(ann, "art1", TEXT, spans), record(ann, "art2", OTHER, [(23, 28, "GPE")])])
+        paths.append(p)
+    return paths
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_merge_writes_every_version_and_counts_conflicts(three, tmp_path, capsys) -> None:
+    out = tmp_path / "merged.jsonl"
+    code, stdout, _ = run(capsys, "merge", *map(str, three), "-o", str(out))
+    assert code == 0
+    merged = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [m["id"] for m in merged] == ["art1", "art2"]
+    assert set(merged[0]["versions"]) == {"alice", "bob", "carol"}
+    # art1: PERSON agreed; GPE, ORG, PERSON@29 open. art2: GPE agreed.
+    assert "2 item(s) agreed, 3 open conflict(s) in 1 article(s)" in stdout
+
+
+def test_unanimous_policy_leaves_more_open(three, tmp_path, capsys) -> None:
+    out = tmp_path / "m.jsonl"
+    code, stdout, _ = run(capsys, "merge", *map(str, three), "-o", str(out), "--policy", "unanimous")
+    assert code == 0 and "open conflict" in stdout
+
+
+def test_different_schemas_are_refused_naming_the_files(three, tmp_path, capsys) -> None:
+    odd = tmp_path / "dave.jsonl"
+    write_jsonl(odd, [record("dave", "art1", TEXT, [], schema="other@3")])
+    out = tmp_path / "m.jsonl"
+    code, _, err = run(capsys, "merge", *map(str, three), str(odd), "-o", str(out))
+    assert code == 2 and "different annotation schemas" in err and "dave.jsonl: other@3" in err
+    assert "Traceback" not in err and not out.exists()
+
+
+def test_a_record_with_another_schema_inside_a_file_is_refused_with_its_line(three, tmp_path, capsys) -> None:
+    with open(three[2], "a") as fh:
+        fh.write(json.dumps(record("carol", "art3", OTHER, [], schema="news@2")) + "\n")
+    out = tmp_path / "m.jsonl"
+    code, _, err = run(capsys, "merge", *map(str, three), "-o", str(out))
+    assert code == 2 and "carol.jsonl:3" in err and "news@2" in err and not out.exists()
+
+
+def test_records_only_some_annotators_have_are_reported_and_kept(three, tmp_path, capsys) -> None:
+    with open(three[0], "a") as fh:
+        fh.write(json.dumps(record("alice", "art3", "Only Alice saw this one.", [(0, 4, "PERSON")])) + "\n")
+    out = tmp_path / "m.jsonl"
+    code, stdout, _ = run(capsys, "merge", *map(str, three), "-o", str(out))
+    assert code == 0 and "art3: missing bob, carol" in stdout
+    last = json.loads(out.read_text().splitlines()[-1])
+    assert (
+        last["id"] == "art3" and last["merge"]["missing"] == ["bob", "carol"] and "alice" in last["versions"]
+    )
+
+
+def test_the_same_annotator_twice_is_refused(three, tmp_path, capsys) -> None:
+    twin = tmp_path / "alice-copy.jsonl"
+    twin.write_bytes(three[0].read_bytes())
+    code, _, err = run(capsys, "merge", str(three[0]), str(twin), "-o", str(tmp_path / "m.jsonl"))
+    assert code == 2 and "annotator 'alice' appears twice" in err
+    code, _, err = run(capsys, "merge", str(three[0]), str(three[0]), "-o", str(tmp_path / "m.jsonl"))
+    assert code == 2 and "given twice" in err
+    code, _, _ = run(
+        capsys,
+        "merge",
+        str(three[0]),
+        str(twin),
+        "-o",
+        str(tmp_path / "m.jsonl"),
+        "--annotators",
+        "alice,alice2",
+    )
+    assert code == 0
+
+
+def test_an_empty_file_is_refused(three, tmp_path, capsys) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n")
+    code, _, err = run(capsys, "merge", *map(str, three), str(empty), "-o", str(tmp_path / "m.jsonl"))
+    assert code == 2 and "empty.jsonl: the file holds no records" in err
+
+
+def test_a_bad_line_is_reported_with_file_and_line_and_the_rest_merged(three, tmp_path, capsys) -> None:
+    with open(three[1], "a") as fh:
+        fh.write('{"id": "art9", "text": "broken\n')
+    out = tmp_path / "m.jsonl"
+    code, stdout, _ = run(capsys, "merge", *map(str, three), "-o", str(out))
+    assert code == 0 and "bob.jsonl:3" in stdout and len(out.read_text().splitlines()) == 2
+
+
+def test_texts_that_differ_are_reported(three, tmp_path, capsys) -> None:
+    lines = three[2].read_text().splitlines()
+    d = json.loads(lines[1])
+    d["text"] = d["text"].replace("second", "third!")
+    three[2].write_text(lines[0] + "\n" + json.dumps(d) + "\n")
+    code, stdout, _ = run(capsys, "merge", *map(str, three), "-o", str(tmp_path / "m.jsonl"))
+    assert code == 0 and "NOT merged because the annotators' texts differ" in stdout and "art2" in stdout
+
+
+def test_agreement_is_the_same_from_the_files_and_from_the_merged_file(three, tmp_path, capsys) -> None:
+    out = tmp_path / "m.jsonl"
+    run(capsys, "merge", *map(str, three), "-o", str(out))
+    code, j1, _ = run(capsys, "agreement", *map(str, three), "--json")
+    assert code == 0
+    code, j2, _ = run(capsys, "agreement", str(out), "--json")
+    r1, r2 = json.loads(j1), json.loads(j2)
+    assert r1["spans"] == r2["spans"] and r1["coefficients"] == r2["coefficients"]
+    assert r1["spans"]["strict"]["labels"]["PERSON"]["pairs"]["alice~bob"]["f1"] == 1
+
+
+def test_a_hand_edited_merged_file_is_reported_and_recomputed(three, tmp_path, capsys) -> None:
+    out = tmp_path / "m.jsonl"
+    run(capsys, "merge", *map(str, three), "-o", str(out))
+    lines = out.read_text().splitlines()
+    d = json.loads(lines[0])
+    d["items"][0]["agreed"] = not d["items"][0]["agreed"]
+    out.write_text(json.dumps(d) + "\n" + lines[1] + "\n")
+    code, stdout, _ = run(capsys, "agreement", str(out))
+    assert code == 0 and "m.jsonl:1" in stdout and "recomputed from the versions" in stdout
+
+
+def test_agreement_table_and_html(three, tmp_path, capsys) -> None:
+    html = tmp_path / "r.html"
+    code, stdout, _ = run(capsys, "agreement", *map(str, three), "--html", str(html))
+    assert code == 0
+    assert "strict F1" in stdout and "Documents to look at first" in stdout and "Fleiss" in stdout
+    page = html.read_text()
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "http" not in page.split("<body", 1)[0]
+
+
+def test_polnear_multi_annotator_folder(tmp_path, capsys) -> None:
+    folder = shared_path("data", "polnear", "multi-annotator")
+    out = tmp_path / "merged.jsonl"
+    code, stdout, _ = run(capsys, "merge", str(folder), "-o", str(out), "--imported", str(tmp_path / "ann"))
+    assert code == 0 and "merged 4 article(s) from 6 annotators" in stdout
+    code, j, _ = run(capsys, "agreement", str(out), "--json", "--tokens", "MENTION,CUE,QUOTE")
+    r = json.loads(j)
+    assert r["documents"] == 4 and len(r["annotators"]) == 6
+    assert set(r["labels"]) == {"MENTION", "CUE", "QUOTE"}
+    from workbench.io.polnear_multi import token_alpha_raw
+
+    raw = token_alpha_raw(folder)
+    # The mapped records and PolNeAR's raw roles give the same token-level alpha.
+    for ours, theirs in [("MENTION", "Source"), ("CUE", "Cue"), ("QUOTE", "Content")]:
+        assert r["coefficients"][f"tokens {ours}"]["alpha_nominal"] == pytest.approx(
+            raw[theirs]["alpha_nominal"]
+        )
+    assert 0 < r["coefficients"]["tokens combined"]["alpha_nominal"] < 1
