@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from workbench.core.record import Record, Relation, Span
+from workbench.core.record import Record, Relation, Span, offset_problems
 
 
 class EditError(ValueError):
@@ -30,6 +30,13 @@ def _span(record: Record, span_id: str) -> Span:
         raise EditError(f"no span {span_id!r} in this document") from None
 
 
+def _check_offsets(record: Record, start: int, end: int) -> None:
+    """Outside the text, or splitting a surrogate pair of a text that carries one, is refused."""
+    problems = offset_problems(record.text, start, end, "span")
+    if problems:
+        raise EditError(problems[0].removeprefix("span: "))
+
+
 def _touch(span: Span) -> Span:
     """A person changing a pre-annotation reviews it: mark it edited."""
     return span.with_(review="edited") if span.review == "pending" else span
@@ -42,8 +49,7 @@ class AddSpan:
     def apply(self, record: Record) -> Edit:
         if self.span.id in record.spans:
             raise EditError(f"span id {self.span.id!r} already exists")
-        if not 0 <= self.span.start < self.span.end <= len(record.text):
-            raise EditError(f"offsets {self.span.start}-{self.span.end} are outside the text")
+        _check_offsets(record, self.span.start, self.span.end)
         record.spans[self.span.id] = self.span
         return RemoveSpan(self.span.id)
 
@@ -106,8 +112,7 @@ class ResizeSpan:
 
     def apply(self, record: Record) -> Edit:
         old = _span(record, self.span_id)
-        if not 0 <= self.start < self.end <= len(record.text):
-            raise EditError(f"offsets {self.start}-{self.end} are outside the text")
+        _check_offsets(record, self.start, self.end)
         record.spans[self.span_id] = _touch(old).with_(start=self.start, end=self.end)
         return ReplaceSpan(old)
 

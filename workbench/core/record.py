@@ -33,11 +33,11 @@ def article_id(text: str) -> str:
     same article, while any change of wording is not.
     """
     folded = " ".join(text.split())
-    return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(folded.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +254,14 @@ def offset_problems(text: str, start: Any, end: Any, where: str) -> list[str]:
     return []
 
 
+def _list(d: dict[str, Any], key: str, problems: list[str]) -> list[Any]:
+    value = d.get(key) or []
+    if isinstance(value, list):
+        return value
+    problems.append(f"{key}: must be a list")
+    return []
+
+
 def structural_problems(d: Any) -> list[str]:
     """Every way a record dict fails to hang together (independent of any schema)."""
     if not isinstance(d, dict):
@@ -263,25 +271,32 @@ def structural_problems(d: Any) -> list[str]:
         return ["record has no 'text' string"]
     problems: list[str] = []
     span_ids: set[str] = set()
-    for i, s in enumerate(d.get("spans") or []):
+    for i, s in enumerate(_list(d, "spans", problems)):
         where = f"spans[{i}]"
         if not isinstance(s, dict) or "id" not in s or "label" not in s:
             problems.append(f"{where}: needs id, start, end and label")
             continue
+        if not isinstance(s["id"], str):
+            problems.append(f"{where}: id must be a string")
+            continue
         if s["id"] in span_ids:
             problems.append(f"{where}: duplicate span id {s['id']!r}")
         span_ids.add(s["id"])
-        problems += offset_problems(text, s.get("start"), s.get("end"), where)
-        if "text" in s and not problems and s["text"] != text[s["start"] : s["end"]]:
+        bad_offsets = offset_problems(text, s.get("start"), s.get("end"), where)
+        problems += bad_offsets
+        if "text" in s and not bad_offsets and s["text"] != text[s["start"] : s["end"]]:
             problems.append(
                 f"{where}: span text {s['text']!r} does not match the text at "
                 f"{s['start']}-{s['end']} ({text[s['start'] : s['end']]!r})"
             )
     rel_ids: set[str] = set()
-    for i, r in enumerate(d.get("relations") or []):
+    for i, r in enumerate(_list(d, "relations", problems)):
         where = f"relations[{i}]"
         if not isinstance(r, dict) or not {"id", "head", "child", "label"} <= r.keys():
             problems.append(f"{where}: needs id, head, child and label")
+            continue
+        if not all(isinstance(r[k], str) for k in ("id", "head", "child")):
+            problems.append(f"{where}: id, head and child must be strings")
             continue
         if r["id"] in rel_ids:
             problems.append(f"{where}: duplicate relation id {r['id']!r}")

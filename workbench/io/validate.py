@@ -27,7 +27,7 @@ from workbench.io.jsonl import LineError, read_jsonl
 
 RECORD_SCHEMA_FILE = "record.schema.json"
 # structural_problems says "spans[3]: ..." or "status: ..."; the part before ": " is a path.
-_WHERE = re.compile(r"^((?:spans|relations)\[\d+\]|status): (.*)$", re.S)
+_WHERE = re.compile(r"^((?:spans|relations)(?:\[\d+\])?|status): (.*)$", re.S)
 
 
 @dataclass(frozen=True, slots=True)
