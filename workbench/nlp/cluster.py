@@ -30,6 +30,7 @@ from workbench.nlp.shards import (
     ShardAnnotator,
     ShardError,
     ShardResult,
+    finished_result,
     is_finished,
     plan_shards,
     process_shard,
@@ -129,6 +130,8 @@ def _shard_task(shard: Shard, annotator: ShardAnnotator, run: str) -> ShardResul
     def emit(articles: int, read: int) -> None:
         worker.log_event(PROGRESS_TOPIC, (run, str(shard.output), attempt, articles, read))
 
+    if is_finished(shard, annotator.fingerprint()):
+        return finished_result(shard, worker.address)
     remove_stale_temps(shard)
     return process_shard(shard, annotator, progress=emit, worker=worker.address)
 
@@ -169,7 +172,12 @@ def connect(cluster: str, memory_limit: str = "auto") -> Iterator[Any]:
             raise ClusterUnavailable(f"--cluster {cluster}: expected local or local:N (N workers)") from None
         if n < 1:
             raise ClusterUnavailable(f"--cluster {cluster}: need at least one worker")
+        import dask
+
+        # One shard per worker thread at a time: a prefetched shard on a worker that dies would be
+        # counted as a suspect of the crash too, and big shards balance better when not hoarded.
         with (
+            dask.config.set({"distributed.scheduler.worker-saturation": 1.0}),
             distributed.LocalCluster(
                 n_workers=n,
                 threads_per_worker=1,
@@ -222,7 +230,7 @@ def run_on_client(
     )
     summary = ClusterSummary(str(shards[0].output.parent) if shards else "", dashboard, 0, 0.0, results)
     if not todo:
-        summary.workers = _n_workers(client)
+        summary.workers = len(_threads(client))
         state.finished, state.workers = True, summary.workers
         if progress is not None:
             progress(state)
@@ -246,50 +254,65 @@ def run_on_client(
 
     client.subscribe_topic(PROGRESS_TOPIC, on_event)
     done_q: queue.Queue[Any] = queue.Queue()
-    futures: dict[str, tuple[Any, Shard]] = {}
-    for shard in sorted(todo, key=lambda s: -sizes[str(s.output)]):
-        key = f"preannotate-{run}-{len(futures)}-{shard.name}"
-        fut = client.submit(_shard_task, shard, annotator, run, key=key, pure=False)
-        futures[fut.key] = (fut, shard)
-        fut.add_done_callback(done_q.put)
-    pending = set(futures)
+    waiting = sorted(todo, key=lambda s: -sizes[str(s.output)])
+    waiting.reverse()  # pop() from the end hands out the largest shard first
+    in_flight: dict[str, tuple[Any, Shard]] = {}
+    submitted = 0
+    threads = _threads(client)
+
+    def refill() -> None:
+        # As many shards in flight as worker threads: each worker holds only the shard it runs, so
+        # a worker that dies takes no queued bystander down with it, and order stays largest-first.
+        nonlocal submitted
+        while waiting and len(in_flight) < max(1, sum(threads.values())):
+            shard = waiting.pop()
+            key = f"preannotate-{run}-{submitted}-{shard.name}"
+            submitted += 1
+            fut = client.submit(_shard_task, shard, annotator, run, key=key, pure=False)
+            in_flight[fut.key] = (fut, shard)
+            fut.add_done_callback(done_q.put)
+
     try:
-        while pending:
+        refill()
+        while in_flight:
             try:
                 fut = done_q.get(timeout=every)
             except queue.Empty:
                 fut = None
-            if fut is not None and fut.key in pending:
-                pending.discard(fut.key)
-                shard = futures[fut.key][1]
+            if fut is not None and fut.key in in_flight:
+                shard = in_flight.pop(fut.key)[1]
                 out = str(shard.output)
-                with lock:
-                    live.pop(out, None)
-                    sizes.pop(out, None)
-                if fut.status == "finished":
+                try:
+                    # result() waits out a recompute when the finished result was lost with its worker
                     res: ShardResult = fut.result()
+                except Exception as e:  # noqa: BLE001  (any task error fails this shard only)
+                    summary.failed_shards[str(shard.source)] = f"{type(e).__name__}: {e}"
+                    state.shards_failed += 1
+                    finished_bytes += sizes[out]
+                else:
                     results.append(res)
                     finished_articles += res.articles
                     finished_bytes += res.input_bytes
                     state.shards_done += 1
-                else:
-                    summary.failed_shards[str(shard.source)] = _describe(fut)
-                    state.shards_failed += 1
-                    finished_bytes += shard.source.stat().st_size
+                with lock:
+                    live.pop(out, None)
+                    sizes.pop(out, None)
+            threads = _threads(client)
+            refill()
             if progress is not None:
                 with lock:
                     state.articles = finished_articles + sum(v[1] for v in live.values())
                     state.bytes_done = finished_bytes + sum(v[2] for v in live.values())
                 state.elapsed = time.perf_counter() - t0
-                state.workers = _n_workers(client)
+                state.workers = len(threads)
                 progress(state)
     finally:
-        if pending:
-            client.cancel([futures[k][0] for k in pending])
+        if in_flight:
+            client.cancel([f for f, _ in in_flight.values()])
         with contextlib.suppress(Exception):
             client.unsubscribe_topic(PROGRESS_TOPIC)
     summary.seconds = time.perf_counter() - t0
-    summary.workers = _n_workers(client)
+    summary.workers = len(_threads(client))
     state.finished, state.elapsed, state.workers = True, summary.seconds, summary.workers
     state.articles, state.bytes_done = finished_articles, state.bytes_total
     if progress is not None:
@@ -297,19 +320,11 @@ def run_on_client(
     return summary
 
 
-def _describe(fut: Any) -> str:
+def _threads(client: Any) -> dict[str, int]:
     try:
-        exc = fut.exception()
-    except Exception as e:  # cancelled futures raise here
-        return f"{type(e).__name__}: {e}"
-    return f"{type(exc).__name__}: {exc}" if exc is not None else fut.status
-
-
-def _n_workers(client: Any) -> int:
-    try:
-        return len(client.scheduler_info(n_workers=-1).get("workers", {}))
+        return dict(client.nthreads())
     except Exception:
-        return 0
+        return {}
 
 
 def _dashboard(client: Any) -> str | None:

@@ -90,6 +90,7 @@ class ShardResult:
     seconds: float = 0.0
     input_bytes: int = 0
     skipped: bool = False
+    reused: bool = False  # found finished on disk by the worker (a recomputed task), not redone
     worker: str = ""
     failures: list[ArticleFailure] = field(default_factory=list)
 
@@ -197,6 +198,28 @@ def read_done(shard: Shard) -> dict[str, Any] | None:
         return json.loads(shard.done_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def finished_result(shard: Shard, worker: str = "") -> ShardResult:
+    """The result of a shard already on disk, rebuilt from its sidecar.
+
+    Dask recomputes a finished task whose result lived on a worker that died
+    before the client fetched it; the disk, not the worker's memory, is the
+    record of what is done, so such a rerun costs a file read, not a shard.
+    """
+    done = read_done(shard) or {}
+    failures = [ArticleFailure(**f) for f in done.get("failures", [])]
+    return ShardResult(
+        source=str(shard.source),
+        output=str(shard.output),
+        articles=int(done.get("articles", 0)),
+        failed=int(done.get("failed", 0)),
+        bad_lines=int(done.get("bad_lines", 0)),
+        input_bytes=int(done.get("input", {}).get("size", 0)),
+        worker=worker,
+        failures=failures,
+        reused=True,
+    )
 
 
 def remove_stale_temps(shard: Shard) -> int:

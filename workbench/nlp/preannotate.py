@@ -1,0 +1,265 @@
+"""Pre-annotation of articles: entities, quotes, cues, speakers. One plain function per article.
+
+API (used by the CLI loop, ``--n-process`` workers, the window's worker and a Dask cluster alike):
+
+- :class:`Preannotator` holds what every article needs: the loaded model
+  (:func:`workbench.nlp.models.load_model`), the schema and its ``preannotation``
+  settings. Build it once per process (``Preannotator.create(model_name, schema_path)``).
+- ``Preannotator.annotate_doc(record, doc) -> Record`` adds spans and relations
+  for one article whose ``doc`` came from ``nlp``; ``Preannotator.annotate(record)``
+  runs the model itself.
+- :func:`preannotate_records` ``(records, annotator, batch_size, n_process)`` streams
+  :class:`Outcome` items in input order: ``record`` (the annotated Record) or
+  ``error`` (a readable reason) with the article ``id``. A failing article
+  never stops the stream: it is reported with its id and skipped.
+
+Input records may already hold annotations. Nothing a person made (``origin``
+None) or reviewed (``review`` accepted/edited) is touched; earlier *pending*
+pre-annotations are replaced; a pre-annotation the annotator rejected
+(``record.rejected``) is not proposed again, and none is added where it would
+cross a person's span of the same kind. Entity spans carry
+``origin = model:<name>@<version>``, quotes, cues, mentions and their relations
+``rule:quotes@1``; all carry ``review = "pending"``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc
+
+from workbench.core.record import Record, Relation, Span
+from workbench.core.schema import AnnotationSchema, default_schema, load_schema, parse_schema
+from workbench.nlp.models import LoadedModel, blank_model, describe, load_model
+from workbench.nlp.quotes import find_attributions
+from workbench.nlp.speakers import EntityRef, SpeakerLinker
+
+RULE_ORIGIN = "rule:quotes@1"
+MAX_CHARS = 1_000_000  # spaCy's own default max_length; longer articles are reported, not cut
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(slots=True)
+class Outcome:
+    id: str
+    record: Record | None = None
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Builder:
+    """Adds pre-annotations to a record without touching what a person made."""
+
+    def __init__(self, rec: Record, schema: AnnotationSchema):
+        self.rec = rec
+        self.schema = schema
+        self.kind = {name: lab.kind for name, lab in schema.labels.items()}
+        # drop earlier pending pre-annotations: this run replaces them
+        stale = {sid for sid, s in rec.spans.items() if s.origin is not None and s.review in (None, "pending")}
+        for sid in stale:
+            del rec.spans[sid]
+        for rid in [
+            rid
+            for rid, r in rec.relations.items()
+            if r.head in stale or r.child in stale or (r.origin is not None and r.review in (None, "pending"))
+        ]:
+            del rec.relations[rid]
+        self.by_key = {(s.start, s.end, s.label): s.id for s in rec.spans.values()}
+        self.rejected = {
+            (d.get("start"), d.get("end"), d.get("label")) for d in rec.rejected if isinstance(d, dict)
+        }
+        self.kept = [s for s in rec.spans.values()]  # person-made or reviewed: never crossed
+        self.rel_keys = {(r.head, r.child, r.label) for r in rec.relations.values()}
+        self._sn = _max_num(rec.spans, "s")
+        self._rn = _max_num(rec.relations, "r")
+        self.added_spans: list[Span] = []
+
+    def add_span(self, start: int, end: int, label: str, attrs: dict[str, str], origin: str) -> str | None:
+        if start >= end or label not in self.schema.labels:
+            return None
+        key = (start, end, label)
+        if key in self.by_key:
+            return self.by_key[key]
+        if key in self.rejected:
+            return None
+        kind = self.kind[label]
+        if self.schema.overlap != "any":
+            for s in self.kept + self.added_spans:
+                if self.kind.get(s.label) != kind or not (s.start < end and start < s.end):
+                    continue
+                nested = (s.start <= start and end <= s.end) or (start <= s.start and s.end <= end)
+                if self.schema.overlap == "none" or not nested:
+                    return None
+        self._sn += 1
+        sid = f"s{self._sn}"
+        span = Span(sid, start, end, label, attrs, origin=origin, review="pending")
+        self.rec.spans[sid] = span
+        self.by_key[key] = sid
+        self.added_spans.append(span)
+        return sid
+
+    def add_relation(self, head: str, child: str, label: str) -> None:
+        key = (head, child, label)
+        if key in self.rel_keys or label not in self.schema.relations:
+            return
+        rt = self.schema.relations[label]
+        h, c = self.rec.spans[head], self.rec.spans[child]
+        if not rt.allows(h.label, c.label):
+            return
+        if rt.max_per_head is not None:
+            n = sum(1 for r in self.rec.relations.values() if r.head == head and r.label == label)
+            if n >= rt.max_per_head:
+                return
+        self._rn += 1
+        rid = f"r{self._rn}"
+        self.rec.relations[rid] = Relation(rid, head, child, label, origin=RULE_ORIGIN, review="pending")
+        self.rel_keys.add(key)
+
+
+def _max_num(d: dict[str, Any], prefix: str) -> int:
+    n = 0
+    for k in d:
+        if k.startswith(prefix) and k[len(prefix) :].isdigit():
+            n = max(n, int(k[len(prefix) :]))
+    return n
+
+
+class Preannotator:
+    """Everything needed to pre-annotate articles in one process."""
+
+    def __init__(self, model: LoadedModel, schema: AnnotationSchema | None = None):
+        self.model = model
+        self.schema = schema or default_schema()
+        self.settings = dict(self.schema.preannotation)
+        self.provenance = describe(model)
+
+    @classmethod
+    def create(
+        cls, model_name: str | None = None, schema: str | dict[str, Any] | None = None
+    ) -> Preannotator:
+        """Build from picklable arguments (model name/path, schema path or dict): what a worker calls.
+
+        ``model_name`` "blank:en" asks for the rules-only pipeline.
+        """
+        model = blank_model() if model_name == "blank:en" else load_model(model_name)
+        if isinstance(schema, dict):
+            sch = parse_schema(schema)
+        else:
+            sch = load_schema(schema) if schema else default_schema()
+        return cls(model, sch)
+
+    @property
+    def nlp(self) -> Any:
+        return self.model.nlp
+
+    def check(self, rec: Record) -> str | None:
+        """Why an article cannot be pre-annotated, or None."""
+        if not rec.text.strip():
+            return "empty article (no text to pre-annotate)"
+        if len(rec.text) > MAX_CHARS:
+            return f"article too long for pre-annotation ({len(rec.text):,} characters, limit {MAX_CHARS:,})"
+        return None
+
+    def annotate_doc(self, rec: Record, doc: Doc) -> Record:
+        """Add entities, quotes, cues, speakers and mentions to ``rec`` (in place; returned)."""
+        b = _Builder(rec, self.schema)
+        origin = self.model.origin
+        ents: list[EntityRef] = []
+        for ent in doc.ents:
+            label = self.schema.map_model_label(ent.label_)
+            if label is None:
+                continue
+            sid = b.add_span(ent.start_char, ent.end_char, label, {}, origin)
+            if sid is not None:
+                ents.append(EntityRef(sid, ent.start_char, ent.end_char, label))
+        # entities a person made count as antecedents and speakers too
+        for s in b.kept:
+            if self.kind_of(s.label) == "entity":
+                ents.append(EntityRef(s.id, s.start, s.end, s.label))
+        atts = find_attributions(doc, self.settings)
+        linker = SpeakerLinker(
+            doc,
+            ents,
+            lambda s, e, label, attrs: b.add_span(s, e, label, attrs, RULE_ORIGIN),
+            b.add_relation,
+            resolve=bool(self.settings.get("resolve_mentions", True)),
+        )
+        linker.link(atts, str(self.settings.get("scare_quotes", "partial")))
+        rec.meta["preannotation"] = dict(self.provenance, rules=RULE_ORIGIN)
+        if rec.schema is None:
+            rec.schema = self.schema.ref
+        return rec
+
+    def kind_of(self, label: str) -> str | None:
+        lab = self.schema.labels.get(label)
+        return lab.kind if lab else None
+
+    def annotate(self, rec: Record) -> Record:
+        return self.annotate_doc(rec, self.nlp(_clean_for_model(rec.text)))
+
+    def annotate_batch(self, records: list[Record], batch_size: int = 64) -> list[Outcome]:
+        """One batch through ``nlp.pipe``; if the batch fails, retry one by one to isolate the bad article."""
+        outcomes: list[Outcome] = []
+        good: list[Record] = []
+        for rec in records:
+            why = self.check(rec)
+            if why:
+                outcomes.append(Outcome(rec.id, error=why))
+            else:
+                good.append(rec)
+        try:
+            docs = list(self.nlp.pipe((_clean_for_model(r.text) for r in good), batch_size=batch_size))
+        except Exception:
+            docs = None
+        done: dict[str, Outcome] = {}
+        for i, rec in enumerate(good):
+            try:
+                doc = docs[i] if docs is not None else self.nlp(_clean_for_model(rec.text))
+                done[rec.id] = Outcome(rec.id, record=self.annotate_doc(rec, doc))
+            except Exception as e:  # one bad article must not stop a corpus run
+                done[rec.id] = Outcome(rec.id, error=f"pre-annotation failed: {type(e).__name__}: {e}")
+        errors = {o.id: o for o in outcomes}
+        return [errors.get(r.id) or done[r.id] for r in records]
+
+
+def _clean_for_model(text: str) -> str:
+    """Control characters become spaces (same length, so offsets hold); spaCy sees plain text."""
+    return _CONTROL.sub(" ", text) if _CONTROL.search(text) else text
+
+
+def _chunks(records: Iterable[Record], n: int) -> Iterator[list[Record]]:
+    chunk: list[Record] = []
+    for r in records:
+        chunk.append(r)
+        if len(chunk) >= n:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def preannotate_records(
+    records: Iterable[Record],
+    annotator: Preannotator | None = None,
+    batch_size: int = 64,
+    n_process: int = 1,
+    model_name: str | None = None,
+    schema: str | dict[str, Any] | None = None,
+) -> Iterator[Outcome]:
+    """Stream outcomes for records, in order, in constant memory.
+
+    With ``n_process > 1`` the articles go to worker processes in chunks of
+    ``batch_size`` (each worker builds its :class:`Preannotator` once from the
+    annotator's model name and schema); at most ``2 × n_process`` chunks are in flight.
+    """
+    ann = annotator or Preannotator.create(model_name, schema)
+    if n_process <= 1:
+        for chunk in _chunks(records, batch_size):
+            yield from ann.annotate_batch(chunk, batch_size)
+        return
+    from workbench.nlp.parallel import parallel_outcomes
+
+    yield from parallel_outcomes(_chunks(records, batch_size), ann.model.name, ann.schema.raw, batch_size, n_process)

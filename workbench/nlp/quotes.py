@@ -1,0 +1,354 @@
+"""Quotes and who said them, from quote marks, spaCy's dependency parse and rules.
+
+Direct quotes come from :mod:`workbench.nlp.marks` (characters only). Each is
+then given a cue and a speaker from the parse: a reporting verb right after
+the quote ("…,” said Caddell), else before it ("Caddell said: “…"), else the
+previous attribution carries over (a quote that continues the same speech, a
+paragraph that opens with a quote after the speaker's paragraph). Indirect
+speech comes from reporting verbs with a clausal complement ("said that…",
+"claimed its troops…"), parenthetical cues ("The President, it claims,
+enabled…") and "according to X". A short quoted phrase inside reported speech
+makes it ``mixed``; a short quoted phrase elsewhere is a scare quote
+(``partial`` or left out, by schema setting).
+
+The output is plain :class:`Attribution` objects in character offsets; turning
+them into spans and relations (and resolving "he"/"the President") is
+:mod:`workbench.nlp.speakers`' job. Without a parser (blank pipeline) only
+direct quotes are found, with speakers from a word-pattern fallback.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc, Token
+
+from workbench.nlp.marks import QuoteMatch, find_quotes, outermost
+
+SPEECH = frozenset(
+    """say tell add state announce claim stress insist argue explain note warn write tweet post report reply
+    respond ask answer confirm deny admit acknowledge concede reveal declare assert allege contend maintain
+    mention remark comment emphasize emphasise recall suggest predict promise vow pledge urge testify complain
+    boast joke quip conclude agree disagree propose recommend estimate caution counter observe repeat reiterate
+    speculate wonder question demand threaten hint lament shout chant cite describe indicate signal show find
+    tout brag advise inform assure remind charge dismiss blast slam criticize criticise accuse point call
+    continue""".split()
+)
+BELIEF = frozenset("think believe feel know expect hope fear worry doubt assume suspect reckon".split())
+INTENT = frozenset("want plan intend refuse decline vow pledge promise threaten expect hope seek aim".split())
+REPORTING = SPEECH | BELIEF | INTENT
+# Verbs that only report with a following direct quote or complement, never alone.
+_NEEDS_COMPLEMENT = frozenset({"continue", "point", "call", "show", "find", "add"})
+_SENT_END = {".", "!", "?"}
+_EDGE_PUNCT = " \t\n,;:.-—–"
+_WORDS = re.compile(r"\w+")
+
+
+@dataclass(slots=True)
+class Attribution:
+    """One quote with its pieces (character spans), cue span and speaker token (if any)."""
+
+    pieces: list[tuple[int, int]]
+    kind: str  # direct | indirect | mixed | partial
+    cue: tuple[int, int] | None = None
+    speaker: Token | None = None
+    carried: bool = False  # speaker taken over from an earlier attribution
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def start(self) -> int:
+        return self.pieces[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.pieces[-1][1]
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in _EDGE_PUNCT:
+        s += 1
+    while e > s and text[e - 1] in _EDGE_PUNCT:
+        e -= 1
+    return s, e
+
+
+def _lemma(t: Token) -> str:
+    return t.lemma_.lower() if t.lemma_ else t.lower_
+
+
+def _is_cue_verb(t: Token) -> bool:
+    return t.pos_ in ("VERB", "AUX") and _lemma(t) in REPORTING or t.lower_ in ("according",)
+
+
+class _Index:
+    """Char -> token and paragraph lookups, built once per doc."""
+
+    def __init__(self, doc: Doc, quotes: list[QuoteMatch]):
+        self.doc = doc
+        text = doc.text
+        self.para_starts = [0] + [m.end() for m in re.finditer(r"\n+", text)]
+        self.tok_starts = [t.idx for t in doc]
+        self.quote_of = [-1] * len(doc)
+        for qi, q in enumerate(quotes):
+            a, b = self.tok_range(q.start, q.end)
+            for i in range(a, b):
+                self.quote_of[i] = qi
+
+    def tok_at(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.tok_starts, char) - 1)
+
+    def tok_range(self, s: int, e: int) -> tuple[int, int]:
+        return self.tok_at(s), self.tok_at(max(s, e - 1)) + 1
+
+    def para(self, char: int) -> int:
+        return bisect.bisect_right(self.para_starts, char) - 1
+
+
+def subject_of(v: Token) -> Token | None:
+    """The speaker of a reporting verb: its subject, its governing verb's, or an inverted one."""
+    seen = 0
+    t: Token | None = v
+    while t is not None and seen < 4:
+        for c in t.children:
+            if c.dep_ == "nsubj" or (c.dep_ == "nsubjpass" and t is v):
+                return c
+        if t.dep_ in ("conj", "xcomp", "advcl", "acl") and t.head is not t:
+            t = t.head
+            seen += 1
+            continue
+        break
+    # "said Caddell" parsed without a subject: the first name or pronoun after the verb.
+    for c in v.doc[v.i + 1 : min(len(v.doc), v.i + 4)]:
+        if c.pos_ in ("PROPN", "PRON") and c.lower_ not in ("it", "that", "this"):
+            return c
+        if c.is_punct:
+            break
+    return None
+
+
+def _cue_span(v: Token) -> tuple[int, int]:
+    if v.lower_ == "according":
+        to = next((c for c in v.children if c.lower_ == "to"), None)
+        return v.idx, (to.idx + len(to)) if to is not None else v.idx + len(v)
+    end = v.idx + len(v)
+    for c in v.children:
+        if c.dep_ == "prt" and c.i == v.i + 1:
+            end = c.idx + len(c)
+    return v.idx, end
+
+
+def _speaker_of_cue(v: Token) -> Token | None:
+    if v.lower_ == "according":
+        to = next((c for c in v.children if c.lower_ == "to"), None)
+        if to is not None:
+            return next((c for c in to.children if c.dep_ == "pobj"), None)
+        return None
+    return subject_of(v)
+
+
+def _find_cue(doc: Doc, ix: _Index, q: QuoteMatch, used: set[int]) -> Token | None:
+    """A reporting verb next to a direct quote: just after, else just before, else later after."""
+    text = doc.text
+    a, b = ix.tok_range(q.start, q.end)
+    para = ix.para(q.start)
+    after: list[Token] = []
+    for t in doc[b : min(len(doc), b + 15)]:
+        if ix.quote_of[t.i] != -1 or ix.para(t.idx) != ix.para(q.end - 1):
+            break
+        after.append(t)
+        if t.text in _SENT_END:
+            break
+    before: list[Token] = []
+    i = a - 1
+    para_before = para
+    while i >= 0 and len(before) < 30:
+        t = doc[i]
+        if ix.quote_of[t.i] != -1 or t.text in _SENT_END:
+            break
+        if ix.para(t.idx) != para_before:
+            # Crossing into the previous paragraph only when it ends with "said:".
+            if t.text != ":" or ix.para(t.idx) != para - 1:
+                break
+            para_before = para - 1
+        before.append(t)
+        i -= 1
+    for t in after[:4]:
+        if _is_cue_verb(t) and t.i not in used and not _reports_other(ix, t):
+            return t
+    # closest before the quote (introducing it), then later in the after window after a "…,”"
+    for t in before:
+        if _is_cue_verb(t) and t.i not in used and _introduces(doc, text, ix, t, q, a, b):
+            return t
+    if text[q.start : q.end].rstrip("”’\"'»› ")[-1:] in (",", "—", "–", "-"):
+        for t in after[4:]:
+            if _is_cue_verb(t) and t.i not in used and _lemma(t) not in _NEEDS_COMPLEMENT and not _reports_other(ix, t):
+                return t
+    return None
+
+
+def _reports_other(ix: _Index, v: Token) -> bool:
+    """The verb has its own reported clause after it ("Peskov said that…"): not this quote's cue."""
+    return any(c.dep_ == "ccomp" and c.i > v.i and ix.quote_of[c.i] == -1 for c in v.children)
+
+
+def _introduces(doc: Doc, text: str, ix: _Index, v: Token, q: QuoteMatch, a: int, b: int) -> bool:
+    """A verb before a quote cues it through a colon or comma, "that", or by governing the quote's words."""
+    gap = text[v.idx + len(v) : q.start].rstrip()
+    if len(gap) < 80 and (gap[-1:] in (":", ",") or gap.endswith(" that") or gap == "" or gap == "that"):
+        return _lemma(v) not in _NEEDS_COMPLEMENT or gap[-1:] in (":", ",")
+    if _reports_other(ix, v) or _lemma(v) in _NEEDS_COMPLEMENT:
+        return False
+    return any(doc[i].head.i == v.i for i in range(a, min(b, a + 40)))
+
+
+def _is_scare(text: str, q: QuoteMatch, max_words: int) -> bool:
+    inner = text[q.start + 1 : q.end - 1] if q.closed else text[q.start + 1 : q.end]
+    words = _WORDS.findall(inner)
+    return len(words) <= max_words and not re.search(r"[.!?]\W*$", inner.strip())
+
+
+def find_attributions(doc: Doc, settings: dict[str, Any] | None = None) -> list[Attribution]:
+    """Every direct and (if the pipeline has a parser) indirect attribution in a doc."""
+    settings = settings or {}
+    max_words = int(settings.get("scare_quote_max_words", 3))
+    text = doc.text
+    quotes = outermost(find_quotes(text))
+    ix = _Index(doc, quotes)
+    parsed = doc.has_annotation("DEP")
+    used: set[int] = set()
+    direct: list[Attribution] = []
+    groups: dict[int, Attribution] = {}
+    for q in quotes:
+        if q.group in groups:  # a quote continued from the previous paragraph
+            groups[q.group].pieces.append((q.start, q.end))
+            continue
+        kind = "partial" if _is_scare(text, q, max_words) else "direct"
+        att = Attribution([(q.start, q.end)], kind)
+        if kind == "direct":
+            v = _find_cue(doc, ix, q, used) if parsed else _pattern_cue(doc, ix, q)
+            if v is not None:
+                used.add(v.i)
+                att.cue = _cue_span(v)
+                att.speaker = _speaker_of_cue(v) if parsed else _pattern_speaker(doc, v)
+                att.meta["cue_token"] = v.i
+        groups[q.group] = att
+        direct.append(att)
+    indirect = _indirect(doc, ix, used) if parsed and settings.get("indirect_quotes", True) else []
+    atts = _merge(text, direct, indirect)
+    _carry_over(text, ix, atts)
+    return atts
+
+
+def _content_pieces(doc: Doc, v: Token) -> list[tuple[int, int]] | None:
+    text = doc.text
+    if v.lower_ == "according":
+        head = v.head if v.head is not v else None
+        if head is None:
+            return None
+        return _minus(text, head, v)
+    comp = next((c for c in v.children if c.dep_ == "ccomp"), None)
+    if comp is None and _lemma(v) in INTENT:
+        comp = next((c for c in v.children if c.dep_ == "xcomp"), None)
+    if comp is not None:
+        s, e = _trim(text, comp.left_edge.idx, comp.right_edge.idx + len(comp.right_edge))
+        return [(s, e)] if e - s > 3 else None
+    if v.dep_ == "parataxis" and any(c.dep_ == "nsubj" for c in v.children):
+        return _minus(text, v.head, v)
+    return None
+
+
+def _minus(text: str, head: Token, part: Token) -> list[tuple[int, int]] | None:
+    """The head clause without the parenthetical ``part`` ("The President, it claims, enabled...")."""
+    s, e = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
+    ps, pe = part.left_edge.idx, part.right_edge.idx + len(part.right_edge)
+    pieces = [_trim(text, s, ps), _trim(text, pe, e)]
+    out = [(a, b) for a, b in pieces if b - a > 2]
+    return out or None
+
+
+def _indirect(doc: Doc, ix: _Index, used: set[int]) -> list[Attribution]:
+    out: list[Attribution] = []
+    for v in doc:
+        if v.i in used or ix.quote_of[v.i] != -1 or not _is_cue_verb(v):
+            continue
+        if v.lower_ == "according" and not any(c.lower_ == "to" for c in v.children):
+            continue
+        pieces = _content_pieces(doc, v)
+        if not pieces:
+            continue
+        if any(ix.quote_of[i] != -1 for i in range(*ix.tok_range(pieces[0][0], pieces[0][0] + 1))) and all(
+            ix.quote_of[ix.tok_at(b - 1)] == ix.quote_of[ix.tok_at(a)] != -1 for a, b in pieces
+        ):
+            continue  # the "content" is a direct quote, already handled
+        out.append(Attribution(pieces, "indirect", _cue_span(v), _speaker_of_cue(v), meta={"cue_token": v.i}))
+    return out
+
+
+def _merge(text: str, direct: list[Attribution], indirect: list[Attribution]) -> list[Attribution]:
+    """Quoted phrases inside reported speech make it mixed; reported speech inside a quote is dropped."""
+    keep_direct: list[Attribution] = []
+    spans = [(a, b, att) for att in indirect for a, b in att.pieces]
+    for d in direct:
+        inside = next((att for a, b, att in spans if a <= d.start and d.end <= b), None)
+        if inside is not None and (d.cue is None or d.kind == "partial"):
+            inside.kind = "mixed"
+            continue
+        keep_direct.append(d)
+    out_ind: list[Attribution] = []
+    for att in indirect:
+        if any(d.start <= att.start and att.end <= d.end for d in keep_direct if d.kind != "partial"):
+            continue
+        out_ind.append(att)
+    atts = keep_direct + out_ind
+    atts.sort(key=lambda a: a.start)
+    return atts
+
+
+def _carry_over(text: str, ix: _Index, atts: list[Attribution]) -> None:
+    """Give a cue-less direct quote the speaker of the attribution just before it.
+
+    Same utterance (only whitespace between, or a quote continued in the next
+    paragraph): share the cue too, so the pieces group. Otherwise carry the
+    speaker only when the previous attribution is in the same or the previous
+    paragraph and the quote opens its paragraph or follows directly.
+    """
+    prev: Attribution | None = None
+    for att in atts:
+        if att.kind == "partial":
+            continue
+        if att.kind == "direct" and att.speaker is None and att.cue is None and prev is not None:
+            gap = text[prev.end : att.start]
+            if not gap.strip() and prev.kind == "direct":
+                att.speaker, att.cue, att.carried = prev.speaker, prev.cue, True
+            elif prev.speaker is not None and ix.para(att.start) - ix.para(prev.end) <= 1:
+                opens_para = text[ix.para_starts[ix.para(att.start)] : att.start].strip() == ""
+                if opens_para or ix.para(att.start) == ix.para(prev.end):
+                    att.speaker, att.carried = prev.speaker, True
+        if att.speaker is not None:
+            prev = att
+        elif att.kind == "direct":
+            prev = att
+
+
+# ---------------------------------------------------------------- blank-pipeline fallback
+
+_SAY_WORDS = frozenset("said says say told tells added adds stated claimed insisted explained wrote".split())
+
+
+def _pattern_cue(doc: Doc, ix: _Index, q: QuoteMatch) -> Token | None:
+    a, b = ix.tok_range(q.start, q.end)
+    window = list(doc[b : min(len(doc), b + 4)]) + list(reversed(doc[max(0, a - 4) : a]))
+    return next((t for t in window if t.lower_ in _SAY_WORDS and ix.quote_of[t.i] == -1), None)
+
+
+def _pattern_speaker(doc: Doc, v: Token) -> Token | None:
+    """Without a parse: the capitalised word or pronoun next to the verb (after first: 'said Caddell')."""
+    for t in list(doc[v.i + 1 : v.i + 4]) + list(reversed(doc[max(0, v.i - 4) : v.i])):
+        if t.is_punct:
+            continue
+        if t.lower_ in ("he", "she", "they") or (t.text[:1].isupper() and t.is_alpha and t.i != 0):
+            return t
+    return None

@@ -1,0 +1,166 @@
+"""From attributions to spans and relations: QUOTE, CUE, speaker, MENTION → entity.
+
+A speaker is linked where a reader points at it: the named entity when the
+subject of the reporting verb is one ("Putin said"), otherwise a MENTION span
+over the pronoun or role noun phrase ("he", "The President", "the
+spokesperson", "it"). A mention is tied to the named entity it stands for with
+REFERS_TO when the article names one of a compatible kind before it (a person
+for "he"/"the President", an organisation or country for "it"/"the ministry"),
+preferring the most recent earlier speaker, then the most recent entity; else
+it stays with ``attrs.reference = "unresolved"``. Both are kept: the mention is
+what the annotator checks, the entity is what a who-said-what corpus needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from workbench.nlp.quotes import Attribution
+
+PERSON_PRONOUNS = frozenset("he she him her his i".split())
+ORG_PRONOUNS = frozenset("it its".split())
+PLURAL_PRONOUNS = frozenset("they them we".split())
+PERSON_ROLES = frozenset(
+    """president spokesperson spokesman spokeswoman minister leader chancellor secretary senator governor
+    candidate nominee director chief ceo chairman chairwoman chair mayor king queen premier general ambassador
+    adviser advisor aide lawyer attorney judge professor economist analyst founder head commander despot
+    dictator manager executive author congressman congresswoman representative lawmaker nominee pollster
+    strategist official host anchor reporter prosecutor sheriff officer ruler monarch pope prince""".split()
+)
+ORG_ROLES = frozenset(
+    """ministry government department agency company firm party campaign committee council court parliament
+    administration group organization organisation institute report statement resolution study poll survey
+    union bank military army police office kremlin white house commission network newspaper paper board
+    foundation center centre think tank""".split()
+)
+SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+ORGISH = ("ORG", "GPE", "NORP")
+_NP_LEFT = frozenset("det amod compound poss case nummod nmod quantmod advmod".split())
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRef:
+    """An entity span already in the record (its id), by character range and label."""
+
+    id: str
+    start: int
+    end: int
+    label: str
+
+
+AddSpan = Callable[[int, int, str, dict[str, str]], str | None]
+AddRelation = Callable[[str, str, str], None]
+
+
+def _np_extent(h: Token) -> tuple[int, int]:
+    """The noun phrase a speaker head stands in: left modifiers, the head, an 'of/for' phrase after it."""
+    left = h
+    for c in h.lefts:
+        if c.dep_ in _NP_LEFT:
+            left = c.left_edge if c.left_edge.i < left.i else left
+            break
+    right = h
+    if h.pos_ in ("NOUN", "PROPN"):
+        for c in h.rights:
+            if c.dep_ == "prep" and c.lower_ in ("of", "for", "at") and c.i == right.i + 1:
+                right = c.right_edge
+                break
+    # never cross into another sentence or a quote mark
+    return left.idx, right.idx + len(right)
+
+
+def mention_kind(h: Token) -> tuple[str, ...] | None:
+    """Entity labels a pronoun or role noun may stand for; None for anything else."""
+    low = h.lower_
+    if low in PERSON_PRONOUNS or (h.lemma_.lower() in PERSON_ROLES):
+        return ("PERSON",)
+    if low in ORG_PRONOUNS or h.lemma_.lower() in ORG_ROLES:
+        return ("ORG", "GPE")
+    return None
+
+
+class SpeakerLinker:
+    """Turns one doc's attributions into spans and relations through the given callbacks."""
+
+    def __init__(
+        self,
+        doc: Doc,
+        entities: list[EntityRef],
+        add_span: AddSpan,
+        add_relation: AddRelation,
+        resolve: bool = True,
+    ):
+        self.doc = doc
+        self.entities = sorted(entities, key=lambda e: e.start)
+        self.add_span = add_span
+        self.add_relation = add_relation
+        self.resolve = resolve
+        self.speakers: list[EntityRef] = []  # resolved speakers so far, in text order
+        self._speaker_cache: dict[int, str | None] = {}
+
+    def _entity_at(self, start: int, end: int) -> EntityRef | None:
+        for e in self.entities:
+            if e.start <= start and end <= e.end and e.label in SPEAKER_LABELS:
+                return e
+            if e.start > end:
+                break
+        return None
+
+    def _antecedent(self, before: int, labels: tuple[str, ...]) -> EntityRef | None:
+        for e in reversed(self.speakers):
+            if e.start < before and e.label in labels and before - e.start < 3000:
+                return e
+        best = None
+        for e in self.entities:
+            if e.start >= before:
+                break
+            if e.label in labels:
+                best = e
+        return best
+
+    def speaker_span(self, h: Token) -> str | None:
+        """Span id for the speaker whose head token is ``h`` (cached: one span per speaker token)."""
+        if h.i in self._speaker_cache:
+            return self._speaker_cache[h.i]
+        sid: str | None
+        ent = self._entity_at(h.idx, h.idx + len(h))
+        if ent is not None:
+            sid = ent.id
+            self.speakers.append(ent)
+        else:
+            s, e = (h.idx, h.idx + len(h)) if h.pos_ == "PRON" else _np_extent(h)
+            kinds = mention_kind(h) if self.resolve else None
+            target = self._antecedent(s, kinds) if kinds else None
+            attrs = {"reference": "resolved" if target else "unresolved"}
+            sid = self.add_span(s, e, "MENTION", attrs)
+            if sid is not None and target is not None:
+                self.add_relation(sid, target.id, "REFERS_TO")
+                self.speakers.append(target)
+        self._speaker_cache[h.i] = sid
+        return sid
+
+    def link(self, atts: list[Attribution], settings_partial: str = "partial") -> None:
+        cue_ids: dict[tuple[int, int], str | None] = {}
+        for att in atts:
+            if att.kind == "partial" and settings_partial == "omit":
+                continue
+            quote_ids = [self.add_span(s, e, "QUOTE", {"quote_kind": att.kind}) for s, e in att.pieces]
+            if not all(quote_ids):
+                continue
+            if att.kind == "partial":
+                continue
+            spk = self.speaker_span(att.speaker) if att.speaker is not None else None
+            cue = None
+            if att.cue is not None:
+                if att.cue not in cue_ids:
+                    cue_ids[att.cue] = self.add_span(att.cue[0], att.cue[1], "CUE", {})
+                cue = cue_ids[att.cue]
+            for q in quote_ids:
+                assert q is not None
+                if spk is not None:
+                    self.add_relation(q, spk, "SPEAKER")
+                if cue is not None:
+                    self.add_relation(q, cue, "CUE")
