@@ -1,0 +1,143 @@
+"""The batch of articles a window works through, without holding every text.
+
+A corpus JSON Lines file is indexed once (id, title, status, byte offset) and a
+record is read back from disk only when it is opened, so a 10k-article batch
+costs a few hundred bytes per article. Article files and folders go through the
+article readers and are kept as records (they are small batches by nature).
+Qt-free, so it is tested without a display.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.core.record import Record, RecordError, article_id
+
+TITLE_CHARS = 90
+
+
+@dataclass(slots=True)
+class Item:
+    id: str
+    title: str
+    status: str
+    chars: int
+    source: int  # index into Batch.sources
+    offset: int  # byte offset of the JSONL line, or -1 when the record is held in memory
+
+
+@dataclass
+class Batch:
+    sources: list[Path] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    _pos: dict[str, int] = field(default_factory=dict)
+    _held: dict[str, Record] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def position(self, record_id: str) -> int | None:
+        return self._pos.get(record_id)
+
+    def item(self, record_id: str) -> Item:
+        return self.items[self._pos[record_id]]
+
+    def add(self, item: Item, record: Record | None = None) -> None:
+        if item.id in self._pos:  # the same article twice: the later copy wins, keeps its place
+            self.items[self._pos[item.id]] = item
+        else:
+            self._pos[item.id] = len(self.items)
+            self.items.append(item)
+        if record is not None:
+            self._held[item.id] = record
+
+    def load(self, record_id: str) -> Record:
+        """A fresh record for ``record_id`` as the source has it (raises RecordError)."""
+        item = self.item(record_id)
+        if item.offset < 0:
+            return Record.from_dict(self._held[record_id].to_dict())
+        with open(self.sources[item.source], "rb") as fh:
+            fh.seek(item.offset)
+            d = json.loads(fh.readline())
+        d.setdefault("id", record_id)
+        return Record.from_dict(d)
+
+    def text(self, record_id: str) -> str:
+        item = self.item(record_id)
+        if item.offset < 0:
+            return self._held[record_id].text
+        with open(self.sources[item.source], "rb") as fh:
+            fh.seek(item.offset)
+            return str(json.loads(fh.readline()).get("text", ""))
+
+    def search(self, needle: str) -> set[str]:
+        """Ids whose title or text contains ``needle`` (case-insensitive), one pass per source."""
+        needle = needle.casefold()
+        hits: set[str] = set()
+        by_source: dict[int, list[Item]] = {}
+        for it in self.items:
+            if needle in it.title.casefold():
+                hits.add(it.id)
+            elif it.offset < 0:
+                if needle in self._held[it.id].text.casefold():
+                    hits.add(it.id)
+            else:
+                by_source.setdefault(it.source, []).append(it)
+        for src, items in by_source.items():
+            with open(self.sources[src], "rb") as fh:
+                for it in sorted(items, key=lambda i: i.offset):
+                    fh.seek(it.offset)
+                    try:
+                        text = json.loads(fh.readline()).get("text", "")
+                    except ValueError:
+                        continue
+                    if isinstance(text, str) and needle in text.casefold():
+                        hits.add(it.id)
+        return hits
+
+
+def title_of(text: str, meta: dict[str, Any] | None) -> str:
+    title = (meta or {}).get("title")
+    if not isinstance(title, str) or not title.strip():
+        title = next((ln for ln in text.splitlines() if ln.strip()), "(empty)")
+    title = " ".join(title.split())
+    return title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1] + "…"
+
+
+def index_jsonl(batch: Batch, path: Path) -> None:
+    """Add every record line of a JSONL file; bad lines are listed by file:line, never fatal."""
+    src = len(batch.sources)
+    batch.sources.append(path)
+    offset = 0
+    with open(path, "rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            start, offset = offset, offset + len(raw)
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+            except (ValueError, UnicodeDecodeError) as e:
+                batch.errors.append(f"{path}:{n}: not valid JSON ({e})")
+                continue
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                batch.errors.append(f"{path}:{n}: not a record (needs a 'text' string)")
+                continue
+            text = obj["text"]
+            rid = obj.get("id") if isinstance(obj.get("id"), str) and obj.get("id") else article_id(text)
+            status = obj.get("status") if isinstance(obj.get("status"), str) else "todo"
+            meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+            batch.add(Item(rid, title_of(text, meta), status, len(text), src, start))
+
+
+def add_records(batch: Batch, records: list[Record], origin: Path) -> None:
+    src = len(batch.sources)
+    batch.sources.append(origin)
+    for rec in records:
+        batch.add(Item(rec.id, title_of(rec.text, rec.meta), rec.status, len(rec.text), src, -1), rec)
+
+
+__all__ = ["Batch", "Item", "RecordError", "add_records", "index_jsonl", "title_of"]

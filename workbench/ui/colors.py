@@ -1,0 +1,99 @@
+"""Schema colours made readable on the current palette, and the legend.
+
+A schema colour is a hue, not a fill: painting ``#e8a33d`` under light text on
+a dark palette is unreadable. Fills are the label colour blended into the
+palette's base colour, and the text on a fill is whichever of the palette text,
+black or white has the best contrast (WCAG ratio), so both palettes stay legible.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from workbench.core.schema import AnnotationSchema
+
+FILL_ALPHA = 0.55  # reviewed or person-made span
+PENDING_ALPHA = 0.28  # pre-annotation not yet reviewed: visibly paler
+QUOTE_ALPHA = 0.10  # quotes are long: a faint tint plus an underline and a gutter bar
+
+
+def luminance(c: QColor) -> float:
+    def ch(v: float) -> float:
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * ch(c.redF()) + 0.7152 * ch(c.greenF()) + 0.0722 * ch(c.blueF())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def blend(base: QColor, color: QColor, alpha: float) -> QColor:
+    return QColor.fromRgbF(
+        base.redF() * (1 - alpha) + color.redF() * alpha,
+        base.greenF() * (1 - alpha) + color.greenF() * alpha,
+        base.blueF() * (1 - alpha) + color.blueF() * alpha,
+    )
+
+
+@lru_cache(maxsize=512)
+def _fill(base_rgb: int, text_rgb: int, color: str, alpha: float) -> tuple[QColor, QColor]:
+    base, text = QColor.fromRgb(base_rgb), QColor.fromRgb(text_rgb)
+    fill = blend(base, QColor(color), alpha)
+    best = max((text, QColor("black"), QColor("white")), key=lambda c: contrast(c, fill))
+    return fill, (text if contrast(text, fill) >= 4.5 else best)
+
+
+def fill_colors(palette: QPalette, color: str, alpha: float = FILL_ALPHA) -> tuple[QColor, QColor]:
+    """(background, text) for a span of ``color`` on ``palette``."""
+    base = palette.color(QPalette.ColorRole.Base).rgb()
+    text = palette.color(QPalette.ColorRole.Text).rgb()
+    return _fill(base, text, color, alpha)
+
+
+def is_dark(palette: QPalette) -> bool:
+    return luminance(palette.color(QPalette.ColorRole.Base)) < 0.3
+
+
+class Legend(QWidget):
+    """One chip per schema label with its key, so the colours explain themselves."""
+
+    def __init__(self, schema: AnnotationSchema, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._schema = schema
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(4, 2, 4, 2)
+        lay.setSpacing(6)
+        self._chips: list[tuple[QLabel, str, str]] = []
+        for lab in schema.labels.values():
+            key = f" {lab.key}" if lab.key else ""
+            chip = QLabel(f"{lab.name}<span style='opacity:0.7'><sup>{key}</sup></span>")
+            chip.setToolTip(
+                f"{lab.name} ({lab.kind}){' — key ' + lab.key if lab.key else ''}\n{lab.description}"
+            )
+            self._chips.append((chip, lab.color, lab.kind))
+            lay.addWidget(chip)
+        pale = QLabel("pale = unreviewed pre-annotation")
+        pale.setEnabled(False)
+        lay.addWidget(pale)
+        lay.addStretch(1)
+        self.restyle()
+
+    def restyle(self) -> None:
+        pal = self.palette()
+        for chip, color, kind in self._chips:
+            fill, text = fill_colors(pal, color, QUOTE_ALPHA * 3 if kind == "quote" else FILL_ALPHA)
+            underline = f"border-bottom: 2px solid {color};" if kind == "quote" else ""
+            chip.setStyleSheet(
+                f"QLabel {{ background: {fill.name()}; color: {text.name()}; padding: 1px 5px;"
+                f" border-radius: 3px; {underline} }}"
+            )
+
+    def changeEvent(self, e) -> None:  # noqa: ANN001 - Qt override
+        super().changeEvent(e)
+        if e.type() == e.Type.PaletteChange:
+            self.restyle()

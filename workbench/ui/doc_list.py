@@ -1,0 +1,184 @@
+"""The batch as a list: status, title, filter by status, search, progress.
+
+The model reads statuses through a callable (the session's), so it shows the
+annotator's file as it is now without copying it; a status change repaints one
+row. Search runs over titles and texts of the whole batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QProgressBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core.record import STATUSES
+from workbench.ui.batch import Batch
+
+STATUS_TEXT = {"todo": "○ to do", "in_progress": "◐ in progress", "done": "● done", "skipped": "⊘ skipped"}
+Index = QModelIndex | QPersistentModelIndex
+
+
+class DocListModel(QAbstractTableModel):
+    def __init__(self, batch: Batch, status: Callable[[str], str]):
+        super().__init__()
+        self.batch = batch
+        self.status = status
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.batch.items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 2
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        item = self.batch.items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if index.column() == 0:
+                return STATUS_TEXT.get(self.status(item.id), self.status(item.id))
+            return item.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{item.title}\n{item.chars:,} characters · {self.status(item.id).replace('_', ' ')}"
+        if role == Qt.ItemDataRole.UserRole:
+            return item.id
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return ("Status", "Article")[section]
+        return None
+
+    def status_changed(self, record_id: str) -> None:
+        row = self.batch.position(record_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, 1))
+
+
+class _Filter(QSortFilterProxyModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.status: str | None = None
+        self.hits: set[str] | None = None
+
+    def filterAcceptsRow(self, row: int, parent: Index) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        assert isinstance(model, DocListModel)
+        item = model.batch.items[row]
+        if self.status is not None and model.status(item.id) != self.status:
+            return False
+        return self.hits is None or item.id in self.hits
+
+
+class DocListPanel(QWidget):
+    documentActivated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search the batch (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.filter = QComboBox()
+        self.filter.addItem("All", None)
+        for s in STATUSES:
+            self.filter.addItem(STATUS_TEXT[s], s)
+        self.progress = QProgressBar()
+        self.progress.setFormat("%v / %m done")
+        self.table = QTableView()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.proxy = _Filter()
+        self.model: DocListModel | None = None
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.filter)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(top)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.progress)
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer.timeout.connect(self._run_search)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.filter.currentIndexChanged.connect(self._filter_status)
+        self.table.activated.connect(self._activated)
+        self.table.clicked.connect(self._activated)
+
+    def set_batch(self, batch: Batch, status: Callable[[str], str]) -> None:
+        self.model = DocListModel(batch, status)
+        self.proxy.setSourceModel(self.model)
+        self.table.setModel(self.proxy)
+        head = self.table.horizontalHeader()
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.update_progress()
+
+    def update_progress(self) -> None:
+        if self.model is None:
+            return
+        total = len(self.model.batch.items)
+        done = sum(1 for it in self.model.batch.items if self.model.status(it.id) in ("done", "skipped"))
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done} / {total} done" if total else "empty")
+
+    def status_changed(self, record_id: str) -> None:
+        if self.model is not None:
+            self.model.status_changed(record_id)
+            self.update_progress()
+            if self.proxy.status is not None:
+                self.proxy.invalidateFilter()
+
+    def select(self, record_id: str) -> None:
+        if self.model is None:
+            return
+        row = self.model.batch.position(record_id)
+        if row is None:
+            return
+        idx = self.proxy.mapFromSource(self.model.index(row, 1))
+        if idx.isValid():
+            self.table.selectionModel().blockSignals(True)
+            self.table.setCurrentIndex(idx)
+            self.table.selectionModel().blockSignals(False)
+            self.table.scrollTo(idx)
+
+    def _activated(self, index: QModelIndex) -> None:
+        rid = index.data(Qt.ItemDataRole.UserRole)
+        if rid:
+            self.documentActivated.emit(rid)
+
+    def _filter_status(self) -> None:
+        self.proxy.status = self.filter.currentData()
+        self.proxy.invalidateFilter()
+
+    def _run_search(self) -> None:
+        needle = self.search.text().strip()
+        if self.model is None:
+            return
+        self.proxy.hits = self.model.batch.search(needle) if needle else None
+        self.proxy.invalidateFilter()

@@ -1,0 +1,98 @@
+"""The keyboard help (F1 or ?): built from the action table and the schema's keys."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPalette
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from workbench.core.schema import AnnotationSchema
+from workbench.ui.actions import ACTIONS, schema_keys
+
+
+def _esc(t: str) -> str:
+    return t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def help_html(schema: AnnotationSchema) -> str:
+    def table(title: str, rows: list[tuple[str, str]]) -> str:
+        body = "".join(
+            f"<tr><td align=right style='padding-right:10px'><b><code>{_esc(k)}</code></b></td>"
+            f"<td>{_esc(t)}</td></tr>"
+            for k, t in rows
+        )
+        return f"<h3>{_esc(title)}</h3><table cellspacing=2>{body}</table>"
+
+    keys = schema_keys(schema)
+    cols = [
+        table("Labels (select text, then the key)", [(k.key, k.target) for k in keys if k.kind == "label"]),
+        table(
+            "Relations (current span, key, then the other end)",
+            [(k.key, k.help.removeprefix("Start a ")) for k in keys if k.kind == "relation"],
+        ),
+        table(
+            "Values (current span, or the document when none)",
+            [(k.key, k.target.replace("=", ": ")) for k in keys if k.kind == "value"],
+        ),
+    ]
+    menus: dict[str, list[tuple[str, str]]] = {}
+    for a in ACTIONS:
+        menus.setdefault(a.menu, []).append((" / ".join(a.keys), a.text.replace("&", "").rstrip("…")))
+    cols += [table(m, rows) for m, rows in menus.items()]
+    cells = "".join(f"<td valign=top style='padding:0 18px'>{c}</td>" for c in cols[:3])
+    cells2 = "".join(f"<td valign=top style='padding:0 18px'>{c}</td>" for c in cols[3:])
+    return (
+        f"<h2>Keyboard — schema {_esc(schema.ref)}</h2>"
+        f"<table><tr>{cells}</tr></table><table><tr>{cells2}</tr></table>"
+        "<p>Esc, F1 or ? closes this help.</p>"
+    )
+
+
+class HelpOverlay(QWidget):
+    """Covers its parent with a dimmed sheet; any of Esc, F1, ? or a click closes it."""
+
+    def __init__(self, schema: AnnotationSchema, parent: QWidget):
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.label = QLabel(help_html(schema))
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setAutoFillBackground(True)
+        self.label.setMargin(16)
+        scroll = QScrollArea()
+        scroll.setWidget(self.label)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(40, 30, 40, 30)
+        lay.addWidget(scroll)
+        parent.installEventFilter(self)
+        self.hide()
+
+    def toggle(self) -> None:
+        if self.isVisible():
+            self.hide()
+            return
+        self.setGeometry(self.parentWidget().rect())
+        self.show()
+        self.raise_()
+        self.setFocus()
+
+    def eventFilter(self, obj: object, e: QEvent) -> bool:  # noqa: N802
+        if obj is self.parentWidget() and e.type() == QEvent.Type.Resize and self.isVisible():
+            self.setGeometry(self.parentWidget().rect())
+        return False
+
+    def paintEvent(self, _e: object) -> None:  # noqa: N802
+        p = QPainter(self)
+        c = QColor(self.palette().color(QPalette.ColorRole.Window))
+        c.setAlpha(200)
+        p.fillRect(self.rect(), c)
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
+        if e.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F1) or e.text() == "?":
+            self.hide()
+            return
+        super().keyPressEvent(e)
+
+    def mousePressEvent(self, _e: object) -> None:  # noqa: N802
+        self.hide()

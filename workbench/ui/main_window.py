@@ -1,0 +1,465 @@
+"""The annotation window: assembles the panels and wires them to one Session.
+
+State lives in the Session (batch, annotator file, current Document); edits go
+through ``Document.apply`` (via the controller or the inspector); every panel
+repaints from the Document's change events. This module only lays out and
+routes; behaviour lives in the panel modules.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core.document import Change
+from workbench.core.edits import SetStatus, flatten
+from workbench.core.record import RecordError
+from workbench.core.schema import AnnotationSchema
+from workbench.io.settings import Settings, save_settings
+from workbench.ui import spans as sp
+from workbench.ui.batch import title_of
+from workbench.ui.colors import Legend
+from workbench.ui.controller import Controller
+from workbench.ui.doc_list import DocListPanel
+from workbench.ui.help_overlay import HelpOverlay
+from workbench.ui.inspector import Inspector
+from workbench.ui.menus import build_menus
+from workbench.ui.preannotate import Preannotator
+from workbench.ui.relations_panel import RelationPanel
+from workbench.ui.session import OpenError, Session
+from workbench.ui.settings_dialog import SettingsDialog
+from workbench.ui.text_view import SpanTextView
+
+RETRY_MS = 2000
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, schema: AnnotationSchema, settings: Settings, annotator: str):
+        super().__init__()
+        self.schema = schema
+        self.settings = settings
+        self.annotator = annotator
+        self.session: Session | None = None
+        self._unsub: Any = None
+        self._save_error_shown = False
+        self.setAcceptDrops(True)
+        self.setWindowTitle("Workbench")
+        # centre: header, legend, banner, text ---------------------------------------
+        self.view = SpanTextView()
+        self.controller = Controller(self.view)
+        self.controller.snap_tokens = settings.snap_to_tokens
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        f = self.title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.35)
+        f.setBold(True)
+        self.title.setFont(f)
+        self.meta = QLabel()
+        self.meta.setEnabled(False)
+        self.meta.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("QLabel { background: #8a1c1c; color: white; padding: 4px; }")
+        self.banner.hide()
+        self.legend = Legend(schema)
+        centre = QWidget()
+        lay = QVBoxLayout(centre)
+        lay.setContentsMargins(6, 6, 6, 0)
+        for w in (self.title, self.meta, self.banner, self.legend):
+            lay.addWidget(w)
+        lay.addWidget(self.view, 1)
+        self.setCentralWidget(centre)
+        # docks ----------------------------------------------------------------------
+        self.doc_list = DocListPanel()
+        self.inspector = Inspector(schema, self.apply)
+        self.relations = RelationPanel(self.apply)
+        side = QSplitter(Qt.Orientation.Vertical)
+        side.addWidget(self.inspector)
+        rel_box = QWidget()
+        rl = QVBoxLayout(rel_box)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(QLabel("<b>Relations of the current span</b>"))
+        rl.addWidget(self.relations)
+        side.addWidget(rel_box)
+        for name, widget, area in (
+            ("Documents", self.doc_list, Qt.DockWidgetArea.LeftDockWidgetArea),
+            ("Inspector", side, Qt.DockWidgetArea.RightDockWidgetArea),
+        ):
+            dock = QDockWidget(name, self)
+            dock.setObjectName(f"dock_{name}")
+            dock.setWidget(widget)
+            dock.setFeatures(
+                QDockWidget.DockWidgetFeature.DockWidgetMovable
+                | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            )
+            self.addDockWidget(area, dock)
+        # status bar -----------------------------------------------------------------
+        self.saved_label = QLabel()
+        self.work_bar = QProgressBar()
+        self.work_bar.setMaximumWidth(180)
+        self.work_cancel = QPushButton("Cancel")
+        for w in (self.work_bar, self.work_cancel):
+            w.hide()
+            self.statusBar().addPermanentWidget(w)
+        self.statusBar().addPermanentWidget(self.saved_label)
+        self.help = HelpOverlay(schema, self)
+        self.actions_by_id, self.recent_menu = build_menus(
+            self, schema, self.action, self.controller.label_key_menu
+        )
+        self.preannotator = Preannotator(self)
+        self.work_cancel.clicked.connect(self.preannotator.cancel)
+        self._retry = QTimer(self, interval=RETRY_MS)
+        self._retry.timeout.connect(self._retry_save)
+        self._remember = QTimer(self, singleShot=True, interval=400)
+        self._remember.timeout.connect(self._save_settings)
+        # wiring -----------------------------------------------------------------------
+        self.controller.message.connect(self.say)
+        self.controller.action.connect(self.action)
+        self.controller.currentChanged.connect(self._current_changed)
+        self.doc_list.documentActivated.connect(self.open_document)
+        self.relations.spanRequested.connect(lambda i: self.controller.set_current(i))
+        self.view.setFocus()
+        self._refresh_recent()
+        self._update_undo()
+        if settings.geometry:
+            self.restoreGeometry(QByteArray.fromBase64(settings.geometry.encode()))
+        else:
+            self.resize(1400, 860)
+        if settings.window_state:
+            self.restoreState(QByteArray.fromBase64(settings.window_state.encode()))
+
+    # opening ---------------------------------------------------------------------------
+    def open_paths(self, paths: list[Path], document: str | None = None) -> bool:
+        try:
+            session = Session(paths, self.annotator, self.schema)
+        except OpenError as e:
+            self.error("Cannot open", str(e))
+            return False
+        except OSError as e:
+            self.error("Cannot open", f"{e.filename or paths[0]}: {e.strerror or e}")
+            return False
+        self.close_session()
+        self.session = session
+        session.save_listeners.append(self._saved)
+        self.doc_list.set_batch(session.batch, session.status)
+        self.settings.last_paths = [str(p.resolve()) for p in paths]
+        for p in paths:
+            self.settings.add_recent(p)
+        self._refresh_recent()
+        notes = []
+        if session.locked is not None:
+            self.controller.readonly_reason = str(session.locked)
+            self.banner.setText(f"Read-only: {session.locked}. Your edits here would not be saved.")
+            self.banner.show()
+        else:
+            self.controller.readonly_reason = None
+            self.banner.hide()
+        if not session.store.report.ok:
+            notes.append(f"annotator file: {session.store.report.summary()}")
+        if session.batch.errors:
+            notes.append(
+                f"{len(session.batch.errors)} problem(s) reading articles, first: {session.batch.errors[0]}"
+            )
+        target = document or self.settings.last_document.get(session.key)
+        if target is None or session.batch.position(target) is None:
+            target = self._next_undone(-1) or session.batch.items[0].id
+        self.open_document(target)
+        self.say(
+            f"Opened {len(session.batch)} article(s); annotations go to {session.store_path}"
+            + (" · " + "; ".join(notes) if notes else "")
+        )
+        self._update_title()
+        return True
+
+    def close_session(self) -> None:
+        if self._unsub is not None:
+            self._unsub()
+            self._unsub = None
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+    def open_document(self, record_id: str) -> None:
+        s = self.session
+        if s is None:
+            return
+        if self._unsub is not None:
+            self._unsub()
+            self._unsub = None
+        try:
+            doc = s.open(record_id)
+        except (RecordError, ValueError, OSError) as e:
+            self.error("Cannot open this article", f"{s.batch.sources[s.batch.item(record_id).source]}: {e}")
+            return
+        self._unsub = doc.subscribe(self._changed)
+        rec = doc.record
+        self.view.set_text(rec.text)
+        self.view.set_spans([v for v in sp.styles(rec, self.schema).values() if v is not None])
+        self.controller.set_document(doc)
+        self._status_seen = rec.status
+        self.title.setText(title_of(rec.text, rec.meta))
+        meta = [str(rec.meta[k]) for k in ("source", "published", "author", "url", "file") if rec.meta.get(k)]
+        meta.append(f"{len(rec.text):,} characters · {rec.status.replace('_', ' ')} · {len(rec.spans)} spans")
+        self.meta.setText(" · ".join(meta))
+        self.doc_list.select(record_id)
+        self.inspector.refresh(doc, None)
+        self.relations.refresh(doc, None)
+        self._update_undo()
+        self._update_title()
+        self.settings.last_document[s.key] = record_id
+        self._remember.start()
+        self.view.setFocus()
+
+    # edits ------------------------------------------------------------------------------
+    def apply(self, edit: Any, label: str | None = None) -> bool:
+        return self.controller.apply(edit, label)
+
+    def _changed(self, change: Change) -> None:
+        s = self.session
+        if s is None or s.document is None:
+            return
+        doc = s.document
+        self.view.update_spans(sp.styles(doc.record, self.schema, change.span_ids))
+        self.controller.on_change(change)
+        self.inspector.refresh(doc, self.controller.current)
+        self.relations.refresh(doc, self.controller.current)
+        self._update_undo()
+        if doc.record.status != self._status_seen or any(
+            isinstance(e, SetStatus) for e in flatten(change.edit)
+        ):
+            self._status_seen = doc.record.status
+            self.doc_list.status_changed(doc.record.id)
+            self.meta.setText(
+                self.meta.text().rsplit(" · ", 2)[0]
+                + f" · {doc.record.status.replace('_', ' ')} · {len(doc.record.spans)} spans"
+            )
+        if change.kind != "apply":
+            self.say(f"{'Undid' if change.kind == 'undo' else 'Redid'}: {change.label}")
+
+    def _current_changed(self, span_id: str | None) -> None:
+        doc = self.session.document if self.session else None
+        self.inspector.refresh(doc, span_id)
+        self.relations.refresh(doc, span_id)
+
+    def _update_undo(self) -> None:
+        doc = self.session.document if self.session else None
+        u, r = self.actions_by_id["undo"], self.actions_by_id["redo"]
+        ul = doc.history.undo_label if doc else None
+        rl = doc.history.redo_label if doc else None
+        u.setEnabled(ul is not None)
+        r.setEnabled(rl is not None)
+        u.setText(f"&Undo {ul}" if ul else "&Undo")
+        r.setText(f"&Redo {rl}" if rl else "&Redo")
+
+    # saving -----------------------------------------------------------------------------
+    def _saved(self, ok: bool) -> None:
+        if ok:
+            self._retry.stop()
+            if self._save_error_shown:
+                self.say("Saved again: every edit is on disk")
+            self._save_error_shown = False
+        else:
+            err = self.session.store.last_error if self.session else None
+            if not self._save_error_shown:
+                self._save_error_shown = True
+                self.say(
+                    f"NOT SAVED: {err}. Your edits are kept; saving is retried every {RETRY_MS // 1000} s.",
+                    0,
+                )
+            self._retry.start()
+        self._update_title()
+
+    def _retry_save(self) -> None:
+        if self.session is not None:
+            self.session.retry_save()
+
+    def _update_title(self) -> None:
+        s = self.session
+        if s is None:
+            self.setWindowTitle("Workbench")
+            self.saved_label.setText("")
+            return
+        doc = s.document
+        name = title_of(doc.record.text, doc.record.meta) if doc else ""
+        if s.readonly:
+            state = "read-only"
+        else:
+            state = "saved" if s.saved else "NOT SAVED"
+        self.saved_label.setText(f"{state} · {s.annotator}")
+        self.setWindowTitle(f"{name[:60]} — {s.store_path.name} — {state}")
+
+    # actions ----------------------------------------------------------------------------
+    def action(self, action_id: str) -> None:
+        handler = getattr(self, f"act_{action_id}", None)
+        if handler is not None:
+            handler()
+        else:
+            self.controller.run(action_id)
+
+    def act_open(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Open articles, a corpus or an annotator file",
+            "",
+            "Articles (*.txt *.html *.htm *.json *.jsonl);;All files (*)",
+        )
+        if files:
+            self.open_paths([Path(f) for f in files])
+
+    def act_preferences(self) -> None:
+        dlg = SettingsDialog(self.settings, self)
+        if dlg.exec():
+            dlg.apply()
+            self.controller.snap_tokens = self.settings.snap_to_tokens
+            self._save_settings()
+            if self.settings.annotator and self.settings.annotator != self.annotator:
+                self.say("The new annotator name applies the next time you open a batch")
+
+    def act_quit(self) -> None:
+        self.close()
+
+    def act_undo(self) -> None:
+        doc = self.session.document if self.session else None
+        if doc is not None and not self.controller.readonly_reason:
+            doc.undo()
+
+    def act_redo(self) -> None:
+        doc = self.session.document if self.session else None
+        if doc is not None and not self.controller.readonly_reason:
+            doc.redo()
+
+    def act_find(self) -> None:
+        self.doc_list.search.setFocus()
+        self.doc_list.search.selectAll()
+
+    def act_help(self) -> None:
+        self.help.toggle()
+        if not self.help.isVisible():
+            self.view.setFocus()
+
+    def _set_status(self, status: str) -> bool:
+        doc = self.session.document if self.session else None
+        if doc is None:
+            return False
+        if doc.record.status == status:
+            return True
+        return self.apply(SetStatus(status), f"Mark {status.replace('_', ' ')}")
+
+    def act_done_next(self) -> None:
+        if self._set_status("done"):
+            self.act_next_undone()
+
+    def act_skip_next(self) -> None:
+        if self._set_status("skipped"):
+            self.act_next_undone()
+
+    def act_reopen(self) -> None:
+        self._set_status("in_progress")
+
+    def _pos(self) -> int:
+        s = self.session
+        if s is None or s.document is None:
+            return -1
+        return s.batch.position(s.document.record.id) or 0
+
+    def _next_undone(self, start: int, step: int = 1) -> str | None:
+        s = self.session
+        if s is None:
+            return None
+        n = len(s.batch.items)
+        for k in range(1, n + 1):
+            it = s.batch.items[(start + step * k) % n]
+            if s.status(it.id) not in ("done", "skipped") and (start < 0 or it.id != s.batch.items[start].id):
+                return it.id
+        return None
+
+    def act_next_undone(self, step: int = 1) -> None:
+        rid = self._next_undone(self._pos(), step)
+        if rid is None:
+            self.say("Every document of the batch is done or skipped")
+        else:
+            self.open_document(rid)
+
+    def act_prev_undone(self) -> None:
+        self.act_next_undone(-1)
+
+    def act_next_doc(self, step: int = 1) -> None:
+        s = self.session
+        if s is not None:
+            self.open_document(s.batch.items[(self._pos() + step) % len(s.batch.items)].id)
+
+    def act_prev_doc(self) -> None:
+        self.act_next_doc(-1)
+
+    def act_preannotate(self) -> None:
+        self.preannotator.run_document()
+
+    def act_preannotate_all(self) -> None:
+        self.preannotator.run_batch()
+
+    def act_cancel_work(self) -> None:
+        self.preannotator.cancel()
+
+    # messages ---------------------------------------------------------------------------
+    def say(self, text: str, timeout: int = 8000) -> None:
+        self.statusBar().showMessage(text, timeout)
+
+    def error(self, title: str, text: str) -> None:
+        """Bad files get a clear dialog (no traceback); routine events go to the status bar."""
+        self.say(f"{title}: {text.splitlines()[0]}", 0)
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setModal(True)
+        box.open()
+
+    # settings, recent files, drag and drop ---------------------------------------------------
+    def _refresh_recent(self) -> None:
+        self.recent_menu.clear()
+        for p in self.settings.recent:
+            self.recent_menu.addAction(p, lambda p=p: self.open_paths([Path(p)]))
+        self.recent_menu.setEnabled(bool(self.settings.recent))
+
+    def _save_settings(self) -> None:
+        self.settings.geometry = bytes(self.saveGeometry().toBase64()).decode()
+        self.settings.window_state = bytes(self.saveState().toBase64()).decode()
+        save_settings(self.settings)
+
+    def dragEnterEvent(self, e: QDragEnterEvent) -> None:  # noqa: N802
+        if e.mimeData().hasUrls():
+            e.acceptProposedAction()
+
+    def dropEvent(self, e: QDropEvent) -> None:  # noqa: N802
+        paths = [Path(u.toLocalFile()) for u in e.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            self.open_paths(paths)
+
+    def closeEvent(self, e: QCloseEvent) -> None:  # noqa: N802
+        self.preannotator.shutdown()
+        if self.session is not None and not self.session.readonly and not self.session.retry_save():
+            answer = QMessageBox.warning(
+                self,
+                "Edits not saved",
+                f"The annotator file cannot be written ({self.session.store.last_error}). "
+                "Close anyway and lose the unsaved edits?",
+                QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Discard,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                e.ignore()
+                return
+        self._save_settings()
+        self.close_session()
+        super().closeEvent(e)

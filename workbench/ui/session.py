@@ -1,0 +1,163 @@
+"""One open batch for one annotator: sources, the annotator file, the current document.
+
+The annotator file lives next to what was opened, named
+``<corpus stem>.<annotator>.jsonl`` (for a folder: inside its parent, named
+after the folder), so a batch and its annotations travel together and two
+annotators of one corpus never share a file. Opening the annotator file itself
+works too. Every change of the current document is appended to that file at
+once; a failed save is kept pending and retried by :meth:`retry_save`.
+Qt-free on purpose: the window only wires its callbacks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from workbench.core.document import Change, Document
+from workbench.core.record import Record, RecordError
+from workbench.core.schema import AnnotationSchema
+from workbench.io.store import AnnotatorStore, StoreLocked
+from workbench.ui.batch import Batch, add_records, index_jsonl
+
+ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".json", ".jsonl")
+
+
+class OpenError(ValueError):
+    """Nothing usable could be opened; the message names the file (and line)."""
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", name).strip("._") or "annotator"
+
+
+def annotator_path(paths: list[Path], annotator: str) -> Path:
+    first = paths[0].resolve()
+    if is_annotator_file(first, annotator):
+        return first
+    stem = first.name if first.is_dir() else first.stem
+    return first.parent / f"{stem}.{_safe(annotator)}.jsonl"
+
+
+def is_annotator_file(path: Path, annotator: str) -> bool:
+    return path.is_file() and path.name.endswith(f".{_safe(annotator)}.jsonl")
+
+
+def _read_articles(path: Path, problems: list[str]) -> list[Record]:
+    """Article files and folders through the shared readers (txt, html, json...)."""
+    from workbench.io.articles import read_articles
+
+    out: list[Record] = []
+    for item in read_articles([path]):
+        if isinstance(item, Record):
+            out.append(item)
+        else:
+            problems.append(str(item))
+    return out
+
+
+def build_batch(paths: list[Path]) -> Batch:
+    batch = Batch()
+    for p in paths:
+        if not p.exists():
+            raise OpenError(f"{p}: no such file or folder")
+        if p.is_file() and p.suffix.lower() == ".jsonl":
+            index_jsonl(batch, p)
+        else:
+            add_records(batch, _read_articles(p, batch.errors), p)
+    if not batch.items:
+        detail = "\n".join(batch.errors[:5])
+        raise OpenError(
+            f"{', '.join(map(str, paths))}: no articles found" + (f"\n{detail}" if detail else "")
+        )
+    return batch
+
+
+SaveListener = Callable[[bool], None]
+
+
+class Session:
+    def __init__(self, paths: list[Path], annotator: str, schema: AnnotationSchema):
+        self.paths = [Path(p) for p in paths]
+        self.annotator = annotator
+        self.schema = schema
+        self.batch = build_batch(self.paths)
+        self.store_path = annotator_path(self.paths, annotator)
+        self.locked: StoreLocked | None = None
+        try:
+            self.store = AnnotatorStore(self.store_path, annotator)
+        except StoreLocked as e:
+            self.locked = e
+            self.store = AnnotatorStore(self.store_path, annotator, readonly=True)
+        self.document: Document | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self.save_listeners: list[SaveListener] = []
+        self.saved = True
+
+    @property
+    def readonly(self) -> bool:
+        return self.store.readonly
+
+    @property
+    def key(self) -> str:
+        return str(self.store_path)
+
+    def status(self, record_id: str) -> str:
+        raw = self.store.raw(record_id)
+        if raw is not None and isinstance(raw.get("status"), str):
+            return raw["status"]
+        return self.batch.item(record_id).status
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for it in self.batch.items:
+            s = self.status(it.id)
+            out[s] = out.get(s, 0) + 1
+        return out
+
+    def record(self, record_id: str) -> Record:
+        """The annotator's version when there is one, else the source's (raises RecordError)."""
+        if record_id in self.store:
+            rec = self.store.get(record_id)
+            if rec is not None:
+                return rec
+        rec = self.batch.load(record_id)
+        if rec.annotator is None:
+            rec.annotator = self.annotator
+        return rec
+
+    def open(self, record_id: str) -> Document:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self.document = None
+        doc = Document(self.record(record_id), self.schema, self.annotator)
+        self.document = doc
+        self._unsubscribe = doc.subscribe(self._changed)
+        return doc
+
+    def _changed(self, change: Change) -> None:
+        if self.readonly or self.document is None:
+            return
+        self._report(self.store.save(self.document.record))
+
+    def retry_save(self) -> bool:
+        if self.readonly:
+            return True
+        ok = self.store.flush()
+        self._report(ok)
+        return ok
+
+    def _report(self, ok: bool) -> None:
+        self.saved = ok and not self.store.has_unsaved
+        for listener in list(self.save_listeners):
+            listener(self.saved)
+
+    def close(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        self.store.close()
+
+
+__all__ = ["OpenError", "RecordError", "Session", "annotator_path", "build_batch"]

@@ -1,0 +1,131 @@
+"""From record spans to what the view draws, and words for tooltips. Qt-free.
+
+Which spans are quotes and who said them comes from the schema (label kinds and
+relation types), never from label names written here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from workbench.core.record import Record, Span
+from workbench.core.schema import AnnotationSchema
+from workbench.ui.text_view import Arrow, SpanStyle
+
+TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
+
+
+def speaker_of(record: Record, schema: AnnotationSchema, quote_id: str) -> str:
+    """Text of the first non-cue span a quote points to (its speaker in the news schema)."""
+    for r in record.relations.values():
+        if r.head != quote_id:
+            continue
+        child = record.spans.get(r.child)
+        if child is None:
+            continue
+        lab = schema.labels.get(child.label)
+        if lab is not None and lab.kind not in ("cue", "quote"):
+            return record.span_text(child)
+    return ""
+
+
+def style(record: Record, schema: AnnotationSchema, span: Span) -> SpanStyle:
+    lab = schema.labels.get(span.label)
+    color = lab.color if lab else "#888888"
+    quote = lab is not None and lab.kind == "quote"
+    note = speaker_of(record, schema, span.id) if quote else ""
+    return SpanStyle(span.id, span.start, span.end, span.label, color, quote, span.review == "pending", note)
+
+
+def styles(
+    record: Record, schema: AnnotationSchema, ids: Iterable[str] | None = None
+) -> dict[str, SpanStyle | None]:
+    wanted = record.spans.keys() if ids is None else ids
+    out: dict[str, SpanStyle | None] = {}
+    for sid in wanted:
+        sp = record.spans.get(sid)
+        out[sid] = style(record, schema, sp) if sp is not None else None
+    return out
+
+
+def arrows(record: Record, schema: AnnotationSchema, span_id: str | None) -> list[Arrow]:
+    if span_id is None:
+        return []
+    out = []
+    for r in record.relations_of(span_id):
+        head = record.spans.get(r.head)
+        lab = schema.labels.get(head.label) if head else None
+        out.append(Arrow(r.head, r.child, r.label, lab.color if lab else "#555555"))
+    return out
+
+
+def describe(record: Record, schema: AnnotationSchema, span_id: str) -> str:
+    """Tooltip lines for one span: label, text, attributes, origin, review, relations."""
+    s = record.spans.get(span_id)
+    if s is None:
+        return ""
+    text = record.span_text(s)
+    short = text if len(text) <= 60 else text[:57] + "…"
+    lines = [f"<b>{s.label}</b> “{_esc(short)}”"]
+    for k, v in s.attrs.items():
+        lines.append(f"{k}: {v}")
+    lines.append("origin: " + (s.origin or "annotator") + (f" ({s.review})" if s.review else ""))
+    for r in record.relations_of(s.id):
+        other = record.spans.get(r.child if r.head == s.id else r.head)
+        if other is None:
+            continue
+        ot = record.span_text(other)
+        ot = ot if len(ot) <= 40 else ot[:37] + "…"
+        arrow = "→" if r.head == s.id else "←"
+        lines.append(f"{r.label} {arrow} {other.label} “{_esc(ot)}”")
+    return "<br>".join(lines)
+
+
+def _esc(t: str) -> str:
+    return t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# token geometry -----------------------------------------------------------------
+def tokens(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in TOKEN.finditer(text)]
+
+
+def snap(toks: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+    """Grow a selection to whole tokens; a selection of only spaces stays as it is."""
+    from bisect import bisect_right
+
+    i = bisect_right([t[0] for t in toks], start) - 1
+    if i >= 0 and toks[i][0] <= start < toks[i][1]:
+        start = toks[i][0]
+    j = bisect_right([t[0] for t in toks], end - 1) - 1
+    if j >= 0 and toks[j][0] <= end - 1 < toks[j][1]:
+        end = toks[j][1]
+    return start, end
+
+
+def strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def step_edge(toks: list[tuple[int, int]], span: Span, edge: str) -> tuple[int, int] | None:
+    """New (start, end) after moving one edge by a token; None when it cannot move."""
+    s, e = span.start, span.end
+    if edge == "widen_left":
+        prev = [t for t in toks if t[0] < s]
+        return (prev[-1][0], e) if prev else None
+    if edge == "widen_right":
+        nxt = [t for t in toks if t[1] > e]
+        return (s, nxt[0][1]) if nxt else None
+    inner = [t for t in toks if t[0] >= s and t[1] <= e]
+    if len(inner) < 2:
+        return None
+    if edge == "shrink_left":
+        return (inner[1][0], e)
+    if edge == "shrink_right":
+        return (s, inner[-2][1])
+    return None

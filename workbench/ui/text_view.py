@@ -1,0 +1,374 @@
+"""A read-only article view that shows spans, a current span and relation arrows.
+
+Reusable by any window that displays a record (annotation, adjudication): the
+owner gives code-point spans through :meth:`set_spans`/:meth:`update_spans` and
+arrows through :meth:`set_arrows`; the view converts offsets at this boundary
+(:mod:`workbench.ui.offsets`) and never edits anything. Keys it does not handle
+itself (arrows, Shift+arrows, paging) are offered to ``key_handler`` first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QPolygonF,
+    QTextCursor,
+    QTextOption,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
+
+from workbench.ui.highlighter import SpanHighlighter, ViewSpan
+from workbench.ui.offsets import OffsetMap
+
+GUTTER = 96
+
+
+@dataclass(frozen=True, slots=True)
+class SpanStyle:
+    """A span as the owner describes it: code-point offsets and how it looks."""
+
+    id: str
+    start: int
+    end: int
+    label: str
+    color: str
+    quote: bool = False
+    pending: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Arrow:
+    head: str
+    child: str
+    label: str
+    color: str = "#555555"
+
+
+class _Gutter(QWidget):
+    """Left margin: a bar beside every quote, with its speaker's name at the top."""
+
+    def __init__(self, view: SpanTextView):
+        super().__init__(view)
+        self.view = view
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(GUTTER, 0)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        self.view.paint_gutter(self, event)
+
+
+class SpanTextView(QPlainTextEdit):
+    spanClicked = Signal(str)  # id of the innermost span under a plain click
+    selectionMoved = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setCursorWidth(2)
+        font = self.font()
+        font.setPointSizeF(max(font.pointSizeF(), 11.0))
+        self.setFont(font)
+        self.map = OffsetMap("")
+        self.highlighter = SpanHighlighter(self.document(), self.palette())
+        self.styles: dict[str, SpanStyle] = {}
+        self.current: str | None = None
+        self.arrows: list[Arrow] = []
+        self.key_handler: Callable[[QKeyEvent], bool] | None = None
+        self.tooltip_provider: Callable[[list[str]], str] | None = None
+        self._gutter = _Gutter(self)
+        self.setViewportMargins(GUTTER, 0, 0, 0)
+        self.updateRequest.connect(self._update_gutter)
+        self._press: QPointF | None = None
+
+    # content -------------------------------------------------------------------
+    def set_text(self, text: str) -> None:
+        self.map = OffsetMap(text)
+        self.styles = {}
+        self.current = None
+        self.arrows = []
+        self.highlighter.spans = {}
+        self.highlighter._by_block = {}
+        self.setPlainText(text)
+
+    def _view(self, s: SpanStyle) -> ViewSpan:
+        m = self.map
+        return ViewSpan(s.id, m.to_qt(s.start), m.to_qt(s.end), s.label, s.color, s.quote, s.pending, s.note)
+
+    def set_spans(self, spans: Iterable[SpanStyle]) -> None:
+        self.styles = {s.id: s for s in spans}
+        self.highlighter.set_spans([self._view(s) for s in self.styles.values()])
+        self._gutter.update()
+
+    def update_spans(self, changed: dict[str, SpanStyle | None]) -> None:
+        for sid, s in changed.items():
+            if s is None:
+                self.styles.pop(sid, None)
+            else:
+                self.styles[sid] = s
+        self.highlighter.update_spans({k: (self._view(v) if v else None) for k, v in changed.items()})
+        self._gutter.update()
+        self.viewport().update()
+
+    def set_current(self, span_id: str | None, ensure_visible: bool = True) -> None:
+        self.current = span_id if span_id in self.styles else None
+        if self.current and ensure_visible:
+            s = self.styles[self.current]
+            cur = self.textCursor()
+            cur.setPosition(self.map.to_qt(s.start))
+            self.setTextCursor(cur)
+            self.ensureCursorVisible()
+        self.viewport().update()
+
+    def set_arrows(self, arrows: list[Arrow]) -> None:
+        self.arrows = arrows
+        self.viewport().update()
+
+    def restyle(self) -> None:
+        """The palette changed (dark/light): recompute every fill."""
+        self.highlighter.set_palette(self.palette())
+        self._gutter.update()
+
+    # positions -------------------------------------------------------------------
+    def selection(self) -> tuple[int, int] | None:
+        """The selected text as code-point offsets, or None."""
+        cur = self.textCursor()
+        if not cur.hasSelection():
+            return None
+        a, z = self.map.from_qt(cur.selectionStart()), self.map.from_qt(cur.selectionEnd())
+        if z <= a:
+            return None
+        # a selection ending in the middle of a surrogate pair includes the whole character
+        if self.map.to_qt(z) < cur.selectionEnd():
+            z += 1
+        return a, z
+
+    def select_range(self, start: int, end: int) -> None:
+        cur = self.textCursor()
+        cur.setPosition(self.map.to_qt(start))
+        cur.setPosition(self.map.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cur)
+
+    def clear_selection(self) -> None:
+        cur = self.textCursor()
+        cur.clearSelection()
+        self.setTextCursor(cur)
+
+    def cursor_offset(self) -> int:
+        return self.map.from_qt(self.textCursor().position())
+
+    def spans_at(self, offset: int) -> list[str]:
+        """Ids of spans covering a code-point offset, innermost first."""
+        hits = [s for s in self.styles.values() if s.start <= offset < s.end]
+        hits.sort(key=lambda s: (s.quote, s.end - s.start))
+        return [s.id for s in hits]
+
+    def offset_at(self, pos: QPointF) -> int:
+        return self.map.from_qt(self.cursorForPosition(pos.toPoint()).position())
+
+    def span_rects(self, span_id: str) -> list[QRectF]:
+        """Viewport rectangles of a span, one per line it occupies (visible blocks only)."""
+        s = self.styles.get(span_id)
+        if s is None:
+            return []
+        a, z = self.map.to_qt(s.start), self.map.to_qt(s.end)
+        doc = self.document()
+        out: list[QRectF] = []
+        block = doc.findBlock(a)
+        offset = self.contentOffset()
+        height = self.viewport().height()
+        while block.isValid() and block.position() < z:
+            geo = self.blockBoundingGeometry(block).translated(offset)
+            if geo.top() > height:
+                break
+            if geo.bottom() >= 0 and block.isVisible():
+                layout = block.layout()
+                b0 = block.position()
+                for i in range(layout.lineCount()):
+                    line = layout.lineAt(i)
+                    l0, l1 = b0 + line.textStart(), b0 + line.textStart() + line.textLength()
+                    lo, hi = max(a, l0), min(z, l1)
+                    if lo >= hi and not (lo == hi == a and a < z):
+                        continue
+                    x1, _ = line.cursorToX(lo - b0)
+                    x2, _ = line.cursorToX(hi - b0)
+                    r = line.rect()
+                    out.append(QRectF(x1, r.top(), max(x2 - x1, 2.0), r.height()).translated(geo.topLeft()))
+            block = block.next()
+        return out
+
+    # events -----------------------------------------------------------------------
+    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
+        if self.key_handler is not None and self.key_handler(e):
+            e.accept()
+            return
+        super().keyPressEvent(e)
+        self.selectionMoved.emit()
+
+    def event(self, e: QEvent) -> bool:
+        # Tab would move focus; here it cycles spans, so let keyPressEvent see it.
+        if e.type() == QEvent.Type.KeyPress and e.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            self.keyPressEvent(e)
+            return True
+        return super().event(e)
+
+    def mousePressEvent(self, e: QMouseEvent) -> None:  # noqa: N802
+        self._press = e.position()
+        super().mousePressEvent(e)
+
+    def mouseReleaseEvent(self, e: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(e)
+        press, self._press = self._press, None
+        if (
+            press is not None
+            and (e.position() - press).manhattanLength() < 4
+            and e.button() == Qt.MouseButton.LeftButton
+        ):
+            hits = self.spans_at(self.offset_at(e.position()))
+            if hits:
+                # Clicking the current span again steps to the one beneath it (nested spans).
+                if self.current in hits and len(hits) > 1:
+                    hits = hits[hits.index(self.current) + 1 :] + hits[: hits.index(self.current) + 1]
+                self.spanClicked.emit(hits[0])
+                return
+        self.selectionMoved.emit()
+
+    def viewportEvent(self, e: QEvent) -> bool:  # noqa: N802
+        if e.type() == QEvent.Type.ToolTip:
+            hits = self.spans_at(self.offset_at(QPointF(e.pos())))
+            if hits:
+                text = (
+                    self.tooltip_provider(hits)
+                    if self.tooltip_provider
+                    else ", ".join(self.styles[h].label for h in hits)
+                )
+                QToolTip.showText(e.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(e)
+
+    def changeEvent(self, e: QEvent) -> None:  # noqa: N802
+        super().changeEvent(e)
+        if e.type() == QEvent.Type.PaletteChange:
+            self.restyle()
+
+    def resizeEvent(self, e) -> None:  # noqa: ANN001, N802
+        super().resizeEvent(e)
+        cr = self.contentsRect()
+        self._gutter.setGeometry(QRect(cr.left(), cr.top(), GUTTER, cr.height()))
+
+    def _update_gutter(self, rect: QRect, dy: int) -> None:
+        if dy:
+            self._gutter.scroll(0, dy)
+        else:
+            self._gutter.update(0, rect.y(), self._gutter.width(), rect.height())
+
+    # painting ----------------------------------------------------------------------
+    def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(e)
+        if self.current is None and not self.arrows:
+            return
+        p = QPainter(self.viewport())
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        text_color = self.palette().color(QPalette.ColorRole.Text)
+        if self.current is not None:
+            p.setPen(QPen(text_color, 2))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            for r in self.span_rects(self.current):
+                p.drawRoundedRect(r.adjusted(-1, -1, 1, 1), 3, 3)
+        for arrow in self.arrows:
+            self._paint_arrow(p, arrow)
+        p.end()
+
+    def _anchor(self, span_id: str) -> QPointF | None:
+        rects = self.span_rects(span_id)
+        if rects:
+            r = rects[0]
+            return QPointF(r.center().x() if len(rects) == 1 else r.left() + 6, r.top())
+        s = self.styles.get(span_id)
+        if s is None:
+            return None
+        # off screen: point at the top or bottom edge
+        vis = self.cursorForPosition(self.viewport().rect().topLeft()).position()
+        y = -2.0 if self.map.to_qt(s.start) < vis else float(self.viewport().height() + 2)
+        return QPointF(self.viewport().width() / 2, y)
+
+    def _paint_arrow(self, p: QPainter, arrow: Arrow) -> None:
+        a, b = self._anchor(arrow.head), self._anchor(arrow.child)
+        if a is None or b is None:
+            return
+        color = QColor(arrow.color)
+        lift = 18 + min(abs(b.x() - a.x()) * 0.15, 40)
+        ctrl = QPointF((a.x() + b.x()) / 2, min(a.y(), b.y()) - lift)
+        path = QPainterPath(a)
+        path.quadTo(ctrl, b)
+        p.setPen(QPen(color, 2))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawPath(path)
+        ang = math.atan2(b.y() - ctrl.y(), b.x() - ctrl.x())
+        tip = QPolygonF(
+            [b] + [QPointF(b.x() - 9 * math.cos(ang + d), b.y() - 9 * math.sin(ang + d)) for d in (0.4, -0.4)]
+        )
+        p.setBrush(color)
+        p.drawPolygon(tip)
+        mid = path.pointAtPercent(0.5)
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 0.75)
+        font.setBold(True)
+        p.setFont(font)
+        fm = p.fontMetrics()
+        w = fm.horizontalAdvance(arrow.label) + 8
+        box = QRectF(mid.x() - w / 2, mid.y() - fm.height() / 2 - 1, w, fm.height() + 2)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(self.palette().color(QPalette.ColorRole.Base))
+        p.drawRoundedRect(box, 3, 3)
+        p.setPen(color)
+        p.drawText(box, Qt.AlignmentFlag.AlignCenter, arrow.label)
+
+    def paint_gutter(self, gutter: QWidget, event: QPaintEvent) -> None:
+        p = QPainter(gutter)
+        pal = self.palette()
+        p.fillRect(event.rect(), pal.color(QPalette.ColorRole.AlternateBase))
+        quotes = [s for s in self.styles.values() if s.quote]
+        if not quotes:
+            p.end()
+            return
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 0.8)
+        p.setFont(font)
+        fm = p.fontMetrics()
+        top_y = {}
+        for s in quotes:
+            rects = self.span_rects(s.id)
+            if not rects:
+                continue
+            y0, y1 = min(r.top() for r in rects), max(r.bottom() for r in rects)
+            p.fillRect(QRectF(GUTTER - 6, y0, 4, y1 - y0), QColor(s.color))
+            if s.note and rects[0].top() == y0:
+                y = y0
+                while y in top_y:  # two quotes starting on one line: stack the names
+                    y += fm.height()
+                top_y[y] = s.id
+                p.setPen(pal.color(QPalette.ColorRole.Text))
+                name = fm.elidedText(s.note, Qt.TextElideMode.ElideRight, GUTTER - 12)
+                p.drawText(QRectF(2, y, GUTTER - 10, fm.height()), Qt.AlignmentFlag.AlignRight, name)
+        p.end()
