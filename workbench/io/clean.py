@@ -179,6 +179,31 @@ def _is_crumb(line: str, title: str | None) -> bool:
     )
 
 
+def _is_boilerplate_line(s: str) -> bool:
+    return bool(
+        date_of(s) is not None
+        or _NAV_LINE.fullmatch(s)
+        or _CAPTION_LINE.fullmatch(s)
+        or _TEASER.fullmatch(s)
+        or _BYLINE.fullmatch(s)
+        or _DOMAIN.fullmatch(s.lower())
+    )
+
+
+def _headline(header: list[str]) -> str | None:
+    """The headline among the header lines: the one a breadcrumb ends with, else the first title-like one."""
+    candidates = [
+        s
+        for s in (line.strip() for line in header)
+        if _is_title_like(s) and not _is_boilerplate_line(s) and not _is_crumb(s, None)
+    ]
+    for line in header:
+        for c in candidates:
+            if line.strip() != c and line.strip().endswith(c):
+                return c
+    return candidates[0] if candidates else None
+
+
 def _header(lines: list[str], out: Cleaned, known_title: str | None) -> int:
     """Move the lines above the body (date, menus, crumb, headline, byline) into metadata.
 
@@ -188,19 +213,7 @@ def _header(lines: list[str], out: Cleaned, known_title: str | None) -> int:
     end = 0
     while end < len(lines) and not _is_prose(lines[end]):
         end += 1
-    title = known_title
-    if title is None:
-        # The headline: the last title-like header line; a crumb line ends with it when there is one.
-        for line in reversed(lines[:end]):
-            s = line.strip()
-            if (
-                _is_title_like(s)
-                and date_of(s) is None
-                and not _NAV_LINE.fullmatch(s)
-                and not _is_crumb(s, None)
-            ):
-                title = s
-                break
+    title = known_title if known_title else _headline(lines[:end])
     keep_from = 0
     taken: list[int] = []
     for i in range(end):
@@ -335,7 +348,8 @@ def clean_text(text: str, *, title: str | None = None, fix_spacing: bool = True)
                 line = fixed
         pars.append(line.rstrip())
     cleaned = re.sub(r"\n{3,}", "\n\n", "\n".join(pars)).strip("\n")
-    out.text = cleaned
+    # Untouched articles keep their exact text (and so their id), trailing newline included.
+    out.text = cleaned if out.removed or out.found.get("spacing_fixes") else text
     return out
 
 
