@@ -235,9 +235,13 @@ class AnnotatorStore:
         if self._fd is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             new = not self.path.exists()
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
             if new:
                 fsync_dir(self.path.parent)
+            size = os.fstat(self._fd).st_size
+            if size and os.pread(self._fd, 1, size - 1) != b"\n":
+                # A complete last line without newline (written by hand) must stay its own line.
+                os.write(self._fd, b"\n")
         return self._fd
 
     def compact(self) -> None:
