@@ -1,0 +1,171 @@
+"""Pre-annotation on a real Dask LocalCluster (loopback, 2 worker processes): kill, resume, same output."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip(
+    "distributed", reason="cluster tests need the optional extra: pip install 'workbench[cluster]'"
+)
+
+import cloudpickle  # noqa: E402  (comes with distributed)
+import dask  # noqa: E402
+
+from tests.unit.test_shards import CapsAnnotator, write_shard  # noqa: E402
+from workbench.nlp.cluster import connect, run_cluster, run_on_client  # noqa: E402
+from workbench.nlp.shards import Shard, is_finished, plan_shards, run_local  # noqa: E402
+
+# Workers cannot import the test modules by name: ship these classes by value.
+cloudpickle.register_pickle_by_value(sys.modules[__name__])
+cloudpickle.register_pickle_by_value(sys.modules["tests.unit.test_shards"])
+
+N_SHARDS = 6
+PER_SHARD = 6
+
+
+@dataclass(frozen=True)
+class KillWorker:
+    """Wraps the real annotator and kill -9s the worker process at one article, mid-shard.
+
+    With ``marker`` the kill happens once (the marker file records it), so the
+    retried task succeeds; without it every attempt dies.
+    """
+
+    inner: Any
+    trigger: str
+    marker: str | None = None
+
+    def fingerprint(self) -> str:
+        return self.inner.fingerprint()
+
+    def warm(self) -> None:
+        warm = getattr(self.inner, "warm", None)
+        if warm is not None:
+            warm()
+
+    def annotate(self, items: Iterable[tuple[int, dict[str, Any]]]) -> Iterator[tuple[int, Any]]:
+        for line, out in self.inner.annotate(items):
+            if isinstance(out, dict) and self.trigger in out.get("text", ""):
+                first = True
+                if self.marker is not None:
+                    try:
+                        os.close(os.open(self.marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+                    except FileExistsError:
+                        first = False
+                if first:
+                    os.kill(os.getpid(), signal.SIGKILL)
+            yield line, out
+
+
+@pytest.fixture(scope="module")
+def annotator() -> Any:
+    return CapsAnnotator()
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    """Real articles when ../shared is present, else generated ones (the machinery is what is tested)."""
+    from tests.conftest import SHARED
+
+    folder = SHARED / "data" / "polnear" / "dev" / "text"
+    if folder.is_dir():
+        files = sorted(folder.glob("*.txt"))[: N_SHARDS * PER_SHARD]
+        return [f.read_text(encoding="utf-8") for f in files]
+    return [f"Article {i}: Alice told Bob that Carol had left Paris." for i in range(N_SHARDS * PER_SHARD)]
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory, texts: list[str]) -> Path:
+    root = tmp_path_factory.mktemp("shards")
+    for i in range(N_SHARDS):
+        # one marker article per shard, in the middle, so a kill lands mid-shard
+        chunk = texts[i * PER_SHARD : (i + 1) * PER_SHARD]
+        chunk.insert(PER_SHARD // 2, f"Marker article of shard {i}. It says nothing else.")
+        write_shard(root / f"part-{i:02d}.jsonl", chunk)
+    return root
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory: pytest.TempPathFactory, inputs: Path, annotator: Any) -> dict[str, bytes]:
+    """The single-process path over the same shards."""
+    out = tmp_path_factory.mktemp("single")
+    shards = plan_shards([str(inputs)], out)
+    run_local(shards, annotator)
+    return {s.name: s.output.read_bytes() for s in shards}
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    # One retry after a killed worker: a task on two dead workers fails, so the resume test is quick.
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 1}),
+        connect("local:2", memory_limit="1GiB") as c,
+    ):
+        yield c
+
+
+def outputs(shards: list[Shard]) -> dict[str, bytes]:
+    return {s.name: s.output.read_bytes() for s in shards if s.output.exists()}
+
+
+def test_a_killed_worker_is_replaced_and_output_matches_single_process(
+    client: Any, inputs: Path, baseline: dict[str, bytes], annotator: Any, tmp_path: Path
+) -> None:
+    shards = plan_shards([str(inputs)], tmp_path / "out")
+    marker = tmp_path / "killed-once"
+    pids_before = set(client.run(os.getpid).values())
+    states: list[Any] = []
+    summary = run_on_client(
+        client, shards, KillWorker(annotator, "shard 3.", str(marker)), progress=states.append, every=0.05
+    )
+    assert marker.exists(), "the worker kill never happened"
+    assert summary.ok, summary.failed_shards
+    assert summary.processed == N_SHARDS and summary.skipped == 0
+    assert summary.articles == N_SHARDS * (PER_SHARD + 1)
+    assert outputs(shards) == baseline
+    assert list((tmp_path / "out").glob(".*.tmp")) == []  # the dead writer's temp file was cleaned
+    assert all(is_finished(s, annotator.fingerprint()) for s in shards)
+    assert set(client.run(os.getpid).values()) != pids_before  # a worker process really died
+    assert states[-1].finished and states[-1].articles == summary.articles
+    assert states[-1].dashboard and states[-1].dashboard.startswith("http")
+
+
+def test_an_interrupted_run_resumes_by_skipping_finished_shards(
+    client: Any, inputs: Path, baseline: dict[str, bytes], annotator: Any, tmp_path: Path
+) -> None:
+    shards = plan_shards([str(inputs)], tmp_path / "out")
+    doomed = next(s for s in shards if s.name == "part-04.jsonl")
+    first = run_on_client(client, shards, KillWorker(annotator, "shard 4."))
+    assert list(first.failed_shards) == [str(doomed.source)]
+    assert "KilledWorker" in first.failed_shards[str(doomed.source)]
+    assert not doomed.output.exists()  # never half a file under the real name
+    assert first.processed == N_SHARDS - 1
+    stamps = {s.name: s.output.stat().st_mtime_ns for s in shards if s is not doomed}
+
+    second = run_on_client(client, shards, annotator)
+    assert second.ok and second.skipped == N_SHARDS - 1 and second.processed == 1
+    assert {s.name: s.output.stat().st_mtime_ns for s in shards if s is not doomed} == stamps
+    assert outputs(shards) == baseline
+    assert list((tmp_path / "out").glob(".*.tmp")) == []
+
+
+def test_run_cluster_starts_its_own_local_cluster(
+    inputs: Path, baseline: dict[str, bytes], annotator: Any, tmp_path: Path
+) -> None:
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    summary = run_cluster([str(inputs / "part-0*.jsonl")], tmp_path / "out", "local:2", annotator=annotator)
+    assert summary.ok and summary.processed == N_SHARDS and summary.workers == 2
+    assert outputs(plan_shards([str(inputs)], tmp_path / "out")) == baseline
+    done = json.loads((tmp_path / "out" / "part-00.jsonl.done").read_text(encoding="utf-8"))
+    assert done["articles"] == PER_SHARD + 1 and done["worker"].startswith("tcp://127.0.0.1")
