@@ -72,12 +72,16 @@ def alpha_from_coincidences(
     n = sum(totals.values())
     if n <= 1:
         return None
-    if ordered is not None:
+    if ordered is None:
+        # Nominal: disagreement is 1 off the diagonal, so both sums need only the totals (O(values)).
+        observed = n - sum(w for (c, k), w in o.items() if c == k)
+        expected = (n * n - sum(t * t for t in totals.values())) / (n - 1)
+    else:
         ordered = [v for v in ordered if v in totals] + sorted(v for v in totals if v not in ordered)
-    d = delta2(ordered, totals)
-    observed = sum(w * d(c, k) for (c, k), w in o.items())
-    values = list(totals)
-    expected = sum(totals[c] * totals[k] * d(c, k) for c in values for k in values) / (n - 1)
+        d = delta2(ordered, totals)
+        observed = sum(w * d(c, k) for (c, k), w in o.items())
+        values = list(totals)
+        expected = sum(totals[c] * totals[k] * d(c, k) for c in values for k in values) / (n - 1)
     if expected == 0:
         return None
     return 1 - observed / expected
@@ -107,14 +111,25 @@ class Categorical:
         if m < 2:
             return
         self.units += 1
-        for (a, va), (b, vb) in combinations(coded, 2):
-            self.pairs.setdefault((a, b), Counter())[(va, vb)] += 1
-        counts = Counter(v for _, v in coded)
-        for c, nc in counts.items():
-            for k, nk in counts.items():
-                pairs = nc * (nc - 1) if c == k else nc * nk
-                if pairs:
-                    self.coincidences[(c, k)] += pairs / (m - 1)
+        pairs_ = self.pairs
+        for i, (a, va) in enumerate(coded):
+            for b, vb in coded[i + 1 :]:
+                t = pairs_.get((a, b))
+                if t is None:
+                    t = pairs_[(a, b)] = Counter()
+                t[(va, vb)] += 1
+        counts: dict[str, int] = {}
+        for _, v in coded:
+            counts[v] = counts.get(v, 0) + 1
+        co = self.coincidences
+        if len(counts) == 1:
+            co[(coded[0][1], coded[0][1])] += m
+        else:
+            for c, nc in counts.items():
+                for k, nk in counts.items():
+                    pairs = nc * (nc - 1) if c == k else nc * nk
+                    if pairs:
+                        co[(c, k)] += pairs / (m - 1)
         if m == len(self.annotators):
             self.fleiss_units += 1
             self.fleiss_p += (sum(x * x for x in counts.values()) - m) / (m * (m - 1))
@@ -201,13 +216,20 @@ class SpanSets:
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def add(self, a: str, b: str, ta: set[Triple], tb: set[Triple]) -> tuple[PRF, PRF]:
-        labels = {t[2] for t in ta} | {t[2] for t in tb}
+        ga: dict[str, set[Triple]] = {}
+        gb: dict[str, set[Triple]] = {}
+        for t in ta:
+            ga.setdefault(t[2], set()).add(t)
+        for t in tb:
+            gb.setdefault(t[2], set()).add(t)
         doc_s, doc_l = PRF(), PRF()
-        for lab in labels:
-            la = {t for t in ta if t[2] == lab}
-            lb = {t for t in tb if t[2] == lab}
-            s = PRF(len(la & lb), len(la), len(lb))
-            l_ = PRF(lenient_matches(la, lb), len(la), len(lb))
+        empty: set[Triple] = set()
+        for lab in ga.keys() | gb.keys():
+            la, lb = ga.get(lab, empty), gb.get(lab, empty)
+            tp = len(la & lb)
+            s = PRF(tp, len(la), len(lb))
+            exact_all = tp == len(la) or tp == len(lb)
+            l_ = PRF(tp if exact_all else lenient_matches(la, lb), len(la), len(lb))
             self.strict.setdefault((a, b, lab), PRF()).add(s)
             self.lenient.setdefault((a, b, lab), PRF()).add(l_)
             doc_s.add(s)
@@ -312,8 +334,11 @@ class Agreement:
         self.relations: dict[tuple[str, str, str], PRF] = {}
         self.tasks = list(tasks)
         self.categorical: dict[str, Categorical] = {"span label": Categorical(self.annotators)}
+        self._tasks_by_label: dict[str, list[Task]] = {}
         for t in self.tasks:
             self.categorical[t.name] = Categorical(self.annotators, t.ordered)
+            for lab in t.labels:
+                self._tasks_by_label.setdefault(lab, []).append(t)
         self.speaker_relation = speaker_relation
         self.quote_labels = quote_labels
         if quote_labels:
@@ -392,17 +417,22 @@ class Agreement:
                 offsets.setdefault((s, e), {}).setdefault(a, lab)
         for values in offsets.values():
             self.categorical["span label"].add_unit(values)
-        for t in self.tasks:
-            units: dict[tuple[int, int], dict[str, str]] = {}
-            for a in present:
-                for sp in versions[a].get("spans") or []:
-                    if sp["label"] not in t.labels:
-                        continue
-                    value = (sp.get("attrs") or {}).get(t.attribute) if t.attribute else sp["label"]
+        # One pass over the spans fills every attribute task.
+        task_units: dict[str, dict[tuple[int, int], dict[str, str]]] = {t.name: {} for t in self.tasks}
+        for a in present:
+            for sp in versions[a].get("spans") or []:
+                tasks = self._tasks_by_label.get(sp["label"])
+                if not tasks:
+                    continue
+                attrs = sp.get("attrs") or {}
+                for t in tasks:
+                    value = attrs.get(t.attribute) if t.attribute else sp["label"]
                     if value is not None:
-                        units.setdefault((sp["start"], sp["end"]), {}).setdefault(a, str(value))
+                        task_units[t.name].setdefault((sp["start"], sp["end"]), {}).setdefault(a, str(value))
+        for name, units in task_units.items():
+            cat = self.categorical[name]
             for values in units.values():
-                self.categorical[t.name].add_unit(values)
+                cat.add_unit(values)
         if self.quote_labels:
             speakers: dict[tuple[int, int], dict[str, str]] = {}
             for a in present:

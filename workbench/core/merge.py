@@ -77,6 +77,8 @@ def doc_key(name: str) -> str:
 
 def value_token(value: Any) -> str:
     """A hashable, order-free spelling of an attribute or field value (lists are sets here)."""
+    if isinstance(value, str):
+        return "s:" + value
     if isinstance(value, list | tuple):
         value = sorted(value, key=str)
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
@@ -101,7 +103,7 @@ def keyed_relations(version: dict[str, Any], ids: dict[str, str] | None = None) 
 # merging ---------------------------------------------------------------------
 def versions_digest(versions: dict[str, dict[str, Any]]) -> str:
     """Fingerprint of the versions, so a hand-edited merged record is noticed."""
-    blob = json.dumps(versions, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    blob = json.dumps(versions, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
@@ -180,6 +182,7 @@ def merge_items(
     doc_votes: dict[str, dict[str, list[str]]] = {}
     doc_raw: dict[str, Any] = {}
     span_attrs: dict[str, dict[str, set[str]]] = {}
+    attr_names: dict[str, set[str]] = {}
     for a in present:
         v = versions[a]
         ids = keyed_spans(v)
@@ -195,6 +198,7 @@ def merge_items(
                 tok = value_token(value)
                 attr_raw[tok] = value
                 attr_votes.setdefault((key, name), {}).setdefault(tok, []).append(a)
+                attr_names.setdefault(key, set()).add(name)
                 span_attrs[key][a].add(name)
         rels: set[str] = set()
         for key in keyed_relations(v, ids):
@@ -212,8 +216,9 @@ def merge_items(
     items: list[dict[str, Any]] = []
     null = value_token(None)
     attr_raw[null] = doc_raw[null] = None
-    for key in sorted(span_by, key=lambda k: (parse_span_key(k)[0], -parse_span_key(k)[1], k)):
-        start, end, label = parse_span_key(key)
+    parsed = {k: parse_span_key(k) for k in span_by}
+    for key in sorted(span_by, key=lambda k: (parsed[k][0], -parsed[k][1], k)):
+        start, end, label = parsed[key]
         by = span_by[key]
         items.append(
             {
@@ -227,7 +232,7 @@ def merge_items(
                 "agreed": policy.accepts(len(by), n),
             }
         )
-        for name in sorted({nm for (k, nm) in attr_votes if k == key}):
+        for name in sorted(attr_names.get(key, ())):
             votes = dict(attr_votes[(key, name)])
             unset = [a for a in by if name not in span_attrs[key][a]]
             if unset:

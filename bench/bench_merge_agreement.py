@@ -1,0 +1,206 @@
+"""Merge + agreement over 3 annotators x 10k generated articles, against a bare json.loads loop.
+
+Budget (issue 5): streaming, peak memory well below the size of the inputs, and
+no slower than 3x reading the same files with a bare ``json.loads`` loop.
+
+    .venv/bin/python bench/bench_merge_agreement.py [--articles 10000] [--annotators 3]
+
+Each phase runs in a fresh subprocess so its peak RSS is its own; the Python heap
+peak is measured separately with tracemalloc (untimed, it slows allocation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WORDS = (
+    "the minister said on Tuesday that talks with union leaders would resume after the strike "
+    "ended but critics warned that the plan could cost billions and officials in Brussels declined "
+    "to comment while residents of the city waited for news"
+).split()
+LABELS = ["PERSON", "ORG", "GPE", "NORP", "QUOTE", "CUE"]
+SENT = ["negative", "neutral", "positive"]
+
+
+def article(rng: random.Random, i: int) -> tuple[str, list[tuple[int, int, str]]]:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(250, 450))]
+    text = f"Story {i}. " + " ".join(words) + "."
+    spans = []
+    pos = 0
+    while len(spans) < rng.randint(12, 24):
+        pos = text.find(" ", pos + rng.randint(20, 120))
+        if pos < 0 or pos + 30 > len(text):
+            break
+        end = text.find(" ", pos + 1 + rng.randint(3, 25))
+        if end < 0:
+            break
+        spans.append((pos + 1, end, rng.choice(LABELS)))
+        pos = end
+    return text, spans
+
+
+def version(rng: random.Random, ann: str, rid: str, text: str, gold: list[tuple[int, int, str]]) -> dict:
+    spans = []
+    for s, e, lab in gold:
+        r = rng.random()
+        if r < 0.08:
+            continue  # missed
+        if r < 0.14:
+            lab = rng.choice(LABELS)
+        elif r < 0.2:
+            e = max(s + 1, e - 2)
+        d = {"id": f"s{len(spans) + 1}", "start": s, "end": e, "label": lab, "text": text[s:e]}
+        if lab in ("PERSON", "ORG", "GPE", "NORP", "QUOTE") and rng.random() < 0.7:
+            d["attrs"] = {"sentiment": rng.choice(SENT)}
+        spans.append(d)
+    quotes = [d for d in spans if d["label"] == "QUOTE"]
+    people = [d for d in spans if d["label"] == "PERSON"]
+    cues = [d for d in spans if d["label"] == "CUE"]
+    rels = []
+    for q in quotes:
+        if people:
+            rels.append(
+                {"id": f"r{len(rels) + 1}", "head": q["id"], "child": people[0]["id"], "label": "SPEAKER"}
+            )
+        if cues:
+            rels.append({"id": f"r{len(rels) + 1}", "head": q["id"], "child": cues[-1]["id"], "label": "CUE"})
+    return {
+        "id": rid,
+        "text": text,
+        "meta": {"title": text[:40], "source": "bench"},
+        "spans": spans,
+        "relations": rels,
+        "doc": {"sentiment": rng.choice(SENT), "topics": ["politics"]},
+        "status": "done",
+        "annotator": ann,
+        "schema": "news@1",
+        "rev": 3,
+        "updated": "2026-11-28T10:00:00Z",
+    }
+
+
+def generate(folder: Path, n: int, k: int) -> list[Path]:
+    rng = random.Random(5)
+    anns = [f"ann{j}" for j in range(k)]
+    handles = [open(folder / f"{a}.jsonl", "w", encoding="utf-8") for a in anns]  # noqa: SIM115
+    order = list(range(n))
+    for i in order:
+        text, gold = article(rng, i)
+        for a, fh in zip(anns, handles, strict=True):
+            fh.write(json.dumps(version(rng, a, f"art{i:06d}", text, gold), ensure_ascii=False) + "\n")
+    for fh in handles:
+        fh.close()
+    # Shuffle one file so alignment cannot rely on a common order.
+    last = folder / f"{anns[-1]}.jsonl"
+    lines = last.read_text("utf-8").splitlines(keepends=True)
+    rng.shuffle(lines)
+    last.write_text("".join(lines), "utf-8")
+    return [folder / f"{a}.jsonl" for a in anns]
+
+
+def phase(name: str, paths: list[str], out: str) -> None:
+    """One measured phase in this (fresh) process; prints JSON with seconds and peak RSS."""
+    from workbench.cli.commands._lead import agreement_over, merge_files, open_inputs, schema_for
+    from workbench.core.agreement import agreement_for_schema
+    from workbench.core.merge import Policy
+
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    if name == "json":
+        n = 0
+        for p in paths:
+            with open(p, "rb") as fh:
+                for line in fh:
+                    json.loads(line)
+                    n += 1
+    elif name == "merge":
+        files = open_inputs([Path(p) for p in paths], None)
+        merge_files(files, Path(out), Policy("majority"), schema_for(files[0].schema))
+    elif name == "agreement":
+        agreement_over([Path(p) for p in paths], None, None, [], [])
+    elif name == "both":
+        files = open_inputs([Path(p) for p in paths], None)
+        schema = schema_for(files[0].schema)
+        acc = agreement_for_schema([f.annotator for f in files], schema)
+        merge_files(files, Path(out), Policy("majority"), schema, on_bundle=acc.add)
+        acc.report()
+    dt = time.perf_counter() - t0
+    rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": dt, "rss_before_kb": rss0, "rss_peak_kb": rss1}))
+
+
+def heap_peak(paths: list[str], out: str) -> int:
+    import tracemalloc
+
+    from workbench.cli.commands._lead import merge_files, open_inputs, schema_for
+    from workbench.core.agreement import agreement_for_schema
+    from workbench.core.merge import Policy
+
+    tracemalloc.start()
+    files = open_inputs([Path(p) for p in paths], None)
+    schema = schema_for(files[0].schema)
+    acc = agreement_for_schema([f.annotator for f in files], schema)
+    merge_files(files, Path(out), Policy("majority"), schema, on_bundle=acc.add)
+    acc.report()
+    return tracemalloc.get_traced_memory()[1]
+
+
+def run_phase(name: str, paths: list[Path], out: Path) -> dict:
+    cmd = [sys.executable, __file__, "--phase", name, "--out", str(out), *map(str, paths)]
+    res = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--articles", type=int, default=10_000)
+    ap.add_argument("--annotators", type=int, default=3)
+    ap.add_argument("--phase")
+    ap.add_argument("--out")
+    ap.add_argument("paths", nargs="*")
+    a = ap.parse_args()
+    if a.phase:
+        if a.phase == "heap":
+            print(json.dumps({"heap_peak": heap_peak(a.paths, a.out)}))
+        else:
+            phase(a.phase, a.paths, a.out)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        paths = generate(folder, a.articles, a.annotators)
+        size = sum(p.stat().st_size for p in paths)
+        out = folder / "merged.jsonl"
+        print(f"inputs: {a.annotators} files x {a.articles} articles, {size / 1e6:.1f} MB")
+        base = min(run_phase("json", paths, out)["seconds"] for _ in range(2))
+        print(f"baseline bare json.loads loop: {base:.2f} s")
+        for name in ("merge", "agreement", "both"):
+            r = run_phase(name, paths, out)
+            grow = (r["rss_peak_kb"] - r["rss_before_kb"]) * 1024
+            print(
+                f"{name:>9}: {r['seconds']:.2f} s = {r['seconds'] / base:.2f}x baseline; "
+                f"RSS growth {grow / 1e6:.1f} MB = {grow / size:.2f} of input size"
+            )
+        heap = json.loads(
+            subprocess.run(
+                [sys.executable, __file__, "--phase", "heap", "--out", str(out), *map(str, paths)],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )["heap_peak"]
+        print(
+            f"python heap peak (merge+agreement, tracemalloc): {heap / 1e6:.1f} MB = {heap / size:.3f} of input"
+        )
+        print(f"merged output: {out.stat().st_size / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
