@@ -121,7 +121,8 @@ class Inspector(QWidget):
         else:
             assert doc is not None
             text = doc.record.span_text(span)
-            self.span_text.setText(f"“{text if len(text) < 200 else text[:199] + '…'}”")
+            text = " ".join(text.split())
+            self.span_text.setText(f"“{text if len(text) < 120 else text[:119] + '…'}”")
             _set_combo(self.span_label, span.label)
             lab = self.schema.labels.get(span.label)
             for name, box in self.attr_boxes.items():
@@ -177,7 +178,7 @@ class Inspector(QWidget):
 
 
 class _Flow:
-    """Check boxes in rows of three: enough for a topic list without a custom layout."""
+    """Check boxes in rows of two: enough for a topic list without a custom layout."""
 
     def __init__(self, parent: QWidget):
         self.v = QVBoxLayout(parent)
@@ -187,7 +188,7 @@ class _Flow:
         self.n = 0
 
     def add(self, w: QWidget) -> None:
-        if self.n % 3 == 0:
+        if self.n % 2 == 0:
             self.row = QHBoxLayout()
             self.v.addLayout(self.row)
         assert self.row is not None

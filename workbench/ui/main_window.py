@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
                 | QDockWidget.DockWidgetFeature.DockWidgetFloatable
             )
             self.addDockWidget(area, dock)
+            widget.setMinimumWidth(280 if name == "Documents" else 300)
         # status bar -----------------------------------------------------------------
         self.saved_label = QLabel()
         self.work_bar = QProgressBar()

@@ -38,6 +38,7 @@ class RelationPanel(QWidget):
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setEnabled(False)
+        self.hint.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.list, 1)

@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QKeyEvent,
+    QKeySequence,
     QMouseEvent,
     QPainter,
     QPainterPath,
@@ -84,6 +85,7 @@ class SpanTextView(QPlainTextEdit):
         )
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setCursorWidth(2)
+        self.document().setDocumentMargin(8)
         font = self.font()
         font.setPointSizeF(max(font.pointSizeF(), 11.0))
         self.setFont(font)
@@ -206,7 +208,7 @@ class SpanTextView(QPlainTextEdit):
                     line = layout.lineAt(i)
                     l0, l1 = b0 + line.textStart(), b0 + line.textStart() + line.textLength()
                     lo, hi = max(a, l0), min(z, l1)
-                    if lo >= hi and not (lo == hi == a and a < z):
+                    if lo >= hi:
                         continue
                     x1, _ = line.cursorToX(lo - b0)
                     x2, _ = line.cursorToX(hi - b0)
@@ -224,6 +226,15 @@ class SpanTextView(QPlainTextEdit):
         self.selectionMoved.emit()
 
     def event(self, e: QEvent) -> bool:
+        # A read-only view needs only copy and select-all of the text control's own shortcuts;
+        # everything else with Ctrl/Alt (Ctrl+Z!) belongs to the window's actions.
+        if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent):
+            mods = e.modifiers()
+            if mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier) and not (
+                e.matches(QKeySequence.StandardKey.Copy) or e.matches(QKeySequence.StandardKey.SelectAll)
+            ):
+                e.ignore()
+                return False
         # Tab would move focus; here it cycles spans, so let keyPressEvent see it.
         if e.type() == QEvent.Type.KeyPress and e.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
             self.keyPressEvent(e)
@@ -295,8 +306,8 @@ class SpanTextView(QPlainTextEdit):
             p.setBrush(Qt.BrushStyle.NoBrush)
             for r in self.span_rects(self.current):
                 p.drawRoundedRect(r.adjusted(-1, -1, 1, 1), 3, 3)
-        for arrow in self.arrows:
-            self._paint_arrow(p, arrow)
+        for i, arrow in enumerate(self.arrows):
+            self._paint_arrow(p, arrow, i)
         p.end()
 
     def _anchor(self, span_id: str) -> QPointF | None:
@@ -312,12 +323,12 @@ class SpanTextView(QPlainTextEdit):
         y = -2.0 if self.map.to_qt(s.start) < vis else float(self.viewport().height() + 2)
         return QPointF(self.viewport().width() / 2, y)
 
-    def _paint_arrow(self, p: QPainter, arrow: Arrow) -> None:
+    def _paint_arrow(self, p: QPainter, arrow: Arrow, index: int = 0) -> None:
         a, b = self._anchor(arrow.head), self._anchor(arrow.child)
         if a is None or b is None:
             return
         color = QColor(arrow.color)
-        lift = 18 + min(abs(b.x() - a.x()) * 0.15, 40)
+        lift = 18 + 16 * index + min(abs(b.x() - a.x()) * 0.15, 40)
         ctrl = QPointF((a.x() + b.x()) / 2, min(a.y(), b.y()) - lift)
         path = QPainterPath(a)
         path.quadTo(ctrl, b)
