@@ -197,7 +197,7 @@ def main() -> None:
             ).stdout
         )["heap_peak"]
         print(
-            f"python heap peak (merge+agreement, tracemalloc): {heap / 1e6:.1f} MB = {heap / size:.3f} of input"
+            f"python heap peak (tracemalloc): {heap / 1e6:.1f} MB = {heap / size:.3f} of input size"[:200]
         )
         print(f"merged output: {out.stat().st_size / 1e6:.1f} MB")
 
