@@ -37,7 +37,9 @@ def test_init_add_assign_status(tmp_path: Path, capsys) -> None:  # noqa: ANN001
     st = json.loads(capsys.readouterr().out)
     assert st["corpus"] == 12
     assert {a["name"]: a["assigned"] for a in st["annotators"]} == {"alice": 4, "bob": 4}
-    assert st["unassigned"] == 12 - 6  # 2 shared + 2 + 2 single
+    ledger = json.loads((root / "assignments.json").read_text())
+    assert st["unassigned"] == 12 - len(ledger["articles"])
+    assert sum(1 for owners in ledger["articles"].values() if len(owners) == 2) == 3
 
 
 def test_commands_on_a_missing_project_fail_cleanly(tmp_path: Path, capsys) -> None:  # noqa: ANN001

@@ -34,8 +34,9 @@ def plan(
 ) -> Assignment:
     """Assign up to ``size`` articles to each annotator from ``candidates``.
 
-    With A annotators and unique articles U, slots are ``size * A = U * (1 + overlap)``;
-    ``overlap * U`` articles are doubled. Fewer candidates shrink every batch evenly.
+    With A annotators there are ``size * A`` slots; S of them go to doubled articles so
+    that S / U = overlap for U unique articles (S + U = slots). Fewer candidates
+    shrink every batch evenly.
     """
     if not annotators:
         raise ValueError("name at least one annotator")
@@ -50,10 +51,12 @@ def plan(
     rng = random.Random(seed)
     pool = list(candidates)
     rng.shuffle(pool)
-    a = len(annotators)
-    unique = min(len(pool), round(size * a / (1 + overlap)))
-    n_shared = min(unique, round(overlap * unique))
-    # With too few articles the slots would exceed what each annotator can take; keep it even.
+    slots = size * len(annotators)
+    n_shared = round(slots * overlap / (1 + overlap))
+    unique = slots - n_shared
+    if unique > len(pool):  # too few articles: shrink every batch evenly, same share
+        unique = len(pool)
+        n_shared = min(unique, round(overlap * unique))
     chosen = pool[:unique]
     shared, single = chosen[:n_shared], chosen[n_shared:]
     load = dict.fromkeys(annotators, 0)
