@@ -125,7 +125,9 @@ def export_conll(records: Iterable[Record], schema: AnnotationSchema, out: Path)
             index = TokenIndex.of(rec)
             ents = iob_entities(rec, index, schema, report)
             tags = iob2_tags(len(index), ents)
-            starts = sentence_starts(rec)
+            # Never break a sentence inside an entity: the re-read tags would make it two.
+            inside = {k for first, last, _ in ents for k in range(first + 1, last + 1)}
+            starts = sentence_starts(rec) - inside
             fh.write(f"{DOCSTART} -X- -X- O\n")
             for i, (s, e) in enumerate(index.offsets):
                 if i in starts:

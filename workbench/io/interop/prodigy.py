@@ -66,6 +66,10 @@ def _task_to_record(task: dict[str, Any], file: str, line: int, schema: Annotati
                 raise ValueError(f"relations[{i}]: no {role}_span, cannot tell which span the relation joins")
             _check_prodigy_span(text, tokens, sp, f"relations[{i}].{role}_span")
             key = (sp["start"], sp["end"], sp["label"])
+            own = rec.spans.get(sp["id"]) if isinstance(sp.get("id"), str) else None
+            if own is not None and (own.start, own.end, own.label) == key:
+                ends.append(own.id)  # our own export names the span: exact even with duplicates
+                continue
             if key not in by_off:
                 by_off[key] = new_span(rec, *key)
             ends.append(by_off[key].id)
@@ -127,6 +131,7 @@ def _span_dict(rec: Record, span_id: str, index: TokenIndex, report: ExportRepor
     else:
         d["token_start"], d["token_end"] = toks
     d["label"] = s.label
+    d["id"] = s.id
     return d
 
 
@@ -143,7 +148,6 @@ def record_to_task(rec: Record, report: ExportReport) -> dict[str, Any]:
     task: dict[str, Any] = {"text": text, "meta": meta, "tokens": tokens, "spans": []}
     for s in rec.sorted_spans():
         d = _span_dict(rec, s.id, index, report)
-        d["id"] = s.id
         for key in ("attrs", "origin", "review"):
             if getattr(s, key):
                 d[key] = getattr(s, key)

@@ -8,7 +8,7 @@ Export, per record (documented in docs/formats.md):
   ``doc.spans["quotes"]``, ``["cues"]``, ``["mentions"]``: the spans of those kinds;
 - ``doc.cats``: each document field as ``field:value`` (1.0 chosen, 0.0 for the field's other values;
   a field the record leaves empty is absent, i.e. missing, not negative);
-- ``doc.user_data["workbench"]``: the whole record except its text (ids, attributes such as
+- ``doc.user_data["workbench"]``: JSON text of the whole record except its text (ids, attributes such as
   quote kind and sentiment, relations, origin/review, meta, status). Import reads it back, so
   ours -> spaCy -> ours is lossless.
 Spans that do not start and end on token boundaries cannot be spaCy spans: they are kept in
@@ -18,6 +18,7 @@ Docs are written in shards of ``SHARD`` so memory stays flat whatever the corpus
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from workbench.core.record import Record, RecordError
 from workbench.core.schema import AnnotationSchema
 from workbench.io.interop._base import ExportReport, ImportProblem, doc_values, new_span, place_categories
 from workbench.io.interop.tokens import blank_nlp, entity_kind, make_doc
+from workbench.io.jsonl import dumps
 
 SHARD = 1000
 GROUP_OF_KIND = {"quote": "quotes", "cue": "cues", "mention": "mentions"}
@@ -72,7 +74,8 @@ def record_to_doc(rec: Record, schema: AnnotationSchema | None, report: ExportRe
     doc.cats = cats
     d = rec.to_dict()
     del d["text"]
-    doc.user_data[USER_KEY] = d
+    # JSON text, not a dict: msgpack would hand lists back as tuples.
+    doc.user_data[USER_KEY] = dumps(d)
     report.records += 1
     report.spans += len(rec.spans)
     report.relations += len(rec.relations)
@@ -114,9 +117,9 @@ def _spacy_files(path: Path) -> list[Path]:
 
 
 def doc_to_record(doc: Any, schema: AnnotationSchema | None) -> Record:
-    d = doc.user_data.get(USER_KEY)
-    if isinstance(d, dict):
-        return Record.from_dict({**d, "text": doc.text})
+    raw = doc.user_data.get(USER_KEY)
+    if isinstance(raw, str):
+        return Record.from_dict({**json.loads(raw), "text": doc.text})
     rec = Record.new(doc.text, status="done")
     seen: set[tuple[int, int, str]] = set()
     spans = list(doc.ents) + [sp for group in doc.spans.values() for sp in group]
