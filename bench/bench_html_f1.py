@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from workbench.io.articles import decode_bytes  # noqa: E402
+from workbench.io.clean import clean_text  # noqa: E402
 from workbench.io.html import declared_charset, extract_html, visible_text  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "html"
@@ -58,16 +59,19 @@ def main() -> int:
         print(f"{gold_file} is absent: this benchmark needs ../shared/data/html", file=sys.stderr)
         return 2
     gold = json.loads(gold_file.read_text(encoding="utf-8"))
-    systems = {"reader": [], "precision": [], "visible": []}
-    shingle = {"reader": [], "precision": [], "visible": []}
+    names = ("reader", "cleaned", "precision", "visible")
+    systems: dict[str, list[tuple[float, float, float]]] = {n: [] for n in names}
+    shingle: dict[str, list[tuple[float, float, float]]] = {n: [] for n in names}
     print(f"{'page':<18}{'P':>7}{'R':>7}{'F1':>7}   {'visible F1':>10}")
     for key in sorted(gold):
         data = (DATA / f"{key}.html").read_bytes()
         html, _ = decode_bytes(data, declared_charset(data))
         body = gold[key]["articleBody"]
+        art = extract_html(html)
         outputs = {
-            "reader": (extract_html(html) or _Empty()).text,
-            "precision": (extract_html(html, favor_precision=True) or _Empty()).text,
+            "reader": art.text if art else "",
+            "cleaned": clean_text(art.text, title=art.meta.get("title")).text if art else "",
+            "precision": getattr(extract_html(html, favor_precision=True), "text", ""),
             "visible": visible_text(data),
         }
         for name, text in outputs.items():
@@ -79,6 +83,7 @@ def main() -> int:
     print(f"{'mean over ' + str(len(gold)) + ' pages':<34}{'P':>7}{'R':>7}{'F1':>7}   {'4-gram F1':>9}")
     for name, label in (
         ("reader", "reader (trafilatura, balanced)"),
+        ("cleaned", "reader + import --clean"),
         ("precision", "trafilatura favor_precision"),
         ("visible", "baseline: all visible text"),
     ):
@@ -89,10 +94,6 @@ def main() -> int:
     worst = min(x[2] for x in systems["reader"])
     print(f"\nreader F1 / visible-text F1 = {ratio:.2f}x   (worst page F1 {worst:.3f})")
     return 0
-
-
-class _Empty:
-    text = ""
 
 
 if __name__ == "__main__":

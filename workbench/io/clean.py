@@ -40,7 +40,8 @@ _CRUMB_WORDS = (
     "Africa Americas "
     "Money Finance Markets Economy Travel Weather Life Style Showbiz Celebrity Royal Breaking"
 ).split()
-_CRUMB_SEP = re.compile(r"\s*(?:›|»|>|/|\||·|•|→)\s*")
+# "/" and "|" also occur in URLs and credits, so they separate crumbs only with spaces around them.
+_CRUMB_SEP = re.compile(r"\s+(?:>|/|\||·|•)\s+|\s*(?:›|»|→)\s*")
 _NAV_LINE = re.compile(
     r"(?:no menu items!?|skip to (?:main )?content|skip navigation|(?:main |open |close )?menu|search|"
     r"sign ?in|log ?in|sign ?up|register|subscribe(?: now)?|home|share|"
@@ -171,7 +172,7 @@ def _is_crumb(line: str, title: str | None) -> bool:
     if len(s) > 300:
         return False
     parts = [p for p in _CRUMB_SEP.split(s) if p]
-    if len(parts) >= 3 and all(len(p.split()) <= 12 for p in parts):
+    if len(parts) >= 3 and all(len(p.split()) <= 6 and ":" not in p for p in parts[:-1]):
         return True
     starts_home = re.match(r"(?:Home|HOME|Homepage)(?=[A-Z\s›»>/|·•])", s) is not None
     return starts_home and (
