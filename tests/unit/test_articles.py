@@ -384,3 +384,12 @@ def test_clean_option_applies_to_bare_articles_only(tmp_path: Path) -> None:
     recs = {Path(r.meta["file"]).suffix: r for r in read_articles(sorted(tmp_path.iterdir()), clean=True)}
     assert recs[".txt"].text.startswith("The council met") and recs[".txt"].meta["original_text"] == scrape
     assert recs[".jsonl"].text == annotated["text"] and "s1" in recs[".jsonl"].spans
+
+
+def test_utf8_file_with_one_damaged_byte_is_refused_at_its_line(tmp_path: Path) -> None:
+    """Reading it as Windows-1252 instead would garble every accent and quote mark in the file."""
+    path = tmp_path / "damaged.txt"
+    good = "Line one “quoted”.\nLine two — café.\nLine three ".encode()
+    path.write_bytes(good + b"\x9d" + " and “more”.\n".encode())
+    (problem,) = list(read_file(path))
+    assert isinstance(problem, ImportProblem) and problem.line == 3 and "UTF-8" in problem.reason

@@ -51,6 +51,8 @@ META_ALIASES = {
     "byline": "author",
 }
 _FRONT_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_ -]{0,40}):\s*(.*)$")
+_UTF8_MULTI = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
@@ -123,8 +125,17 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
         raise Refused("binary file (contains NUL bytes; UTF-16 text needs a byte-order mark)")
     try:
         return _checked(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as e:
+        bad_at = e.start
+    high = len(data) - len(data.translate(None, _HIGH_BYTES))
+    if high and sum(len(m) for m in _UTF8_MULTI.findall(data)) >= 0.9 * high:
+        # Mostly UTF-8 with a damaged byte: any other reading would garble every accent and quote mark.
+        line = data.count(b"\n", 0, bad_at) + 1
+        raise Refused(
+            f"not valid UTF-8 at byte {bad_at} (0x{data[bad_at]:02x}) though the rest of the file is UTF-8; "
+            "fix or remove that byte",
+            line,
+        )
     if declared and declared not in ("utf-8", "utf8"):
         try:
             return _checked(data.decode(declared), declared)

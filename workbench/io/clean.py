@@ -274,7 +274,7 @@ def _tail(lines: list[str], out: Cleaned) -> list[str]:
     return lines
 
 
-def _captions(par: str, out: Cleaned, whole: str) -> str:
+def _captions(par: str, out: Cleaned, whole_norm: str) -> str:
     """Remove "caption text (Image: AGENCY)" runs from a paragraph."""
     pieces: list[str] = []
     pos = 0
@@ -292,8 +292,8 @@ def _captions(par: str, out: Cleaned, whole: str) -> str:
             if opener >= 0 and len(body) - opener <= MAX_CAPTION:
                 start, caption = opener, body[opener:]
         sentence_like = bool(re.search(r"[.!?…]['\"’”]?$", caption))
-        rest = whole.replace(caption, " ", 1)
-        repeated = bool(_norm(caption)) and f" {_norm(caption)} " in f" {_norm(rest)} "
+        key = _norm(caption)
+        repeated = bool(key) and whole_norm.count(f" {key} ") >= 2
         if caption and len(caption) <= MAX_CAPTION and (not sentence_like or repeated):
             out.found.setdefault("captions", []).append(caption.strip())
             out.drop("caption", caption + " " + m.group(0))
@@ -335,11 +335,11 @@ def clean_text(text: str, *, title: str | None = None, fix_spacing: bool = True)
             out.drop("caption", s)
             continue
         kept.append(line)
-    whole = "\n".join(kept)
+    whole_norm = f" {_norm(' '.join(kept))} "
     pars: list[str] = []
     for line in kept:
         if _MARKER.search(line):
-            line = _captions(line, out, whole)
+            line = _captions(line, out, whole_norm)
         if line.strip():
             line = _social(line, out)
         if fix_spacing:
