@@ -7,8 +7,7 @@ import multiprocessing
 import os
 import re
 import signal
-import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import pytest
 
 from workbench.core.record import article_id
+from workbench.io.jsonl import LineError, read_jsonl
 from workbench.nlp.shards import (
     ArticleFailure,
     ShardError,
@@ -39,19 +39,33 @@ class CapsAnnotator:
     def fingerprint(self) -> str:
         return self.tag
 
-    def annotate(self, items: Iterable[tuple[int, dict[str, Any]]]) -> Iterator[tuple[int, Any]]:
-        for line, d in items:
+    def annotate_file(self, path: Path) -> Iterator[Any]:
+        for line, d in read_items(path):
+            if isinstance(d, str):
+                yield ArticleFailure(line, None, d)
+                continue
             text = d["text"]
             if self.crash_on and self.crash_on in text:
                 raise RuntimeError("simulated crash mid-shard")
             if self.fail_on and self.fail_on in text:
-                yield line, ArticleFailure(line, d.get("id"), "cannot annotate")
+                yield ArticleFailure(line, d.get("id"), "cannot annotate")
                 continue
             spans = [
                 {"id": f"s{i}", "start": m.start(), "end": m.end(), "label": "CAPS", "origin": self.tag}
                 for i, m in enumerate(re.finditer(r"\b[A-Z]\w+", text), 1)
             ]
-            yield line, {"id": d.get("id") or article_id(text), "text": text, "spans": spans}
+            yield {"id": d.get("id") or article_id(text), "text": text, "spans": spans}
+
+
+def read_items(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line, object) for good lines, (line, reason) for bad ones."""
+    for item in read_jsonl(path):
+        if isinstance(item, LineError):
+            yield item.line, item.message
+        elif not isinstance(item[1].get("text"), str):
+            yield item[0], "no 'text' string"
+        else:
+            yield item
 
 
 def write_shard(path: Path, texts: list[str]) -> Path:
@@ -182,12 +196,11 @@ class _KillSelf:
     def fingerprint(self) -> str:
         return "caps@1"
 
-    def annotate(self, items: Iterable[tuple[int, dict[str, Any]]]) -> Iterator[tuple[int, Any]]:
-        for n, (line, out) in enumerate(CapsAnnotator().annotate(items)):
+    def annotate_file(self, path: Path) -> Iterator[Any]:
+        for n, out in enumerate(CapsAnnotator().annotate_file(path)):
             if n == 50:
-                sys.stdout.flush()
                 os.kill(os.getpid(), signal.SIGKILL)
-            yield line, out
+            yield out
 
 
 def _run_and_die(shard: Any) -> None:

@@ -155,7 +155,7 @@ def test_acknowledged_edits_survive_sigkill_at_random_moments(tmp_path: Path) ->
         raw = path.read_bytes()
         body = raw if raw.endswith(b"\n") else raw[: raw.rfind(b"\n") + 1]
         for n, line in enumerate(body.splitlines(), 1):
-            json.loads(line), f"line {n} is not whole"
+            assert isinstance(json.loads(line), dict), f"line {n} is not a whole record"
 
     assert kills_mid_run == ROUNDS
     assert torn_seen >= injected > 0

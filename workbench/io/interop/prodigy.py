@@ -136,7 +136,7 @@ def _span_dict(rec: Record, span_id: str, index: TokenIndex, report: ExportRepor
 
 
 def record_to_task(rec: Record, report: ExportReport) -> dict[str, Any]:
-    index = TokenIndex.of(rec)
+    index = TokenIndex.of(rec, spaces=True)
     text = rec.text
     tokens = [
         {"text": text[s:e], "start": s, "end": e, "id": i, "ws": e < len(text) and text[e].isspace()}

@@ -75,11 +75,12 @@ class TokenIndex:
         self.ends = [e for _, e in offsets]
 
     @classmethod
-    def of(cls, rec: Record) -> TokenIndex:
+    def of(cls, rec: Record, spaces: bool = False) -> TokenIndex:
+        """``spaces=True`` keeps spaCy's whitespace tokens (runs of spaces, line breaks), as Prodigy does."""
         if is_pretokenised(rec):
             return cls([(m.start(), m.end()) for m in _WS_TOKEN.finditer(rec.text)])
         doc = blank_nlp().make_doc(rec.text)
-        return cls([(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space])
+        return cls([(t.idx, t.idx + len(t.text)) for t in doc if spaces or not t.is_space])
 
     def span(self, start: int, end: int) -> tuple[int, int] | None:
         """(first token, last token) inclusive, or None when the span does not sit on token edges."""
@@ -119,7 +120,7 @@ def entity_kind(schema: Any, label: str) -> bool:
 
 
 def iob_entities(rec: Record, index: TokenIndex, schema: Any, report: Any) -> list[tuple[int, int, str]]:
-    """Non-overlapping entity spans as (first token, last token, label); everything else counted as left out."""
+    """Non-overlapping entity spans as (first token, last token, label); the rest is counted as left out."""
     chosen: list[tuple[int, int, str]] = []
     taken: set[int] = set()
     for s in sorted(rec.spans.values(), key=lambda s: (-(s.end - s.start), s.start, s.label, s.id)):
