@@ -267,3 +267,19 @@ def test_cleaned_html_keeps_known_title_rule(tmp_path: Path) -> None:
     )
     res = clean_text(text, title="Deals of the day")
     assert res.text.startswith("PS4 controller for $39.99")
+
+
+def test_guardian_and_mail_style_furniture() -> None:
+    scrape = (
+        "Scroll down for video\n\n"
+        "The bridge reopened to traffic on Monday after three weeks of repairs, the council said.\n\n"
+        "Workers on the bridge at dawn on Sunday. Photograph: Jane Doe/PA\n\n"
+        "Drivers had faced a forty-minute detour while the old deck was replaced.\n\n"
+        "Share or comment on this article:\n"
+    )
+    res = clean_text(scrape)
+    assert res.text == (
+        "The bridge reopened to traffic on Monday after three weeks of repairs, the council said.\n\n"
+        "Drivers had faced a forty-minute detour while the old deck was replaced."
+    )
+    assert date_of("Updated: 10:35 BST, 5 September 2023") == "2023-09-05"
