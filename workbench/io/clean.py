@@ -43,7 +43,8 @@ _CRUMB_WORDS = (
 # "/" and "|" also occur in URLs and credits, so they separate crumbs only with spaces around them.
 _CRUMB_SEP = re.compile(r"\s+(?:>|/|\||·|•)\s+|\s*(?:›|»|→)\s*")
 _NAV_LINE = re.compile(
-    r"(?:no menu items!?|skip to (?:main )?content|skip navigation|(?:main |open |close )?menu|search|"
+    r"(?:no menu items!?|scroll down for (?:video|more)|share or comment on this article:?|"
+    r"skip to (?:main )?content|skip navigation|(?:main |open |close )?menu|search|"
     r"sign ?in|log ?in|sign ?up|register|subscribe(?: now)?|home|share|"
     r"share (?:this|the) (?:article|story|page)|"
     r"advertisement|advert|sponsored(?: content)?|close|back to top|toggle navigation|print|email|e-mail|"
@@ -71,7 +72,9 @@ _TEASER = re.compile(
 _CAPTION_LINE = re.compile(
     r"(?:(?:image|photo|picture|video)\s*(?:caption|source|credit)s?\b.*|"
     r"(?:image|images|photo|photos|picture|pictures|pic|photograph|credit)\s*:\s*.{1,80}|"
-    r"getty images|afp via getty images|\((?:image|picture|photo|pic|credit)s?:[^()]{1,80}\))",
+    r"getty images|afp via getty images|\((?:image|picture|photo|pic|credit)s?:[^()]{1,80}\)|"
+    # A caption paragraph closed by its credit ("... on Monday. Photograph: Jane Doe/PA").
+    r".{1,200}\s(?:photograph|photo|picture|image|illustration)\s*:\s*[^.!?]{1,60})",
     re.IGNORECASE,
 )
 _MARKER = re.compile(
@@ -115,7 +118,7 @@ def _norm(text: str) -> str:
 
 def date_of(line: str) -> str | None:
     """ISO date of a line made only of date words ("30 August, Friday, 2024", "Updated 5 Sep 2023 10:35")."""
-    words = _tokens(line)
+    words = _tokens(re.sub(r"\b\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\b", " ", line))  # times are not days
     if not words or len(words) > 12:
         return None
     if not all(w in _DATE_WORDS or w.isdigit() or re.fullmatch(r"\d+(?:st|nd|rd|th)", w) for w in words):
