@@ -283,3 +283,16 @@ def test_guardian_and_mail_style_furniture() -> None:
         "Drivers had faced a forty-minute detour while the old deck was replaced."
     )
     assert date_of("Updated: 10:35 BST, 5 September 2023") == "2023-09-05"
+
+
+def test_real_clean_news_texts_lose_nothing_but_a_headline() -> None:
+    """PolNeAR's 84 articles are clean news text: the cleaner must find nothing in them to remove."""
+    folder = shared_path("data", "polnear", "dev", "text")
+    files = sorted(folder.glob("*.txt"))
+    assert len(files) > 50
+    for path in files:
+        original = path.read_text(encoding="utf-8")
+        res = clean_text(original)
+        assert {r["rule"] for r in res.removed} <= {"title"}, (path.name, res.removed)
+        for r in res.removed:
+            assert original.startswith(r["text"]) and "\n" not in r["text"]

@@ -146,7 +146,9 @@ def _is_prose(line: str) -> bool:
 def _is_title_like(line: str) -> bool:
     s = line.strip()
     n = len(s.split())
-    return 2 <= n <= 30 and len(s) <= 200 and not re.search(r"[.:;,]$", s) and not _BOUNDARY.search(s)
+    # A line ending in a full stop (inside closing quotes too) is a sentence, and sentences stay in the text.
+    ends_sentence = re.search(r"[.:;,]['\"’”]*$", s)
+    return 2 <= n <= 30 and len(s) <= 200 and not ends_sentence and not _BOUNDARY.search(s)
 
 
 def _site_from_crumb(crumb: str) -> str | None:
