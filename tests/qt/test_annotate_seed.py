@@ -111,7 +111,9 @@ def test_annotate_the_seed_article(qtbot: Any, open_window: Any, tmp_path: Path)
     assert on_disk(win)["doc"] == {"sentiment": "positive"}
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert on_disk(win)["doc"] == {}
-    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     assert on_disk(win)["doc"] == {"sentiment": "positive"}
 
     # 8. mark done (and move on: a single article stays where it is)

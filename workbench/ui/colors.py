@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from workbench.core.schema import AnnotationSchema
 
@@ -59,41 +60,41 @@ def is_dark(palette: QPalette) -> bool:
     return luminance(palette.color(QPalette.ColorRole.Base)) < 0.3
 
 
-class Legend(QWidget):
-    """One chip per schema label with its key, so the colours explain themselves."""
+class Legend(QLabel):
+    """One chip per schema label with its key, wrapping on narrow windows."""
 
     def __init__(self, schema: AnnotationSchema, parent: QWidget | None = None):
         super().__init__(parent)
         self._schema = schema
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(4, 2, 4, 2)
-        lay.setSpacing(6)
-        self._chips: list[tuple[QLabel, str, str]] = []
-        for lab in schema.labels.values():
-            key = f" {lab.key}" if lab.key else ""
-            chip = QLabel(f"{lab.name}<span style='opacity:0.7'><sup>{key}</sup></span>")
-            chip.setToolTip(
-                f"{lab.name} ({lab.kind}){' — key ' + lab.key if lab.key else ''}\n{lab.description}"
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setToolTip(
+            "\n".join(
+                f"{lab.name} ({lab.kind}){' — key ' + lab.key if lab.key else ''}: {lab.description}"
+                for lab in schema.labels.values()
             )
-            self._chips.append((chip, lab.color, lab.kind))
-            lay.addWidget(chip)
-        pale = QLabel("pale = unreviewed pre-annotation")
-        pale.setEnabled(False)
-        lay.addWidget(pale)
-        lay.addStretch(1)
+        )
         self.restyle()
 
     def restyle(self) -> None:
         pal = self.palette()
-        for chip, color, kind in self._chips:
-            fill, text = fill_colors(pal, color, QUOTE_ALPHA * 3 if kind == "quote" else FILL_ALPHA)
-            underline = f"border-bottom: 2px solid {color};" if kind == "quote" else ""
-            chip.setStyleSheet(
-                f"QLabel {{ background: {fill.name()}; color: {text.name()}; padding: 1px 5px;"
-                f" border-radius: 3px; {underline} }}"
+        chips = []
+        for lab in self._schema.labels.values():
+            quote = lab.kind == "quote"
+            fill, text = fill_colors(pal, lab.color, QUOTE_ALPHA * 3 if quote else FILL_ALPHA)
+            deco = f"text-decoration: underline; text-decoration-color: {lab.color};" if quote else ""
+            key = f"&nbsp;<sup>{lab.key}</sup>" if lab.key else ""
+            chips.append(
+                f"<span style='background-color:{fill.name()}; color:{text.name()}; {deco}'>"
+                f"&nbsp;{lab.name}{key}&nbsp;</span>"
             )
+        muted = pal.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText).name()
+        self.setText(
+            " &nbsp;".join(chips) + f" &nbsp;<span style='color:{muted}'>pale = unreviewed pre-annotation,"
+            " dashed = unreviewed quote</span>"
+        )
 
-    def changeEvent(self, e) -> None:  # noqa: ANN001 - Qt override
+    def changeEvent(self, e: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(e)
-        if e.type() == e.Type.PaletteChange:
+        if e.type() == QEvent.Type.PaletteChange:
             self.restyle()

@@ -82,6 +82,13 @@ class _Filter(QSortFilterProxyModel):
         self.status: str | None = None
         self.hits: set[str] | None = None
 
+    def refilter(self) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10; invalidateFilter is deprecated there
+            self.beginFilterChange()
+            self.endFilterChange()
+        else:
+            self.invalidateFilter()
+
     def filterAcceptsRow(self, row: int, parent: Index) -> bool:  # noqa: N802
         model = self.sourceModel()
         assert isinstance(model, DocListModel)
@@ -152,7 +159,7 @@ class DocListPanel(QWidget):
             self.model.status_changed(record_id)
             self.update_progress()
             if self.proxy.status is not None:
-                self.proxy.invalidateFilter()
+                self.proxy.refilter()
 
     def select(self, record_id: str) -> None:
         if self.model is None:
@@ -174,11 +181,11 @@ class DocListPanel(QWidget):
 
     def _filter_status(self) -> None:
         self.proxy.status = self.filter.currentData()
-        self.proxy.invalidateFilter()
+        self.proxy.refilter()
 
     def _run_search(self) -> None:
         needle = self.search.text().strip()
         if self.model is None:
             return
         self.proxy.hits = self.model.batch.search(needle) if needle else None
-        self.proxy.invalidateFilter()
+        self.proxy.refilter()

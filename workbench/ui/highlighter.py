@@ -123,7 +123,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         if not ids:
             return
         b0 = block.position()
-        n = len(text)
+        n = block.length() - 1  # UTF-16 units; len(text) counts code points
         # Sweep over the segment boundaries of the spans clipped to this block.
         clipped = []
         for sid in ids:

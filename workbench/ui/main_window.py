@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.title.setFont(f)
         self.meta = QLabel()
         self.meta.setEnabled(False)
+        self.meta.setWordWrap(True)
         self.meta.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner = QLabel()
         self.banner.setWordWrap(True)
@@ -108,7 +109,7 @@ class MainWindow(QMainWindow):
                 | QDockWidget.DockWidgetFeature.DockWidgetFloatable
             )
             self.addDockWidget(area, dock)
-            widget.setMinimumWidth(280 if name == "Documents" else 300)
+            widget.setMinimumWidth(220 if name == "Documents" else 260)
         # status bar -----------------------------------------------------------------
         self.saved_label = QLabel()
         self.work_bar = QProgressBar()
@@ -126,8 +127,6 @@ class MainWindow(QMainWindow):
         self.work_cancel.clicked.connect(self.preannotator.cancel)
         self._retry = QTimer(self, interval=RETRY_MS)
         self._retry.timeout.connect(self._retry_save)
-        self._remember = QTimer(self, singleShot=True, interval=400)
-        self._remember.timeout.connect(self._save_settings)
         # wiring -----------------------------------------------------------------------
         self.controller.message.connect(self.say)
         self.controller.action.connect(self.action)
@@ -223,7 +222,7 @@ class MainWindow(QMainWindow):
         self._update_undo()
         self._update_title()
         self.settings.last_document[s.key] = record_id
-        self._remember.start()
+        self._save_settings()  # at once: after a crash the next start must land here
         self.view.setFocus()
 
     # edits ------------------------------------------------------------------------------

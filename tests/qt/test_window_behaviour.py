@@ -1,0 +1,226 @@
+"""Batch navigation, read-only on a held file, failed saves, help, shortcuts, settings, palettes."""
+
+from __future__ import annotations
+
+import errno
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
+
+from tests.qt.conftest import ANNOTATOR, click_char, on_disk, screenshot, store_records
+from workbench.core.schema import default_schema, parse_schema
+from workbench.io.settings import load_settings
+from workbench.io.store import AnnotatorStore
+from workbench.ui.actions import collisions
+from workbench.ui.app import create_window
+from workbench.ui.colors import contrast, fill_colors
+
+TEXTS = [
+    "Angela Merkel visited Paris on Monday.",
+    "The Bank of England raised rates again, economists said.",
+    "“We will not back down,” said the mayor of Kyiv.",
+    "Storms hit the coast of Portugal overnight.",
+    "Apple opened a new office in Dublin.",
+]
+
+
+def corpus(tmp_path: Path, statuses: list[str] | None = None) -> Path:
+    path = tmp_path / "batch.jsonl"
+    lines = []
+    for i, t in enumerate(TEXTS):
+        rec: dict[str, Any] = {"id": f"d{i}", "text": t, "meta": {"title": f"Story {i}: {t[:20]}"}}
+        if statuses:
+            rec["status"] = statuses[i]
+        lines.append(json.dumps(rec, ensure_ascii=False))
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+def test_batch_list_filter_search_and_next_undone(qtbot: Any, open_window: Any, tmp_path: Path) -> None:
+    path = corpus(tmp_path, ["done", "todo", "done", "todo", "skipped"])
+    win = open_window([path])
+    dl = win.doc_list
+    assert win.session.document.record.id == "d1"  # the first document not done
+    assert dl.progress.text() == "3 / 5 done"
+    # next undone by key skips done and skipped documents
+    qtbot.keyClick(win.view, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert win.session.document.record.id == "d3"
+    qtbot.keyClick(win.view, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert win.session.document.record.id == "d1"
+    # mark done and next: the list, the progress and the file agree
+    qtbot.keyClick(win.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert store_records(win.session.store_path)["d1"]["status"] == "done"
+    assert win.session.document.record.id == "d3"
+    assert dl.progress.text() == "4 / 5 done"
+    # filter by status
+    dl.filter.setCurrentIndex(dl.filter.findData("done"))
+    assert dl.proxy.rowCount() == 3
+    dl.filter.setCurrentIndex(0)
+    # search across titles and texts of the batch, typed into the search box
+    qtbot.keyClick(win.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert dl.search.hasFocus()
+    qtbot.keyClicks(dl.search, "economists")
+    qtbot.waitUntil(lambda: dl.proxy.rowCount() == 1)
+    assert dl.proxy.index(0, 1).data(Qt.ItemDataRole.UserRole) == "d1"
+    # typing in the search box labels nothing
+    assert not win.session.document.record.spans
+    # click a row to open it
+    dl.search.clear()
+    qtbot.waitUntil(lambda: dl.proxy.rowCount() == 5)
+    rect = dl.table.visualRect(dl.proxy.index(4, 1))
+    qtbot.mouseClick(dl.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert win.session.document.record.id == "d4"
+    screenshot(win, "batch_list")
+
+
+def test_second_window_is_read_only_and_names_the_holder(
+    qtbot: Any, open_window: Any, tmp_path: Path
+) -> None:
+    path = corpus(tmp_path)
+    holder = AnnotatorStore(tmp_path / f"batch.{ANNOTATOR}.jsonl", "someone-else")
+    try:
+        win = open_window([path])
+        assert win.session.readonly
+        assert "someone-else" in win.banner.text() and win.banner.isVisible()
+        assert "read-only" in win.windowTitle()
+        text = win.session.document.record.text
+        win.view.select_range(0, text.index(" "))
+        qtbot.keyClick(win.view, "p")
+        assert not win.session.document.record.spans
+        assert "Read-only" in win.statusBar().currentMessage()
+        screenshot(win, "read_only")
+    finally:
+        holder.close()
+
+
+def test_failed_save_is_told_once_kept_and_retried(
+    qtbot: Any, open_window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    win = open_window([corpus(tmp_path)])
+    store = win.session.store
+
+    def disk_full() -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    real = store._append_fd
+    store._close_fd()
+    monkeypatch.setattr(store, "_append_fd", disk_full)
+    text = win.session.document.record.text
+    win.view.select_range(0, text.index(" "))
+    qtbot.keyClick(win.view, "p")
+    assert "NOT SAVED" in win.windowTitle()
+    assert "No space left" in win.statusBar().currentMessage()
+    assert win.session.document.record.spans  # the edit is kept in memory
+    messages: list[str] = []
+    win.statusBar().messageChanged.connect(messages.append)
+    qtbot.keyClick(win.view, "o")  # a second failing edit: not told again
+    assert not any("NOT SAVED" in m for m in messages)
+    monkeypatch.setattr(store, "_append_fd", real)  # disk has room again: the retry timer saves
+    qtbot.waitUntil(lambda: "saved" in win.windowTitle() and "NOT" not in win.windowTitle(), timeout=5000)
+    assert [s["label"] for s in on_disk(win)["spans"]] == ["ORG"]
+
+
+def test_help_overlay_lists_schema_keys_and_actions(qtbot: Any, open_window: Any, tmp_path: Path) -> None:
+    win = open_window([corpus(tmp_path)])
+    qtbot.keyClick(win.view, Qt.Key.Key_F1)
+    assert win.help.isVisible()
+    html = win.help.label.text()
+    for lab in default_schema().labels.values():
+        assert lab.name in html
+    for needle in ("SPEAKER", "Mark done, next", "Ctrl+Z", "sentiment: positive"):
+        assert needle in html
+    screenshot(win, "help_overlay")
+    qtbot.keyClick(win.help, "?")
+    assert not win.help.isVisible()
+    qtbot.keyClick(win.view, "?")
+    assert win.help.isVisible()
+    qtbot.keyClick(win.help, Qt.Key.Key_Escape)
+    assert not win.help.isVisible()
+
+
+def test_no_shortcut_collisions(qtbot: Any, open_window: Any, tmp_path: Path) -> None:
+    assert collisions(default_schema()) == []
+    win = open_window([corpus(tmp_path)])
+    seen: dict[str, str] = {}
+    for act in win.findChildren(QAction):
+        for seq in act.shortcuts():
+            key = seq.toString()
+            assert key not in seen, f"{key} is bound to {seen[key]} and {act.text()}"
+            seen[key] = act.text()
+    assert QKeySequence("Ctrl+Z").toString() in seen
+    # a schema whose label key takes an action's key is reported, not silently shadowed
+    raw = json.loads(json.dumps(default_schema().raw))
+    raw["span_labels"][0]["key"] = "y"
+    problems = collisions(parse_schema(raw))
+    assert problems and "'y'" in problems[0]
+
+
+def test_first_start_asks_the_name_once_and_remembers_geometry(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WORKBENCH_ANNOTATOR", raising=False)
+    path = corpus(tmp_path)
+
+    def answer() -> None:
+        dlg = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QInputDialog) and w.isVisible())
+        edit = dlg.findChild(QLineEdit)
+        qtbot.keyClicks(edit, "dana")
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+    QTimer.singleShot(200, answer)
+    win = create_window([path])
+    assert win is not None
+    qtbot.addWidget(win)
+    assert win.annotator == "dana" and load_settings().annotator == "dana"
+    assert win.session.store_path.name == "batch.dana.jsonl"
+    win.show()
+    win.resize(701, 603)  # inside the 800x800 offscreen screen
+    qtbot.waitUntil(lambda: win.width() == 701)
+    win.close()
+    # second start: no question, same size
+    win2 = create_window([path])
+    assert win2 is not None
+    qtbot.addWidget(win2)
+    win2.show()
+    assert (win2.width(), win2.height()) == (701, 603)
+    win2.close()
+
+
+def test_dark_and_light_palettes_stay_readable(qtbot: Any, open_window: Any, tmp_path: Path) -> None:
+    schema = default_schema()
+    for base, text in (("#ffffff", "#000000"), ("#1e1e1e", "#e6e6e6")):
+        pal = QPalette()
+        pal.setColor(QPalette.ColorRole.Base, QColor(base))
+        pal.setColor(QPalette.ColorRole.Text, QColor(text))
+        for lab in schema.labels.values():
+            for alpha in (0.55, 0.28, 0.1):
+                bg, fg = fill_colors(pal, lab.color, alpha)
+                assert contrast(bg, fg) >= 4.5, (base, lab.name, alpha)
+    win = open_window([corpus(tmp_path)])
+    click_char(qtbot, win, 0)
+    win.view.select_range(0, len("Angela Merkel"))
+    qtbot.keyClick(win.view, "p")
+    dark = QPalette(win.palette())
+    for role, color in (
+        (QPalette.ColorRole.Window, "#2b2b2b"),
+        (QPalette.ColorRole.Base, "#1e1e1e"),
+        (QPalette.ColorRole.AlternateBase, "#262626"),
+        (QPalette.ColorRole.Text, "#e6e6e6"),
+        (QPalette.ColorRole.WindowText, "#e6e6e6"),
+        (QPalette.ColorRole.Button, "#333333"),
+        (QPalette.ColorRole.ButtonText, "#e6e6e6"),
+    ):
+        dark.setColor(role, QColor(color))
+    QApplication.setPalette(dark)
+    try:
+        qtbot.waitUntil(
+            lambda: win.view.highlighter.palette.color(QPalette.ColorRole.Base) == QColor("#1e1e1e")
+        )
+        screenshot(win, "dark_palette")
+    finally:
+        QApplication.setPalette(QApplication.style().standardPalette())
