@@ -393,3 +393,32 @@ def test_utf8_file_with_one_damaged_byte_is_refused_at_its_line(tmp_path: Path) 
     path.write_bytes(good + b"\x9d" + " and “more”.\n".encode())
     (problem,) = list(read_file(path))
     assert isinstance(problem, ImportProblem) and problem.line == 3 and "UTF-8" in problem.reason
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(st.binary(max_size=40).map(lambda b: b.replace(b"\n", b"")), max_size=8),
+    st.booleans(),
+    st.integers(1, 7),
+    st.integers(5, 30),
+)
+def test_bounded_lines_match_plain_line_splitting(
+    lines: list[bytes], final_newline: bool, chunk: int, limit: int
+) -> None:
+    """Long lines are reported (None) and skipped whatever the chunk size; the others come back intact."""
+    import io
+
+    import workbench.io.articles as articles
+
+    data = b"\n".join(lines) + (b"\n" if final_newline and lines else b"")
+    old = articles._CHUNK
+    articles._CHUNK = chunk
+    try:
+        got = list(articles.bounded_lines(io.BytesIO(data), limit))
+    finally:
+        articles._CHUNK = old
+    *whole, last = data.split(b"\n")
+    expected = [w + b"\n" for w in whole] + ([last] if last else [])
+    assert [n for n, _ in got] == list(range(1, len(expected) + 1))
+    for (_, raw), want in zip(got, expected, strict=True):
+        assert raw == (None if len(want) > limit else want)
