@@ -152,7 +152,9 @@ def run(args: argparse.Namespace) -> int:
     except _NothingImported as e:
         tally = e.args[0]
         _report(tally, None)
-        print("workbench import: nothing was imported; no file written", file=sys.stderr)
+        why = "" if tally["problems"] else f" (no {args.format} input found in the given paths)"
+        written = "" if to_stdout else "; no file written"
+        print(f"workbench import: nothing was imported{why}{written}", file=sys.stderr)
         return 1
     _report(tally, None if to_stdout else out_path)
     return 0
