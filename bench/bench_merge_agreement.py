@@ -196,9 +196,7 @@ def main() -> None:
                 check=True,
             ).stdout
         )["heap_peak"]
-        print(
-            f"python heap peak (tracemalloc): {heap / 1e6:.1f} MB = {heap / size:.3f} of input size"[:200]
-        )
+        print(f"python heap peak (tracemalloc): {heap / 1e6:.1f} MB = {heap / size:.3f} of input size")
         print(f"merged output: {out.stat().st_size / 1e6:.1f} MB")
 
 

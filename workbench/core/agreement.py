@@ -106,6 +106,8 @@ class Categorical:
 
     def add_unit(self, values: dict[str, str]) -> None:
         """``annotator -> value`` for one unit; annotators who did not code it are absent."""
+        if len(values) < 2:
+            return
         coded = [(a, values[a]) for a in self.annotators if a in values]
         m = len(coded)
         if m < 2:
@@ -207,6 +209,22 @@ def lenient_matches(a: set[Triple], b: set[Triple]) -> int:
     return n
 
 
+Prepared = tuple[dict[str, set[Triple]], dict[tuple[int, int], list[str]]]
+
+
+def prepare(triples: set[Triple]) -> Prepared:
+    """Spans grouped by label and by offsets (labels sorted), computed once per annotator."""
+    by_label: dict[str, set[Triple]] = {}
+    by_off: dict[tuple[int, int], list[str]] = {}
+    for t in triples:
+        by_label.setdefault(t[2], set()).add(t)
+        by_off.setdefault((t[0], t[1]), []).append(t[2])
+    for labs in by_off.values():
+        if len(labs) > 1:
+            labs.sort()
+    return by_label, by_off
+
+
 @dataclass
 class SpanSets:
     """Per-pair, per-label strict and lenient counts, plus the label confusion matrix."""
@@ -216,39 +234,48 @@ class SpanSets:
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def add(self, a: str, b: str, ta: set[Triple], tb: set[Triple]) -> tuple[PRF, PRF]:
-        ga: dict[str, set[Triple]] = {}
-        gb: dict[str, set[Triple]] = {}
-        for t in ta:
-            ga.setdefault(t[2], set()).add(t)
-        for t in tb:
-            gb.setdefault(t[2], set()).add(t)
+        return self.add_prepared(a, b, prepare(ta), prepare(tb))
+
+    def add_prepared(self, a: str, b: str, pa: Prepared, pb: Prepared) -> tuple[PRF, PRF]:
+        """Counts for one pair; ``prepare`` each annotator's spans once per article, not per pair."""
+        ga, oa = pa
+        gb, ob = pb
         doc_s, doc_l = PRF(), PRF()
         empty: set[Triple] = set()
+        strict, lenient = self.strict, self.lenient
         for lab in ga.keys() | gb.keys():
             la, lb = ga.get(lab, empty), gb.get(lab, empty)
             tp = len(la & lb)
             s = PRF(tp, len(la), len(lb))
             exact_all = tp == len(la) or tp == len(lb)
             l_ = PRF(tp if exact_all else lenient_matches(la, lb), len(la), len(lb))
-            self.strict.setdefault((a, b, lab), PRF()).add(s)
-            self.lenient.setdefault((a, b, lab), PRF()).add(l_)
+            key = (a, b, lab)
+            if key not in strict:
+                strict[key] = PRF()
+                lenient[key] = PRF()
+            strict[key].add(s)
+            lenient[key].add(l_)
             doc_s.add(s)
             doc_l.add(l_)
-        by_a: dict[tuple[int, int], set[str]] = {}
-        by_b: dict[tuple[int, int], set[str]] = {}
-        for s0, e0, lab in ta:
-            by_a.setdefault((s0, e0), set()).add(lab)
-        for s0, e0, lab in tb:
-            by_b.setdefault((s0, e0), set()).add(lab)
-        for off in by_a.keys() | by_b.keys():
-            la_, lb_ = by_a.get(off, set()), by_b.get(off, set())
-            for lab in la_ & lb_:
-                self.confusion[(lab, lab)] += 1
-            xa, xb = sorted(la_ - lb_), sorted(lb_ - la_)
-            for i in range(max(len(xa), len(xb))):
-                ca = xa[i] if i < len(xa) else NONE
-                cb = xb[i] if i < len(xb) else NONE
-                self.confusion[(ca, cb)] += 1
+        conf = self.confusion
+        for off, la_ in oa.items():
+            lb_ = ob.get(off)
+            if lb_ is None:
+                for lab in la_:
+                    conf[(lab, NONE)] += 1
+            elif la_ == lb_ and len(la_) == 1:
+                conf[(la_[0], la_[0])] += 1
+            else:
+                both = set(la_) & set(lb_)
+                for lab in both:
+                    conf[(lab, lab)] += 1
+                xa, xb = [x for x in la_ if x not in both], [x for x in lb_ if x not in both]
+                for i in range(max(len(xa), len(xb))):
+                    conf[(xa[i] if i < len(xa) else NONE, xb[i] if i < len(xb) else NONE)] += 1
+        for off, lb_ in ob.items():
+            if off not in oa:
+                for lab in lb_:
+                    conf[(NONE, lab)] += 1
         return doc_s, doc_l
 
     def table(self, which: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:
@@ -358,19 +385,20 @@ class Agreement:
     def add(self, doc_id: str, text: str, versions: dict[str, dict[str, Any]], title: str = "") -> None:
         present = [a for a in self.annotators if a in versions]
         triples = {a: _triples(versions[a]) for a in present}
+        prepared = {a: prepare(triples[a]) for a in present}
         ids = {a: keyed_spans(versions[a]) for a in present}
+        rels = {a: set(keyed_relations(versions[a], ids[a])) for a in present}
         doc_s, doc_l, doc_r = PRF(), PRF(), PRF()
         pair_f: list[float] = []
         for a, b in self.pairs:
             if a not in versions or b not in versions:
                 continue
-            s, l_ = self.spans.add(a, b, triples[a], triples[b])
+            s, l_ = self.spans.add_prepared(a, b, prepared[a], prepared[b])
             doc_s.add(s)
             doc_l.add(l_)
             if s.n_a + s.n_b:
                 pair_f.append(2 * s.tp / (s.n_a + s.n_b))
-            ra = set(keyed_relations(versions[a], ids[a]))
-            rb = set(keyed_relations(versions[b], ids[b]))
+            ra, rb = rels[a], rels[b]
             for lab in {k.split("|")[1] for k in ra | rb}:
                 xa = {k for k in ra if k.split("|")[1] == lab}
                 xb = {k for k in rb if k.split("|")[1] == lab}

@@ -103,8 +103,9 @@ def keyed_relations(version: dict[str, Any], ids: dict[str, str] | None = None) 
 # merging ---------------------------------------------------------------------
 def versions_digest(versions: dict[str, dict[str, Any]]) -> str:
     """Fingerprint of the versions, so a hand-edited merged record is noticed."""
-    blob = json.dumps(versions, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+    # repr is exact for JSON-loaded data and many times cheaper than re-encoding it; key
+    # order is kept by every JSON reader and writer used here.
+    return hashlib.sha256(repr(versions).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def _choices(votes: dict[str, list[str]], raw: dict[str, Any]) -> list[dict[str, Any]]:

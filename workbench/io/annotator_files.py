@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import orjson
+
 from workbench.core.record import structural_problems
 from workbench.io.jsonl import LineError
 
@@ -45,7 +47,7 @@ class AnnotatorFile:
         if self._fh is None:
             self._fh = open(self.path, "rb")  # noqa: SIM115 - closed by close()
         self._fh.seek(where[0])
-        return where[1], json.loads(self._fh.readline())
+        return where[1], orjson.loads(self._fh.readline())
 
     def close(self) -> None:
         if self._fh is not None:
@@ -157,7 +159,7 @@ def iter_bundles(files: list[AnnotatorFile], problems: list[str] | None = None) 
             for f in files:
                 try:
                     got = f.read(rid)
-                except (json.JSONDecodeError, UnicodeDecodeError) as e:
+                except (orjson.JSONDecodeError, UnicodeDecodeError) as e:
                     problems.append(f"{f.path}:{f.offsets[rid][1]}: not valid JSON ({e}); left out")
                     continue
                 if got is None:

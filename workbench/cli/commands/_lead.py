@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from workbench.cli.errors import UserError
 from workbench.core.agreement import Agreement, agreement_for_schema
 from workbench.core.merge import MergeError, Policy, merge_versions
@@ -25,7 +27,7 @@ from workbench.io.annotator_files import (
     iter_merged,
     open_annotator_files,
 )
-from workbench.io.jsonl import write_jsonl
+from workbench.io.atomic import atomic_write
 
 
 def schema_for(ref: str | None, path: str | None = None) -> AnnotationSchema | None:
@@ -122,7 +124,10 @@ def merge_files(
             yield m
 
     try:
-        write_jsonl(out, merged())
+        with atomic_write(out, "wb") as fh:
+            for m in merged():
+                fh.write(orjson.dumps(m))
+                fh.write(b"\n")
     except (InputError, MergeError) as e:
         raise UserError(str(e)) from None
     for f in files:
