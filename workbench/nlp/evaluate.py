@@ -75,7 +75,11 @@ def quote_units(rec: Record, drop_partial: bool = True) -> list[QuoteUnit]:
         for p in pieces:
             chars.update(i for i in range(p.start, p.end) if not rec.text[i].isspace())
         kinds = {str(p.attrs.get("quote_kind", "indirect")) for p in pieces}
-        kind = "direct" if kinds == {"direct"} else ("mixed" if "mixed" in kinds or len(kinds) > 1 else kinds.pop())
+        kind = (
+            "direct"
+            if kinds == {"direct"}
+            else ("mixed" if "mixed" in kinds or len(kinds) > 1 else kinds.pop())
+        )
         spk: list[Span] = []
         for p in pieces:
             sid = speaker_of.get(p.id)
@@ -120,7 +124,13 @@ class Counts:
         p = self.tp_pred / self.n_pred if self.n_pred else 0.0
         r = self.tp_gold / self.n_gold if self.n_gold else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
-        return {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4), "gold": self.n_gold, "pred": self.n_pred}
+        return {
+            "p": round(p, 4),
+            "r": round(r, 4),
+            "f1": round(f, 4),
+            "gold": self.n_gold,
+            "pred": self.n_pred,
+        }
 
 
 @dataclass(slots=True)
@@ -129,7 +139,9 @@ class Report:
     unmatched_docs: list[str] = field(default_factory=list)
     entities: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     quotes: dict[tuple[str, float], Counts] = field(default_factory=lambda: defaultdict(Counts))
-    speakers: dict[tuple[str, float], list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
+    speakers: dict[tuple[str, float], list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0, 0, 0])
+    )
 
     def to_dict(self) -> dict[str, Any]:
         ents = {lab: c.prf() for lab, c in sorted(self.entities.items())}
@@ -243,7 +255,9 @@ def format_report(d: dict[str, Any]) -> str:
     if d["entities"]:
         lines.append("entities (exact match)        P      R      F1   gold  pred")
         for lab, m in d["entities"].items():
-            lines.append(f"  {lab:<26} {m['p']:.3f}  {m['r']:.3f}  {m['f1']:.3f} {m['gold']:>6} {m['pred']:>5}")
+            lines.append(
+                f"  {lab:<26} {m['p']:.3f}  {m['r']:.3f}  {m['f1']:.3f} {m['gold']:>6} {m['pred']:>5}"
+            )
     else:
         lines.append("entities: the gold has no entity spans (nothing to score)")
     lines.append("quotes (GGT overlap)          P      R      F1   gold  pred  speaker acc (strict)")

@@ -49,7 +49,8 @@ class Mark:
     pos: int
     char: str
     family: str
-    role: str  # "open" | "close" | "close?" (a closer that may be a possessive apostrophe)
+    role: str  # "open" | "close" | "close?" (a closer that may be a possessive apostrophe) | "lone"
+    width: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +92,23 @@ def _role(text: str, i: int, ch: str) -> str | None:
 
 def marks(text: str) -> list[Mark]:
     out: list[Mark] = []
+    skip = -1
     for i, ch in enumerate(text):
-        if ch in MARK_CHARS:
-            role = _role(text, i, ch)
-            if role is not None:
-                out.append(Mark(i, ch, _MARKS[ch][0], role))
+        if ch not in MARK_CHARS or i <= skip:
+            continue
+        if ch in "'’‘" and text[i + 1 : i + 2] == ch:
+            # ''doubled singles'' (wire and NYT archives) stand for a double quote mark
+            prev = text[i - 1] if i > 0 else "\n"
+            nxt = text[i + 2] if i + 2 < len(text) else "\n"
+            left_open = prev.isspace() or prev in _OPEN_PUNCT
+            right_open = nxt.isspace() or nxt in _CLOSE_PUNCT
+            if left_open != right_open:
+                out.append(Mark(i, ch * 2, "d2", "open" if left_open else "close", 2))
+                skip = i + 1
+                continue
+        role = _role(text, i, ch)
+        if role is not None:
+            out.append(Mark(i, ch, _MARKS[ch][0], role))
     return out
 
 
@@ -160,7 +173,7 @@ def find_quotes(text: str) -> list[QuoteMatch]:
             if mk.char == "'" and o.char == "'" and mk.pos - o.pos > _STRAIGHT_SINGLE_MAX:
                 continue
             del stack[j:]
-            out.append(QuoteMatch(o.pos, mk.pos + 1, True, g, j))
+            out.append(QuoteMatch(o.pos, mk.pos + mk.width, True, g, j))
         if stack:
             # Open at paragraph end: continued if the next paragraph opens with the same family.
             nxt = by_para[pi + 1] if pi + 1 < len(by_para) else None

@@ -58,7 +58,9 @@ class _Builder:
         self.schema = schema
         self.kind = {name: lab.kind for name, lab in schema.labels.items()}
         # drop earlier pending pre-annotations: this run replaces them
-        stale = {sid for sid, s in rec.spans.items() if s.origin is not None and s.review in (None, "pending")}
+        stale = {
+            sid for sid, s in rec.spans.items() if s.origin is not None and s.review in (None, "pending")
+        }
         for sid in stale:
             del rec.spans[sid]
         for rid in [
@@ -262,4 +264,6 @@ def preannotate_records(
         return
     from workbench.nlp.parallel import parallel_outcomes
 
-    yield from parallel_outcomes(_chunks(records, batch_size), ann.model.name, ann.schema.raw, batch_size, n_process)
+    yield from parallel_outcomes(
+        _chunks(records, batch_size), ann.model.name, ann.schema.raw, batch_size, n_process
+    )

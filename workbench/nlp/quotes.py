@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +35,7 @@ SPEECH = frozenset(
     mention remark comment emphasize emphasise recall suggest predict promise vow pledge urge testify complain
     boast joke quip conclude agree disagree propose recommend estimate caution counter observe repeat reiterate
     speculate wonder question demand threaten hint lament shout chant cite describe indicate signal show find
-    tout brag advise inform assure remind charge dismiss blast slam criticize criticise accuse point call
+    tout brag attack advise inform assure remind charge dismiss blast slam criticize criticise accuse point call
     continue""".split()
 )
 BELIEF = frozenset("think believe feel know expect hope fear worry doubt assume suspect reckon".split())
@@ -107,22 +108,34 @@ class _Index:
         return bisect.bisect_right(self.para_starts, char) - 1
 
 
-def subject_of(v: Token) -> Token | None:
-    """The speaker of a reporting verb: its subject, its governing verb's, or an inverted one."""
+def subject_of(v: Token, inside_quote: Callable[[Token], bool] | None = None) -> Token | None:
+    """The speaker of a reporting verb: its subject, its governing verb's, or an inverted one.
+
+    Subjects inside a quote are skipped: in '“…One of the brightest,” Cummings said'
+    the parser may give "said" two subjects.
+    """
+
+    def ok(c: Token) -> bool:
+        return inside_quote is None or not inside_quote(c)
+
     seen = 0
     t: Token | None = v
     while t is not None and seen < 4:
         for c in t.children:
-            if c.dep_ == "nsubj" or (c.dep_ == "nsubjpass" and t is v):
+            if (c.dep_ == "nsubj" or (c.dep_ == "nsubjpass" and t is v)) and ok(c):
+                if c.lower_ in ("who", "which", "that") and t.dep_ == "relcl":
+                    return t.head  # "an architect who said…"
                 return c
-        if t.dep_ in ("conj", "xcomp", "advcl", "acl") and t.head is not t:
+        if t.dep_ == "acl" and t.head.pos_ in ("PROPN", "NOUN", "PRON") and ok(t.head):
+            return t.head  # "footage of Clinton asking, “…”"
+        if t.dep_ in ("conj", "xcomp", "advcl") and t.head is not t:
             t = t.head
             seen += 1
             continue
         break
     # "said Caddell" parsed without a subject: the first name or pronoun after the verb.
     for c in v.doc[v.i + 1 : min(len(v.doc), v.i + 4)]:
-        if c.pos_ in ("PROPN", "PRON") and c.lower_ not in ("it", "that", "this"):
+        if (c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or c.lower_ in ("he", "she", "they")) and ok(c):
             return c
         if c.is_punct:
             break
@@ -140,25 +153,30 @@ def _cue_span(v: Token) -> tuple[int, int]:
     return v.idx, end
 
 
-def _speaker_of_cue(v: Token) -> Token | None:
+def _speaker_of_cue(v: Token, ix: _Index | None = None) -> Token | None:
     if v.lower_ == "according":
         to = next((c for c in v.children if c.lower_ == "to"), None)
         if to is not None:
             return next((c for c in to.children if c.dep_ == "pobj"), None)
         return None
-    return subject_of(v)
+    return subject_of(v, (lambda t: ix.quote_of[t.i] != -1) if ix is not None else None)
 
 
-def _find_cue(doc: Doc, ix: _Index, q: QuoteMatch, used: set[int]) -> Token | None:
-    """A reporting verb next to a direct quote: just after, else just before, else later after."""
+def _find_cue(doc: Doc, ix: _Index, q: QuoteMatch, used: set[int], strict: bool = False) -> Token | None:
+    """A reporting verb next to a direct quote: just after, else just before, else later after.
+
+    ``strict`` (short quotes): only a verb right after the quote or one introducing it
+    with a colon makes a short quoted phrase a quote rather than a scare quote.
+    """
     text = doc.text
     a, b = ix.tok_range(q.start, q.end)
     para = ix.para(q.start)
     after: list[Token] = []
-    for t in doc[b : min(len(doc), b + 15)]:
+    for t in doc[b : min(len(doc), b + 20)]:
         if ix.quote_of[t.i] != -1 or ix.para(t.idx) != ix.para(q.end - 1):
             break
-        after.append(t)
+        if not t.is_space:
+            after.append(t)
         if t.text in _SENT_END:
             break
     before: list[Token] = []
@@ -166,6 +184,9 @@ def _find_cue(doc: Doc, ix: _Index, q: QuoteMatch, used: set[int]) -> Token | No
     para_before = para
     while i >= 0 and len(before) < 30:
         t = doc[i]
+        if t.is_space:
+            i -= 1
+            continue
         if ix.quote_of[t.i] != -1 or t.text in _SENT_END:
             break
         if ix.para(t.idx) != para_before:
@@ -175,16 +196,33 @@ def _find_cue(doc: Doc, ix: _Index, q: QuoteMatch, used: set[int]) -> Token | No
             para_before = para - 1
         before.append(t)
         i -= 1
-    for t in after[:4]:
-        if _is_cue_verb(t) and t.i not in used and not _reports_other(ix, t):
+    for k, t in enumerate(after):
+        if not _is_cue_verb(t) or t.i in used or _reports_other(ix, t):
+            continue
+        if k < 4:
+            return t
+        if strict:
+            break
+        # '“…” Rep. Elijah E. Cummings (D-Md.) said': everything between is the verb's subject
+        subj = subject_of(t, lambda x: ix.quote_of[x.i] != -1)
+        if subj is not None and subj.left_edge.i <= after[0].i + 1 and subj.i < t.i:
             return t
     # closest before the quote (introducing it), then later in the after window after a "…,”"
     for t in before:
         if _is_cue_verb(t) and t.i not in used and _introduces(doc, text, ix, t, q, a, b):
+            if strict and not text[t.idx + len(t) : q.start].rstrip().endswith(":"):
+                continue
             return t
+    if strict:
+        return None
     if text[q.start : q.end].rstrip("”’\"'»› ")[-1:] in (",", "—", "–", "-"):
         for t in after[4:]:
-            if _is_cue_verb(t) and t.i not in used and _lemma(t) not in _NEEDS_COMPLEMENT and not _reports_other(ix, t):
+            if (
+                _is_cue_verb(t)
+                and t.i not in used
+                and _lemma(t) not in _NEEDS_COMPLEMENT
+                and not _reports_other(ix, t)
+            ):
                 return t
     return None
 
@@ -204,10 +242,28 @@ def _introduces(doc: Doc, text: str, ix: _Index, v: Token, q: QuoteMatch, a: int
     return any(doc[i].head.i == v.i for i in range(a, min(b, a + 40)))
 
 
-def _is_scare(text: str, q: QuoteMatch, max_words: int) -> bool:
+def _is_short(text: str, q: QuoteMatch, max_words: int) -> bool:
+    """A short quoted phrase: a scare quote unless a cue stands right next to it ("“I would,” she said")."""
     inner = text[q.start + 1 : q.end - 1] if q.closed else text[q.start + 1 : q.end]
-    words = _WORDS.findall(inner)
-    return len(words) <= max_words and not re.search(r"[.!?]\W*$", inner.strip())
+    return len(inner.split()) <= max_words
+
+
+_DASH_CUE = re.compile(r"[ \t\xa0]*(―|—|–|--)[ \t\xa0]*(?=[A-Z])")
+
+
+def _dash_cue(doc: Doc, ix: _Index, q: QuoteMatch) -> tuple[tuple[int, int], Token | None] | None:
+    """Pull-quote attribution: '“…” ― Christina Lastra' (the dash is the cue, the name the speaker)."""
+    m = _DASH_CUE.match(doc.text, q.end)
+    if m is None or ix.para(m.end()) != ix.para(q.end - 1):
+        return None
+    t = doc[ix.tok_at(m.end())]
+    last = None
+    for u in doc[t.i : t.i + 6]:
+        if u.text[:1].isupper() and (u.is_alpha or u.text.endswith(".")):
+            last = u
+        else:
+            break
+    return (m.start(1), m.end(1)), last
 
 
 def find_attributions(doc: Doc, settings: dict[str, Any] | None = None) -> list[Attribution]:
@@ -225,14 +281,19 @@ def find_attributions(doc: Doc, settings: dict[str, Any] | None = None) -> list[
         if q.group in groups:  # a quote continued from the previous paragraph
             groups[q.group].pieces.append((q.start, q.end))
             continue
-        kind = "partial" if _is_scare(text, q, max_words) else "direct"
-        att = Attribution([(q.start, q.end)], kind)
-        if kind == "direct":
-            v = _find_cue(doc, ix, q, used) if parsed else _pattern_cue(doc, ix, q)
-            if v is not None:
+        short = _is_short(text, q, max_words)
+        att = Attribution([(q.start, q.end)], "direct")
+        dash = _dash_cue(doc, ix, q)
+        if dash is not None and dash[1] is not None:
+            att.cue, att.speaker = dash[0], dash[1]
+        else:
+            v = _find_cue(doc, ix, q, used, strict=short) if parsed else _pattern_cue(doc, ix, q)
+            if v is None and short:
+                att.kind = "partial"
+            elif v is not None:
                 used.add(v.i)
                 att.cue = _cue_span(v)
-                att.speaker = _speaker_of_cue(v) if parsed else _pattern_speaker(doc, v)
+                att.speaker = _speaker_of_cue(v, ix) if parsed else _pattern_speaker(doc, v)
                 att.meta["cue_token"] = v.i
         groups[q.group] = att
         direct.append(att)
@@ -283,7 +344,9 @@ def _indirect(doc: Doc, ix: _Index, used: set[int]) -> list[Attribution]:
             ix.quote_of[ix.tok_at(b - 1)] == ix.quote_of[ix.tok_at(a)] != -1 for a, b in pieces
         ):
             continue  # the "content" is a direct quote, already handled
-        out.append(Attribution(pieces, "indirect", _cue_span(v), _speaker_of_cue(v), meta={"cue_token": v.i}))
+        out.append(
+            Attribution(pieces, "indirect", _cue_span(v), _speaker_of_cue(v, ix), meta={"cue_token": v.i})
+        )
     return out
 
 
@@ -321,7 +384,10 @@ def _carry_over(text: str, ix: _Index, atts: list[Attribution]) -> None:
             continue
         if att.kind == "direct" and att.speaker is None and att.cue is None and prev is not None:
             gap = text[prev.end : att.start]
-            if not gap.strip() and prev.kind == "direct":
+            same_para = ix.para(att.start) == ix.para(prev.end)
+            cue_between = prev.cue is not None and prev.end <= prev.cue[0] and prev.cue[1] <= att.start
+            if prev.kind == "direct" and (not gap.strip() or (same_para and cue_between and len(gap) < 120)):
+                # one utterance: "…,” he said. “…" — the pieces share speaker and cue
                 att.speaker, att.cue, att.carried = prev.speaker, prev.cue, True
             elif prev.speaker is not None and ix.para(att.start) - ix.para(prev.end) <= 1:
                 opens_para = text[ix.para_starts[ix.para(att.start)] : att.start].strip() == ""

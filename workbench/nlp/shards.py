@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from workbench.io.atomic import atomic_write
-from workbench.io.jsonl import dumps, iter_lines
+from workbench.io.jsonl import dumps
 
 SHARD_SUFFIXES = (".jsonl",)
 DONE_SUFFIX = ".done"
@@ -52,13 +52,11 @@ class ShardAnnotator(Protocol):
     """What a worker runs over one shard; picklable, cheap to send, heavy state cached per process."""
 
     def fingerprint(self) -> str:
-        """Identifies the settings that change outputs, so a rerun can tell stale shards."""
+        """Names what changes outputs (model and version, schema, rules), so a rerun tells stale shards."""
         ...
 
-    def annotate(
-        self, items: Iterable[tuple[int, dict[str, Any]]]
-    ) -> Iterator[tuple[int, dict[str, Any] | ArticleFailure]]:
-        """Pre-annotate ``(line, input dict)`` pairs, yielding results in input order."""
+    def annotate_file(self, path: Path) -> Iterator[dict[str, Any] | ArticleFailure]:
+        """Pre-annotate every article of one JSONL file, yielding output records in input order."""
         ...
 
 
@@ -233,27 +231,6 @@ def remove_stale_temps(shard: Shard) -> int:
 
 
 # --------------------------------------------------------------------------- processing
-def _read_items(
-    path: Path, failures: list[ArticleFailure], counter: list[int]
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Stream ``(line, dict)`` pairs; bad lines become failures named by line, the rest still flow."""
-    with open(path, "rb") as fh:
-        for n, raw, terminated in iter_lines(fh):
-            counter[0] += len(raw) + (1 if terminated else 0)
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError) as e:
-                msg = "incomplete last line" if not terminated else f"not valid JSON ({e})"
-                failures.append(ArticleFailure(n, None, msg))
-                continue
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                failures.append(ArticleFailure(n, None, "expected a JSON object with a 'text' string"))
-                continue
-            yield n, obj
-
-
 def process_shard(
     shard: Shard,
     annotator: ShardAnnotator,
@@ -269,22 +246,24 @@ def process_shard(
     """
     t0 = time.perf_counter()
     shard.output.parent.mkdir(parents=True, exist_ok=True)
+    size = shard.source.stat().st_size
     failures: list[ArticleFailure] = []
-    read = [0]
     written = 0
+    seen = 0  # input bytes, estimated from the texts so far: enough for an ETA, exact at the end
     last = t0
     with atomic_write(shard.output) as fh:
-        for _line, out in annotator.annotate(_read_items(shard.source, failures, read)):
+        for out in annotator.annotate_file(shard.source):
             if isinstance(out, ArticleFailure):
                 failures.append(out)
             else:
                 fh.write(dumps(out) + "\n")
                 written += 1
+                seen += len(out.get("text", "")) + 64
             if progress is not None:
                 now = time.perf_counter()
                 if now - last >= every:
                     last = now
-                    progress(written, read[0])
+                    progress(written, min(seen, size))
     bad_lines = sum(1 for f in failures if f.id is None)
     failures.sort(key=lambda f: f.line)
     result = ShardResult(
@@ -294,7 +273,7 @@ def process_shard(
         failed=len(failures) - bad_lines,
         bad_lines=bad_lines,
         seconds=time.perf_counter() - t0,
-        input_bytes=read[0],
+        input_bytes=size,
         worker=worker,
         failures=failures[:MAX_LISTED_FAILURES],
     )
@@ -314,7 +293,7 @@ def process_shard(
     with atomic_write(shard.done_path) as fh:
         fh.write(json.dumps(done, ensure_ascii=False, indent=1) + "\n")
     if progress is not None:
-        progress(written, read[0])
+        progress(written, size)
     return result
 
 
@@ -335,3 +314,75 @@ def run_local(
         if progress is not None:
             progress(results[-1])
     return results
+
+
+# --------------------------------------------------------------------------- the real pre-annotation
+_PREANNOTATORS: dict[tuple[str | None, str], Any] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class PreannotateAnnotator:
+    """The project's pre-annotation over a shard: the same calls as ``workbench preannotate``.
+
+    Articles are read by :func:`workbench.io.articles.read_file` and annotated
+    by :func:`workbench.nlp.preannotate.preannotate_records` with one
+    :class:`~workbench.nlp.preannotate.Preannotator` per process, built on first
+    use and kept (a worker loads the model once, not once per shard). The schema
+    travels as its parsed JSON, so workers need the model but not the schema file.
+    """
+
+    model: str | None = None
+    batch_size: int = 64
+    schema: dict[str, Any] | None = None
+
+    def _key(self) -> tuple[str | None, str]:
+        return self.model, json.dumps(self.schema, sort_keys=True) if self.schema is not None else ""
+
+    def preannotator(self) -> Any:
+        key = self._key()
+        ann = _PREANNOTATORS.get(key)
+        if ann is None:
+            from workbench.nlp.preannotate import Preannotator
+
+            ann = _PREANNOTATORS[key] = Preannotator.create(self.model, self.schema)
+        return ann
+
+    def warm(self) -> None:
+        self.preannotator()
+
+    def fingerprint(self) -> str:
+        import hashlib
+
+        from workbench.nlp.preannotate import RULE_ORIGIN
+
+        ann = self.preannotator()
+        schema = hashlib.sha256(json.dumps(ann.schema.raw, sort_keys=True).encode()).hexdigest()[:12]
+        return f"{ann.model.origin}|{RULE_ORIGIN}|{ann.schema.ref}#{schema}"
+
+    def annotate_file(self, path: Path) -> Iterator[dict[str, Any] | ArticleFailure]:
+        from workbench.io.articles import ImportProblem, read_file
+        from workbench.nlp.preannotate import preannotate_records
+
+        problems: list[ArticleFailure] = []
+        lines: dict[str, list[int]] = {}
+
+        def records() -> Iterator[Any]:
+            for item in read_file(path, kind="jsonl"):
+                if isinstance(item, ImportProblem):
+                    problems.append(ArticleFailure(item.line or 0, None, item.reason))
+                else:
+                    lines.setdefault(item.id, []).append(int(item.meta.get("line") or 0))
+                    yield item
+
+        for outcome in preannotate_records(
+            records(), annotator=self.preannotator(), batch_size=self.batch_size
+        ):
+            while problems:
+                yield problems.pop(0)
+            pending = lines.get(outcome.id)
+            line = pending.pop(0) if pending else 0
+            if outcome.record is None:
+                yield ArticleFailure(line, outcome.id, outcome.error or "pre-annotation failed")
+            else:
+                yield outcome.record.to_dict()
+        yield from problems

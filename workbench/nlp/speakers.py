@@ -68,8 +68,11 @@ def _np_extent(h: Token) -> tuple[int, int]:
             if c.dep_ == "prep" and c.lower_ in ("of", "for", "at") and c.i == right.i + 1:
                 right = c.right_edge
                 break
-    # never cross into another sentence or a quote mark
-    return left.idx, right.idx + len(right)
+    doc = h.doc
+    i = left.i
+    while i < h.i and (doc[i].is_punct or doc[i].is_space):
+        i += 1  # '― Christina Lastra': the dash is not part of the name
+    return doc[i].idx, right.idx + len(right)
 
 
 def mention_kind(h: Token) -> tuple[str, ...] | None:
@@ -110,16 +113,26 @@ class SpeakerLinker:
         return None
 
     def _antecedent(self, before: int, labels: tuple[str, ...]) -> EntityRef | None:
+        """Most recent earlier entity of a fitting kind that was a subject, else speaker, else any.
+
+        Subjects are what pronouns usually continue ("McCaskill scolded him: “…” she said").
+        """
+        earlier = [e for e in self.entities if e.start < before and e.label in labels]
+        for e in reversed(earlier[-12:]):
+            if before - e.start > 1500:
+                break
+            if self._is_subject(e):
+                return e
         for e in reversed(self.speakers):
             if e.start < before and e.label in labels and before - e.start < 3000:
                 return e
-        best = None
-        for e in self.entities:
-            if e.start >= before:
-                break
-            if e.label in labels:
-                best = e
-        return best
+        return earlier[-1] if earlier else None
+
+    def _is_subject(self, e: EntityRef) -> bool:
+        span = self.doc.char_span(e.start, e.end, alignment_mode="expand")
+        if span is None or not len(span):
+            return False
+        return span.root.dep_ in ("nsubj", "nsubjpass")
 
     def speaker_span(self, h: Token) -> str | None:
         """Span id for the speaker whose head token is ``h`` (cached: one span per speaker token)."""
