@@ -296,3 +296,12 @@ def test_real_clean_news_texts_lose_nothing_but_a_headline() -> None:
         assert {r["rule"] for r in res.removed} <= {"title"}, (path.name, res.removed)
         for r in res.removed:
             assert original.startswith(r["text"]) and "\n" not in r["text"]
+
+
+def test_a_tail_heading_before_a_last_short_sentence_cuts_nothing() -> None:
+    scrape = (
+        "The inquiry will report in the spring, officials confirmed on Thursday after a long meeting.\n\n"
+        "Related\n\n"
+        "He declined to comment.\n"
+    )
+    assert "He declined to comment." in clean_text(scrape).text

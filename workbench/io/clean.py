@@ -267,12 +267,18 @@ def _header(lines: list[str], out: Cleaned, known_title: str | None) -> int:
     return keep_from
 
 
+def _is_short_sentence(line: str) -> bool:
+    """ "He declined to comment." Related-link headlines rarely end in a full stop; sentences do."""
+    s = line.strip()
+    return len(s.split()) >= 3 and bool(re.search(r"\.['\"’”]?$", s))
+
+
 def _tail(lines: list[str], out: Cleaned) -> list[str]:
     """Cut "RELATED ARTICLES"/"Most Popular" tails when nothing after them reads like article prose."""
     for i, line in enumerate(lines):
         if _TAIL_HEADING.fullmatch(line.strip()):
             rest = lines[i:]
-            if not any(_is_prose(r) for r in rest[1:]):
+            if not any(_is_prose(r) or _is_short_sentence(r) for r in rest[1:]):
                 for r in rest:
                     out.drop("related_tail", r)
                 return lines[:i]
