@@ -38,13 +38,15 @@ def help_html(schema: AnnotationSchema) -> str:
     menus: dict[str, list[tuple[str, str]]] = {}
     for a in ACTIONS:
         menus.setdefault(a.menu, []).append((" / ".join(a.keys), a.text.replace("&", "").rstrip("…")))
-    cols += [table(m, rows) for m, rows in menus.items()]
-    cells = "".join(f"<td valign=top style='padding:0 18px'>{c}</td>" for c in cols[:3])
-    cells2 = "".join(f"<td valign=top style='padding:0 18px'>{c}</td>" for c in cols[3:])
+    other = "".join(table(m, rows) for m, rows in menus.items() if m not in ("Span", "Document"))
+    cols += [table("Span", menus["Span"]), table("Document", menus["Document"]), other]
+    rows = "".join(
+        "<tr>" + "".join(f"<td valign=top style='padding:0 18px'>{c}</td>" for c in cols[i : i + 3]) + "</tr>"
+        for i in range(0, len(cols), 3)
+    )
     return (
-        f"<h2>Keyboard — schema {_esc(schema.ref)}</h2>"
-        f"<table><tr>{cells}</tr></table><table><tr>{cells2}</tr></table>"
-        "<p>Esc, F1 or ? closes this help.</p>"
+        f"<h2>Keyboard — schema {_esc(schema.ref)}</h2><table>{rows}</table>"
+        "<p>Single keys act while the article has focus. Esc, F1 or ? closes this help.</p>"
     )
 
 

@@ -213,9 +213,7 @@ class MainWindow(QMainWindow):
         self.controller.set_document(doc)
         self._status_seen = rec.status
         self.title.setText(title_of(rec.text, rec.meta))
-        meta = [str(rec.meta[k]) for k in ("source", "published", "author", "url", "file") if rec.meta.get(k)]
-        meta.append(f"{len(rec.text):,} characters · {rec.status.replace('_', ' ')} · {len(rec.spans)} spans")
-        self.meta.setText(" · ".join(meta))
+        self._update_meta()
         self.doc_list.select(record_id)
         self.inspector.refresh(doc, None)
         self.relations.refresh(doc, None)
@@ -239,17 +237,26 @@ class MainWindow(QMainWindow):
         self.inspector.refresh(doc, self.controller.current)
         self.relations.refresh(doc, self.controller.current)
         self._update_undo()
+        self._update_meta()
         if doc.record.status != self._status_seen or any(
             isinstance(e, SetStatus) for e in flatten(change.edit)
         ):
             self._status_seen = doc.record.status
             self.doc_list.status_changed(doc.record.id)
-            self.meta.setText(
-                self.meta.text().rsplit(" · ", 2)[0]
-                + f" · {doc.record.status.replace('_', ' ')} · {len(doc.record.spans)} spans"
-            )
         if change.kind != "apply":
             self.say(f"{'Undid' if change.kind == 'undo' else 'Redid'}: {change.label}")
+
+    def _update_meta(self) -> None:
+        doc = self.session.document if self.session else None
+        if doc is None:
+            return
+        rec = doc.record
+        meta = [str(rec.meta[k]) for k in ("source", "published", "author", "url", "file") if rec.meta.get(k)]
+        pending = sum(1 for s in rec.spans.values() if s.review == "pending")
+        meta.append(f"{len(rec.text):,} characters · {rec.status.replace('_', ' ')} · {len(rec.spans)} spans")
+        if pending:
+            meta.append(f"{pending} to review")
+        self.meta.setText(" · ".join(meta))
 
     def _current_changed(self, span_id: str | None) -> None:
         doc = self.session.document if self.session else None

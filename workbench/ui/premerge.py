@@ -33,13 +33,21 @@ def _max(ids: Any, prefix: str) -> int:
     )
 
 
-def candidate_edits(live: Record, snapshot: Record, result: Record) -> list[Any]:
+def candidate_edits(live: Record, snapshot: Record, result: Record, schema: AnnotationSchema) -> list[Any]:
+    """Edits that bring the result's new pre-annotations into ``live`` (see the module doc)."""
+
+    def kind(label: str) -> str:
+        lab = schema.labels.get(label)
+        return lab.kind if lab else label
+
     edits: list[Any] = []
     for sid, old in snapshot.spans.items():
         if old.review == "pending" and sid not in result.spans and live.spans.get(sid) == old:
             edits.append(RemoveSpan(sid))
     removed = {e.span_id for e in edits}
     kept = {(s.start, s.end, s.label) for sid, s in live.spans.items() if sid not in removed}
+    # text a person labelled or reviewed is decided: no model span of the same kind over it
+    decided = [(s.start, s.end, kind(s.label)) for s in live.spans.values() if s.review != "pending"]
     span_ids = set(live.spans) | set(snapshot.spans)
     rel_ids = set(live.relations) | set(snapshot.relations)
     sn, rn = (
@@ -53,6 +61,9 @@ def candidate_edits(live: Record, snapshot: Record, result: Record) -> list[Any]
                 remap[sid] = sid
             continue
         if (s.start, s.end, s.label) in kept:
+            continue
+        k = kind(s.label)
+        if any(a < s.end and s.start < z and k == dk for a, z, dk in decided):
             continue
         new_id = _next("s", span_ids, sn)
         remap[sid] = new_id
@@ -72,7 +83,7 @@ def candidate_edits(live: Record, snapshot: Record, result: Record) -> list[Any]
 
 def merge_edit(live: Record, snapshot: Record, result: Record, schema: AnnotationSchema) -> EditGroup | None:
     """One group of the edits the schema accepts, tried in order on a scratch copy."""
-    edits = candidate_edits(live, snapshot, result)
+    edits = candidate_edits(live, snapshot, result, schema)
     if not edits:
         return None
     scratch = Document(Record.from_dict(live.to_dict()), schema)

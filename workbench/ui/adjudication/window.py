@@ -166,11 +166,11 @@ class AdjudicationWindow(QMainWindow):
             lambda: self.articles.setCurrentIndex(max(self.articles.currentIndex() - 1, 0)),
             "Previous article",
         )  # noqa: E501
-        self._action([QKeySequence(QKeySequence.StandardKey.Undo).toString(), "Ctrl+Z"], self.undo, "Undo")
+        self._action(["Ctrl+Z"], self.undo, "Undo")
         self._action(["Ctrl+Shift+Z", "Ctrl+Y"], self.redo, "Redo")
         for n in range(1, 10):
-            self._action([str(n)], lambda n=n: self.resolve([n - 1], advance=True), f"Accept version {n}")
-            self._action([f"Ctrl+{n}"], lambda n=n: self.toggle(n - 1), f"Add/remove version {n}")
+            self._action([str(n)], lambda _checked=False, n=n: self.resolve([n - 1], advance=True), f"Accept version {n}")
+            self._action([f"Ctrl+{n}"], lambda _checked=False, n=n: self.toggle(n - 1), f"Add/remove version {n}")
 
     # articles --------------------------------------------------------------------------
     def _open_article(self, row: int) -> None:

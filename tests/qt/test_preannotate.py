@@ -1,0 +1,67 @@
+"""Pre-annotation from the window: background worker, one undo step, people's spans kept."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from tests.conftest import shared_path
+from tests.qt.conftest import on_disk, screenshot
+
+
+def test_preannotate_in_background_as_one_undoable_step(qtbot: Any, open_window: Any, tmp_path: Path) -> None:
+    article = tmp_path / "seed.txt"
+    shutil.copy(shared_path("seed", "000_bab8e4e99eda0806.txt"), article)
+    win = open_window([article])
+    view, doc = win.view, win.session.document
+    text = doc.record.text
+    # the annotator draws a span first, deliberately not what a model would say
+    a = text.index("Vladimir Putin")
+    view.select_range(a, a + len("Vladimir Putin"))
+    qtbot.keyClick(view, "o")
+    mine = dict(doc.record.spans)
+    assert len(mine) == 1
+    with qtbot.waitSignal(win.preannotator.worker.finished, timeout=120_000):
+        qtbot.keyClick(view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+        assert win.work_bar.isVisible() and win.work_cancel.isVisible()  # the window did not block
+    rec = doc.record
+    assert len(rec.spans) > 20
+    assert {s.label for s in rec.spans.values()} >= {"PERSON", "GPE", "QUOTE"}
+    assert any(r.label == "SPEAKER" for r in rec.relations.values())
+    # the person's span is untouched, and nothing crossing it was added
+    for sid, span in mine.items():
+        assert rec.spans[sid] == span
+    assert not any(
+        s.id not in mine and s.label in ("PERSON", "ORG") and s.start < a + 14 and a < s.end
+        for s in rec.spans.values()
+    )
+    pending = [s for s in rec.spans.values() if s.review == "pending"]
+    assert pending and all(s.origin for s in pending)
+    d = on_disk(win)
+    assert len(d["spans"]) == len(rec.spans)
+    assert win.actions_by_id["undo"].text().startswith("&Undo Pre-annotate")
+    # accept one by key, reject one by key, then accept the rest
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    first = min(pending, key=lambda s: s.start)
+    view.select_range(0, 0)
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    while win.controller.current != first.id:
+        qtbot.keyClick(view, Qt.Key.Key_Tab)
+    qtbot.keyClick(view, "y")
+    assert rec.spans[first.id].review == "accepted"
+    nxt = win.controller.current
+    assert nxt is not None and rec.spans[nxt].review == "pending"
+    qtbot.keyClick(view, "x")
+    assert nxt not in rec.spans and rec.rejected[-1]["id"] == nxt
+    screenshot(win, "preannotated")
+    qtbot.keyClick(view, "Y")
+    assert not [s for s in rec.spans.values() if s.review == "pending"]
+    assert all(s["review"] != "pending" for s in on_disk(win)["spans"] if "review" in s)
+    # undo: accept-all, reject, accept, then the whole pass in one step
+    for _ in range(4):
+        qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert dict(rec.spans) == mine
+    assert on_disk(win)["spans"] == [{**mine[k].to_dict(text)} for k in mine]
