@@ -47,10 +47,16 @@ def version(ann: str, spans: list[tuple], rels: list[tuple] = (), doc: dict | No
 def merged_file(tmp_path: Path) -> Path:
     versions = {
         # all three: PERSON Putin (agreed). GPE/ORG Russia: conflict. Biden: only alice and bob (agreed).
-        "alice": version("alice", [(0, 5, "PERSON"), (11, 17, "GPE"), (29, 34, "PERSON", {"sentiment": "negative"})],
-                         doc={"sentiment": "negative"}),
-        "bob": version("bob", [(0, 5, "PERSON"), (11, 17, "ORG"), (29, 34, "PERSON", {"sentiment": "neutral"})],
-                       doc={"sentiment": "neutral"}),
+        "alice": version(
+            "alice",
+            [(0, 5, "PERSON"), (11, 17, "GPE"), (29, 34, "PERSON", {"sentiment": "negative"})],
+            doc={"sentiment": "negative"},
+        ),
+        "bob": version(
+            "bob",
+            [(0, 5, "PERSON"), (11, 17, "ORG"), (29, 34, "PERSON", {"sentiment": "neutral"})],
+            doc={"sentiment": "neutral"},
+        ),
         "carol": version("carol", [(0, 5, "PERSON"), (11, 17, "NORP")], doc={"sentiment": "positive"}),
     }
     m = merge_versions("art1", versions, ["alice", "bob", "carol"], Policy("majority"))
@@ -75,7 +81,12 @@ def gold_spans(win: AdjudicationWindow) -> set[tuple[int, int, str]]:
     return {(s.start, s.end, s.label) for s in win.doc.record.spans.values()}
 
 
-def press(qtbot: Any, win: AdjudicationWindow, key: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+def press(
+    qtbot: Any,
+    win: AdjudicationWindow,
+    key: Qt.Key,
+    mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
     qtbot.keyClick(win.gold_view, key, mods)
 
 
@@ -115,7 +126,10 @@ def test_agreed_items_start_accepted_and_keys_settle_conflicts(qtbot, merged_fil
     # X rejects every version.
     press(qtbot, win, Qt.Key.Key_X)
     assert not any(s[0] == 11 for s in gold_spans(win))
-    assert store_records(gold_path)["art1"]["meta"]["adjudication"]["decisions"][win.conflicts[0].id]["how"] == "rejected"
+    assert (
+        store_records(gold_path)["art1"]["meta"]["adjudication"]["decisions"][win.conflicts[0].id]["how"]
+        == "rejected"
+    )
     # The attribute conflict of Biden: pick "neutral" by its number.
     assert win.current() is win.conflicts[1]
     values = [v.value for v in win.conflicts[1].variants]

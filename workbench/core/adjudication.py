@@ -81,9 +81,9 @@ def conflicts_of(merged: dict[str, Any]) -> list[Conflict]:
                 Variant(g["key"], f"{g['label']} “{_snippet(text, g['start'], g['end'])}”", tuple(g["by"]))
                 for g in group
             )
-            out.append(
-                Conflict(f"spans|{group[0]['key']}", "span", f"Span at {start}-{end}", variants, start, end)
-            )
+            labels = "/".join(dict.fromkeys(g["label"] for g in group))
+            title = f"{labels} “{_snippet(text, start, end)}” ({start}-{end})"
+            out.append(Conflict(f"spans|{group[0]['key']}", "span", title, variants, start, end))
 
     for it in spans:
         if group and it["start"] >= group_end:

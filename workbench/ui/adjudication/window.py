@@ -169,8 +169,14 @@ class AdjudicationWindow(QMainWindow):
         self._action(["Ctrl+Z"], self.undo, "Undo")
         self._action(["Ctrl+Shift+Z", "Ctrl+Y"], self.redo, "Redo")
         for n in range(1, 10):
-            self._action([str(n)], lambda _checked=False, n=n: self.resolve([n - 1], advance=True), f"Accept version {n}")
-            self._action([f"Ctrl+{n}"], lambda _checked=False, n=n: self.toggle(n - 1), f"Add/remove version {n}")
+            self._action(
+                [str(n)],
+                lambda _checked=False, n=n: self.resolve([n - 1], advance=True),
+                f"Accept version {n}",
+            )
+            self._action(
+                [f"Ctrl+{n}"], lambda _checked=False, n=n: self.toggle(n - 1), f"Add/remove version {n}"
+            )
 
     # articles --------------------------------------------------------------------------
     def _open_article(self, row: int) -> None:
@@ -261,7 +267,8 @@ class AdjudicationWindow(QMainWindow):
         chosen = self._chosen_now(c)
         for i, v in enumerate(c.variants):
             tick = "☑" if i in chosen else "☐"
-            self.variant_list.addItem(f"{tick} {i + 1}  {v.text}  — {', '.join(v.by)}")
+            share = f"{len(v.by)}/{len(self.merged_record['merge']['present'])}"
+            self.variant_list.addItem(f"{tick} {i + 1}  {v.text}  — {', '.join(v.by)} ({share})")
         if c.start is not None and c.end is not None:
             self._focus_range(c)
 
