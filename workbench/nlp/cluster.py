@@ -97,6 +97,7 @@ class ClusterSummary:
     seconds: float
     results: list[ShardResult] = field(default_factory=list)
     failed_shards: dict[str, str] = field(default_factory=dict)
+    fingerprint: str = ""  # model@version | rules+code | schema, as every worker reported it
 
     @property
     def articles(self) -> int:
@@ -212,7 +213,7 @@ def run_on_client(
 ) -> ClusterSummary:
     """Submit every unfinished shard, largest first, and gather results as they come."""
     t0 = time.perf_counter()
-    fingerprint = annotator.fingerprint()
+    fingerprint = _agreed_fingerprint(client, annotator)
     results: list[ShardResult] = []
     todo: list[Shard] = []
     for shard in shards:
@@ -228,7 +229,9 @@ def run_on_client(
         bytes_total=sum(sizes.values()),
         dashboard=dashboard,
     )
-    summary = ClusterSummary(str(shards[0].output.parent) if shards else "", dashboard, 0, 0.0, results)
+    summary = ClusterSummary(
+        str(shards[0].output.parent) if shards else "", dashboard, 0, 0.0, results, fingerprint=fingerprint
+    )
     if not todo:
         summary.workers = len(_threads(client))
         state.finished, state.workers = True, summary.workers
@@ -236,7 +239,6 @@ def run_on_client(
             progress(state)
         return summary
 
-    client.register_plugin(_make_preload_plugin(annotator))
     run = uuid.uuid4().hex[:12]
     lock = threading.Lock()
     live: dict[str, tuple[str, int, int]] = {}  # shard -> (attempt, articles, bytes) while running
@@ -318,6 +320,37 @@ def run_on_client(
     if progress is not None:
         progress(state)
     return summary
+
+
+def _fingerprint_here(annotator: ShardAnnotator) -> str:
+    return annotator.fingerprint()
+
+
+def _agreed_fingerprint(client: Any, annotator: ShardAnnotator, wait: float = 60.0) -> str:
+    """Load the model on every worker (plugin) and check they would all write the same output.
+
+    Workers that loaded another model or run other rule code would make a shard's
+    content depend on where it ran; better to refuse before any shard is written.
+    """
+    try:
+        client.wait_for_workers(1, timeout=wait)
+    except TimeoutError:
+        raise ClusterUnavailable(
+            f"no Dask worker joined the scheduler within {wait:.0f} s; start some with: "
+            f"dask worker {client.scheduler.address}"
+        ) from None
+    client.register_plugin(_make_preload_plugin(annotator))
+    found = client.run(_fingerprint_here, annotator)
+    kinds: dict[str, list[str]] = {}
+    for worker, fp in found.items():
+        kinds.setdefault(fp, []).append(worker)
+    if len(kinds) > 1:
+        lines = "; ".join(f"{fp} on {', '.join(sorted(ws))}" for fp, ws in sorted(kinds.items()))
+        raise ClusterUnavailable(
+            "workers disagree on model, rules or schema, so shards would differ by where they ran: "
+            f"{lines}. Install the same workbench and model on every worker."
+        )
+    return next(iter(kinds)) if kinds else annotator.fingerprint()
 
 
 def _threads(client: Any) -> dict[str, int]:

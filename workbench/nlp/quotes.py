@@ -40,7 +40,14 @@ SPEECH = frozenset(
 )
 BELIEF = frozenset("think believe feel know expect hope fear worry doubt assume suspect reckon".split())
 INTENT = frozenset("want plan intend refuse decline vow pledge promise threaten expect hope seek aim".split())
-REPORTING = SPEECH | BELIEF | INTENT
+# Verbs whose object is what is attributed ("called for a curfew", "cited the report", "backs the plan").
+OBJECT = frozenset(
+    """call cite attack support back endorse criticize criticise blast slam condemn describe discuss propose
+    demand defend oppose mention note point urge praise reject deny accuse question echo promise pledge offer
+    announce unveil warn dismiss welcome applaud decry denounce blame recommend advocate favor favour suggest
+    predict vow threaten acknowledge concede tout""".split()
+)
+REPORTING = SPEECH | BELIEF | INTENT | OBJECT
 # Verbs that only report with a following direct quote or complement, never alone.
 _NEEDS_COMPLEMENT = frozenset({"continue", "point", "call", "show", "find", "add"})
 _SENT_END = {".", "!", "?"}
@@ -316,6 +323,23 @@ def _content_pieces(doc: Doc, v: Token) -> list[tuple[int, int]] | None:
     if comp is not None:
         s, e = _trim(text, comp.left_edge.idx, comp.right_edge.idx + len(comp.right_edge))
         return [(s, e)] if e - s > 3 else None
+    if _lemma(v) in OBJECT and any(c.dep_ == "nsubj" for c in v.children):
+        parts = [c for c in v.rights if c.dep_ in ("dobj", "xcomp", "oprd", "dative")]
+        parts += [
+            c
+            for c in v.rights
+            if c.dep_ == "prep"
+            and c.lower_ in ("for", "on", "to", "as")
+            and any(g.dep_ == "pobj" for g in c.children)
+        ]
+        if parts:
+            first = min(parts, key=lambda c: c.i)
+            last = max(parts, key=lambda c: c.i)
+            s, e = _trim(text, first.left_edge.idx, last.right_edge.idx + len(last.right_edge))
+            if first.dep_ == "prep":  # "called for X": the preposition belongs to the cue
+                s = first.idx + len(first)
+                s, e = _trim(text, s, e)
+            return [(s, e)] if e - s > 3 else None
     if v.dep_ == "parataxis" and any(c.dep_ == "nsubj" for c in v.children):
         return _minus(text, v.head, v)
     return None

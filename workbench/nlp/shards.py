@@ -16,7 +16,9 @@ identical.
 from __future__ import annotations
 
 import contextlib
+import functools
 import glob
+import hashlib
 import json
 import os
 import time
@@ -318,6 +320,22 @@ def run_local(
 
 # --------------------------------------------------------------------------- the real pre-annotation
 _PREANNOTATORS: dict[tuple[str | None, str], Any] = {}
+# The modules whose code decides what a pre-annotation contains (not how it is scheduled or scored).
+_RULE_MODULES = ("preannotate", "quotes", "speakers", "marks", "models")
+
+
+@functools.cache
+def code_version() -> str:
+    """A short hash of the pre-annotation source: a rule change makes old shards stale, and a worker
+    running other code than its peers is caught before it writes a shard that differs from theirs."""
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in _RULE_MODULES:
+        try:
+            h.update((here / f"{name}.py").read_bytes())
+        except OSError:
+            h.update(name.encode())
+    return h.hexdigest()[:10]
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,13 +369,11 @@ class PreannotateAnnotator:
         self.preannotator()
 
     def fingerprint(self) -> str:
-        import hashlib
-
         from workbench.nlp.preannotate import RULE_ORIGIN
 
         ann = self.preannotator()
         schema = hashlib.sha256(json.dumps(ann.schema.raw, sort_keys=True).encode()).hexdigest()[:12]
-        return f"{ann.model.origin}|{RULE_ORIGIN}|{ann.schema.ref}#{schema}"
+        return f"{ann.model.origin}|{RULE_ORIGIN}+{code_version()}|{ann.schema.ref}#{schema}"
 
     def annotate_file(self, path: Path) -> Iterator[dict[str, Any] | ArticleFailure]:
         from workbench.io.articles import ImportProblem, read_file
