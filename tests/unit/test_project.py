@@ -85,7 +85,7 @@ def _hold_lock(root: str, ready, release) -> None:  # noqa: ANN001
 
 
 def test_two_leads_assigning_at_once_are_told_who_holds_the_lock(project: Project) -> None:
-    ctx = multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
     ready, release = ctx.Event(), ctx.Event()
     proc = ctx.Process(target=_hold_lock, args=(str(project.root), ready, release))
     proc.start()
@@ -125,3 +125,25 @@ def test_a_moved_project_still_opens_and_keeps_its_texts(project: Project, tmp_p
 def test_opening_a_non_project_says_how_to_make_one(tmp_path: Path) -> None:
     with pytest.raises(ProjectError, match="workbench init"):
         Project.open(tmp_path)
+
+
+def test_status_reports_agreement_on_shared_articles(project: Project) -> None:
+    from workbench.core.record import Span
+
+    batches = assign(project, ["alice", "bob"], size=6, overlap=1.0, seed=4)
+    shared = sorted(set(batches["alice"]) & set(batches["bob"]))
+    assert len(shared) >= 2
+    corpus = {r.id: r for r in project.iter_corpus()}
+    for name, shift in (("alice", 0), ("bob", 1)):
+        with AnnotatorStore(project.annotator_file(name), name) as store:
+            for k, art in enumerate(shared[:2]):
+                rec = corpus[art]
+                # both mark the headline; on the second article bob's span is off by one character
+                rec.spans = {"s1": Span("s1", 0, 5 + (shift if k == 1 else 0), "EVENT")}
+                rec.status = "done"
+                store.save(rec)
+    st = project_status(project)
+    assert st.agreement is not None and st.agreement["articles"] == 2
+    assert st.agreement["span_f1_strict"] == 0.5
+    assert st.agreement["span_f1_lenient"] == 1.0
+    assert st.disputed[0] == (shared[1], 0.0)

@@ -65,4 +65,49 @@ def project_status(project: Project) -> ProjectStatus:
                     timed = True
             prog.seconds = seconds if timed else None
         status.annotators.append(prog)
+    _agreement_so_far(project, assignments, status)
     return status
+
+
+def _agreement_so_far(project: Project, assignments: dict[str, Any], status: ProjectStatus) -> None:
+    """Agreement on articles that two or more annotators have both started, worst first."""
+    from workbench.core.agreement import agreement_for_schema
+    from workbench.io.store import AnnotatorStore
+
+    shared = {i: names for i, names in assignments["articles"].items() if len(names) > 1}
+    if not shared:
+        return
+    names = sorted({n for owners in shared.values() for n in owners})
+    stores = {}
+    for n in names:
+        path = project.annotator_file(n)
+        if path.exists():
+            stores[n] = AnnotatorStore(path, readonly=True)
+    acc = agreement_for_schema(names, project.schema())
+    compared = 0
+    for art, owners in shared.items():
+        versions = {}
+        for n in owners:
+            raw = stores[n].raw(art) if n in stores else None
+            if raw is not None and raw.get("status") in ("in_progress", "done"):
+                versions[n] = raw
+        if len(versions) >= 2:
+            text = next(iter(versions.values()))["text"]
+            acc.add(
+                art, text, versions, title=str(next(iter(versions.values())).get("meta", {}).get("title", ""))
+            )
+            compared += 1
+    for store in stores.values():
+        store.close()
+    if not compared:
+        return
+    report = acc.report()
+    status.agreement = {
+        "articles": compared,
+        "span_f1_strict": report["spans"]["strict"]["mean_f1"],
+        "span_f1_lenient": report["spans"]["lenient"]["mean_f1"],
+        "pairs": report["spans"]["strict"]["pairs"],
+    }
+    status.disputed = [
+        (d["id"], d["strict_f1"]) for d in report["per_document"][:10] if d["strict_f1"] is not None
+    ]

@@ -61,4 +61,16 @@ def run(args: argparse.Namespace) -> int:
         t = f"{a.seconds / 60:.0f} min" if a.seconds is not None else "-"
         table.add_row(a.name, *(str(x) for x in (a.assigned, a.done, a.in_progress, a.skipped, a.todo)), t)
     console.print(table)
+    if st.agreement:
+        ag = st.agreement
+        strict = f"{ag['span_f1_strict']:.2f}" if ag["span_f1_strict"] is not None else "-"
+        lenient = f"{ag['span_f1_lenient']:.2f}" if ag["span_f1_lenient"] is not None else "-"
+        console.print(
+            f"agreement so far on {ag['articles']} shared article(s): "
+            f"span F1 strict {strict}, lenient {lenient}"
+        )
+        for doc_id, f1 in st.disputed[:5]:
+            console.print(f"  most disagreement: {doc_id}  strict F1 {f1:.2f}")
+    else:
+        console.print("agreement so far: no article has been started by two annotators yet")
     return 0
