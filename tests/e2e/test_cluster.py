@@ -7,7 +7,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,16 +21,19 @@ pytest.importorskip(
 import cloudpickle  # noqa: E402  (comes with distributed)
 import dask  # noqa: E402
 
-from tests.unit.test_shards import CapsAnnotator, write_shard  # noqa: E402
+from tests.conftest import SHARED  # noqa: E402
+from tests.unit.test_shards import write_shard  # noqa: E402
+from workbench.io.jsonl import dumps  # noqa: E402
 from workbench.nlp.cluster import connect, run_cluster, run_on_client  # noqa: E402
-from workbench.nlp.shards import Shard, is_finished, plan_shards, run_local  # noqa: E402
+from workbench.nlp.shards import PreannotateAnnotator, Shard, is_finished, plan_shards, run_local  # noqa: E402
 
 # Workers cannot import the test modules by name: ship these classes by value.
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
 cloudpickle.register_pickle_by_value(sys.modules["tests.unit.test_shards"])
 
-N_SHARDS = 6
-PER_SHARD = 6
+N_SHARDS = 4
+PER_SHARD = 4
+SHARED_TEXTS = SHARED / "data" / "polnear" / "dev" / "text"
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,8 @@ class KillWorker:
         if warm is not None:
             warm()
 
-    def annotate(self, items: Iterable[tuple[int, dict[str, Any]]]) -> Iterator[tuple[int, Any]]:
-        for line, out in self.inner.annotate(items):
+    def annotate_file(self, path: Path) -> Iterator[Any]:
+        for out in self.inner.annotate_file(path):
             if isinstance(out, dict) and self.trigger in out.get("text", ""):
                 first = True
                 if self.marker is not None:
@@ -64,24 +67,37 @@ class KillWorker:
                         first = False
                 if first:
                     os.kill(os.getpid(), signal.SIGKILL)
-            yield line, out
+            yield out
 
 
 @pytest.fixture(scope="module")
-def annotator() -> Any:
-    return CapsAnnotator()
+def annotator() -> PreannotateAnnotator:
+    """The real pre-annotation (spaCy model, quotes, speakers), loaded once in this process."""
+    ann = PreannotateAnnotator(batch_size=8)
+    ann.warm()
+    return ann
+
+
+def _lead(text: str, limit: int = 1500) -> str:
+    """The first paragraphs of an article: real prose and quotes, short enough for a quick suite."""
+    out: list[str] = []
+    for para in text.split("\n"):
+        out.append(para)
+        if sum(map(len, out)) >= limit:
+            break
+    return "\n".join(out)
 
 
 @pytest.fixture(scope="module")
 def texts() -> list[str]:
     """Real articles when ../shared is present, else generated ones (the machinery is what is tested)."""
-    from tests.conftest import SHARED
-
-    folder = SHARED / "data" / "polnear" / "dev" / "text"
-    if folder.is_dir():
-        files = sorted(folder.glob("*.txt"))[: N_SHARDS * PER_SHARD]
-        return [f.read_text(encoding="utf-8") for f in files]
-    return [f"Article {i}: Alice told Bob that Carol had left Paris." for i in range(N_SHARDS * PER_SHARD)]
+    if SHARED_TEXTS.is_dir():
+        files = sorted(SHARED_TEXTS.glob("*.txt"))[: N_SHARDS * PER_SHARD]
+        return [_lead(f.read_text(encoding="utf-8")) for f in files]
+    return [
+        f'Article {i}. "We will not leave," Alice Moreau said on Tuesday. Bob Smith said that Paris was calm.'
+        for i in range(N_SHARDS * PER_SHARD)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +108,9 @@ def inputs(tmp_path_factory: pytest.TempPathFactory, texts: list[str]) -> Path:
         chunk = texts[i * PER_SHARD : (i + 1) * PER_SHARD]
         chunk.insert(PER_SHARD // 2, f"Marker article of shard {i}. It says nothing else.")
         write_shard(root / f"part-{i:02d}.jsonl", chunk)
-    return root
+    with (root / "part-01.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write('{"text": ""}\n{not json\n')  # two bad lines: reported by line, the rest still done
+    return root.resolve()
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +120,36 @@ def baseline(tmp_path_factory: pytest.TempPathFactory, inputs: Path, annotator: 
     shards = plan_shards([str(inputs)], out)
     run_local(shards, annotator)
     return {s.name: s.output.read_bytes() for s in shards}
+
+
+def test_shards_hold_what_the_plain_loop_and_multiprocessing_produce(
+    inputs: Path, baseline: dict[str, bytes], annotator: PreannotateAnnotator
+) -> None:
+    """The shard path calls the same per-article code as ``preannotate_records`` (loop and --n-process)."""
+    from workbench.io.articles import read_file
+    from workbench.nlp.preannotate import preannotate_records
+
+    files = sorted(inputs.glob("*.jsonl"))
+    shard_lines = [line for f in files for line in baseline[f.name].decode("utf-8").splitlines()]
+
+    def records() -> Iterator[Any]:
+        for f in files:
+            yield from (r for r in read_file(f, kind="jsonl") if not hasattr(r, "reason"))
+
+    loop = [
+        dumps(o.record.to_dict())
+        for o in preannotate_records(records(), annotator=annotator.preannotator(), batch_size=8)
+        if o.record is not None
+    ]
+    multi = [
+        dumps(o.record.to_dict())
+        for o in preannotate_records(records(), annotator=annotator.preannotator(), batch_size=4, n_process=2)
+        if o.record is not None
+    ]
+    assert len(shard_lines) == N_SHARDS * (PER_SHARD + 1)
+    assert loop == shard_lines
+    assert multi == shard_lines
+    assert any(json.loads(x)["relations"] for x in shard_lines)  # speakers linked: the real thing ran
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +181,9 @@ def test_a_killed_worker_is_replaced_and_output_matches_single_process(
     assert summary.ok, summary.failed_shards
     assert summary.processed == N_SHARDS and summary.skipped == 0
     assert summary.articles == N_SHARDS * (PER_SHARD + 1)
+    assert summary.failed_articles == 2  # the empty article and the broken line of part-01, named
+    (bad,) = [r for r in summary.results if r.failures]
+    assert [(f.line, f.id is None) for f in bad.failures] == [(PER_SHARD + 2, True), (PER_SHARD + 3, True)]
     assert outputs(shards) == baseline
     assert list((tmp_path / "out").glob(".*.tmp")) == []  # the dead writer's temp file was cleaned
     assert all(is_finished(s, annotator.fingerprint()) for s in shards)
@@ -145,8 +196,8 @@ def test_an_interrupted_run_resumes_by_skipping_finished_shards(
     client: Any, inputs: Path, baseline: dict[str, bytes], annotator: Any, tmp_path: Path
 ) -> None:
     shards = plan_shards([str(inputs)], tmp_path / "out")
-    doomed = next(s for s in shards if s.name == "part-04.jsonl")
-    first = run_on_client(client, shards, KillWorker(annotator, "shard 4."))
+    doomed = next(s for s in shards if s.name == "part-02.jsonl")
+    first = run_on_client(client, shards, KillWorker(annotator, "shard 2."))
     assert list(first.failed_shards) == [str(doomed.source)]
     assert "KilledWorker" in first.failed_shards[str(doomed.source)]
     assert not doomed.output.exists()  # never half a file under the real name
@@ -164,7 +215,8 @@ def test_run_cluster_starts_its_own_local_cluster(
     inputs: Path, baseline: dict[str, bytes], annotator: Any, tmp_path: Path
 ) -> None:
     logging.getLogger("distributed").setLevel(logging.CRITICAL)
-    summary = run_cluster([str(inputs / "part-0*.jsonl")], tmp_path / "out", "local:2", annotator=annotator)
+    # the default annotator: the project's pre-annotation with the default model and schema
+    summary = run_cluster([str(inputs / "part-0*.jsonl")], tmp_path / "out", "local:2", batch_size=8)
     assert summary.ok and summary.processed == N_SHARDS and summary.workers == 2
     assert outputs(plan_shards([str(inputs)], tmp_path / "out")) == baseline
     done = json.loads((tmp_path / "out" / "part-00.jsonl.done").read_text(encoding="utf-8"))
