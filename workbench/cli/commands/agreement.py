@@ -82,22 +82,20 @@ def render_table(r: dict[str, Any], n_docs: int = 10) -> str:
     if r["relations"]:
         out += ["Relations (same head span, child span and type)"]
         out += _rows(["type", "mean F1"], [[k, _f(v["mean_f1"])] for k, v in r["relations"].items()]) + [""]
+    used = {name: c for name, c in r["coefficients"].items() if c["units"]}
+    ordinal = any("alpha_ordinal" in c for c in used.values())
     rows = []
-    for name, c in r["coefficients"].items():
-        if not c["units"]:
-            continue
-        rows.append(
-            [
-                name,
-                str(c["units"]),
-                _f(c["cohen_mean"]),
-                f"{_f(c['fleiss'])} ({c['fleiss_units']})",
-                _f(c["alpha_nominal"]),
-                _f(c.get("alpha_ordinal")) if "alpha_ordinal" in c else "",
-            ]
-        )
+    for name, c in used.items():
+        row = [name, str(c["units"]), _f(c["cohen_mean"]), f"{_f(c['fleiss'])} ({c['fleiss_units']})"]
+        row.append(_f(c["alpha_nominal"]))
+        if ordinal:
+            row.append(_f(c.get("alpha_ordinal")) if "alpha_ordinal" in c else "")
+        rows.append(row)
+    header = ["what", "units", "Cohen κ mean", "Fleiss κ (units)", "α nominal"] + (
+        ["α ordinal"] if ordinal else []
+    )
     out += ["Coefficients (units coded by at least two annotators)"]
-    out += _rows(["what", "units", "Cohen κ mean", "Fleiss κ (units)", "α nominal", "α ordinal"], rows) + [""]
+    out += _rows(header, rows) + [""]
     docs = r["per_document"][:n_docs]
     if docs:
         out += [f"Documents to look at first (lowest strict span F1, {len(docs)} of {r['documents']})"]
