@@ -81,7 +81,7 @@ def test_highlights_land_on_the_right_characters(qtbot: Any, open_window: Any, t
     d = on_disk(win)
     new = [s for s in d["spans"] if s["label"] == "LOC"]
     assert [(s["start"], s["end"], s["text"]) for s in new] == [(start, start + 4, "home")]
-    assert (u16(TEXT[:start]), u16(TEXT[:start]) + 4) in _formatted_ranges(win)
+    qtbot.waitUntil(lambda: (u16(TEXT[:start]), u16(TEXT[:start]) + 4) in _formatted_ranges(win))
 
     # selecting an emoji itself takes the whole character, never half a surrogate pair
     e = TEXT.index("🙂")

@@ -1,8 +1,10 @@
 """Span formats applied per text block by a QSyntaxHighlighter.
 
-Formats live in the layout, not in the document, so setting 2,000 spans on a
-100k-character article costs one pass per visible block (see the guide's Qt
-measurements) and an edit rehighlights only the blocks its span touches.
+Formats live in the layout, not in the document. Setting spans only marks
+blocks dirty; the view asks :meth:`SpanHighlighter.flush` for the blocks it is
+about to paint, so opening a 100k-character article with 2,000 spans formats a
+screenful, not the whole text, and an edit rehighlights only the blocks its span
+touches.
 Overlaps are resolved per segment: the innermost non-quote span gives the fill,
 any quote adds an underline and a faint tint, and two or more stacked non-quote
 spans add an overline, so nested spans stay readable.
@@ -10,6 +12,7 @@ spans add an overline, so nested spans stay readable.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat, QTextDocument
@@ -38,6 +41,8 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.spans: dict[str, ViewSpan] = {}
         self._by_block: dict[int, list[str]] = {}
         self._formats: dict[tuple[object, ...], QTextCharFormat] = {}
+        self._dirty: set[int] = set()
+        self.eager_until: int | None = None
 
     # index -----------------------------------------------------------------
     def _blocks_of(self, span: ViewSpan) -> range:
@@ -47,12 +52,53 @@ class SpanHighlighter(QSyntaxHighlighter):
         return range(max(first, 0), max(last, first) + 1)
 
     def set_spans(self, spans: list[ViewSpan]) -> None:
+        """Replace every span; blocks are formatted lazily, when :meth:`flush` reaches them."""
+        before = set(self._by_block)
         self.spans = {s.id: s for s in spans}
         self._by_block = {}
         for s in spans:
             for b in self._blocks_of(s):
                 self._by_block.setdefault(b, []).append(s.id)
-        self.rehighlight()
+        self._dirty |= before | set(self._by_block)
+
+    def prepare(self, block_starts: list[int], spans: list[ViewSpan], eager_until: int) -> None:
+        """Index spans for text about to be set, so the first layout already has its formats.
+
+        ``block_starts`` are the UTF-16 positions where blocks will start. Blocks
+        starting after ``eager_until`` are left dirty for :meth:`flush`, so a long
+        article formats its first screens at once and the rest as it scrolls in.
+        """
+        self.spans = {s.id: s for s in spans}
+        self._by_block = {}
+        last = len(block_starts) - 1
+        for s in spans:
+            first = bisect_right(block_starts, s.start) - 1
+            end = bisect_right(block_starts, max(s.start, s.end - 1)) - 1
+            for b in range(max(first, 0), min(max(end, first), last) + 1):
+                self._by_block.setdefault(b, []).append(s.id)
+        self._dirty = set()
+        self.eager_until = eager_until
+
+    def reset(self) -> None:
+        """New text: no spans, nothing to format."""
+        self.spans = {}
+        self._by_block = {}
+        self._dirty = set()
+
+    def flush(self, blocks: range) -> None:
+        """Format the dirty blocks among ``blocks`` (the ones about to be painted)."""
+        if not self._dirty:
+            return
+        doc = self.document()
+        for b in blocks:
+            if b in self._dirty:
+                self._dirty.discard(b)
+                block = doc.findBlockByNumber(b)
+                if block.isValid():
+                    self.rehighlightBlock(block)
+
+    def flush_all(self) -> None:
+        self.flush(range(self.document().blockCount()))
 
     def update_spans(self, changed: dict[str, ViewSpan | None]) -> set[int]:
         """Replace, add (value) or drop (None) spans; rehighlight only the blocks they touch."""
@@ -70,17 +116,13 @@ class SpanHighlighter(QSyntaxHighlighter):
                 for b in self._blocks_of(new):
                     touched.add(b)
                     self._by_block.setdefault(b, []).append(sid)
-        doc = self.document()
-        for b in sorted(touched):
-            block = doc.findBlockByNumber(b)
-            if block.isValid():
-                self.rehighlightBlock(block)
+        self._dirty |= touched
         return touched
 
     def set_palette(self, palette: QPalette) -> None:
         self.palette = palette
         self._formats.clear()
-        self.rehighlight()
+        self._dirty |= set(self._by_block)
 
     # painting ----------------------------------------------------------------
     def _format(self, fill: ViewSpan | None, quote: ViewSpan | None, stacked: bool) -> QTextCharFormat:
@@ -119,7 +161,13 @@ class SpanHighlighter(QSyntaxHighlighter):
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt override
         block = self.currentBlock()
-        ids = self._by_block.get(block.blockNumber())
+        number = block.blockNumber()
+        if self.eager_until is not None and block.position() > self.eager_until:
+            if number in self._by_block:
+                self._dirty.add(number)
+            return
+        self._dirty.discard(number)
+        ids = self._by_block.get(number)
         if not ids:
             return
         b0 = block.position()

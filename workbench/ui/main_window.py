@@ -208,8 +208,7 @@ class MainWindow(QMainWindow):
             return
         self._unsub = doc.subscribe(self._changed)
         rec = doc.record
-        self.view.set_text(rec.text)
-        self.view.set_spans([v for v in sp.styles(rec, self.schema).values() if v is not None])
+        self.view.set_content(rec.text, [v for v in sp.styles(rec, self.schema).values() if v is not None])
         self.controller.set_document(doc)
         self._status_seen = rec.status
         self.title.setText(title_of(rec.text, rec.meta))

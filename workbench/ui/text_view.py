@@ -10,6 +10,7 @@ itself (arrows, Shift+arrows, paging) are offered to ``key_handler`` first.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -35,6 +36,8 @@ from workbench.ui.highlighter import SpanHighlighter, ViewSpan
 from workbench.ui.offsets import OffsetMap
 
 GUTTER = 96
+EAGER_UNITS = 30_000  # format the first ~30k UTF-16 units while laying out; the rest as it scrolls in
+_BLOCK_BREAK = re.compile("[\n\u2029]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +110,25 @@ class SpanTextView(QPlainTextEdit):
         self.styles = {}
         self.current = None
         self.arrows = []
-        self.highlighter.spans = {}
-        self.highlighter._by_block = {}
+        self.highlighter.reset()
         self.setPlainText(text)
+
+    def set_content(self, text: str, spans: Iterable[SpanStyle]) -> None:
+        """Text and spans at once: the first layout has its formats (no second pass)."""
+        self.map = OffsetMap(text)
+        self.styles = {s.id: s for s in spans}
+        self.current = None
+        self.arrows = []
+        views = [self._view(s) for s in self.styles.values()]
+        starts = [0] + [self.map.to_qt(m.end()) for m in _BLOCK_BREAK.finditer(text)]
+        self.highlighter.prepare(starts, views, EAGER_UNITS)
+        try:
+            self.setPlainText(text)
+        finally:
+            self.highlighter.eager_until = None
+        if self.document().blockCount() != len(starts):  # Qt split blocks differently: index from Qt
+            self.highlighter.set_spans(views)
+        self._gutter.update()
 
     def _view(self, s: SpanStyle) -> ViewSpan:
         m = self.map
@@ -119,6 +138,7 @@ class SpanTextView(QPlainTextEdit):
         self.styles = {s.id: s for s in spans}
         self.highlighter.set_spans([self._view(s) for s in self.styles.values()])
         self._gutter.update()
+        self.viewport().update()
 
     def update_spans(self, changed: dict[str, SpanStyle | None]) -> None:
         for sid, s in changed.items():
@@ -148,6 +168,7 @@ class SpanTextView(QPlainTextEdit):
         """The palette changed (dark/light): recompute every fill."""
         self.highlighter.set_palette(self.palette())
         self._gutter.update()
+        self.viewport().update()
 
     # positions -------------------------------------------------------------------
     def selection(self) -> tuple[int, int] | None:
@@ -294,7 +315,19 @@ class SpanTextView(QPlainTextEdit):
             self._gutter.update(0, rect.y(), self._gutter.width(), rect.height())
 
     # painting ----------------------------------------------------------------------
+    def visible_blocks(self) -> range:
+        block = self.firstVisibleBlock()
+        first = last = block.blockNumber()
+        offset = self.contentOffset()
+        height = self.viewport().height()
+        while block.isValid() and self.blockBoundingGeometry(block).translated(offset).top() <= height:
+            last = block.blockNumber()
+            block = block.next()
+        return range(first, last + 1)
+
     def paintEvent(self, e: QPaintEvent) -> None:  # noqa: N802
+        # Spans are formatted lazily: only blocks about to be painted (see SpanHighlighter.flush).
+        self.highlighter.flush(self.visible_blocks())
         super().paintEvent(e)
         if self.current is None and not self.arrows:
             return
