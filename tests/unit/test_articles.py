@@ -399,8 +399,8 @@ def test_utf8_file_with_one_damaged_byte_is_refused_at_its_line(tmp_path: Path) 
 @given(
     st.lists(st.binary(max_size=40).map(lambda b: b.replace(b"\n", b"")), max_size=8),
     st.booleans(),
-    st.integers(1, 7),
-    st.integers(5, 30),
+    st.integers(1, 50),
+    st.integers(1, 30),
 )
 def test_bounded_lines_match_plain_line_splitting(
     lines: list[bytes], final_newline: bool, chunk: int, limit: int

@@ -314,19 +314,18 @@ def bounded_lines(fh: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | N
         if not piece:
             return
         n += 1
-        parts = [piece]
         size = len(piece)
-        too_long = False
+        parts: list[bytes] = [piece]
         while not piece.endswith(b"\n"):
             piece = fh.readline(_CHUNK)
             if not piece:
                 break
             size += len(piece)
-            if size > max_bytes:
-                too_long = True
-                parts = []
-            if not too_long:
+            if size <= max_bytes:
                 parts.append(piece)
+            else:
+                parts.clear()  # keep reading to the line's end, holding nothing
+        too_long = size > max_bytes
         yield n, (None if too_long else b"".join(parts))
 
 
