@@ -23,9 +23,13 @@ from workbench.io.jsonl import LineError
 _intern = sys.intern
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Entry:
-    """What the index keeps of one record: a few hundred bytes whatever the text length."""
+    """What the index keeps of one record: a few hundred bytes whatever the text length.
+
+    Not frozen: a frozen dataclass costs a ``object.__setattr__`` per field, and
+    100k of them are a visible share of the listing time. Treat it as read-only.
+    """
 
     id: str
     line: int
@@ -114,14 +118,16 @@ class CorpusIndex:
 
 
 def _counts(items: Any, key: str) -> tuple[tuple[str, int], ...]:
-    if not isinstance(items, list) or not items:
+    if not items or not isinstance(items, list):
         return ()
     c: dict[str, int] = {}
     for it in items:
-        if isinstance(it, dict):
-            v = it.get(key)
-            if isinstance(v, str):
-                c[v] = c.get(v, 0) + 1
+        try:
+            v = it[key]
+        except (TypeError, KeyError, IndexError):
+            continue
+        if isinstance(v, str):
+            c[v] = c.get(v, 0) + 1
     return tuple((_intern(k), n) for k, n in c.items())
 
 
@@ -140,32 +146,39 @@ def _doc(doc: Any) -> tuple[tuple[str, Any], ...]:
     return tuple(out)
 
 
-def _entry(obj: dict[str, Any], rid: str, line: int, offset: int) -> Entry:
-    spans = obj.get("spans")
-    rels = obj.get("relations")
-    status, annotator, schema = obj.get("status"), obj.get("annotator"), obj.get("schema")
-    rev = obj.get("rev")
-    text = obj.get("text")
-    rejected = obj.get("rejected")
-    return Entry(
-        id=rid,
-        line=line,
-        offset=offset,
-        status=_intern(status) if isinstance(status, str) else None,
-        annotator=_intern(annotator) if isinstance(annotator, str) else None,
-        schema=_intern(schema) if isinstance(schema, str) else None,
-        rev=rev if isinstance(rev, int) else None,
-        chars=len(text) if isinstance(text, str) else 0,
-        labels=_counts(spans, "label"),
-        relations=_counts(rels, "label"),
-        doc=_doc(obj.get("doc")),
-        reviews=_counts(spans, "review"),
-        rejected=len(rejected) if isinstance(rejected, list) else 0,
+def _str(value: Any) -> str | None:
+    return _intern(value) if isinstance(value, str) else None
+
+
+def _entry(obj: dict[str, Any], rid: str, line: int, offset: int, details: bool) -> Entry:
+    get = obj.get
+    text, rev = get("text"), get("rev")
+    entry = Entry(
+        rid,
+        line,
+        offset,
+        _str(get("status")),
+        _str(get("annotator")),
+        _str(get("schema")),
+        rev if isinstance(rev, int) else None,
+        len(text) if isinstance(text, str) else 0,
     )
+    if details:
+        spans, rejected = get("spans"), get("rejected")
+        entry.labels = _counts(spans, "label")
+        entry.relations = _counts(get("relations"), "label")
+        entry.doc = _doc(get("doc"))
+        entry.reviews = _counts(spans, "review")
+        entry.rejected = len(rejected) if isinstance(rejected, list) else 0
+    return entry
 
 
-def index_corpus(path: str | Path) -> CorpusIndex:
-    """Stream ``path`` once; bad lines are collected as :class:`LineError` (file:line), never fatal."""
+def index_corpus(path: str | Path, *, details: bool = True) -> CorpusIndex:
+    """Stream ``path`` once; bad lines are collected as :class:`LineError` (file:line), never fatal.
+
+    ``details=False`` skips label, relation, review and document-field counts:
+    listing ids and statuses (a project overview of a huge corpus) needs none of them.
+    """
     path = Path(path)
     name = str(path)
     index = CorpusIndex(path)
@@ -177,7 +190,7 @@ def index_corpus(path: str | Path) -> CorpusIndex:
             start = offset
             offset += len(raw)
             index.lines = n
-            if not raw.strip():
+            if raw.isspace():
                 continue
             try:
                 obj = loads(raw)
@@ -198,5 +211,5 @@ def index_corpus(path: str | Path) -> CorpusIndex:
             if rid in entries:
                 index.repeated += 1
                 del entries[rid]  # later wins, and takes the later position
-            entries[rid] = _entry(obj, rid, n, start)
+            entries[rid] = _entry(obj, rid, n, start, details)
     return index
