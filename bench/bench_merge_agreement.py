@@ -179,14 +179,20 @@ def main() -> None:
         size = sum(p.stat().st_size for p in paths)
         out = folder / "merged.jsonl"
         print(f"inputs: {a.annotators} files x {a.articles} articles, {size / 1e6:.1f} MB")
-        base = min(run_phase("json", paths, out)["seconds"] for _ in range(2))
-        print(f"baseline bare json.loads loop: {base:.2f} s")
+        # The machines are shared and noisy: alternate baseline and phase, keep the best of each.
+        base_runs: list[float] = []
         for name in ("merge", "agreement", "both"):
-            r = run_phase(name, paths, out)
-            grow = (r["rss_peak_kb"] - r["rss_before_kb"]) * 1024
+            best: dict | None = None
+            for _ in range(2):
+                base_runs.append(run_phase("json", paths, out)["seconds"])
+                r = run_phase(name, paths, out)
+                best = r if best is None or r["seconds"] < best["seconds"] else best
+            assert best is not None
+            base = min(base_runs)
             print(
-                f"{name:>9}: {r['seconds']:.2f} s = {r['seconds'] / base:.2f}x baseline; "
-                f"RSS growth {grow / 1e6:.1f} MB = {grow / size:.2f} of input size"
+                f"{name:>9}: {best['seconds']:.2f} s = {best['seconds'] / base:.2f}x bare json.loads loop "
+                f"({base:.2f} s); peak RSS of the process {best['rss_peak_kb'] / 1024:.0f} MB "
+                f"(input {size / 2**20:.0f} MB)"
             )
         heap = json.loads(
             subprocess.run(

@@ -47,7 +47,9 @@ def schema_for(ref: str | None, path: str | None = None) -> AnnotationSchema | N
         raise UserError(str(e)) from None
 
 
-def annotator_paths(inputs: list[str], keep: Path | None = None) -> tuple[list[Path], str | None]:
+def annotator_paths(
+    inputs: list[str], keep: Path | None = None, say_where: bool = True
+) -> tuple[list[Path], str | None]:
     """Files to read, importing a brat folder (one ``.ann`` per article and annotator) first.
 
     Returns the paths and, for a brat folder, where its per-annotator JSONL files went.
@@ -64,7 +66,7 @@ def annotator_paths(inputs: list[str], keep: Path | None = None) -> tuple[list[P
                 out += write_annotator_files(p, target)
             except (ValueError, FileNotFoundError) as e:
                 raise UserError(str(e)) from None
-            note = f"imported brat folder {p} into {target}"
+            note = f"imported brat folder {p}" + (f" into {target}" if say_where else "")
         elif p.is_dir():
             raise UserError(f"{p} is a folder without .ann files; give JSONL files or a brat folder")
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +35,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    paths, note = annotator_paths(args.inputs)
     problems: list[str] = []
-    report = agreement_over(
-        paths, split_names(args.annotators), args.schema, split_names(args.tokens) or [], problems
-    )
+    with tempfile.TemporaryDirectory(prefix="workbench-brat-") as tmp:
+        paths, note = annotator_paths(args.inputs, Path(tmp), say_where=False)
+        report = agreement_over(
+            paths, split_names(args.annotators), args.schema, split_names(args.tokens) or [], problems
+        )
     report["problems"] = problems
     if args.html:
         from workbench.io.report_html import write_report

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 from workbench.cli.commands._lead import (
@@ -16,6 +17,7 @@ from workbench.cli.commands._lead import (
     split_names,
 )
 from workbench.cli.errors import UserError
+from workbench.core.merge import Policy
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,7 +43,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     policy = policy_from(args)
-    paths, note = annotator_paths(args.inputs, Path(args.imported) if args.imported else None)
+    with tempfile.TemporaryDirectory(prefix="workbench-brat-") as tmp:
+        keep = Path(args.imported) if args.imported else Path(tmp)
+        return _run(args, policy, *annotator_paths(args.inputs, keep, bool(args.imported)))
+
+
+def _run(args: argparse.Namespace, policy: Policy, paths: list[Path], note: str | None) -> int:
     if len(paths) < 2:
         raise UserError("merge needs at least two annotator files")
     out = Path(args.output)
