@@ -161,3 +161,12 @@ def test_real_entry_point_runs(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "1 imported" in proc.stderr and _records(out)[0]["text"] == "A short story."
+
+
+def test_append_refuses_a_damaged_corpus(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    (tmp_path / "a.txt").write_text("Story.")
+    out = tmp_path / "corpus.jsonl"
+    out.write_bytes(b'{"id": "x", "text": "ok"}\n{"id": "y", "te\n')
+    before = out.read_bytes()
+    assert main(["import", str(tmp_path / "a.txt"), "-o", str(out), "--append"]) == 2
+    assert f"{out}:2:" in capsys.readouterr().err and out.read_bytes() == before

@@ -86,7 +86,10 @@ def _existing_ids(path: Path) -> set[str]:
 
     ids: set[str] = set()
     for item in read_jsonl(path):
-        if isinstance(item, tuple) and isinstance(item[1].get("id"), str):
+        if not isinstance(item, tuple):
+            # Copying a damaged corpus forward would hide the damage; let the user decide first.
+            raise UserError(f"cannot append: {item}; fix {path} or import into a new file")
+        if isinstance(item[1].get("id"), str):
             ids.add(item[1]["id"])
     return ids
 
@@ -103,7 +106,7 @@ def _write(args: argparse.Namespace, out: IO[str], existing: Path | None) -> dic
     if existing is not None:
         for rid in _existing_ids(existing):
             seen[rid] = str(existing)
-        with open(existing, encoding="utf-8", errors="surrogateescape", newline="") as fh:
+        with open(existing, encoding="utf-8", newline="") as fh:
             for line in fh:
                 out.write(line if line.endswith("\n") else line + "\n")
                 tally["kept"] += 1
