@@ -264,8 +264,9 @@ def format_report(d: dict[str, Any]) -> str:
     for split, m in d["quotes"].items():
         for key in ("@30", "@80"):
             q, s = m[key], m[f"speaker{key}"]
+            name = f"{split} {key}"
             lines.append(
-                f"  {split + ' ' + key:<26} {q['p']:.3f}  {q['r']:.3f}  {q['f1']:.3f} {q['gold']:>6} {q['pred']:>5}"
+                f"  {name:<26} {q['p']:.3f}  {q['r']:.3f}  {q['f1']:.3f} {q['gold']:>6} {q['pred']:>5}"
                 f"  {s['accuracy']:.3f} ({s['strict_overlap']:.3f}, n={s['n']})"
             )
     return "\n".join(lines)
@@ -297,7 +298,7 @@ def read_gold(path: str | Path) -> tuple[list[Record], list[str]]:
                 problems.append(f"{f}: no matching .txt file; skipped")
                 continue
             rec = read_polnear(f)
-            problems += rec.meta.get("brat_problems", [])
+            problems += [m for m in rec.meta.get("brat_problems", []) if m not in problems]
             if rec.id in seen:
                 continue
             seen.add(rec.id)

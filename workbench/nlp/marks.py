@@ -137,7 +137,7 @@ def find_quotes(text: str) -> list[QuoteMatch]:
     out: list[QuoteMatch] = []
     next_group = 0
     carry_group: dict[str, int] = {}  # family -> group continued from the previous paragraph
-    for pi, (p_start, p_end, ms) in enumerate(by_para):
+    for pi, (_p_start, p_end, ms) in enumerate(by_para):
         stack: list[tuple[Mark, int]] = []  # (opening mark, group)
         carried, carry_group = carry_group, {}
 

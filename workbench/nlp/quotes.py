@@ -33,10 +33,10 @@ SPEECH = frozenset(
     """say tell add state announce claim stress insist argue explain note warn write tweet post report reply
     respond ask answer confirm deny admit acknowledge concede reveal declare assert allege contend maintain
     mention remark comment emphasize emphasise recall suggest predict promise vow pledge urge testify complain
-    boast joke quip conclude agree disagree propose recommend estimate caution counter observe repeat reiterate
-    speculate wonder question demand threaten hint lament shout chant cite describe indicate signal show find
-    tout brag attack advise inform assure remind charge dismiss blast slam criticize criticise accuse point call
-    continue""".split()
+    boast joke quip conclude agree disagree propose recommend estimate caution counter observe repeat
+    reiterate speculate wonder question demand threaten hint lament shout chant cite describe indicate signal
+    show find tout brag attack advise inform assure remind charge dismiss blast slam criticize criticise
+    accuse point call continue""".split()
 )
 BELIEF = frozenset("think believe feel know expect hope fear worry doubt assume suspect reckon".split())
 INTENT = frozenset("want plan intend refuse decline vow pledge promise threaten expect hope seek aim".split())

