@@ -191,3 +191,17 @@ def test_polnear_multi_annotator_folder(tmp_path, capsys) -> None:
             raw[theirs]["alpha_nominal"]
         )
     assert 0 < r["coefficients"]["tokens combined"]["alpha_nominal"] < 1
+
+
+def test_adjudicate_refuses_what_is_not_a_merged_file(three, tmp_path, capsys) -> None:
+    code, _, err = run(capsys, "adjudicate", str(three[0]), "--adjudicator", "lead")
+    assert code == 2 and "is not a merged file" in err and "Traceback" not in err
+    code, _, err = run(capsys, "adjudicate", str(tmp_path / "nope.jsonl"))
+    assert code == 2 and "no such file" in err
+
+
+def test_agreement_needs_two_files_and_merge_refuses_to_overwrite_an_input(three, capsys) -> None:
+    code, _, err = run(capsys, "agreement", str(three[0]))
+    assert code == 2 and "at least two annotator files" in err
+    code, _, err = run(capsys, "merge", *map(str, three), "-o", str(three[0]))
+    assert code == 2 and "is one of the inputs" in err

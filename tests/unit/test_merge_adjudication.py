@@ -78,3 +78,17 @@ def test_settling_every_conflict_marks_the_gold_done_and_reject_all_is_remembere
     assert set(decisions(doc.record)) == {c.id for c in cs}
     doc.undo()
     assert doc.record.status != "done"
+
+
+def test_an_accepted_span_brings_the_attribute_values_its_annotators_agreed_on() -> None:
+    a = rec("a", [(0, 5, "PERSON", {"sentiment": "negative"})])
+    b = rec("b", [(0, 5, "PERSON", {"sentiment": "negative"})])
+    c = rec("c", [])
+    d = rec("d", [])
+    m = merge_versions("art1", {"a": a, "b": b, "c": c, "d": d}, list("abcd"), Policy("majority"))
+    cs = conflicts_of(m)
+    assert [c_.kind for c_ in cs] == ["span"]  # 2 of 4 is no majority; the value itself is agreed
+    doc = Document(start_gold(m, "lead"), default_schema(), annotator="gold")
+    doc.apply(decide(doc.record, cs[0], [0], "lead", cs))
+    (span,) = doc.record.spans.values()
+    assert span.attrs == {"sentiment": "negative"}

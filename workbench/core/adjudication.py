@@ -67,6 +67,11 @@ def conflicts_of(merged: dict[str, Any]) -> list[Conflict]:
     text = merged["text"]
     open_items = conflicts(merged)
     out: list[Conflict] = []
+    # Attribute values agreed on a span whose own presence is disputed travel with its versions.
+    agreed_attrs: dict[str, dict[str, Any]] = {}
+    for it in merged.get("items") or []:
+        if it["kind"] == "attr" and it["agreed"] and it["value"] is not None:
+            agreed_attrs.setdefault(it["span"], {})[it["name"]] = it["value"]
     spans = sorted(
         (it for it in open_items if it["kind"] == "span"),
         key=lambda it: (it["start"], -it["end"], it["label"]),
@@ -78,7 +83,12 @@ def conflicts_of(merged: dict[str, Any]) -> list[Conflict]:
         if group:
             start, end = min(g["start"] for g in group), max(g["end"] for g in group)
             variants = tuple(
-                Variant(g["key"], f"{g['label']} “{_snippet(text, g['start'], g['end'])}”", tuple(g["by"]))
+                Variant(
+                    g["key"],
+                    f"{g['label']} “{_snippet(text, g['start'], g['end'])}”",
+                    tuple(g["by"]),
+                    agreed_attrs.get(g["key"]),
+                )
                 for g in group
             )
             labels = "/".join(dict.fromkeys(g["label"] for g in group))
@@ -221,8 +231,10 @@ def decide(
     rel_ids = iter(_next_ids(gold, "r"))
     if conflict.kind == "span":
         wanted = {conflict.variants[i].key for i in chosen}
+        attrs = {v.key: dict(v.value or {}) for v in conflict.variants}
         if edited is not None:
             wanted = {span_key(*edited)}
+            attrs[span_key(*edited)] = dict(conflict.variants[0].value or {})
         for v in conflict.variants:
             sid = _gold_span(gold, v.key)
             if sid is not None and v.key not in wanted:
@@ -230,7 +242,7 @@ def decide(
         for key in sorted(wanted):
             if _gold_span(gold, key) is None:
                 s, e, label = parse_span_key(key)
-                edits.append(AddSpan(Span(next(span_ids), s, e, label)))
+                edits.append(AddSpan(Span(next(span_ids), s, e, label, attrs=attrs.get(key, {}))))
     elif conflict.kind == "attr":
         sid = _gold_span(gold, conflict.target or "")
         if sid is None:
