@@ -1,0 +1,216 @@
+"""Render the real windows offscreen from the demo corpus into docs/screenshots/*.png.
+
+Why a script: screenshots taken by hand go stale the day the window changes. This one drives the
+real MainWindow and AdjudicationWindow on the shipped demo corpus (pre-annotated by the real
+model through the window's own worker, reviewed with the window's own key actions), so
+re-running it after a UI change refreshes every picture in the guide. It also regenerates the
+keyboard reference (docs/guide/keys.md). Nothing outside a temporary folder is written except
+the PNGs and keys.md; the user's settings are never touched.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshots.py [--out docs/screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+DOCS = Path(__file__).resolve().parent
+REPO = DOCS.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(DOCS))
+
+SIZE = (1400, 860)
+
+
+def _wait(app: Any, until: Callable[[], bool], timeout_s: float = 300) -> None:
+    from PySide6.QtCore import QEventLoop
+
+    deadline = time.monotonic() + timeout_s
+    while not until():
+        if time.monotonic() > deadline:
+            raise SystemExit("make_screenshots: the window did not finish in time")
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.01)
+
+
+def _settle(app: Any, rounds: int = 5) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def _save(widget: Any, path: Path, crop: tuple[int, int, int, int] | None = None) -> Path:
+    pix = widget.grab()
+    if crop is not None:
+        pix = pix.copy(*crop)
+    if not pix.save(str(path), "PNG"):
+        raise SystemExit(f"make_screenshots: could not write {path}")
+    print(f"{path.relative_to(REPO) if path.is_relative_to(REPO) else path}  {pix.width()}x{pix.height()}")
+    return path
+
+
+def light_palette() -> Any:
+    from PySide6.QtWidgets import QStyleFactory
+
+    return QStyleFactory.create("Fusion").standardPalette()
+
+
+def dark_palette() -> Any:
+    from PySide6.QtGui import QColor, QPalette
+
+    p = QPalette()
+    roles = QPalette.ColorRole
+    for role, colour in (
+        (roles.Window, "#2b2d30"),
+        (roles.WindowText, "#dfe1e5"),
+        (roles.Base, "#1e1f22"),
+        (roles.AlternateBase, "#2b2d30"),
+        (roles.Text, "#dfe1e5"),
+        (roles.Button, "#3c3f41"),
+        (roles.ButtonText, "#dfe1e5"),
+        (roles.Highlight, "#2f65ca"),
+        (roles.HighlightedText, "#ffffff"),
+        (roles.ToolTipBase, "#3c3f41"),
+        (roles.ToolTipText, "#dfe1e5"),
+        (roles.PlaceholderText, "#8c8f94"),
+        (roles.Mid, "#4e5157"),
+        (roles.Dark, "#1a1b1e"),
+        (roles.Light, "#4e5157"),
+    ):
+        p.setColor(role, QColor(colour))
+    p.setColor(QPalette.ColorGroup.Disabled, roles.WindowText, QColor("#8c8f94"))
+    p.setColor(QPalette.ColorGroup.Disabled, roles.Text, QColor("#8c8f94"))
+    return p
+
+
+def first_with_speaker(rec: Any) -> str | None:
+    """The first quote that has a SPEAKER, so its relations are drawn in the picture."""
+    for span in rec.sorted_spans():
+        if span.label == "QUOTE" and any(
+            r.label == "SPEAKER" and r.head == span.id for r in rec.relations.values()
+        ):
+            return span.id
+    return None
+
+
+def main_window_shots(app: Any, work: Path, out: Path) -> list[Path]:
+    from workbench.core.paths import corpora_dir
+    from workbench.core.schema import load_schema
+    from workbench.io.settings import load_settings
+    from workbench.ui.main_window import MainWindow
+
+    corpus = work / "demo.jsonl"
+    shutil.copyfile(corpora_dir() / "demo.jsonl", corpus)
+    win = MainWindow(load_schema(None), load_settings(), "alice")
+    win.resize(*SIZE)
+    if not win.open_paths([corpus]):
+        raise SystemExit("make_screenshots: the demo corpus did not open")
+    win.show()
+    _settle(app)
+    s = win.session
+    assert s is not None
+    ids = [it.id for it in s.batch.items]
+
+    # The whole batch pre-annotated in the background, as an annotator would with Ctrl+Shift+P.
+    finished: list[Any] = []
+    win.preannotator.worker.finished.connect(lambda res, cancelled: finished.append(res))
+    win.act_preannotate_all()
+    _wait(app, lambda: bool(finished))
+    _settle(app)
+
+    # A realistic moment: two articles done, the first one half reviewed.
+    for rid in ids[3:5]:
+        win.open_document(rid)
+        win.controller.accept_all()
+        win.act_done_next()
+        _settle(app)
+    win.open_document(ids[0])
+    _settle(app)
+    rec = s.document.record
+    win.controller.set_current(rec.sorted_spans()[0].id)
+    for _ in range(8):
+        win.controller.run("accept")
+    quote = first_with_speaker(s.document.record)
+    if quote is not None:
+        win.controller.set_current(quote)
+    _settle(app)
+    shots = [_save(win, out / "main-window.png")]
+
+    # The quote with its speaker and cue, closer up: the article pane only.
+    centre = win.centralWidget()
+    shots.append(_save(centre, out / "quote-speaker.png", (0, 0, centre.width(), min(centre.height(), 520))))
+
+    win.act_help()
+    _settle(app)
+    shots.append(_save(win, out / "keyboard-help.png"))
+    win.act_help()
+
+    app.setPalette(dark_palette())
+    _settle(app)
+    shots.append(_save(win, out / "main-window-dark.png"))
+    app.setPalette(light_palette())
+    _settle(app)
+    win.close()
+    _settle(app)
+    return shots
+
+
+def adjudication_shot(app: Any, work: Path, out: Path) -> list[Path]:
+    from workbench.cli.main import main as cli
+    from workbench.core.schema import load_schema
+    from workbench.ui.adjudication import open_adjudication
+
+    annotated = REPO / "corpora" / "annotated"
+    merged = work / "demo.merged.jsonl"
+    code = cli(
+        ["merge", str(annotated / "demo.alice.jsonl"), str(annotated / "demo.bob.jsonl"), "-o", str(merged)]
+    )
+    if code != 0:
+        raise SystemExit(f"make_screenshots: workbench merge exited {code}")
+    win, problems = open_adjudication(merged, work / "demo.gold.jsonl", "lead", load_schema(None))
+    win.resize(*SIZE)
+    win.show()
+    _settle(app)
+    win.step(+1)
+    _settle(app)
+    shot = _save(win, out / "adjudication.png")
+    win.close()
+    _settle(app)
+    return [shot]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=DOCS / "screenshots")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    work = Path(tempfile.mkdtemp(prefix="workbench-screens-"))
+    os.environ["WORKBENCH_CONFIG_DIR"] = str(work / "config")
+    os.environ["WORKBENCH_ANNOTATOR"] = "alice"
+    try:
+        from make_keys import write_keys
+
+        from workbench.ui.app import application
+
+        app = application()
+        app.setStyle("Fusion")
+        app.setPalette(light_palette())
+        args.out.mkdir(parents=True, exist_ok=True)
+        main_window_shots(app, work, args.out)
+        adjudication_shot(app, work, args.out)
+        print(write_keys().relative_to(REPO))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
