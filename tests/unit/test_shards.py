@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import re
 import signal
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,7 @@ class CapsAnnotator:
     def fingerprint(self) -> str:
         return self.tag
 
-    def annotate_file(self, path: Path) -> Iterator[Any]:
+    def annotate_file(self, path: Path, name: str) -> Iterator[Any]:
         for line, d in read_items(path):
             if isinstance(d, str):
                 yield ArticleFailure(line, None, d)
@@ -87,17 +88,19 @@ def corpus(tmp_path: Path) -> Path:
 def test_folders_files_and_globs_become_distinct_sorted_shards(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     shards = plan_shards([str(corpus), str(corpus / "a.jsonl"), str(corpus / "*" / "b.jsonl")], out)
+    # folder order as the single-machine command walks it: files of a folder, then its sub-folders
     assert [s.source.relative_to(corpus).as_posix() for s in shards] == [
+        "a.jsonl",
         "2023/b.jsonl",
         "2024/b.jsonl",
-        "a.jsonl",
     ]
     # same-named inputs in different folders keep their folders, so they never overwrite each other
     assert [s.output.relative_to(out.resolve()).as_posix() for s in shards] == [
+        "a.jsonl",
         "2023/b.jsonl",
         "2024/b.jsonl",
-        "a.jsonl",
     ]
+    assert shards[1].label == str(corpus / "2023" / "b.jsonl")  # as named: records' meta.file
 
 
 def test_bad_inputs_are_named(corpus: Path, tmp_path: Path) -> None:
@@ -196,8 +199,8 @@ class _KillSelf:
     def fingerprint(self) -> str:
         return "caps@1"
 
-    def annotate_file(self, path: Path) -> Iterator[Any]:
-        for n, out in enumerate(CapsAnnotator().annotate_file(path)):
+    def annotate_file(self, path: Path, name: str) -> Iterator[Any]:
+        for n, out in enumerate(CapsAnnotator().annotate_file(path, name)):
             if n == 50:
                 os.kill(os.getpid(), signal.SIGKILL)
             yield out
@@ -238,3 +241,43 @@ def test_rerun_skips_finished_shards_and_does_not_touch_them(corpus: Path, tmp_p
     assert [r.skipped for r in second] == [False, True, True]
     assert all(s.output.stat().st_mtime_ns == stamps[s.output] for s in shards[1:])
     assert len(shards[0].output.read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_missing_dask_names_the_extra_to_install(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A desktop install has no Dask: cluster mode says how to get it, nothing else breaks."""
+    from workbench.nlp import cluster
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # makes `import distributed` raise ImportError
+    with pytest.raises(cluster.ClusterUnavailable, match=r"pip install 'workbench\[cluster\]'"):
+        cluster.run_cluster([str(corpus)], tmp_path / "out", "local:2", annotator=CapsAnnotator())
+    assert not (tmp_path / "out").exists()  # refused before writing anything
+
+
+def test_cluster_spec_mistakes_are_user_errors() -> None:
+    pytest.importorskip("distributed")
+    from workbench.nlp.cluster import ClusterUnavailable, connect
+
+    for bad in ("local:x", "local:0"):
+        with pytest.raises(ClusterUnavailable, match="local"), connect(bad):
+            pass
+
+
+def test_progress_lines_name_counts_rate_eta_and_dashboard() -> None:
+    import io
+
+    from workbench.nlp.cluster import ClusterProgress, terminal_progress
+
+    stream = io.StringIO()
+    state = ClusterProgress(shards_total=10, shards_skipped=2, shards_done=3, bytes_total=1000)
+    state.articles, state.bytes_done, state.elapsed, state.workers = 300, 250, 10.0, 4
+    state.dashboard = "http://10.0.0.5:8787/status"
+    with terminal_progress(stream, interval=0.0) as report:
+        report(state)
+        state.finished = True
+        report(state)
+    text = stream.getvalue()
+    assert "Dask dashboard: http://10.0.0.5:8787/status" in text
+    assert "shards 5/10 (2 skipped, 0 failed) · 300 articles · 30.0/s · 4 workers · ETA 0:00:30" in text
+    assert text.count("Dask dashboard") == 1 and "ETA 0:00:00" in text
