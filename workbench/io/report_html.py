@@ -45,7 +45,8 @@ def bars_svg(
     rows: list[tuple[str, list[float | None]]], series: list[tuple[str, str]], width: int = 640
 ) -> str:
     """Horizontal grouped bars on a 0..1 axis; ``rows`` are (label, one value per series)."""
-    label_w, bar_h, gap = 170, 14, 10
+    longest = max((min(len(label), 24) for label, _ in rows), default=8)
+    label_w, bar_h, gap = min(max(90, int(longest * 7.2) + 16), 240), 14, 10
     plot_w = width - label_w - 60
     group_h = bar_h * len(series) + gap
     height = 24 + group_h * len(rows)
