@@ -81,13 +81,25 @@ def load_settings() -> Settings:
         return Settings()
 
 
-def save_settings(settings: Settings) -> bool:
-    """False when the config folder cannot be written (read-only home): settings are not work."""
+def save_settings(settings: Settings, durable: bool = True) -> bool:
+    """False when the config folder cannot be written (read-only home): settings are not work.
+
+    ``durable=False`` skips the fsyncs: the rename is still atomic and survives the
+    process being killed (the page cache outlives it), only not a power cut. The
+    window uses it on every document switch, where two fsyncs would cost more than
+    the switch itself, and saves durably on close.
+    """
     path = settings_path()
+    data = json.dumps(asdict(settings), indent=1, ensure_ascii=False)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_write(path) as fh:
-            fh.write(json.dumps(asdict(settings), indent=1, ensure_ascii=False))
+        if durable:
+            with atomic_write(path) as fh:
+                fh.write(data)
+        else:
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(data, "utf-8")
+            os.replace(tmp, path)
         return True
     except OSError:
         return False

@@ -219,7 +219,7 @@ class MainWindow(QMainWindow):
         self._update_undo()
         self._update_title()
         self.settings.last_document[s.key] = record_id
-        self._save_settings()  # at once: after a crash the next start must land here
+        self._save_settings(durable=False)  # at once: after a kill the next start must land here
         self.view.setFocus()
 
     # edits ------------------------------------------------------------------------------
@@ -439,10 +439,10 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction(p, lambda p=p: self.open_paths([Path(p)]))
         self.recent_menu.setEnabled(bool(self.settings.recent))
 
-    def _save_settings(self) -> None:
+    def _save_settings(self, durable: bool = True) -> None:
         self.settings.geometry = bytes(self.saveGeometry().toBase64()).decode()
         self.settings.window_state = bytes(self.saveState().toBase64()).decode()
-        save_settings(self.settings)
+        save_settings(self.settings, durable)
 
     def dragEnterEvent(self, e: QDragEnterEvent) -> None:  # noqa: N802
         if e.mimeData().hasUrls():
