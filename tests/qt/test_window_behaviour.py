@@ -224,3 +224,29 @@ def test_dark_and_light_palettes_stay_readable(qtbot: Any, open_window: Any, tmp
         screenshot(win, "dark_palette")
     finally:
         QApplication.setPalette(QApplication.style().standardPalette())
+
+
+def test_no_arguments_opens_the_demo_then_the_last_batch(qtbot: Any, tmp_path: Path) -> None:
+    from workbench.core.paths import corpora_dir
+    from workbench.io.settings import config_dir
+
+    if not (corpora_dir() / "demo.jsonl").exists():
+        pytest.skip("corpora/demo.jsonl is not there")
+    win = create_window(None)
+    assert win is not None
+    qtbot.addWidget(win)
+    win.show()
+    assert win.session is not None and len(win.session.batch) >= 3
+    assert win.session.store_path.parent == config_dir() / "annotations"  # never into the installation
+    screenshot(win, "demo_opened")
+    win.close()
+    other = corpus(tmp_path)
+    win = create_window([other])
+    assert win is not None
+    qtbot.addWidget(win)
+    win.close()
+    win = create_window(None)  # the last batch wins over the demo
+    assert win is not None
+    qtbot.addWidget(win)
+    assert win.session.paths == [other.resolve()]
+    win.close()

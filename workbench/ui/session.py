@@ -4,8 +4,10 @@ The annotator file lives next to what was opened, named
 ``<corpus stem>.<annotator>.jsonl`` (for a folder: inside its parent, named
 after the folder), so a batch and its annotations travel together and two
 annotators of one corpus never share a file. Opening the annotator file itself
-works too. Every change of the current document is appended to that file at
-once; a failed save is kept pending and retried by :meth:`retry_save`.
+works too. The shipped demo corpus is the exception: its annotations go to
+``<config folder>/annotations/``, since an installation may be read-only.
+Every change of the current document is appended to that file at once; a
+failed save is kept pending and retried by :meth:`retry_save`.
 Qt-free on purpose: the window only wires its callbacks.
 """
 
@@ -16,8 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from workbench.core.document import Change, Document
+from workbench.core.paths import corpora_dir
 from workbench.core.record import Record, RecordError
 from workbench.core.schema import AnnotationSchema
+from workbench.io.settings import config_dir
 from workbench.io.store import AnnotatorStore, StoreLocked
 from workbench.ui.batch import Batch, add_records, index_jsonl
 
@@ -37,7 +41,12 @@ def annotator_path(paths: list[Path], annotator: str) -> Path:
     if is_annotator_file(first, annotator):
         return first
     stem = first.name if first.is_dir() else first.stem
-    return first.parent / f"{stem}.{_safe(annotator)}.jsonl"
+    name = f"{stem}.{_safe(annotator)}.jsonl"
+    shipped = corpora_dir().resolve()
+    if first == shipped or shipped in first.parents:
+        # the demo ships inside the installation, which may be read-only: annotate into the config folder
+        return config_dir() / "annotations" / name
+    return first.parent / name
 
 
 def is_annotator_file(path: Path, annotator: str) -> bool:

@@ -88,6 +88,7 @@ class SpanTextView(QPlainTextEdit):
         )
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setCursorWidth(2)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # text always wraps
         self.document().setDocumentMargin(8)
         font = self.font()
         font.setPointSizeF(max(font.pointSizeF(), 11.0))
