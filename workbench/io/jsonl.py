@@ -61,8 +61,19 @@ def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]] | LineEr
 
 
 def dumps(obj: Any) -> str:
-    """The one serialisation used for every JSONL line the workbench writes."""
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    """The one serialisation used for every JSONL line the workbench writes.
+
+    A lone surrogate (from a ``\\ud83d`` escape in some input) cannot be written
+    as UTF-8: such a record is written with ASCII escapes instead, which read back
+    identically, rather than making every later save of the file fail.
+    """
+    line = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    if not line.isascii():
+        try:
+            line.encode("utf-8")
+        except UnicodeEncodeError:
+            return json.dumps(obj, ensure_ascii=True, separators=(",", ":"))
+    return line
 
 
 def write_jsonl(path: str | Path, records: Iterable[dict[str, Any]]) -> int:
