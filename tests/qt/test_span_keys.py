@@ -92,9 +92,7 @@ def test_relation_by_keyboard_offers_only_allowed_ends_and_types(
     assert ctl._relation is None
 
 
-def test_widen_shrink_delete_and_undo(
-    qtbot: Any, open_window: Any, tmp_path: Path
-) -> None:
+def test_widen_shrink_delete_and_undo(qtbot: Any, open_window: Any, tmp_path: Path) -> None:
     win = _open(open_window, tmp_path)
     view, ctl = win.view, win.controller
     for _ in range(3):
@@ -116,3 +114,31 @@ def test_widen_shrink_delete_and_undo(
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert "s3" in {s["id"] for s in on_disk(win)["spans"]}
     assert win.actions_by_id["redo"].text() == "&Redo Delete span"
+
+
+def test_hover_tells_label_attributes_origin_and_speaker(
+    qtbot: Any, open_window: Any, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    from tests.qt.conftest import char_point
+
+    win = _open(open_window, tmp_path)
+    view = win.view
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    qtbot.keyClick(view, "s")
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # SPEAKER -> Ellen Okafor
+    qtbot.keyClick(view, "-")  # quote sentiment
+    assert view.styles["s1"].note == "Ellen Okafor"  # the speaker's name beside the quote
+    pos = char_point(win, TEXT.index("rebuild"))
+    event = QHelpEvent(QEvent.Type.ToolTip, pos, view.viewport().mapToGlobal(pos))
+    QApplication.sendEvent(view.viewport(), event)
+    qtbot.waitUntil(QToolTip.isVisible)
+    tip = QToolTip.text()
+    for needle in ("QUOTE", "sentiment: negative", "origin: annotator", "SPEAKER → PERSON", "Ellen Okafor"):
+        assert needle in tip
+    QToolTip.hideText()
+    assert isinstance(pos, QPoint)

@@ -250,3 +250,13 @@ def test_no_arguments_opens_the_demo_then_the_last_batch(qtbot: Any, tmp_path: P
     qtbot.addWidget(win)
     assert win.session.paths == [other.resolve()]
     win.close()
+
+
+def test_reopening_the_open_batch_keeps_it_writable(qtbot: Any, open_window: Any, tmp_path: Path) -> None:
+    path = corpus(tmp_path)
+    win = open_window([path])
+    win.recent_menu.actions()[0].trigger()  # File > Open recent > the same batch
+    assert win.session is not None and not win.session.readonly
+    win.view.select_range(0, len("Angela"))
+    qtbot.keyClick(win.view, "p")
+    assert on_disk(win)["spans"][0]["text"] == "Angela"

@@ -34,6 +34,7 @@ class ActionSpec:
 A = ActionSpec
 ACTIONS: tuple[ActionSpec, ...] = (
     A("open", "&Open…", ("Ctrl+O",), "File", "Open article files, a folder, a corpus or an annotator file"),
+    A("open_folder", "Open &folder…", ("Ctrl+Shift+O",), "File", "Open every article in a folder"),
     A("preferences", "&Preferences…", ("Ctrl+,",), "File", "Annotator name, model, snapping"),
     A("quit", "&Quit", ("Ctrl+Q",), "File", "Close the window (everything is already saved)"),
     A("undo", "&Undo", ("Ctrl+Z",), "Edit", "Undo the last edit (the menu names it)"),

@@ -41,7 +41,7 @@ from workbench.ui.inspector import Inspector
 from workbench.ui.menus import build_menus
 from workbench.ui.preannotate import Preannotator
 from workbench.ui.relations_panel import RelationPanel
-from workbench.ui.session import OpenError, Session
+from workbench.ui.session import OpenError, Session, annotator_path
 from workbench.ui.settings_dialog import SettingsDialog
 from workbench.ui.text_view import SpanTextView
 
@@ -145,6 +145,12 @@ class MainWindow(QMainWindow):
 
     # opening ---------------------------------------------------------------------------
     def open_paths(self, paths: list[Path], document: str | None = None) -> bool:
+        if (
+            self.session is not None
+            and paths
+            and annotator_path(paths, self.annotator) == self.session.store_path
+        ):
+            self.close_session()  # reopening the same file: release its lock first, or we would lock ourselves out
         try:
             session = Session(paths, self.annotator, self.schema)
         except OpenError as e:
@@ -327,14 +333,22 @@ class MainWindow(QMainWindow):
         if files:
             self.open_paths([Path(f) for f in files])
 
+    def act_open_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open a folder of articles")
+        if folder:
+            self.open_paths([Path(folder)])
+
     def act_preferences(self) -> None:
         dlg = SettingsDialog(self.settings, self)
         if dlg.exec():
             dlg.apply()
             self.controller.snap_tokens = self.settings.snap_to_tokens
             self._save_settings()
-            if self.settings.annotator and self.settings.annotator != self.annotator:
-                self.say("The new annotator name applies the next time you open a batch")
+            name = self.settings.effective_annotator
+            if name and name != self.annotator:
+                self.annotator = name  # a new name means a new annotator file: reopen the batch under it
+                if self.session is not None:
+                    self.open_paths(self.session.paths)
 
     def act_quit(self) -> None:
         self.close()
