@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
             and paths
             and annotator_path(paths, self.annotator) == self.session.store_path
         ):
-            self.close_session()  # reopening the same file: release its lock first, or we would lock ourselves out
+            self.close_session()  # the same file: release its lock first, or we lock ourselves out
         try:
             session = Session(paths, self.annotator, self.schema)
         except OpenError as e:
