@@ -29,7 +29,7 @@ from workbench.io.interop._base import ExportReport, ImportProblem, doc_values, 
 from workbench.io.interop.tokens import blank_nlp, entity_kind, make_doc
 from workbench.io.jsonl import dumps
 
-SHARD = 1000
+SHARD = 500
 GROUP_OF_KIND = {"quote": "quotes", "cue": "cues", "mention": "mentions"}
 USER_KEY = "workbench"
 
@@ -64,7 +64,8 @@ def record_to_doc(rec: Record, schema: AnnotationSchema | None, report: ExportRe
             groups.setdefault(GROUP_OF_KIND.get(lab.kind, lab.kind), []).append(span)
     doc.ents = sorted(ents, key=lambda sp: sp.start)
     for key, spans in groups.items():
-        doc.spans[key] = sorted(spans, key=lambda sp: (sp.start, sp.end))
+        if spans:  # an empty group costs a msgpack round in DocBin.add for nothing
+            doc.spans[key] = sorted(spans, key=lambda sp: (sp.start, sp.end))
     cats: dict[str, float] = {}
     values = doc_values(rec.doc)
     for name, value in values:
