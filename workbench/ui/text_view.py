@@ -36,7 +36,7 @@ from workbench.ui.highlighter import SpanHighlighter, ViewSpan
 from workbench.ui.offsets import OffsetMap
 
 GUTTER = 96
-EAGER_UNITS = 30_000  # format the first ~30k UTF-16 units while laying out; the rest as it scrolls in
+EAGER_UNITS = 10_000  # format the first screens (~10k UTF-16 units) while laying out; the rest as painted
 _BLOCK_BREAK = re.compile("[\n\u2029]")
 
 
