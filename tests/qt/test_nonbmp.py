@@ -87,3 +87,33 @@ def test_highlights_land_on_the_right_characters(qtbot: Any, open_window: Any, t
     e = TEXT.index("🙂")
     drag_select(qtbot, win, e, e + 1)
     assert win.view.selection() == (e, e + 1)
+
+
+def test_a_very_long_paragraph_keeps_every_position(qtbot: Any, open_window: Any, tmp_path: Path) -> None:
+    """A 20k-character paragraph is shown as several blocks; offsets, highlights and copy are unchanged."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from workbench.ui.text_view import display_text
+
+    text = "".join(f"Sentence {i} names 😀 Kyiv again. " for i in range(700))
+    assert "\n" not in text and len(text) > 20_000
+    shown = display_text(text)
+    assert len(shown) == len(text) and shown.count("\n") >= 5
+    assert all(a == b or (a == " " and b == "\n") for a, b in zip(text, shown, strict=True))
+    last = text.rindex("Kyiv")
+    path = tmp_path / "long.jsonl"
+    span = {"id": "s1", "start": last, "end": last + 4, "label": "GPE"}
+    path.write_text(json.dumps({"id": "long", "text": text, "spans": [span]}, ensure_ascii=False) + "\n", "utf-8")
+    win = open_window([path])
+    view = win.view
+    assert view.document().blockCount() == shown.count("\n") + 1
+    view.set_current("s1")  # scrolls there; the block is formatted when painted
+    qtbot.waitUntil(lambda: (u16(text[:last]), u16(text[:last]) + 4) in _formatted_ranges(win))
+    # a selection across a display break copies the article's own characters
+    cut = shown.index("\n")
+    view.select_range(cut - 6, cut + 9)
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.clipboard().text() == text[cut - 6 : cut + 9]
+    qtbot.keyClick(view, "l")
+    assert on_disk(win)["spans"][0]["text"] == text[cut - 6 : cut + 9].strip()

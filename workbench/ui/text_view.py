@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -38,6 +38,41 @@ from workbench.ui.offsets import OffsetMap
 GUTTER = 96
 EAGER_UNITS = 10_000  # format the first screens (~10k UTF-16 units) while laying out; the rest as painted
 _BLOCK_BREAK = re.compile("[\n\u2029]")
+LONG_BLOCK = 3_000  # characters; longer paragraphs are shown as several blocks (see display_text)
+_SENTENCE_GAP = re.compile(r"(?<=[.!?…”’\"')\]]) (?=\S)")
+
+
+def display_text(text: str, limit: int = LONG_BLOCK) -> str:
+    """``text`` with a few spaces of very long paragraphs turned into line breaks.
+
+    Qt lays out and reformats a paragraph as one block: a 100k-character
+    paragraph costs a full relayout on every edit. Replacing a space by a newline
+    keeps every position (one character for one), so offsets, selections and
+    spans are untouched; the reader sees a line break at a sentence end (or, if
+    a paragraph has none, at a space) about every ``limit`` characters.
+    """
+    if len(text) <= limit:
+        return text
+    chars: list[str] | None = None
+    start = 0
+    for m in _BLOCK_BREAK.finditer(text + "\n"):
+        end = m.start()
+        pos = start
+        while end - pos > limit:
+            window_end = pos + limit
+            cut = None
+            for g in _SENTENCE_GAP.finditer(text, pos + limit // 2, window_end):
+                cut = g.start()
+            if cut is None:
+                cut = text.rfind(" ", pos + limit // 2, window_end)
+            if cut is None or cut < 0:
+                break  # no space at all: leave it to Qt
+            if chars is None:
+                chars = list(text)
+            chars[cut] = "\n"
+            pos = cut + 1
+        start = end + 1
+    return "".join(chars) if chars is not None else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +129,7 @@ class SpanTextView(QPlainTextEdit):
         font.setPointSizeF(max(font.pointSizeF(), 11.0))
         self.setFont(font)
         self.map = OffsetMap("")
+        self._text = ""
         self.highlighter = SpanHighlighter(self.document(), self.palette())
         self.styles: dict[str, SpanStyle] = {}
         self.current: str | None = None
@@ -107,24 +143,34 @@ class SpanTextView(QPlainTextEdit):
 
     # content -------------------------------------------------------------------
     def set_text(self, text: str) -> None:
+        self._text = text
         self.map = OffsetMap(text)
         self.styles = {}
         self.current = None
         self.arrows = []
         self.highlighter.reset()
-        self.setPlainText(text)
+        self.setPlainText(display_text(text))
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802
+        """Copy the article's own characters, not the display's extra line breaks."""
+        data = QMimeData()
+        sel = self.selection()
+        data.setText(self._text[sel[0] : sel[1]] if sel else "")
+        return data
 
     def set_content(self, text: str, spans: Iterable[SpanStyle]) -> None:
         """Text and spans at once: the first layout has its formats (no second pass)."""
+        self._text = text
         self.map = OffsetMap(text)
         self.styles = {s.id: s for s in spans}
         self.current = None
         self.arrows = []
         views = [self._view(s) for s in self.styles.values()]
-        starts = [0] + [self.map.to_qt(m.end()) for m in _BLOCK_BREAK.finditer(text)]
+        shown = display_text(text)
+        starts = [0] + [self.map.to_qt(m.end()) for m in _BLOCK_BREAK.finditer(shown)]
         self.highlighter.prepare(starts, views, EAGER_UNITS)
         try:
-            self.setPlainText(text)
+            self.setPlainText(shown)
         finally:
             self.highlighter.eager_until = None
         if self.document().blockCount() != len(starts):  # Qt split blocks differently: index from Qt
