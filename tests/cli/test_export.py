@@ -90,7 +90,10 @@ def test_every_format_exports_and_reports_what_it_leaves_out(
     if fmt == "jsonl":
         lines = [json.loads(ln) for ln in out.read_text("utf-8").splitlines()]
         assert len(lines) == n_done and len({r["id"] for r in lines}) == n_done
-        assert next(r for r in lines if r["id"] == "a001")["doc"] == json.loads(corpus.read_text().splitlines()[2])["doc"]
+        assert (
+            next(r for r in lines if r["id"] == "a001")["doc"]
+            == json.loads(corpus.read_text().splitlines()[2])["doc"]
+        )
     if fmt == "spacy":
         assert (out / "config.cfg").is_file() and list(out.glob("*.spacy"))
 
@@ -101,10 +104,15 @@ def test_split_writes_three_parts_with_near_duplicates_together(
     out = tmp_path / "split"
     code = main(["export", str(corpus), "-f", "jsonl", "-o", str(out), "--split", "80/10/10", "--seed", "4"])
     assert code == 0
-    parts = {p.stem: [json.loads(ln)["id"] for ln in p.read_text("utf-8").splitlines()] for p in out.glob("*.jsonl")}
+    parts = {
+        p.stem: [json.loads(ln)["id"] for ln in p.read_text("utf-8").splitlines()]
+        for p in out.glob("*.jsonl")
+    }
     assert sorted(parts) == ["dev", "test", "train"]
     assert sum(map(len, parts.values())) == 61
-    assert sorted(i for ids in parts.values() for i in ids) == sorted({f"a{i:03d}" for i in range(60)} | {"a003-rescrape"})
+    assert sorted(i for ids in parts.values() for i in ids) == sorted(
+        {f"a{i:03d}" for i in range(60)} | {"a003-rescrape"}
+    )
     home = [name for name, ids in parts.items() if "a003" in ids]
     assert "a003-rescrape" in parts[home[0]]
     for name in ("dev", "test"):
@@ -124,7 +132,9 @@ def test_spacy_split_config_points_at_the_train_and_dev_folders(corpus: Path, tm
     assert Config().from_str(cfg, interpolate=False)["nlp"]["pipeline"] == ["tok2vec", "ner", "textcat"]
 
 
-def test_mistakes_are_one_line_errors(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_mistakes_are_one_line_errors(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["export", str(tmp_path / "nope.jsonl"), "-f", "jsonl", "-o", str(tmp_path / "o")]) == 2
     assert "no such file" in capsys.readouterr().err
     assert main(["export", str(corpus), "-f", "jsonl", "-o", str(tmp_path / "o"), "--status", "skipped"]) == 2
@@ -132,7 +142,10 @@ def test_mistakes_are_one_line_errors(corpus: Path, tmp_path: Path, capsys: pyte
     assert main(["export", str(corpus), "-f", "jsonl", "-o", str(tmp_path / "o"), "--split", "80/x"]) == 2
     assert "--split" in capsys.readouterr().err
     bad = tmp_path / "bad.jsonl"
-    bad.write_text(corpus.read_text("utf-8") + '{"id": "x", "text": "ab", "spans": [{"id": "s1", "start": 0, "end": 9, "label": "X"}]}\n{oops\n')
+    bad.write_text(
+        corpus.read_text("utf-8")
+        + '{"id": "x", "text": "ab", "spans": [{"id": "s1", "start": 0, "end": 9, "label": "X"}]}\n{oops\n'
+    )
     assert main(["export", str(bad), "-f", "jsonl", "-o", str(tmp_path / "o.jsonl")]) == 0
     err = capsys.readouterr().err
     assert f"{bad}:63:" in err and "outside the text" in err and f"{bad}:64:" in err

@@ -59,7 +59,9 @@ def test_exported_corpus_trains_and_the_model_predicts(tmp_path: Path) -> None:
     corpus = tmp_path / "gold.jsonl"
     write_jsonl(corpus, _corpus())
     out = tmp_path / "export"
-    assert main(["export", str(corpus), "-f", "spacy", "-o", str(out), "--split", "75/25", "--seed", "1"]) == 0
+    assert (
+        main(["export", str(corpus), "-f", "spacy", "-o", str(out), "--split", "75/25", "--seed", "1"]) == 0
+    )
     model_dir = tmp_path / "model"
     train(
         out / "config.cfg",
@@ -69,7 +71,9 @@ def test_exported_corpus_trains_and_the_model_predicts(tmp_path: Path) -> None:
     nlp = spacy.load(model_dir / "model-last")
     assert nlp.pipe_names == ["tok2vec", "ner", "textcat"]
     assert set(nlp.get_pipe("ner").labels) == {"PERSON", "GPE"}
-    assert set(nlp.get_pipe("textcat").labels) == {f"sentiment:{v}" for v in ("negative", "neutral", "positive")}
+    assert set(nlp.get_pipe("textcat").labels) == {
+        f"sentiment:{v}" for v in ("negative", "neutral", "positive")
+    }
 
     good = nlp("Maria Lopez arrived in Oslo on Monday. It was great news and warm praise.")
     bad = nlp("Tom Price arrived in Vienna on Monday. It was awful news and bitter protests.")

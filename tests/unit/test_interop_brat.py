@@ -15,7 +15,8 @@ SCHEMA = default_schema()
 
 def _lines(folder: Path) -> dict[str, list[str]]:
     return {
-        p.stem: [ln for ln in p.read_text("utf-8").splitlines() if ln.strip()] for p in sorted(folder.glob("*.ann"))
+        p.stem: [ln for ln in p.read_text("utf-8").splitlines() if ln.strip()]
+        for p in sorted(folder.glob("*.ann"))
     }
 
 
@@ -44,7 +45,10 @@ def test_brat_news_counts_and_line_for_line_round_trip(tmp_path: Path) -> None:
     assert sum(len(r.relations) for r in recs) == n_rel
     intro = next(r for r in recs if "000-introduction" in r.meta["file"])
     t4 = intro.spans["T4"]
-    assert intro.span_text(t4) == "Raul Salinas de Gortari" and t4.attrs == {"Mention": "Name", "Individual": True}
+    assert intro.span_text(t4) == "Raul Salinas de Gortari" and t4.attrs == {
+        "Mention": "Name",
+        "Individual": True,
+    }
     assert intro.meta["brat"]["events"]["E1"]["attrs"] == {"Confidence": "High"}
     assert intro.meta["brat"]["notes"] == [["#1", "AnnotatorNotes", "T2", "100000000 USD"]]
 

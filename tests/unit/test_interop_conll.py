@@ -35,7 +35,10 @@ def test_conllpp_dev_documents_and_entities_match_a_plain_count_and_export_back(
     assert len(recs) == n_docs == 216
     assert sum(len(r.spans) for r in recs) == n_chunks
     rec = recs[0]
-    assert {(rec.span_text(s), s.label) for s in rec.spans.values()} >= {("LEICESTERSHIRE", "ORG"), ("Phil Simmons", "PER")}
+    assert {(rec.span_text(s), s.label) for s in rec.spans.values()} >= {
+        ("LEICESTERSHIRE", "ORG"),
+        ("Phil Simmons", "PER"),
+    }
     out = tmp_path / "back.conll"
     report = export_conll(recs, SCHEMA, out)
     assert report.spans == n_chunks and not report.left_out

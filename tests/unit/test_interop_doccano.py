@@ -66,20 +66,29 @@ def test_doccano_file_imports_with_reader_counts_and_exports_back(name: str, tmp
         cats = [x for x in labels if isinstance(x, str)]
         spans = [x for x in labels if isinstance(x, list)]
         spans += [[e["start_offset"], e["end_offset"], e["label"]] for e in obj.get("entities", [])]
-        assert sorted([e["start_offset"], e["end_offset"], e["label"]] for e in d["entities"]) == sorted(spans)
+        assert sorted([e["start_offset"], e["end_offset"], e["label"]] for e in d["entities"]) == sorted(
+            spans
+        )
         assert d.get("cats", []) == cats
 
 
 def test_doccano_categories_land_in_the_sentiment_field() -> None:
     path = shared_path("data", "interop", "doccano", "export-text_classification.jsonl")
     recs = [r for r in import_doccano(path, schema=SCHEMA) if isinstance(r, Record)]
-    assert [r.doc for r in recs] == [{"sentiment": "negative"}, {"sentiment": "positive"}, {"sentiment": "positive"}]
+    assert [r.doc for r in recs] == [
+        {"sentiment": "negative"},
+        {"sentiment": "positive"},
+        {"sentiment": "positive"},
+    ]
 
 
 def test_doccano_relations_join_the_right_entities() -> None:
     path = shared_path("data", "interop", "doccano", "tests-rel-example.jsonl")
     (rec,) = [r for r in import_doccano(path) if isinstance(r, Record)]
-    pairs = sorted((rec.span_text(rec.spans[r.head]), rec.span_text(rec.spans[r.child]), r.label) for r in rec.relations.values())
+    pairs = sorted(
+        (rec.span_text(rec.spans[r.head]), rec.span_text(rec.spans[r.child]), r.label)
+        for r in rec.relations.values()
+    )
     assert pairs == [
         ("Google", "Larry Page", "foundedBy"),
         ("Google", "September 4, 1998", "foundedAt"),
@@ -99,12 +108,12 @@ def test_invalid_doccano_line_is_reported_with_file_and_line() -> None:
 
 def test_offsets_that_do_not_fit_are_reported_not_moved(tmp_path: Path) -> None:
     f = tmp_path / "x.jsonl"
-    f.write_text(
-        json.dumps({"text": "abc", "label": [[0, 9, "ORG"]]}) + "\n"
-        + json.dumps({"text": "abc", "entities": [{"id": 1, "start_offset": 0, "end_offset": 1, "label": "X"}],
-                      "relations": [{"from_id": 1, "to_id": 7, "type": "R"}]}) + "\n",
-        "utf-8",
-    )  # fmt: skip
+    entity = {"id": 1, "start_offset": 0, "end_offset": 1, "label": "X"}
+    rows = [
+        {"text": "abc", "label": [[0, 9, "ORG"]]},
+        {"text": "abc", "entities": [entity], "relations": [{"from_id": 1, "to_id": 7, "type": "R"}]},
+    ]
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
     problems = [i for i in import_doccano(f) if isinstance(i, ImportProblem)]
     assert [p.line for p in problems] == [1, 2]
     assert "outside the text" in problems[0].message and "name no entity" in problems[1].message

@@ -13,7 +13,9 @@ SCHEMA = default_schema()
 
 
 def test_hf_export_tokens_tags_labels_and_side_file(tmp_path: Path) -> None:
-    rec = Record.new("Olaf Scholz met Emmanuel Macron in Paris .\nThey said “ fine ” .", doc={"sentiment": "neutral"})
+    rec = Record.new(
+        "Olaf Scholz met Emmanuel Macron in Paris .\nThey said “ fine ” .", doc={"sentiment": "neutral"}
+    )
     t = rec.text
     for sid, sub, lab, attrs in [
         ("s1", "Olaf Scholz", "PERSON", {"sentiment": "positive"}),
@@ -43,7 +45,9 @@ def test_hf_export_tokens_tags_labels_and_side_file(tmp_path: Path) -> None:
     ]
     head = side["relations"][0]["head"]
     assert row["tokens"][head["token_start"] : head["token_end"]] == ["Olaf", "Scholz"]
-    assert [(s["text"], s["attrs"]["sentiment"]) for s in side["sentiment_targets"]] == [("Olaf Scholz", "positive")]
+    assert [(s["text"], s["attrs"]["sentiment"]) for s in side["sentiment_targets"]] == [
+        ("Olaf Scholz", "positive")
+    ]
     assert sorted(s["label"] for s in side["other_spans"]) == ["MENTION", "QUOTE"]
     assert side["doc"] == {"sentiment": "neutral"}
     assert report.records == 1 and report.relations == 2

@@ -1,4 +1,4 @@
-"""NewsMTSC: targets become spans carrying sentiment, further mentions refer to them; export gives the file back."""
+"""NewsMTSC: targets become spans with sentiment, further mentions refer to them; export gives it back."""
 
 from __future__ import annotations
 
@@ -43,9 +43,18 @@ def test_devtest_imports_with_reader_counts_and_exports_back_identically(tmp_pat
 def test_bad_polarity_and_offsets_are_reported_by_line(tmp_path: Path) -> None:
     f = tmp_path / "x.jsonl"
     rows = [
-        {"sentence_normalized": "Biden spoke.", "targets": [{"from": 0, "to": 5, "mention": "Biden", "polarity": 4.0}]},
-        {"sentence_normalized": "Biden spoke.", "targets": [{"from": 0, "to": 5, "mention": "Biden", "polarity": 3.0}]},
-        {"sentence_normalized": "Biden spoke.", "targets": [{"from": 1, "to": 6, "mention": "Biden", "polarity": 2.0}]},
+        {
+            "sentence_normalized": "Biden spoke.",
+            "targets": [{"from": 0, "to": 5, "mention": "Biden", "polarity": 4.0}],
+        },
+        {
+            "sentence_normalized": "Biden spoke.",
+            "targets": [{"from": 0, "to": 5, "mention": "Biden", "polarity": 3.0}],
+        },
+        {
+            "sentence_normalized": "Biden spoke.",
+            "targets": [{"from": 1, "to": 6, "mention": "Biden", "polarity": 2.0}],
+        },
     ]
     f.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
     items = list(import_newsmtsc(f))

@@ -36,7 +36,9 @@ def test_real_headlines_import_with_the_counts_a_reader_sees_and_export_back(tmp
     for orig, new in zip(tasks, back, strict=True):
         assert new["text"] == orig["text"]
         assert new["answer"] == orig["answer"] and new["_input_hash"] == orig["_input_hash"]
-        assert [[s[k] for k in keys] for s in new["spans"]] == [[s[k] for k in keys] for s in orig.get("spans", [])]
+        assert [[s[k] for k in keys] for s in new["spans"]] == [
+            [s[k] for k in keys] for s in orig.get("spans", [])
+        ]
         # Prodigy's extra span keys (pattern source, hashes) survive the trip.
         assert [{k: v for k, v in s.items() if k != "id"} for s in new["spans"]] == [
             {**s, "text": orig["text"][s["start"] : s["end"]]} for s in orig.get("spans", [])
@@ -64,7 +66,11 @@ def test_relations_and_choices_import_and_a_span_off_its_text_is_reported(tmp_pa
         "accept": [1],
         "answer": "accept",
     }  # fmt: skip
-    bad = {"text": "Short.", "spans": [{"start": 0, "end": 5, "label": "ORG", "text": "Shorx"}], "answer": "accept"}
+    bad = {
+        "text": "Short.",
+        "spans": [{"start": 0, "end": 5, "label": "ORG", "text": "Shorx"}],
+        "answer": "accept",
+    }
     f = tmp_path / "t.jsonl"
     f.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\nnot json\n", "utf-8")
     recs, problems = _split(list(import_prodigy(f, schema=SCHEMA)))

@@ -17,7 +17,7 @@ from workbench.io.interop.registry import EXPORTERS, IMPORTERS, OUTPUT_SUFFIX
 
 SCHEMA = default_schema()
 # Each is one token for spaCy's English tokenizer, including an astral character and curly quotes.
-WORDS = ["Anna", "said", "the", "Bank", "of", "Paris", "won", ".", ",", "“", "”", "élan", "🙂", "Müller", "it"]
+WORDS = "Anna said the Bank of Paris won . , “ ” élan 🙂 Müller it".split()
 ENTITY = ["PERSON", "ORG", "GPE", "LOC"]
 OTHER = ["QUOTE", "CUE", "MENTION"]
 SENTIMENT = ["negative", "neutral", "positive"]
@@ -57,11 +57,15 @@ def records(draw: Any, *, nested: bool = True, kinds: list[str] | None = None, d
         for _ in range(draw(st.integers(0, 3))):
             h, c = draw(st.sampled_from(ids)), draw(st.sampled_from(ids))
             rid = rec.next_relation_id()
-            rec.relations[rid] = Relation(rid, h, c, draw(st.sampled_from(["SPEAKER", "REFERS_TO", "AFFILIATION"])))
+            rec.relations[rid] = Relation(
+                rid, h, c, draw(st.sampled_from(["SPEAKER", "REFERS_TO", "AFFILIATION"]))
+            )
     if doc and draw(st.booleans()):
         rec.doc["sentiment"] = draw(st.sampled_from(SENTIMENT))
     if doc and draw(st.booleans()):
-        rec.doc["topics"] = draw(st.lists(st.sampled_from(["politics", "economy", "sport"]), unique=True, min_size=1))
+        rec.doc["topics"] = draw(
+            st.lists(st.sampled_from(["politics", "economy", "sport"]), unique=True, min_size=1)
+        )
     return rec
 
 
@@ -127,8 +131,12 @@ def test_conll_keeps_tokens_and_non_overlapping_entities(recs: list[Record]) -> 
         assert b.text.split() == a.text.split()
 
         def by_token(r: Record) -> list[tuple[int, int, str]]:
-            starts = [m for m, ch in enumerate(r.text) if not ch.isspace() and (m == 0 or r.text[m - 1].isspace())]
-            return sorted((starts.index(s.start), len(r.text[: s.end].split()), s.label) for s in r.spans.values())
+            starts = [
+                m for m, ch in enumerate(r.text) if not ch.isspace() and (m == 0 or r.text[m - 1].isspace())
+            ]
+            return sorted(
+                (starts.index(s.start), len(r.text[: s.end].split()), s.label) for s in r.spans.values()
+            )
 
         assert by_token(b) == by_token(a)
 

@@ -47,7 +47,9 @@ def test_docbin_carries_ents_overlaps_groups_cats_and_user_data(tmp_path: Path) 
     assert [s.text for s in doc.spans["cues"]] == ["said"]
     assert len(doc.spans["sc"]) == 5
     assert doc.cats["sentiment:positive"] == 1.0 and doc.cats["sentiment:negative"] == 0.0
-    assert doc.cats["topics:economy"] == doc.cats["topics:politics"] == 1.0 and doc.cats["topics:sport"] == 0.0
+    assert (
+        doc.cats["topics:economy"] == doc.cats["topics:politics"] == 1.0 and doc.cats["topics:sport"] == 0.0
+    )
     assert dict(report.left_out) == {
         "spans not aligned to tokens (not in doc.ents/span groups; kept in user_data)": 1
     }
@@ -67,7 +69,8 @@ def test_export_is_sharded_so_memory_stays_flat(tmp_path: Path, monkeypatch: pyt
 
 def test_plain_docbin_from_another_pipeline_imports(tmp_path: Path) -> None:
     spacy = pytest.importorskip("spacy")
-    from spacy.tokens import DocBin, Span as SpacySpan
+    from spacy.tokens import DocBin
+    from spacy.tokens import Span as SpacySpan
 
     nlp = spacy.blank("en")
     doc = nlp("Apple hired Tim Cook in California .")
