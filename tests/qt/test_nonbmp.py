@@ -104,7 +104,9 @@ def test_a_very_long_paragraph_keeps_every_position(qtbot: Any, open_window: Any
     last = text.rindex("Kyiv")
     path = tmp_path / "long.jsonl"
     span = {"id": "s1", "start": last, "end": last + 4, "label": "GPE"}
-    path.write_text(json.dumps({"id": "long", "text": text, "spans": [span]}, ensure_ascii=False) + "\n", "utf-8")
+    path.write_text(
+        json.dumps({"id": "long", "text": text, "spans": [span]}, ensure_ascii=False) + "\n", "utf-8"
+    )
     win = open_window([path])
     view = win.view
     assert view.document().blockCount() == shown.count("\n") + 1

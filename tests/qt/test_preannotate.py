@@ -65,3 +65,39 @@ def test_preannotate_in_background_as_one_undoable_step(qtbot: Any, open_window:
         qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert dict(rec.spans) == mine
     assert on_disk(win)["spans"] == [{**mine[k].to_dict(text)} for k in mine]
+
+
+def test_batch_preannotation_saves_every_document_and_cancel_stops_it(
+    qtbot: Any, open_window: Any, tmp_path: Path
+) -> None:
+    import json
+
+    from tests.qt.conftest import store_records
+
+    texts = [
+        f"Story {i}. Angela Merkel met Emmanuel Macron in Paris. “We agree,” Merkel said on day {i}."
+        for i in range(40)
+    ]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("".join(json.dumps({"id": f"b{i}", "text": t}) + "\n" for i, t in enumerate(texts)))
+    win = open_window([path])
+    # a small batch first: every document gets pending pre-annotations, on disk
+    with qtbot.waitSignal(win.preannotator.worker.finished, timeout=120_000) as blocker:
+        win.preannotator._start(["b0", "b1", "b2"])
+    assert blocker.args[1] is False  # not cancelled
+    on_file = store_records(win.session.store_path)
+    for rid in ("b0", "b1", "b2"):
+        labels = {s["label"] for s in on_file[rid]["spans"]}
+        assert {"PERSON", "GPE"} <= labels and all(s["review"] == "pending" for s in on_file[rid]["spans"])
+    assert {s.label for s in win.session.document.record.spans.values()} >= {"PERSON", "QUOTE"}
+    # the whole batch, cancelled at once from the status bar: stops between articles
+    with qtbot.waitSignal(win.preannotator.worker.finished, timeout=120_000) as blocker:
+        qtbot.keyClick(
+            win.view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        )
+        qtbot.mouseClick(win.work_cancel, Qt.MouseButton.LeftButton)
+    assert blocker.args[1] is True
+    done = sum(1 for d in store_records(win.session.store_path).values() if d["spans"])
+    assert 3 <= done < 40
+    assert "cancelled" in win.statusBar().currentMessage()
+    assert not win.work_bar.isVisible()

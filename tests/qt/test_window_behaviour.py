@@ -260,3 +260,38 @@ def test_reopening_the_open_batch_keeps_it_writable(qtbot: Any, open_window: Any
     win.view.select_range(0, len("Angela"))
     qtbot.keyClick(win.view, "p")
     assert on_disk(win)["spans"][0]["text"] == "Angela"
+
+
+def test_drop_opens_files_and_a_bad_file_gets_a_clear_message(
+    qtbot: Any, open_window: Any, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QMimeData, QPoint, QPointF, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QMessageBox
+
+    win = open_window([corpus(tmp_path)])
+    other = tmp_path / "other.txt"
+    other.write_text("A dropped article about Lisbon.\n", "utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(other))])
+    copy, none, nomod = Qt.DropAction.CopyAction, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(QPoint(50, 50), copy, mime, none, nomod)
+    QApplication.sendEvent(win, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(win, drop)
+    assert win.session.document.record.text.startswith("A dropped article")
+    assert win.session.store_path == tmp_path / f"other.{ANNOTATOR}.jsonl"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": 12}\n{oops\n', "utf-8")
+    assert not win.open_paths([bad])
+    box = next(w for w in win.findChildren(QMessageBox) if w.isVisible())
+    assert f"{bad}:1" in box.text() and f"{bad}:2" in box.text() and "Traceback" not in box.text()
+    box.close()
+    assert win.session.document.record.text.startswith("A dropped article")  # the open batch stays

@@ -465,6 +465,7 @@ class MainWindow(QMainWindow):
     def dropEvent(self, e: QDropEvent) -> None:  # noqa: N802
         paths = [Path(u.toLocalFile()) for u in e.mimeData().urls() if u.isLocalFile()]
         if paths:
+            e.acceptProposedAction()
             self.open_paths(paths)
 
     def closeEvent(self, e: QCloseEvent) -> None:  # noqa: N802
