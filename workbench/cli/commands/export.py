@@ -21,13 +21,14 @@ from workbench.core.record import STATUSES, Record, RecordError
 from workbench.core.schema import AnnotationSchema, SchemaError, load_schema
 from workbench.io.corpus import Entry, index_corpus
 
-FORMATS = ("spacy", "jsonl", "prodigy", "hf", "conll", "brat", "doccano", "newsmtsc")
-
 
 def register(subparsers: Any) -> None:
+    from workbench.io.interop.registry import EXPORTERS
+
+    formats = list(EXPORTERS)
     p = subparsers.add_parser(
         "export",
-        help="export a corpus as training data: spacy, jsonl, prodigy, hf, conll, brat, doccano, newsmtsc",
+        help=f"export a corpus as training data: {', '.join(formats)}",
         description=(
             "Write a corpus or annotator JSONL file in another tool's format. Whatever the format cannot "
             "carry is listed with counts. --split divides by article, stratified by label, keeping "
@@ -35,7 +36,7 @@ def register(subparsers: Any) -> None:
         ),
     )
     p.add_argument("corpus", type=Path, metavar="CORPUS", help="corpus or annotator JSONL file")
-    p.add_argument("--format", "-f", required=True, choices=FORMATS, metavar="F", help=", ".join(FORMATS))
+    p.add_argument("--format", "-f", required=True, choices=formats, metavar="F", help=", ".join(formats))
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="output file or folder")
     p.add_argument("--schema", type=Path, default=None, help="annotation schema (default: the news schema)")
     p.add_argument(
