@@ -31,7 +31,11 @@ SHARE="$PREFIX/share"
 LIB="$PREFIX/lib/workbench"
 
 refresh() {
-    command -v update-mime-database >/dev/null && update-mime-database "$SHARE/mime" || true
+    # update-mime-database notes on stderr when PREFIX is not on XDG_DATA_DIRS; show it only on failure.
+    local out
+    if command -v update-mime-database >/dev/null; then
+        out="$(update-mime-database "$SHARE/mime" 2>&1)" || echo "$out" >&2
+    fi
     command -v update-desktop-database >/dev/null && update-desktop-database -q "$SHARE/applications" || true
     command -v gtk-update-icon-cache >/dev/null && gtk-update-icon-cache -q -t "$SHARE/icons/hicolor" || true
 }

@@ -207,3 +207,38 @@ def test_selftest_names_the_failing_step(tmp_path: Path) -> None:
     result = _workbench("selftest", env={"WORKBENCH_DATA": str(tmp_path)})
     assert result.returncode == 1
     assert "FAILED demo corpus:" in result.stderr and "demo.jsonl is missing" in result.stderr
+
+
+def test_install_script_puts_every_file_in_place_and_removes_it(tmp_path: Path) -> None:
+    """install.sh on a stand-in bundle (the real one is built by build.sh): files, Exec path, uninstall."""
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "workbench").write_text("#!/bin/sh\necho 'workbench 0.1.0'\n", encoding="utf-8")
+    (bundle / "workbench").chmod(0o755)
+    prefix = tmp_path / "prefix"
+    script = LINUX / "install.sh"
+    result = subprocess.run(
+        ["bash", str(script), "--prefix", str(prefix), "--bundle", str(bundle)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    share = prefix / "share"
+    desktop = share / "applications" / DESKTOP.name
+    assert desktop.is_file() and (share / "metainfo" / METAINFO.name).is_file()
+    assert (share / "mime" / "packages" / f"{APP_ID}.xml").is_file()
+    assert (share / "icons" / "hicolor" / "scalable" / "apps" / f"{APP_ID}.svg").is_file()
+    for size in SIZES:
+        assert (share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{APP_ID}.png").is_file()
+    assert f"Exec={prefix}/bin/workbench gui %F" in desktop.read_text(encoding="utf-8")
+    launched = subprocess.run([str(prefix / "bin" / "workbench")], capture_output=True, text=True)
+    assert launched.stdout.strip() == "workbench 0.1.0"
+    if shutil.which("desktop-file-validate"):
+        check = subprocess.run(["desktop-file-validate", str(desktop)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+    result = subprocess.run(
+        ["bash", str(script), "--prefix", str(prefix), "--uninstall"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert not desktop.exists() and not (prefix / "bin" / "workbench").exists()
+    assert not (prefix / "lib" / "workbench").exists()
