@@ -120,3 +120,26 @@ def test_cli_open_refuses_a_missing_path_without_traceback(tmp_path: Path) -> No
     )
     assert out.returncode == 2
     assert "no such file or folder" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_cli_open_starts_the_window_on_the_files(tmp_path: Path) -> None:
+    """`workbench open PATH` (the real entry point) opens the batch: its annotator file gets locked."""
+    import os
+    import time
+
+    from workbench.io.store import AnnotatorStore
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "text": "Hello from Oslo."}) + "\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", WORKBENCH_ANNOTATOR="cli")
+    child = subprocess.Popen([sys.executable, "-m", "workbench", "open", str(corpus)], cwd=REPO, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        holder = None
+        while holder is None and time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.1)
+            holder = AnnotatorStore.holder(tmp_path / "c.cli.jsonl")
+        assert holder is not None and holder["pid"] == child.pid and holder["annotator"] == "cli"
+    finally:
+        child.terminate()
+        child.wait(timeout=30)

@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
             self.settings.add_recent(p)
         self._refresh_recent()
         notes = []
+        self.inspector.setEnabled(session.locked is None)
         if session.locked is not None:
             self.controller.readonly_reason = str(session.locked)
             self.banner.setText(f"Read-only: {session.locked}. Your edits here would not be saved.")
