@@ -5,8 +5,9 @@ a split that misses a rare label in dev cannot tell whether the model learnt it;
 same wire story syndicated by two outlets (or re-scraped with another footer) in train and
 test measures memory, not skill. Near-duplicates are found with MinHash over word shingles
 and LSH (``workbench.io.near_duplicates``); the groups they form are the units that are
-assigned, rarest label first, each to the split that still lacks that label, then to the one
-furthest below its share (iterative stratification, Sechidis et al. 2011).
+assigned, rarest label first, each to the split that lacks most of its labels, then to the one
+furthest below its share of the rarest label, then of articles (iterative stratification,
+Sechidis et al. 2011). Labels that still miss a split are reported in ``SplitPlan.missing``.
 """
 
 from __future__ import annotations
@@ -83,11 +84,12 @@ def plan_split(
         g, gl = groups[i], group_labels[i]
         rare = min(gl, key=lambda lab: (total[lab], lab)) if gl else None
 
-        def score(s: str, rare: str | None = rare) -> tuple[float, ...]:
+        def score(s: str, rare: str | None = rare, gl: frozenset[str] = gl) -> tuple[float, ...]:
             size_gap = want_size[s] - have_size[s]
             if rare is None:
                 return (size_gap, ratios[s])
-            lacks = have_label[s][rare] == 0 and total[rare] >= len(names)
+            # Labels of this group the split has none of yet (among labels common enough to go round).
+            lacks = sum(1 for lab in gl if have_label[s][lab] == 0 and total[lab] >= len(names))
             return (float(lacks), want_label[s][rare] - have_label[s][rare], size_gap, ratios[s])
 
         best = max(names, key=lambda s: (score(s), rng.random()))
