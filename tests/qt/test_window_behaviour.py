@@ -295,3 +295,15 @@ def test_drop_opens_files_and_a_bad_file_gets_a_clear_message(
     assert f"{bad}:1" in box.text() and f"{bad}:2" in box.text() and "Traceback" not in box.text()
     box.close()
     assert win.session.document.record.text.startswith("A dropped article")  # the open batch stays
+
+
+def test_undo_history_survives_switching_documents(qtbot: Any, open_window: Any, tmp_path: Path) -> None:
+    win = open_window([corpus(tmp_path)])
+    win.view.select_range(0, len("Angela Merkel"))
+    qtbot.keyClick(win.view, "p")
+    qtbot.keyClick(win.view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.AltModifier)
+    assert win.session.document.record.id == "d1"
+    qtbot.keyClick(win.view, Qt.Key.Key_PageUp, Qt.KeyboardModifier.AltModifier)
+    assert win.actions_by_id["undo"].text().startswith("&Undo Add PERSON")
+    qtbot.keyClick(win.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert on_disk(win)["spans"] == []

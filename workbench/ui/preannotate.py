@@ -1,9 +1,10 @@
 """Pre-annotation from the window: the model runs in a worker, results apply as one edit.
 
 The open document's result is merged into the live Document (one undo step);
-other documents of the batch are merged into the annotator's latest version of
-each and saved. Loading spaCy happens in the worker too, so the window never
-freezes, and Cancel stops between articles.
+other documents of the batch are merged into their live Documents (the
+annotator's latest version, with its own undo history) and saved. Loading
+spaCy happens in the worker too, so the window never freezes, and Cancel
+stops between articles.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from workbench.core.document import Document, EditRefused
-from workbench.core.record import Record
+from workbench.core.document import EditRefused
+from workbench.core.record import Record, RecordError
 from workbench.ui.premerge import merge_edit
 from workbench.ui.worker import Worker
 
@@ -123,16 +124,17 @@ class Preannotator(QObject):
                 continue
             if s.readonly or s.batch.position(rid) is None:
                 continue
-            live = s.record(rid)
-            edit = merge_edit(live, snapshot, result, self.w.schema)
+            try:
+                doc = s.document_for(rid)  # saves itself on apply
+            except (RecordError, ValueError, OSError):
+                continue
+            edit = merge_edit(doc.record, snapshot, result, self.w.schema)
             if edit is None:
                 continue
-            doc = Document(live, self.w.schema, s.annotator)
             try:
-                doc.apply(edit, "Pre-annotate")
+                doc.apply(edit, f"Pre-annotate ({len(edit.edits)} changes)")
             except EditRefused:
                 continue
-            s.store.save(live)
             self.w.doc_list.status_changed(rid)
             applied += 1
         note = "cancelled; " if cancelled else ""

@@ -14,10 +14,11 @@ Qt-free on purpose: the window only wires its callbacks.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
-from workbench.core.document import Change, Document
+from workbench.core.document import Document
 from workbench.core.paths import corpora_dir
 from workbench.core.record import Record, RecordError
 from workbench.core.schema import AnnotationSchema
@@ -84,6 +85,7 @@ def build_batch(paths: list[Path]) -> Batch:
 
 
 SaveListener = Callable[[bool], None]
+OPEN_DOCUMENTS = 20  # Documents (with their undo history) kept alive across switches
 
 
 class Session:
@@ -100,7 +102,7 @@ class Session:
             self.locked = e
             self.store = AnnotatorStore(self.store_path, annotator, readonly=True)
         self.document: Document | None = None
-        self._unsubscribe: Callable[[], None] | None = None
+        self._docs: OrderedDict[str, tuple[Document, Callable[[], None]]] = OrderedDict()
         self.save_listeners: list[SaveListener] = []
         self.saved = True
 
@@ -136,20 +138,34 @@ class Session:
             rec.annotator = self.annotator
         return rec
 
-    def open(self, record_id: str) -> Document:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
-        self.document = None
+    def document_for(self, record_id: str) -> Document:
+        """The live Document of an article; the last few stay open so their undo history survives a switch.
+
+        Each one saves itself on every change, so a background pass that edits an
+        article other than the current one goes through the same path.
+        """
+        cached = self._docs.get(record_id)
+        if cached is not None:
+            self._docs.move_to_end(record_id)
+            return cached[0]
         doc = Document(self.record(record_id), self.schema, self.annotator)
-        self.document = doc
-        self._unsubscribe = doc.subscribe(self._changed)
+        self._docs[record_id] = (doc, doc.subscribe(lambda _change, d=doc: self._save(d)))
+        while len(self._docs) > OPEN_DOCUMENTS:
+            rid, (old, unsubscribe) = next(iter(self._docs.items()))
+            if old is self.document:
+                self._docs.move_to_end(rid)
+                continue
+            unsubscribe()
+            del self._docs[rid]
         return doc
 
-    def _changed(self, change: Change) -> None:
-        if self.readonly or self.document is None:
-            return
-        self._report(self.store.save(self.document.record))
+    def open(self, record_id: str) -> Document:
+        self.document = self.document_for(record_id)
+        return self.document
+
+    def _save(self, doc: Document) -> None:
+        if not self.readonly:
+            self._report(self.store.save(doc.record))
 
     def retry_save(self) -> bool:
         if self.readonly:
@@ -164,8 +180,9 @@ class Session:
             listener(self.saved)
 
     def close(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
+        for _doc, unsubscribe in self._docs.values():
+            unsubscribe()
+        self._docs.clear()
         self.store.close()
 
 
