@@ -339,8 +339,13 @@ def _agreed_fingerprint(client: Any, annotator: ShardAnnotator, wait: float = 60
             f"no Dask worker joined the scheduler within {wait:.0f} s; start some with: "
             f"dask worker {client.scheduler.address}"
         ) from None
-    client.register_plugin(_make_preload_plugin(annotator))
-    found = client.run(_fingerprint_here, annotator)
+    try:
+        client.register_plugin(_make_preload_plugin(annotator))
+        found = client.run(_fingerprint_here, annotator)
+    except Exception as e:  # noqa: BLE001  (a worker's own error, e.g. its model is missing)
+        raise ClusterUnavailable(
+            f"a worker could not prepare the pre-annotation: {type(e).__name__}: {e}"
+        ) from None
     kinds: dict[str, list[str]] = {}
     for worker, fp in found.items():
         kinds.setdefault(fp, []).append(worker)
@@ -374,22 +379,65 @@ def run_cluster(
     model: str | None = None,
     batch_size: int = 64,
     schema: str | Path | None = None,
-    progress: Callable[[ClusterProgress], None] | None = None,
+    progress: Callable[[ClusterProgress], None] | bool | None = None,
     annotator: ShardAnnotator | None = None,
 ) -> ClusterSummary:
     """``workbench preannotate INPUT... -o OUTDIR --cluster ADDRESS`` as a plain function.
 
-    ``annotator`` overrides the real pre-annotation (tests and benchmarks pass
-    their own); by default it is the project's per-article pre-annotation with
-    ``model``, ``batch_size`` and ``schema``.
+    ``cluster`` is ``local``, ``local:N``, ``tcp://host:8786`` (or ``host:8786``) or a
+    scheduler file. ``model`` is resolved here, on the client, the way the
+    single-machine command does (flag, ``$WORKBENCH_MODEL``, settings) and then
+    loaded strictly on every worker; the schema is read here and sent as JSON.
+    ``progress=True`` draws the terminal progress on stderr. ``annotator``
+    replaces the real pre-annotation (tests, benchmarks). User mistakes raise
+    :class:`~workbench.nlp.shards.ShardError` (``ClusterUnavailable`` is one).
     """
+    if batch_size < 1:
+        raise ShardError("--batch-size must be at least 1")
     shards = plan_shards(inputs, outdir)
     if annotator is None:
-        from workbench.nlp.shards import PreannotateAnnotator
-
-        annotator = PreannotateAnnotator(model=model, batch_size=batch_size, schema=schema)
+        annotator = _default_annotator(model, batch_size, schema)
     with connect(cluster) as client:
-        return run_on_client(client, shards, annotator, progress)
+        if progress is True:
+            with terminal_progress() as draw:
+                return run_on_client(client, shards, annotator, draw)
+        return run_on_client(client, shards, annotator, progress or None)
+
+
+def _default_annotator(model: str | None, batch_size: int, schema: str | Path | None) -> ShardAnnotator:
+    from workbench.core.schema import SchemaError, load_schema
+    from workbench.nlp.shards import PreannotateAnnotator
+
+    try:
+        raw = load_schema(schema).raw if schema is not None else None
+    except SchemaError as e:
+        raise ShardError(str(e)) from None
+    try:
+        from workbench.nlp.models import configured_model
+
+        model = configured_model(model)
+    except ImportError:  # spaCy missing on the client: the workers resolve the default chain
+        pass
+    return PreannotateAnnotator(model=model, batch_size=batch_size, schema=raw)
+
+
+def summary_lines(summary: ClusterSummary) -> list[str]:
+    """What the command prints at the end: counts, where things are, and what needs a look."""
+    model = summary.fingerprint.split("|", 1)[0]
+    lines = [
+        f"{summary.outdir}: {summary.articles:,} articles pre-annotated in {summary.processed} shards, "
+        f"{summary.skipped} shards already done, {summary.failed_articles} articles failed "
+        f"(listed in each shard's .done file), {summary.seconds:.1f} s on {summary.workers} workers",
+    ]
+    if model:
+        lines.append(f"model on every worker: {model.removeprefix('model:')}")
+    if "blank:en" in model:
+        lines.append("WARNING: no trained model on the workers: entities were not pre-annotated")
+    for source, why in summary.failed_shards.items():
+        lines.append(f"{source}: shard failed: {why}")
+    if summary.failed_shards:
+        lines.append("run the same command again to redo the failed shards (finished ones are skipped)")
+    return lines
 
 
 # --------------------------------------------------------------------------- terminal

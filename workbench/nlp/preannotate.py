@@ -24,6 +24,7 @@ cross a person's span of the same kind. Entity spans carry
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -74,7 +75,15 @@ class _Builder:
             (d.get("start"), d.get("end"), d.get("label")) for d in rec.rejected if isinstance(d, dict)
         }
         self.kept = [s for s in rec.spans.values()]  # person-made or reviewed: never crossed
+        # per span kind: sorted starts and the spans, plus the longest length, for overlap checks
+        self._by_kind: dict[str, tuple[list[int], list[Span]]] = {}
+        self._maxlen: dict[str, int] = {}
+        for sp in self.kept:
+            self._index(sp)
         self.rel_keys = {(r.head, r.child, r.label) for r in rec.relations.values()}
+        self.per_head: dict[tuple[str, str], int] = {}
+        for r in rec.relations.values():
+            self.per_head[(r.head, r.label)] = self.per_head.get((r.head, r.label), 0) + 1
         self._sn = _max_num(rec.spans, "s")
         self._rn = _max_num(rec.relations, "r")
         self.added_spans: list[Span] = []
@@ -88,20 +97,39 @@ class _Builder:
         if key in self.rejected:
             return None
         kind = self.kind[label]
-        if self.schema.overlap != "any":
-            for s in self.kept + self.added_spans:
-                if self.kind.get(s.label) != kind or not (s.start < end and start < s.end):
-                    continue
-                nested = (s.start <= start and end <= s.end) or (start <= s.start and s.end <= end)
-                if self.schema.overlap == "none" or not nested:
-                    return None
+        if self.schema.overlap != "any" and self._crosses(kind, start, end):
+            return None
         self._sn += 1
         sid = f"s{self._sn}"
         span = Span(sid, start, end, label, attrs, origin=origin, review="pending")
         self.rec.spans[sid] = span
         self.by_key[key] = sid
         self.added_spans.append(span)
+        self._index(span)
         return sid
+
+    def _index(self, span: Span) -> None:
+        kind = self.kind.get(span.label, "")
+        starts, spans = self._by_kind.setdefault(kind, ([], []))
+        i = bisect.bisect_right(starts, span.start)
+        starts.insert(i, span.start)
+        spans.insert(i, span)
+        self._maxlen[kind] = max(self._maxlen.get(kind, 0), span.end - span.start)
+
+    def _crosses(self, kind: str, start: int, end: int) -> bool:
+        """Would [start, end) overlap a span of the same kind against the schema's overlap policy?"""
+        if kind not in self._by_kind:
+            return False
+        starts, spans = self._by_kind[kind]
+        lo = bisect.bisect_left(starts, start - self._maxlen[kind])
+        hi = bisect.bisect_left(starts, end)
+        for s in spans[lo:hi]:
+            if not (s.start < end and start < s.end):
+                continue
+            nested = (s.start <= start and end <= s.end) or (start <= s.start and s.end <= end)
+            if self.schema.overlap == "none" or not nested:
+                return True
+        return False
 
     def add_relation(self, head: str, child: str, label: str) -> None:
         key = (head, child, label)
@@ -111,10 +139,9 @@ class _Builder:
         h, c = self.rec.spans[head], self.rec.spans[child]
         if not rt.allows(h.label, c.label):
             return
-        if rt.max_per_head is not None:
-            n = sum(1 for r in self.rec.relations.values() if r.head == head and r.label == label)
-            if n >= rt.max_per_head:
-                return
+        if rt.max_per_head is not None and self.per_head.get((head, label), 0) >= rt.max_per_head:
+            return
+        self.per_head[(head, label)] = self.per_head.get((head, label), 0) + 1
         self._rn += 1
         rid = f"r{self._rn}"
         self.rec.relations[rid] = Relation(rid, head, child, label, origin=RULE_ORIGIN, review="pending")

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
 from workbench.nlp.marks import QuoteMatch, find_quotes, outermost
@@ -94,11 +95,11 @@ def _is_cue_verb(t: Token) -> bool:
 class _Index:
     """Char -> token and paragraph lookups, built once per doc."""
 
-    def __init__(self, doc: Doc, quotes: list[QuoteMatch]):
+    def __init__(self, doc: Doc, text: str, quotes: list[QuoteMatch]):
         self.doc = doc
-        text = doc.text
+        self.text = text  # Doc.text rebuilds the string on every access: read it once
         self.para_starts = [0] + [m.end() for m in re.finditer(r"\n+", text)]
-        self.tok_starts = [t.idx for t in doc]
+        self.tok_starts = doc.to_array(IDX).tolist() if len(doc) else []
         self.quote_of = [-1] * len(doc)
         for qi, q in enumerate(quotes):
             a, b = self.tok_range(q.start, q.end)
@@ -175,7 +176,7 @@ def _find_cue(doc: Doc, ix: _Index, q: QuoteMatch, used: set[int], strict: bool 
     ``strict`` (short quotes): only a verb right after the quote or one introducing it
     with a colon makes a short quoted phrase a quote rather than a scare quote.
     """
-    text = doc.text
+    text = ix.text
     a, b = ix.tok_range(q.start, q.end)
     para = ix.para(q.start)
     after: list[Token] = []
@@ -260,7 +261,7 @@ _DASH_CUE = re.compile(r"[ \t\xa0]*(―|—|–|--)[ \t\xa0]*(?=[A-Z])")
 
 def _dash_cue(doc: Doc, ix: _Index, q: QuoteMatch) -> tuple[tuple[int, int], Token | None] | None:
     """Pull-quote attribution: '“…” ― Christina Lastra' (the dash is the cue, the name the speaker)."""
-    m = _DASH_CUE.match(doc.text, q.end)
+    m = _DASH_CUE.match(ix.text, q.end)
     if m is None or ix.para(m.end()) != ix.para(q.end - 1):
         return None
     t = doc[ix.tok_at(m.end())]
@@ -279,7 +280,7 @@ def find_attributions(doc: Doc, settings: dict[str, Any] | None = None) -> list[
     max_words = int(settings.get("scare_quote_max_words", 3))
     text = doc.text
     quotes = outermost(find_quotes(text))
-    ix = _Index(doc, quotes)
+    ix = _Index(doc, text, quotes)
     parsed = doc.has_annotation("DEP")
     used: set[int] = set()
     direct: list[Attribution] = []
@@ -310,8 +311,7 @@ def find_attributions(doc: Doc, settings: dict[str, Any] | None = None) -> list[
     return atts
 
 
-def _content_pieces(doc: Doc, v: Token) -> list[tuple[int, int]] | None:
-    text = doc.text
+def _content_pieces(text: str, v: Token) -> list[tuple[int, int]] | None:
     if v.lower_ == "according":
         head = v.head if v.head is not v else None
         if head is None:
@@ -361,7 +361,7 @@ def _indirect(doc: Doc, ix: _Index, used: set[int]) -> list[Attribution]:
             continue
         if v.lower_ == "according" and not any(c.lower_ == "to" for c in v.children):
             continue
-        pieces = _content_pieces(doc, v)
+        pieces = _content_pieces(ix.text, v)
         if not pieces:
             continue
         if any(ix.quote_of[i] != -1 for i in range(*ix.tok_range(pieces[0][0], pieces[0][0] + 1))) and all(

@@ -365,9 +365,19 @@ class PreannotateAnnotator:
         key = self._key()
         ann = _PREANNOTATORS.get(key)
         if ann is None:
+            from workbench.core.schema import default_schema, parse_schema
+            from workbench.nlp.models import load_model
             from workbench.nlp.preannotate import Preannotator
 
-            ann = _PREANNOTATORS[key] = Preannotator.create(self.model, self.schema)
+            if self.model == "blank:en":
+                ann = Preannotator.create(self.model, self.schema)
+            else:
+                # strict as the single-machine --model flag: a worker without the named model must
+                # fail loudly, not quietly fall back to another one and write different spans
+                model = load_model(self.model, strict=self.model is not None)
+                schema = parse_schema(self.schema) if self.schema is not None else default_schema()
+                ann = Preannotator(model, schema)
+            _PREANNOTATORS[key] = ann
         return ann
 
     def warm(self) -> None:
