@@ -163,6 +163,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--annotators", type=int, default=3)
+    ap.add_argument("--data", help="keep the generated files here and reuse them on the next run")
     ap.add_argument("--phase")
     ap.add_argument("--out")
     ap.add_argument("paths", nargs="*")
@@ -174,8 +175,13 @@ def main() -> None:
             phase(a.phase, a.paths, a.out)
         return
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        paths = generate(folder, a.articles, a.annotators)
+        folder = Path(a.data or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = [folder / f"ann{j}.jsonl" for j in range(a.annotators)]
+        marker = folder / f"generated-{a.articles}x{a.annotators}"
+        if not marker.exists():
+            paths = generate(folder, a.articles, a.annotators)
+            marker.touch()
         size = sum(p.stat().st_size for p in paths)
         out = folder / "merged.jsonl"
         print(f"inputs: {a.annotators} files x {a.articles} articles, {size / 1e6:.1f} MB")
