@@ -212,3 +212,14 @@ def test_run_cluster_on_a_scheduler_address_with_the_default_preannotation(
     assert outputs(plan_shards([str(inputs)], tmp_path / "out")) == baseline
     done = json.loads((tmp_path / "out" / "part-00.jsonl.done").read_text(encoding="utf-8"))
     assert done["articles"] == PER_SHARD + 1 and done["worker"].startswith("tcp://127.0.0.1")
+
+
+def test_a_model_missing_on_the_workers_stops_the_run_before_any_shard(
+    client: Any, inputs: Path, tmp_path: Path
+) -> None:
+    from workbench.nlp.cluster import ClusterUnavailable
+
+    address = client.scheduler.address
+    with pytest.raises(ClusterUnavailable, match="no_such_model_xyz"):
+        run_cluster([str(inputs)], tmp_path / "out", address, model="no_such_model_xyz")
+    assert not list((tmp_path / "out").glob("*.jsonl"))
