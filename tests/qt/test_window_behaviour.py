@@ -60,6 +60,7 @@ def test_batch_list_filter_search_and_next_undone(qtbot: Any, open_window: Any, 
     # filter by status
     dl.filter.setCurrentIndex(dl.filter.findData("done"))
     assert dl.proxy.rowCount() == 3
+    assert dl.filter.currentText() == "● done (3)" and dl.filter.itemText(0) == "All (5)"
     dl.filter.setCurrentIndex(0)
     # search across titles and texts of the batch, typed into the search box
     qtbot.keyClick(win.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)

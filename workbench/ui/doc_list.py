@@ -146,13 +146,21 @@ class DocListPanel(QWidget):
         self.update_progress()
 
     def update_progress(self) -> None:
+        """Progress bar and per-status counts in the filter (one pass over the batch)."""
         if self.model is None:
             return
         total = len(self.model.batch.items)
-        done = sum(1 for it in self.model.batch.items if self.model.status(it.id) in ("done", "skipped"))
+        counts: dict[str, int] = {}
+        for it in self.model.batch.items:
+            st = self.model.status(it.id)
+            counts[st] = counts.get(st, 0) + 1
+        done = counts.get("done", 0) + counts.get("skipped", 0)
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         self.progress.setFormat(f"{done} / {total} done" if total else "empty")
+        self.filter.setItemText(0, f"All ({total})")
+        for i, st in enumerate(STATUSES, start=1):
+            self.filter.setItemText(i, f"{STATUS_TEXT[st]} ({counts.get(st, 0)})")
 
     def status_changed(self, record_id: str) -> None:
         if self.model is not None:
