@@ -141,7 +141,9 @@ class DocListPanel(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table.setModel(self.proxy)
         head = self.table.horizontalHeader()
-        head.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+        fm = self.table.fontMetrics()
+        head.resizeSection(0, max(fm.horizontalAdvance(t) for t in STATUS_TEXT.values()) + 16)
         head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.update_progress()
 

@@ -314,6 +314,8 @@ class MainWindow(QMainWindow):
         else:
             state = "saved" if s.saved else "NOT SAVED"
         self.saved_label.setText(f"{state} · {s.annotator}")
+        alarm = "QLabel { color: white; background: #b3261e; padding: 0 4px; }"
+        self.saved_label.setStyleSheet("" if state == "saved" else alarm)
         self.setWindowTitle(f"{name[:60]} — {s.store_path.name} — {state}")
 
     # actions ----------------------------------------------------------------------------
