@@ -132,20 +132,22 @@ def _hwm_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def best(fn, path: Path, repeats: int) -> float:  # noqa: ANN001
-    times = []
+def best_interleaved(fns: list, path: Path, repeats: int) -> list[float]:  # noqa: ANN001
+    """Best time of each function, runs interleaved so that load from other processes hits all alike."""
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeats):
-        gc.collect()
-        t = time.perf_counter()
-        fn(path)
-        times.append(time.perf_counter() - t)
-    return min(times)
+        for i, fn in enumerate(fns):
+            gc.collect()
+            t = time.perf_counter()
+            fn(path)
+            times[i].append(time.perf_counter() - t)
+    return [min(t) for t in times]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--records", type=int, default=100_000)
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--dir", type=Path, default=None)
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--corpus", type=Path, default=None, help=argparse.SUPPRESS)
@@ -159,9 +161,7 @@ def main() -> None:
         write_corpus(path, args.records)
         mb = path.stat().st_size / 1e6
         print(f"corpus: {args.records:,} records, {mb:.0f} MB (written in {time.perf_counter() - t:.1f} s)")
-        b = best(bare_loop, path, args.repeats)
-        o = best(ours, path, args.repeats)
-        f = best(ours_stats, path, args.repeats)
+        b, o, f = best_interleaved([bare_loop, ours, ours_stats], path, args.repeats)
         print(f"  bare json.loads loop                  {b:.3f} s")
         print(f"  ids + statuses (index, details=False) {o:.3f} s   ratio {b / o:.2f}x")
         print(f"  full stats index (details=True)       {f:.3f} s   ratio {b / f:.2f}x")
