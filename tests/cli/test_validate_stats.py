@@ -9,13 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from workbench.cli.main import main
 from workbench.core.paths import schemas_dir
 from workbench.core.record import Record, Relation, Span
+from workbench.core.schema import load_schema
 from workbench.io.corpus import index_corpus
 from workbench.io.jsonl import dumps
-from workbench.io.validate import iter_problems
+from workbench.io.validate import iter_problems, record_dict_problems
 
 REPO = Path(__file__).resolve().parents[2]
 NEWS = schemas_dir() / "news.json"
@@ -317,3 +320,51 @@ def test_index_of_an_empty_file(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert len(index_corpus(f)) == 0
     code, out, _ = run(capsys, "stats", str(f), "--json")
     assert code == 0 and json.loads(out)["documents"] == 0
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 90)
+    | st.text(max_size=6)
+    | st.sampled_from(["s1", "PERSON", "done"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=10,
+)
+SPANISH = st.fixed_dictionaries(
+    {"id": st.sampled_from(["s1", "s2"]) | JSON, "label": st.sampled_from(["PERSON", "QUOTE", "X"]) | JSON},
+    optional={
+        "start": st.integers(-1, 90) | JSON,
+        "end": st.integers(0, 90) | JSON,
+        "attrs": JSON,
+        "text": JSON,
+    },
+)
+RECORDISH = st.fixed_dictionaries(
+    {"text": st.just(TEXT) | st.text(max_size=10)},
+    optional={
+        "id": JSON,
+        "spans": st.lists(SPANISH | JSON, max_size=3) | JSON,
+        "relations": st.lists(
+            st.fixed_dictionaries(
+                {"id": JSON, "head": st.just("s1") | JSON, "child": st.just("s2") | JSON, "label": JSON}
+            )
+            | JSON,
+            max_size=2,
+        ),
+        "doc": st.dictionaries(st.sampled_from(["sentiment", "topics", "x"]), JSON, max_size=2) | JSON,
+        "status": JSON,
+        "schema": JSON,
+    },
+)
+
+
+NEWS_SCHEMA = load_schema(NEWS)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(RECORDISH)
+def test_validation_never_crashes_on_any_record_shape(d: dict[str, Any]) -> None:
+    """A hand-edited line of any shape yields problems (each with a JSON path), never a traceback."""
+    problems = record_dict_problems(d, NEWS_SCHEMA)
+    assert all(path.startswith("$") and msg for path, msg in problems)
