@@ -24,7 +24,7 @@ while [[ $# -gt 0 ]]; do
         --tar) TAR=1 ;;
         --smoke-only) SMOKE_ONLY=1 ;;
         --out) OUT="$2"; shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
         *) echo "build.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
