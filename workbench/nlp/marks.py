@@ -76,6 +76,8 @@ def _role(text: str, i: int, ch: str) -> str | None:
         return "lone" if family[0] == DOUBLE and not (prev == "\n" and nxt == "\n") else None
     if family[0] == SINGLE and prev.isalnum() and nxt.isalpha():
         return None  # apostrophe: Russia’s, don't, rock'n'roll
+    if family[0] == SINGLE and re.match(r"\d\d(s\b|\b)", text[i + 1 : i + 4]):
+        return None  # elided year: the ’90s, class of '16
     if default == "open":
         return "close" if right_open and not left_open else "open"
     if default == "close":
