@@ -242,3 +242,46 @@ def test_install_script_puts_every_file_in_place_and_removes_it(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     assert not desktop.exists() and not (prefix / "bin" / "workbench").exists()
     assert not (prefix / "lib" / "workbench").exists()
+
+
+GUIDE = REPO / "docs" / "guide"
+
+
+def test_guide_pictures_and_links_exist() -> None:
+    import re
+
+    pages = sorted(GUIDE.glob("*.md"))
+    assert {p.name for p in pages} >= {"README.md", "annotators.md", "leads.md", "training.md", "keys.md"}
+    for page in pages:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
+            if "://" in target:
+                continue
+            assert (page.parent / target).resolve().exists(), f"{page.name} links to missing {target}"
+
+
+def test_keyboard_reference_matches_the_program() -> None:
+    """keys.md is generated from the action table; a changed key without regenerating it fails here."""
+    sys.path.insert(0, str(REPO / "docs"))
+    try:
+        from make_keys import keys_markdown
+    finally:
+        sys.path.remove(str(REPO / "docs"))
+    from workbench.core.schema import default_schema
+
+    assert (GUIDE / "keys.md").read_text(encoding="utf-8") == keys_markdown(default_schema()), (
+        "docs/guide/keys.md is stale: run .venv/bin/python docs/make_keys.py"
+    )
+
+
+def test_every_command_the_guide_shows_exists() -> None:
+    import re
+
+    from workbench.cli.main import build_parser
+
+    known = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in GUIDE.glob("*.md"))
+    code_blocks = "\n".join(re.findall(r"^```[a-z]*\n(.*?)^```", text, flags=re.M | re.S))
+    used = set(re.findall(r"^\s*workbench ([a-z][a-z-]+)", code_blocks, flags=re.M))
+    used |= set(re.findall(r"`workbench ([a-z][a-z-]+)", text))
+    assert used, "the guide shows no command?"
+    assert used <= known, f"the guide shows commands that do not exist: {sorted(used - known)}"
