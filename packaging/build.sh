@@ -46,6 +46,16 @@ smoke() {
     echo "$got"
     [[ "$got" == "$want" ]] || { echo "build.sh: --version printed '$got', expected '$want'" >&2; exit 1; }
     (cd "$home" && "${run[@]}" "$APP" selftest)
+    # The command line too: exports build blank spaCy pipelines, whose registry loads entry points
+    # that only a complete bundle has; agreement and merge read the shipped example files.
+    local ann; ann="$(dirname "$APP")/_internal/workbench/data/corpora/annotated"
+    (cd "$home" && for fmt in spacy hf conll prodigy brat doccano jsonl; do
+        "${run[@]}" "$APP" export "$ann/demo.alice.jsonl" --format "$fmt" -o "$home/export-$fmt" >/dev/null \
+            || { echo "build.sh: workbench export --format $fmt failed in the bundle" >&2; exit 1; }
+    done
+    "${run[@]}" "$APP" agreement "$ann/demo.alice.jsonl" "$ann/demo.bob.jsonl" --json >/dev/null
+    "${run[@]}" "$APP" merge "$ann/demo.alice.jsonl" "$ann/demo.bob.jsonl" -o "$home/merged.jsonl" >/dev/null
+    echo "command line: export (7 formats), agreement and merge ran")
     rm -rf "$home"
     log "smoke check passed"
 }
