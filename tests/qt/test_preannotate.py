@@ -95,8 +95,15 @@ def test_batch_preannotation_saves_every_document_and_cancel_stops_it(
         qtbot.keyClick(
             win.view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
         )
+        # the window keeps working while the model runs: an edit goes through and is saved at once
+        assert win.preannotator.worker.busy
+        win.view.select_range(0, len("Story"))
+        qtbot.keyClick(win.view, "e")
+        assert any(s["label"] == "EVENT" for s in store_records(win.session.store_path)["b0"]["spans"])
+        assert win.preannotator.worker.busy
         qtbot.mouseClick(win.work_cancel, Qt.MouseButton.LeftButton)
     assert blocker.args[1] is True
+    assert any(s.label == "EVENT" and s.origin is None for s in win.session.document.record.spans.values())
     done = sum(1 for d in store_records(win.session.store_path).values() if d["spans"])
     assert 3 <= done < 40
     assert "cancelled" in win.statusBar().currentMessage()
