@@ -308,3 +308,36 @@ def test_undo_history_survives_switching_documents(qtbot: Any, open_window: Any,
     assert win.actions_by_id["undo"].text().startswith("&Undo Add PERSON")
     qtbot.keyClick(win.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert on_disk(win)["spans"] == []
+
+
+def test_a_project_folder_opens_my_batch_with_the_project_schema(qtbot: Any, tmp_path: Path) -> None:
+    from workbench.core.record import Record
+    from workbench.io.project import Project, assign
+
+    raw = json.loads(json.dumps(default_schema().raw))
+    raw["name"] = "briefs"
+    raw["span_labels"] = [
+        lab for lab in raw["span_labels"] if lab["name"] in ("PERSON", "GPE", "QUOTE", "CUE")
+    ]
+    raw["relation_types"] = [r for r in raw["relation_types"] if r["name"] in ("CUE",)]
+    raw["model_labels"] = {"PERSON": "PERSON", "GPE": "GPE"}
+    schema_file = tmp_path / "briefs.json"
+    schema_file.write_text(json.dumps(raw), "utf-8")
+    project = Project.init(tmp_path / "proj", schema=schema_file)
+    project.add_records(Record.new(t) for t in TEXTS)
+    assign(project, [ANNOTATOR], size=3, overlap=0.0)
+    # the demo / another batch is open first, under the news schema; then File > Open the project
+    win = create_window([corpus(tmp_path)])
+    assert win is not None
+    qtbot.addWidget(win)
+    assert win.schema.name == "news"
+    assert win.open_paths([project.root])
+    new = next(w for w in QApplication.topLevelWidgets() if getattr(w, "session", None) and w is not win)
+    qtbot.addWidget(new)
+    assert new.schema.name == "briefs" and "ORG" not in new.help.label.text()
+    assert new.session.store_path == project.annotator_file(ANNOTATOR)
+    assert len(new.session.batch) == 3
+    new.view.select_range(0, 3)
+    qtbot.keyClick(new.view, "g")
+    assert store_records(project.annotator_file(ANNOTATOR))[new.session.document.record.id]["spans"]
+    new.close()

@@ -8,9 +8,10 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from workbench.core.paths import corpora_dir
-from workbench.core.schema import load_schema
-from workbench.io.settings import load_settings, save_settings
+from workbench.core.schema import AnnotationSchema, load_schema
+from workbench.io.settings import Settings, load_settings, save_settings
 from workbench.ui.main_window import MainWindow
+from workbench.ui.session import OpenError, project_of
 from workbench.ui.settings_dialog import ask_annotator
 
 
@@ -32,6 +33,39 @@ def default_targets(last: list[str]) -> list[Path]:
     return [demo] if demo.exists() else []
 
 
+_windows: list[MainWindow] = []  # keeps windows made by a schema switch alive
+
+
+def schema_of(paths: list[Path], schema_path: str | None) -> AnnotationSchema:
+    """An explicit schema file, else the project's, else the default news schema."""
+    if schema_path:
+        return load_schema(schema_path)
+    try:
+        project = project_of(paths) if paths else None
+    except OpenError:
+        project = None  # the window reports it when it opens the paths
+    return project.schema() if project is not None else load_schema(None)
+
+
+def new_window(schema: AnnotationSchema, settings: Settings, annotator: str) -> MainWindow:
+    win = MainWindow(schema, settings, annotator)
+    win.schema_switch = lambda paths, sch: _switch(win, paths, sch)
+    _windows.append(win)
+    win.destroyed.connect(lambda *_: _windows.remove(win) if win in _windows else None)
+    return win
+
+
+def _switch(old: MainWindow, paths: list[Path], schema: AnnotationSchema) -> MainWindow:
+    """Labels, keys and forms come from the schema: another schema gets a freshly built window."""
+    old.close_session()
+    new = new_window(schema, old.settings, old.annotator)
+    new.setGeometry(old.geometry())
+    new.open_paths(paths)
+    new.show()
+    old.close()
+    return new
+
+
 def create_window(paths: list[Path] | None = None, schema_path: str | None = None) -> MainWindow | None:
     """The window with ``paths`` (or the last batch / the demo) open; None if no annotator name."""
     application()
@@ -43,9 +77,8 @@ def create_window(paths: list[Path] | None = None, schema_path: str | None = Non
             return None
         settings.annotator = annotator
         save_settings(settings)
-    schema = load_schema(schema_path)
-    win = MainWindow(schema, settings, annotator)
     targets = paths or default_targets(settings.last_paths)
+    win = new_window(schema_of(targets, schema_path), settings, annotator)
     if targets:
         win.open_paths(targets)
     return win

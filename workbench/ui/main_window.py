@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from workbench.core.document import Change
 from workbench.core.edits import SetStatus, flatten
 from workbench.core.record import RecordError
-from workbench.core.schema import AnnotationSchema
+from workbench.core.schema import AnnotationSchema, SchemaError
 from workbench.io.settings import Settings, save_settings
 from workbench.ui import spans as sp
 from workbench.ui.batch import title_of
@@ -41,7 +41,7 @@ from workbench.ui.inspector import Inspector
 from workbench.ui.menus import build_menus
 from workbench.ui.preannotate import Preannotator
 from workbench.ui.relations_panel import RelationPanel
-from workbench.ui.session import OpenError, Session, annotator_path
+from workbench.ui.session import OpenError, Session, annotator_path, project_of
 from workbench.ui.settings_dialog import SettingsDialog
 from workbench.ui.text_view import SpanTextView
 
@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.annotator = annotator
         self.session: Session | None = None
+        self.schema_switch: Any = None  # set by workbench.ui.app: rebuild the window for another schema
         self._unsub: Any = None
         self._save_error_shown = False
         self.setAcceptDrops(True)
@@ -145,6 +146,20 @@ class MainWindow(QMainWindow):
 
     # opening ---------------------------------------------------------------------------
     def open_paths(self, paths: list[Path], document: str | None = None) -> bool:
+        try:
+            project = project_of(paths)
+        except OpenError as e:
+            self.error("Cannot open", str(e))
+            return False
+        if project is not None and self.schema_switch is not None:
+            try:
+                schema = project.schema()
+            except SchemaError as e:
+                self.error("Cannot open: bad project schema", str(e))
+                return False
+            if schema.ref != self.schema.ref or schema.raw != self.schema.raw:
+                self.schema_switch(paths, schema)  # a window built for the project's schema takes over
+                return True
         if (
             self.session is not None
             and paths

@@ -72,7 +72,7 @@ class Preannotator(QObject):
         for rid in ids:
             rec = s.document.record if rid == s.document.record.id else s.record(rid)
             items.append((rid, rec.to_dict()))
-        self.worker.start(_job(self.w.settings.model, self.w.schema.raw, items))
+        self.worker.start(_job(s.model or self.w.settings.model, self.w.schema.raw, items))
         self.w.work_bar.setRange(0, 0)
         self.w.work_bar.show()
         self.w.work_cancel.show()

@@ -4,8 +4,11 @@ The annotator file lives next to what was opened, named
 ``<corpus stem>.<annotator>.jsonl`` (for a folder: inside its parent, named
 after the folder), so a batch and its annotations travel together and two
 annotators of one corpus never share a file. Opening the annotator file itself
-works too. The shipped demo corpus is the exception: its annotations go to
-``<config folder>/annotations/``, since an installation may be read-only.
+works too. A project folder (``project.json``) opens the annotator's batch
+(``batches/<name>.jsonl``, or the corpus when none is assigned) and writes to
+``annotations/<name>.jsonl``, as the project layout says. The shipped demo
+corpus is the exception: its annotations go to ``<config folder>/annotations/``,
+since an installation may be read-only.
 Every change of the current document is appended to that file at once; a
 failed save is kept pending and retried by :meth:`retry_save`.
 Qt-free on purpose: the window only wires its callbacks.
@@ -17,6 +20,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from workbench.core.document import Document
 from workbench.core.paths import corpora_dir
@@ -37,7 +41,25 @@ def _safe(name: str) -> str:
     return re.sub(r"[^\w.-]+", "_", name).strip("._") or "annotator"
 
 
+def project_of(paths: list[Path]) -> Any:
+    """The project when ``paths`` is one project folder (or its project.json), else None."""
+    if len(paths) != 1:
+        return None
+    root = paths[0].parent if paths[0].name == "project.json" else paths[0]
+    if not (root.is_dir() and (root / "project.json").is_file()):
+        return None
+    from workbench.io.project import Project, ProjectError
+
+    try:
+        return Project.open(root)
+    except ProjectError as e:
+        raise OpenError(str(e)) from None
+
+
 def annotator_path(paths: list[Path], annotator: str) -> Path:
+    project = project_of(paths)
+    if project is not None:
+        return project.annotator_file(annotator)
     first = paths[0].resolve()
     if is_annotator_file(first, annotator):
         return first
@@ -93,7 +115,15 @@ class Session:
         self.paths = [Path(p) for p in paths]
         self.annotator = annotator
         self.schema = schema
-        self.batch = build_batch(self.paths)
+        self.project = project_of(self.paths)
+        self.model: str | None = None
+        if self.project is not None:
+            # a project folder: the annotator's own batch (or the whole corpus), the project's store
+            batch_file = self.project.batch_file(annotator)
+            self.batch = build_batch([batch_file if batch_file.exists() else self.project.corpus_path])
+            self.model = self.project.model
+        else:
+            self.batch = build_batch(self.paths)
         self.store_path = annotator_path(self.paths, annotator)
         self.locked: StoreLocked | None = None
         try:
