@@ -98,3 +98,11 @@ def test_documents_are_ranked_worst_first() -> None:
     acc.add("good", TEXT, good)
     acc.add("bad", TEXT, bad)
     assert [d["id"] for d in acc.report()["per_document"]] == ["bad", "good"]
+
+
+def test_symmetric_relations_agree_whichever_way_they_were_drawn() -> None:
+    a = rec("a", [(0, 5, "PERSON"), (29, 34, "PERSON")], [(0, 1, "INTERACTION")])
+    b = rec("b", [(0, 5, "PERSON"), (29, 34, "PERSON")], [(1, 0, "INTERACTION")])
+    acc = agreement_for_schema(["a", "b"], default_schema())
+    acc.add("art1", TEXT, {"a": a, "b": b})
+    assert acc.report()["relations"]["INTERACTION"]["pairs"]["a~b"]["f1"] == 1

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from workbench.core.merge import keyed_relations, keyed_spans, value_token
+from workbench.core.merge import value_token
 
 NONE = "∅"  # "no span here" in the confusion matrix
 
@@ -188,7 +188,22 @@ Triple = tuple[int, int, str]
 
 
 def _triples(version: dict[str, Any]) -> set[Triple]:
-    return {(int(s["start"]), int(s["end"]), str(s["label"])) for s in version.get("spans") or []}
+    return {(s["start"], s["end"], s["label"]) for s in version.get("spans") or ()}
+
+
+def _relations(version: dict[str, Any], symmetric: frozenset[str]) -> dict[str, set[tuple[Triple, Triple]]]:
+    """type -> {(head span, child span)}, spans by offsets and label, symmetric types normalised."""
+    by_id = {s["id"]: (s["start"], s["end"], s["label"]) for s in version.get("spans") or ()}
+    out: dict[str, set[tuple[Triple, Triple]]] = {}
+    for r in version.get("relations") or ():
+        h, c = by_id.get(r["head"]), by_id.get(r["child"])
+        if h is None or c is None:
+            continue
+        label = r["label"]
+        if label in symmetric and c < h:
+            h, c = c, h
+        out.setdefault(label, set()).add((h, c))
+    return out
 
 
 def lenient_matches(a: set[Triple], b: set[Triple]) -> int:
@@ -354,8 +369,10 @@ class Agreement:
         speaker_relation: str = "SPEAKER",
         quote_labels: tuple[str, ...] = ("QUOTE",),
         token_labels: Sequence[str] = (),
+        symmetric: Sequence[str] = (),
     ):
         self.annotators = list(annotators)
+        self.symmetric = frozenset(symmetric)
         self.pairs = list(combinations(self.annotators, 2))
         self.spans = SpanSets()
         self.relations: dict[tuple[str, str, str], PRF] = {}
@@ -386,8 +403,7 @@ class Agreement:
         present = [a for a in self.annotators if a in versions]
         triples = {a: _triples(versions[a]) for a in present}
         prepared = {a: prepare(triples[a]) for a in present}
-        ids = {a: keyed_spans(versions[a]) for a in present}
-        rels = {a: set(keyed_relations(versions[a], ids[a])) for a in present}
+        rels = {a: _relations(versions[a], self.symmetric) for a in present}
         doc_s, doc_l, doc_r = PRF(), PRF(), PRF()
         pair_f: list[float] = []
         for a, b in self.pairs:
@@ -399,9 +415,8 @@ class Agreement:
             if s.n_a + s.n_b:
                 pair_f.append(2 * s.tp / (s.n_a + s.n_b))
             ra, rb = rels[a], rels[b]
-            for lab in {k.split("|")[1] for k in ra | rb}:
-                xa = {k for k in ra if k.split("|")[1] == lab}
-                xb = {k for k in rb if k.split("|")[1] == lab}
+            for lab in ra.keys() | rb.keys():
+                xa, xb = ra.get(lab, set()), rb.get(lab, set())
                 prf = PRF(len(xa & xb), len(xa), len(xb))
                 self.relations.setdefault((a, b, lab), PRF()).add(prf)
                 doc_r.add(prf)
@@ -545,4 +560,5 @@ def agreement_for_schema(
         doc_ordered,
         quote_labels=quotes,
         token_labels=token_labels,
+        symmetric=[r.name for r in schema.relations.values() if r.symmetric],
     )

@@ -177,39 +177,55 @@ def merge_items(
     """The item list of a merged record: spans, their attributes, relations, doc fields."""
     n = len(present)
     span_by: dict[str, list[str]] = {}
+    span_info: dict[str, tuple[int, int, str]] = {}
     attr_votes: dict[tuple[str, str], dict[str, list[str]]] = {}
     attr_raw: dict[str, Any] = {}
     rel_by: dict[str, list[str]] = {}
+    rel_info: dict[str, tuple[str, str, str]] = {}
     doc_votes: dict[str, dict[str, list[str]]] = {}
     doc_raw: dict[str, Any] = {}
-    span_attrs: dict[str, dict[str, set[str]]] = {}
     attr_names: dict[str, set[str]] = {}
     for a in present:
         v = versions[a]
-        ids = keyed_spans(v)
+        ids: dict[Any, str] = {}
         seen: set[str] = set()
-        for s in v.get("spans") or []:
-            key = ids[str(s["id"])]
+        for s in v.get("spans") or ():
+            start, end, label = s["start"], s["end"], s["label"]
+            key = f"span|{start}-{end}|{label}"
+            ids[s["id"]] = key
             if key in seen:
                 continue  # the same span twice in one version counts once
             seen.add(key)
-            span_by.setdefault(key, []).append(a)
-            span_attrs.setdefault(key, {})[a] = set()
-            for name, value in (s.get("attrs") or {}).items():
-                tok = value_token(value)
-                attr_raw[tok] = value
-                attr_votes.setdefault((key, name), {}).setdefault(tok, []).append(a)
-                attr_names.setdefault(key, set()).add(name)
-                span_attrs[key][a].add(name)
+            by = span_by.get(key)
+            if by is None:
+                span_by[key] = [a]
+                span_info[key] = (start, end, label)
+            else:
+                by.append(a)
+            attrs = s.get("attrs")
+            if attrs:
+                for name, value in attrs.items():
+                    tok = value_token(value)
+                    attr_raw[tok] = value
+                    attr_votes.setdefault((key, name), {}).setdefault(tok, []).append(a)
+                    attr_names.setdefault(key, set()).add(name)
         rels: set[str] = set()
-        for key in keyed_relations(v, ids):
-            _, label, ends = key.split("|", 2)
-            h, c = ends.split(">")
+        for r in v.get("relations") or ():
+            h, c = ids.get(r["head"]), ids.get(r["child"])
+            if h is None or c is None:
+                continue
+            label = r["label"]
             if label in symmetric and c < h:
-                key = relation_key(c, h, label)
+                h, c = c, h
+            key = f"rel|{label}|{h}>{c}"
             if key not in rels:
                 rels.add(key)
-                rel_by.setdefault(key, []).append(a)
+                by = rel_by.get(key)
+                if by is None:
+                    rel_by[key] = [a]
+                    rel_info[key] = (label, h, c)
+                else:
+                    by.append(a)
         for name, value in (v.get("doc") or {}).items():
             tok = value_token(value)
             doc_raw[tok] = value
@@ -217,9 +233,8 @@ def merge_items(
     items: list[dict[str, Any]] = []
     null = value_token(None)
     attr_raw[null] = doc_raw[null] = None
-    parsed = {k: parse_span_key(k) for k in span_by}
-    for key in sorted(span_by, key=lambda k: (parsed[k][0], -parsed[k][1], k)):
-        start, end, label = parsed[key]
+    for key in sorted(span_by, key=lambda k: (span_info[k][0], -span_info[k][1], k)):
+        start, end, label = span_info[key]
         by = span_by[key]
         items.append(
             {
@@ -235,7 +250,8 @@ def merge_items(
         )
         for name in sorted(attr_names.get(key, ())):
             votes = dict(attr_votes[(key, name)])
-            unset = [a for a in by if name not in span_attrs[key][a]]
+            voted = {x for anns in votes.values() for x in anns}
+            unset = [a for a in by if a not in voted]
             if unset:
                 votes[null] = unset
             choices = _choices(votes, attr_raw)
@@ -255,8 +271,7 @@ def merge_items(
                 }
             )
     for key in sorted(rel_by):
-        _, label, ends = key.split("|", 2)
-        h, c = ends.split(">")
+        label, h, c = rel_info[key]
         by = rel_by[key]
         items.append(
             {

@@ -146,7 +146,6 @@ def agreement_over(
 ) -> dict[str, Any]:
     """Agreement over several annotator files, or over the versions kept in one merged file."""
     if len(inputs) == 1 and is_merged_file(inputs[0]):
-        bundles = []
         acc: Agreement | None = None
         for _line, d in iter_merged(inputs[0], problems):
             if acc is None:
@@ -157,7 +156,6 @@ def agreement_over(
                 continue
             versions = {a: {**v, "text": d["text"]} for a, v in d["versions"].items()}
             acc.add(d["id"], d["text"], versions, (d.get("meta") or {}).get("title", ""))
-        del bundles
         if acc is None:
             raise UserError(f"{inputs[0]}: no usable merged records")
         return acc.report()
