@@ -84,22 +84,6 @@ def value_token(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def keyed_spans(version: dict[str, Any]) -> dict[str, str]:
-    """span id -> span key for one annotator's record dict."""
-    return {str(s["id"]): span_key(s["start"], s["end"], s["label"]) for s in version.get("spans") or []}
-
-
-def keyed_relations(version: dict[str, Any], ids: dict[str, str] | None = None) -> dict[str, dict[str, Any]]:
-    """relation key -> relation dict, relations compared by the spans they connect."""
-    ids = keyed_spans(version) if ids is None else ids
-    out: dict[str, dict[str, Any]] = {}
-    for r in version.get("relations") or []:
-        head, child = ids.get(str(r["head"])), ids.get(str(r["child"]))
-        if head is not None and child is not None:
-            out[relation_key(head, child, r["label"])] = r
-    return out
-
-
 # merging ---------------------------------------------------------------------
 def versions_digest(versions: dict[str, dict[str, Any]]) -> str:
     """Fingerprint of the versions, so a hand-edited merged record is noticed."""
