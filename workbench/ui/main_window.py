@@ -32,6 +32,7 @@ from workbench.core.record import RecordError
 from workbench.core.schema import AnnotationSchema, SchemaError
 from workbench.io.settings import Settings, save_settings
 from workbench.ui import spans as sp
+from workbench.ui.actions import collisions
 from workbench.ui.batch import title_of
 from workbench.ui.colors import Legend
 from workbench.ui.controller import Controller
@@ -201,6 +202,12 @@ class MainWindow(QMainWindow):
         if target is None or session.batch.position(target) is None:
             target = self._next_undone(-1) or session.batch.items[0].id
         self.open_document(target)
+        clashes = collisions(self.schema)
+        if clashes:  # the window's own keys win; the schema's lead should pick other keys
+            notes.append(
+                f"schema key clash: {clashes[0]}"
+                + (f" (+{len(clashes) - 1} more)" if len(clashes) > 1 else "")
+            )
         self.say(
             f"Opened {len(session.batch)} article(s); annotations go to {session.store_path}"
             + (" · " + "; ".join(notes) if notes else "")
