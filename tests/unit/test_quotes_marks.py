@@ -70,7 +70,7 @@ def test_wrong_opening_mark_and_stray_closer() -> None:
 
 
 def test_mismatched_styles_still_pair() -> None:
-    assert quoted("He said “we will win\" and left.") == ["“we will win\""]
+    assert quoted('He said “we will win" and left.') == ['“we will win"']
 
 
 @settings(max_examples=300, deadline=None)

@@ -39,7 +39,8 @@ from workbench.nlp.quotes import find_attributions
 from workbench.nlp.speakers import EntityRef, SpeakerLinker
 
 RULE_ORIGIN = "rule:quotes@1"
-MAX_CHARS = 1_000_000  # spaCy's own default max_length; longer articles are reported, not cut
+MAX_CHARS = 1_000_000
+LONG_CHARS = 50_000  # spaCy's own default max_length; longer articles are reported, not cut
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -230,28 +231,36 @@ class Preannotator:
         return self.annotate_doc(rec, self.nlp(_clean_for_model(rec.text)))
 
     def annotate_batch(self, records: list[Record], batch_size: int = 64) -> list[Outcome]:
-        """One batch through ``nlp.pipe``; if the batch fails, retry one by one to isolate the bad article."""
-        outcomes: list[Outcome] = []
-        good: list[Record] = []
-        for rec in records:
+        """One batch through ``nlp.pipe``; if the batch fails, retry one by one to isolate the bad article.
+
+        Outcomes come back in input order, one per record.
+        """
+        results: list[Outcome | None] = [None] * len(records)
+        good: list[int] = []
+        for i, rec in enumerate(records):
             why = self.check(rec)
             if why:
-                outcomes.append(Outcome(rec.id, error=why))
+                results[i] = Outcome(rec.id, error=why)
             else:
-                good.append(rec)
+                good.append(i)
+        # Very long articles go through alone: in a batch spaCy pads every doc to the longest.
+        short = [i for i in good if len(records[i].text) <= LONG_CHARS]
+        docs: dict[int, Doc] = {}
         try:
-            docs = list(self.nlp.pipe((_clean_for_model(r.text) for r in good), batch_size=batch_size))
+            texts = (_clean_for_model(records[i].text) for i in short)
+            docs = dict(zip(short, self.nlp.pipe(texts, batch_size=batch_size), strict=True))
         except Exception:
-            docs = None
-        done: dict[str, Outcome] = {}
-        for i, rec in enumerate(good):
+            docs = {}  # one article broke the batch: redo them one by one to find it
+        for i in good:
+            rec = records[i]
             try:
-                doc = docs[i] if docs is not None else self.nlp(_clean_for_model(rec.text))
-                done[rec.id] = Outcome(rec.id, record=self.annotate_doc(rec, doc))
+                doc = docs.pop(i, None)
+                if doc is None:
+                    doc = self.nlp(_clean_for_model(rec.text))
+                results[i] = Outcome(rec.id, record=self.annotate_doc(rec, doc))
             except Exception as e:  # one bad article must not stop a corpus run
-                done[rec.id] = Outcome(rec.id, error=f"pre-annotation failed: {type(e).__name__}: {e}")
-        errors = {o.id: o for o in outcomes}
-        return [errors.get(r.id) or done[r.id] for r in records]
+                results[i] = Outcome(rec.id, error=f"pre-annotation failed: {type(e).__name__}: {e}")
+        return [o for o in results if o is not None]
 
 
 def _clean_for_model(text: str) -> str:

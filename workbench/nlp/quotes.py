@@ -374,21 +374,32 @@ def _indirect(doc: Doc, ix: _Index, used: set[int]) -> list[Attribution]:
     return out
 
 
+def _containing(starts: list[int], spans: list[tuple[int, int, Any]], maxlen: int, s: int, e: int) -> Any:
+    """An item whose span contains [s, e), from spans sorted by start (bisect, not a scan)."""
+    lo = bisect.bisect_left(starts, s - maxlen)
+    hi = bisect.bisect_right(starts, s)
+    for a, b, item in spans[lo:hi]:
+        if a <= s and e <= b:
+            return item
+    return None
+
+
 def _merge(text: str, direct: list[Attribution], indirect: list[Attribution]) -> list[Attribution]:
     """Quoted phrases inside reported speech make it mixed; reported speech inside a quote is dropped."""
+    pieces = sorted(((a, b, att) for att in indirect for a, b in att.pieces), key=lambda p: p[0])
+    starts = [p[0] for p in pieces]
+    maxlen = max((b - a for a, b, _ in pieces), default=0)
     keep_direct: list[Attribution] = []
-    spans = [(a, b, att) for att in indirect for a, b in att.pieces]
     for d in direct:
-        inside = next((att for a, b, att in spans if a <= d.start and d.end <= b), None)
+        inside = _containing(starts, pieces, maxlen, d.start, d.end)
         if inside is not None and (d.cue is None or d.kind == "partial"):
             inside.kind = "mixed"
             continue
         keep_direct.append(d)
-    out_ind: list[Attribution] = []
-    for att in indirect:
-        if any(d.start <= att.start and att.end <= d.end for d in keep_direct if d.kind != "partial"):
-            continue
-        out_ind.append(att)
+    quotes = sorted(((d.start, d.end, d) for d in keep_direct if d.kind != "partial"), key=lambda p: p[0])
+    q_starts = [q[0] for q in quotes]
+    q_max = max((b - a for a, b, _ in quotes), default=0)
+    out_ind = [att for att in indirect if _containing(q_starts, quotes, q_max, att.start, att.end) is None]
     atts = keep_direct + out_ind
     atts.sort(key=lambda a: a.start)
     return atts

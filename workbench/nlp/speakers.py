@@ -13,6 +13,7 @@ what the annotator checks, the entity is what a who-said-what corpus needs.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -98,6 +99,8 @@ class SpeakerLinker:
     ):
         self.doc = doc
         self.entities = sorted(entities, key=lambda e: e.start)
+        self._starts = [e.start for e in self.entities]
+        self._maxlen = max((e.end - e.start for e in self.entities), default=0)
         self.add_span = add_span
         self.add_relation = add_relation
         self.resolve = resolve
@@ -105,11 +108,11 @@ class SpeakerLinker:
         self._speaker_cache: dict[int, str | None] = {}
 
     def _entity_at(self, start: int, end: int) -> EntityRef | None:
-        for e in self.entities:
+        lo = bisect.bisect_left(self._starts, start - self._maxlen)
+        hi = bisect.bisect_right(self._starts, start)
+        for e in self.entities[lo:hi]:
             if e.start <= start and end <= e.end and e.label in SPEAKER_LABELS:
                 return e
-            if e.start > end:
-                break
         return None
 
     def _antecedent(self, before: int, labels: tuple[str, ...]) -> EntityRef | None:
@@ -117,16 +120,19 @@ class SpeakerLinker:
 
         Subjects are what pronouns usually continue ("McCaskill scolded him: “…” she said").
         """
-        earlier = [e for e in self.entities if e.start < before and e.label in labels]
+        k = bisect.bisect_left(self._starts, before)
+        earlier = [e for e in self.entities[max(0, k - 40) : k] if e.label in labels]
         for e in reversed(earlier[-12:]):
             if before - e.start > 1500:
                 break
             if self._is_subject(e):
                 return e
-        for e in reversed(self.speakers):
+        for e in reversed(self.speakers[-50:]):
             if e.start < before and e.label in labels and before - e.start < 3000:
                 return e
-        return earlier[-1] if earlier else None
+        if earlier:
+            return earlier[-1]
+        return next((e for e in reversed(self.entities[max(0, k - 400) : k]) if e.label in labels), None)
 
     def _is_subject(self, e: EntityRef) -> bool:
         span = self.doc.char_span(e.start, e.end, alignment_mode="expand")
