@@ -116,6 +116,8 @@ def test_bad_inputs_are_named(corpus: Path, tmp_path: Path) -> None:
         plan_shards([str(empty)], tmp_path / "out")
     with pytest.raises(ShardError, match="overwrite this input"):
         plan_shards([str(corpus / "a.jsonl")], corpus)
+    with pytest.raises(ShardError, match="-o names a folder"):
+        plan_shards([str(corpus)], tmp_path / "out.jsonl")
 
 
 def test_output_folder_inside_the_input_folder_is_not_read_back(corpus: Path) -> None:

@@ -155,8 +155,10 @@ def _is_shard_file(p: Path) -> bool:
 def plan_shards(inputs: Iterable[str | Path], outdir: str | Path) -> list[Shard]:
     """Pair every input file with its output path, keeping sub-folders relative to the inputs' common root."""
     out = Path(outdir).expanduser().resolve()
-    if out.exists() and not out.is_dir():
-        raise ShardError(f"{out}: exists and is not a folder; shard mode writes one file per input into -o")
+    if (out.exists() and not out.is_dir()) or (not out.exists() and out.name.endswith(SHARD_SUFFIXES)):
+        raise ShardError(
+            f"{outdir}: with --cluster, -o names a folder: one output file is written per input shard"
+        )
     sources = discover_inputs(inputs, exclude=out)
     if not sources:
         raise ShardError("no input shards given")
@@ -253,7 +255,8 @@ def process_shard(
     """
     t0 = time.perf_counter()
     shard.output.parent.mkdir(parents=True, exist_ok=True)
-    size = shard.source.stat().st_size
+    stamp = _input_stamp(shard.source)  # before reading: an input rewritten meanwhile is redone next run
+    size = stamp["size"]
     failures: list[ArticleFailure] = []
     written = 0
     seen = 0  # input bytes, estimated from the texts so far: enough for an ETA, exact at the end
@@ -287,7 +290,7 @@ def process_shard(
     done = {
         "format": DONE_FORMAT,
         "source": str(shard.source),
-        "input": _input_stamp(shard.source),
+        "input": stamp,
         "fingerprint": annotator.fingerprint(),
         "output_bytes": shard.output.stat().st_size,
         "articles": written,
