@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
-from tests.qt.conftest import ANNOTATOR, click_char, on_disk, screenshot, store_records
+from tests.qt.conftest import ANNOTATOR, on_disk, screenshot, store_records
 from workbench.core.schema import default_schema, parse_schema
 from workbench.io.settings import load_settings
 from workbench.io.store import AnnotatorStore
@@ -202,10 +202,30 @@ def test_dark_and_light_palettes_stay_readable(qtbot: Any, open_window: Any, tmp
             for alpha in (0.55, 0.28, 0.1):
                 bg, fg = fill_colors(pal, lab.color, alpha)
                 assert contrast(bg, fg) >= 4.5, (base, lab.name, alpha)
-    win = open_window([corpus(tmp_path)])
-    click_char(qtbot, win, 0)
-    win.view.select_range(0, len("Angela Merkel"))
-    qtbot.keyClick(win.view, "p")
+    text = "“We will not back down,” said Mayor Ana Silva of Kyiv after talks with the Bank of England."
+    spans = []
+    for i, (needle, label, pending) in enumerate(
+        [
+            ("“We will not back down,”", "QUOTE", False),
+            ("said", "CUE", True),
+            ("Ana Silva", "PERSON", False),
+            ("Kyiv", "GPE", True),
+            ("Bank of England", "ORG", True),
+            ("England", "GPE", True),
+        ]
+    ):
+        a = text.index(needle)
+        sp_: dict[str, Any] = {"id": f"s{i + 1}", "start": a, "end": a + len(needle), "label": label}
+        if pending:
+            sp_.update(origin="model:test@1", review="pending")
+        spans.append(sp_)
+    rels = [{"id": "r1", "head": "s1", "child": "s3", "label": "SPEAKER"}]
+    path = tmp_path / "colours.jsonl"
+    record = {"id": "c1", "text": text, "spans": spans, "relations": rels}
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", "utf-8")
+    win = open_window([path])
+    qtbot.keyClick(win.view, Qt.Key.Key_Tab)  # the quote: its SPEAKER arrow is drawn
+    screenshot(win, "light_palette")
     dark = QPalette(win.palette())
     for role, color in (
         (QPalette.ColorRole.Window, "#2b2b2b"),

@@ -390,11 +390,12 @@ class SpanTextView(QPlainTextEdit):
             self._paint_arrow(p, arrow, i)
         p.end()
 
-    def _anchor(self, span_id: str) -> QPointF | None:
+    def _anchor(self, span_id: str, below: bool = False) -> QPointF | None:
         rects = self.span_rects(span_id)
         if rects:
-            r = rects[0]
-            return QPointF(r.center().x() if len(rects) == 1 else r.left() + 6, r.top())
+            r = rects[-1] if below else rects[0]
+            x = r.center().x() if len(rects) == 1 else r.left() + 6
+            return QPointF(x, r.bottom() if below else r.top())
         s = self.styles.get(span_id)
         if s is None:
             return None
@@ -409,7 +410,12 @@ class SpanTextView(QPlainTextEdit):
             return
         color = QColor(arrow.color)
         lift = 18 + 16 * index + min(abs(b.x() - a.x()) * 0.15, 40)
-        ctrl = QPointF((a.x() + b.x()) / 2, min(a.y(), b.y()) - lift)
+        if min(a.y(), b.y()) - lift < 0 <= min(a.y(), b.y()):
+            # no room above the first lines: bow below the spans instead
+            a, b = self._anchor(arrow.head, True) or a, self._anchor(arrow.child, True) or b
+            ctrl = QPointF((a.x() + b.x()) / 2, max(a.y(), b.y()) + lift)
+        else:
+            ctrl = QPointF((a.x() + b.x()) / 2, min(a.y(), b.y()) - lift)
         path = QPainterPath(a)
         path.quadTo(ctrl, b)
         p.setPen(QPen(color, 2))
