@@ -9,33 +9,29 @@ itself (arrows, Shift+arrows, paging) are offered to ``key_handler`` first.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QMimeData, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
-    QFont,
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
     QPainter,
-    QPainterPath,
     QPaintEvent,
     QPalette,
     QPen,
-    QPolygonF,
     QTextCursor,
     QTextOption,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
+from workbench.ui import overlay
 from workbench.ui.highlighter import SpanHighlighter, ViewSpan
 from workbench.ui.offsets import OffsetMap
 
-GUTTER = 96
+GUTTER = overlay.GUTTER
 EAGER_UNITS = 10_000  # format the first screens (~10k UTF-16 units) while laying out; the rest as painted
 _BLOCK_BREAK = re.compile("[\n\u2029]")
 LONG_BLOCK = 3_000  # characters; longer paragraphs are shown as several blocks (see display_text)
@@ -97,20 +93,6 @@ class Arrow:
     color: str = "#555555"
 
 
-class _Gutter(QWidget):
-    """Left margin: a bar beside every quote, with its speaker's name at the top."""
-
-    def __init__(self, view: SpanTextView):
-        super().__init__(view)
-        self.view = view
-
-    def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(GUTTER, 0)
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        self.view.paint_gutter(self, event)
-
-
 class SpanTextView(QPlainTextEdit):
     spanClicked = Signal(str)  # id of the innermost span under a plain click
     selectionMoved = Signal()
@@ -136,7 +118,7 @@ class SpanTextView(QPlainTextEdit):
         self.arrows: list[Arrow] = []
         self.key_handler: Callable[[QKeyEvent], bool] | None = None
         self.tooltip_provider: Callable[[list[str]], str] | None = None
-        self._gutter = _Gutter(self)
+        self._gutter = overlay.Gutter(self)
         self.setViewportMargins(GUTTER, 0, 0, 0)
         self.updateRequest.connect(self._update_gutter)
         self._press: QPointF | None = None
@@ -390,82 +372,8 @@ class SpanTextView(QPlainTextEdit):
             self._paint_arrow(p, arrow, i)
         p.end()
 
-    def _anchor(self, span_id: str, below: bool = False) -> QPointF | None:
-        rects = self.span_rects(span_id)
-        if rects:
-            r = rects[-1] if below else rects[0]
-            x = r.center().x() if len(rects) == 1 else r.left() + 6
-            return QPointF(x, r.bottom() if below else r.top())
-        s = self.styles.get(span_id)
-        if s is None:
-            return None
-        # off screen: point at the top or bottom edge
-        vis = self.cursorForPosition(self.viewport().rect().topLeft()).position()
-        y = -2.0 if self.map.to_qt(s.start) < vis else float(self.viewport().height() + 2)
-        return QPointF(self.viewport().width() / 2, y)
-
     def _paint_arrow(self, p: QPainter, arrow: Arrow, index: int = 0) -> None:
-        a, b = self._anchor(arrow.head), self._anchor(arrow.child)
-        if a is None or b is None:
-            return
-        color = QColor(arrow.color)
-        lift = 18 + 16 * index + min(abs(b.x() - a.x()) * 0.15, 40)
-        if min(a.y(), b.y()) - lift < 0 <= min(a.y(), b.y()):
-            # no room above the first lines: bow below the spans instead
-            a, b = self._anchor(arrow.head, True) or a, self._anchor(arrow.child, True) or b
-            ctrl = QPointF((a.x() + b.x()) / 2, max(a.y(), b.y()) + lift)
-        else:
-            ctrl = QPointF((a.x() + b.x()) / 2, min(a.y(), b.y()) - lift)
-        path = QPainterPath(a)
-        path.quadTo(ctrl, b)
-        p.setPen(QPen(color, 2))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawPath(path)
-        ang = math.atan2(b.y() - ctrl.y(), b.x() - ctrl.x())
-        tip = QPolygonF(
-            [b] + [QPointF(b.x() - 9 * math.cos(ang + d), b.y() - 9 * math.sin(ang + d)) for d in (0.4, -0.4)]
-        )
-        p.setBrush(color)
-        p.drawPolygon(tip)
-        mid = path.pointAtPercent(0.5)
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 0.75)
-        font.setBold(True)
-        p.setFont(font)
-        fm = p.fontMetrics()
-        w = fm.horizontalAdvance(arrow.label) + 8
-        box = QRectF(mid.x() - w / 2, mid.y() - fm.height() / 2 - 1, w, fm.height() + 2)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(self.palette().color(QPalette.ColorRole.Base))
-        p.drawRoundedRect(box, 3, 3)
-        p.setPen(color)
-        p.drawText(box, Qt.AlignmentFlag.AlignCenter, arrow.label)
+        overlay.paint_arrow(self, p, arrow, index)
 
     def paint_gutter(self, gutter: QWidget, event: QPaintEvent) -> None:
-        p = QPainter(gutter)
-        pal = self.palette()
-        p.fillRect(event.rect(), pal.color(QPalette.ColorRole.AlternateBase))
-        quotes = [s for s in self.styles.values() if s.quote]
-        if not quotes:
-            p.end()
-            return
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 0.8)
-        p.setFont(font)
-        fm = p.fontMetrics()
-        top_y = {}
-        for s in quotes:
-            rects = self.span_rects(s.id)
-            if not rects:
-                continue
-            y0, y1 = min(r.top() for r in rects), max(r.bottom() for r in rects)
-            p.fillRect(QRectF(GUTTER - 6, y0, 4, y1 - y0), QColor(s.color))
-            if s.note and rects[0].top() == y0:
-                y = y0
-                while y in top_y:  # two quotes starting on one line: stack the names
-                    y += fm.height()
-                top_y[y] = s.id
-                p.setPen(pal.color(QPalette.ColorRole.Text))
-                name = fm.elidedText(s.note, Qt.TextElideMode.ElideRight, GUTTER - 12)
-                p.drawText(QRectF(2, y, GUTTER - 10, fm.height()), Qt.AlignmentFlag.AlignRight, name)
-        p.end()
+        overlay.paint_gutter(self, gutter, event)
