@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
@@ -84,8 +85,24 @@ def create_window(paths: list[Path] | None = None, schema_path: str | None = Non
     return win
 
 
+def _install_excepthook() -> None:
+    """A bug in a slot must not end the day: say so in the status bar, log it, keep working.
+
+    Every edit is already on disk when a slot runs, so carrying on is safe.
+    """
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], value: BaseException, tb: Any) -> None:
+        previous(kind, value, tb)  # the traceback goes to stderr for the bug report
+        for win in _windows:
+            win.say(f"Internal error (please report; your work is saved): {kind.__name__}: {value}", 0)
+
+    sys.excepthook = hook
+
+
 def run(paths: list[Path] | None = None, schema_path: str | None = None) -> int:
     app = application()
+    _install_excepthook()
     win = create_window(paths, schema_path)
     if win is None:
         print("workbench: no annotator name given; nothing opened", file=sys.stderr)
