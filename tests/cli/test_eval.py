@@ -1,0 +1,96 @@
+"""``workbench eval``: the scoring rules on hand-made records, and floors on real PolNeAR dev data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import shared_path
+from workbench.cli.main import main
+from workbench.core.record import Record, Relation, Span
+from workbench.nlp.evaluate import score
+
+TEXT = "“We will win this race,” said Anna Berg. “The voters know it.” Berg said that polls were wrong."
+
+
+def _gold() -> Record:
+    g = Record.new(TEXT)
+    g.spans = {
+        "q1": Span("q1", 0, 24, "QUOTE", {"quote_kind": "direct"}),
+        "q2": Span("q2", 41, 62, "QUOTE", {"quote_kind": "direct"}),
+        "q3": Span("q3", 73, 94, "QUOTE", {"quote_kind": "indirect"}),
+        "c1": Span("c1", 25, 29, "CUE"),
+        "c2": Span("c2", 68, 72, "CUE"),
+        "p1": Span("p1", 30, 39, "PERSON"),
+        "m1": Span("m1", 63, 67, "MENTION"),
+    }
+    g.relations = {
+        "r1": Relation("r1", "q1", "c1", "CUE"),
+        "r2": Relation("r2", "q2", "c1", "CUE"),  # one attribution in two pieces
+        "r3": Relation("r3", "q1", "p1", "SPEAKER"),
+        "r4": Relation("r4", "q2", "p1", "SPEAKER"),
+        "r5": Relation("r5", "q3", "c2", "CUE"),
+        "r6": Relation("r6", "q3", "m1", "SPEAKER"),
+    }
+    return g
+
+
+def test_pieces_join_and_overlap_thresholds() -> None:
+    gold = _gold()
+    pred = Record(id=gold.id, text=TEXT)
+    # predicts only the first piece (about half the characters of the joined quote) with the right speaker,
+    # and the indirect quote whole, with a speaker at another mention of the same name
+    pred.spans = {
+        "a": Span("a", 0, 24, "QUOTE", {"quote_kind": "direct"}, origin="rule:quotes@1"),
+        "b": Span("b", 73, 94, "QUOTE", {"quote_kind": "indirect"}, origin="rule:quotes@1"),
+        "s": Span("s", 30, 39, "PERSON", origin="m"),
+        "t": Span("t", 35, 39, "PERSON", origin="m"),
+        "x": Span("x", 63, 67, "PERSON", origin="m"),
+    }
+    pred.relations = {"1": Relation("1", "a", "s", "SPEAKER"), "2": Relation("2", "b", "t", "SPEAKER")}
+    d = score([(gold, pred)]).to_dict()
+    q = d["quotes"]
+    assert q["all"]["@30"]["gold"] == 2  # q1 + q2 joined by their shared CUE
+    assert q["all"]["@30"]["f1"] == 1.0 and q["direct"]["@30"]["r"] == 1.0
+    assert q["direct"]["@80"]["r"] == 0.0 and q["indirect"]["@80"]["r"] == 1.0
+    assert q["all"]["speaker@30"]["accuracy"] == 1.0  # "Berg" by name
+    assert q["all"]["speaker@30"]["strict_overlap"] == 0.5  # only the first overlaps the gold span
+    ents = d["entities"]
+    assert ents["PERSON"]["r"] == 1.0 and ents["PERSON"]["p"] == pytest.approx(1 / 3, abs=1e-3)
+
+
+def test_partial_quotes_are_not_counted_as_attributions() -> None:
+    gold = _gold()
+    pred = Record(id=gold.id, text=TEXT)
+    pred.spans = {"a": Span("a", 0, 24, "QUOTE", {"quote_kind": "partial"}, origin="r")}
+    assert score([(gold, pred)]).to_dict()["quotes"]["all"]["@30"]["pred"] == 0
+
+
+def test_gold_pred_files_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(_gold().to_dict()) + "\n", "utf-8")
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(json.dumps(_gold().to_dict()) + "\n{broken\n", "utf-8")
+    assert main(["eval", str(gold), str(pred), "--json"]) == 0
+    out, err = capsys.readouterr()
+    d = json.loads(out)
+    assert d["quotes"]["all"]["@80"]["f1"] == 1.0 and d["docs"] == 1
+    assert "pred.jsonl:2" in err
+    assert main(["eval", str(gold)]) == 2
+    assert "--run" in capsys.readouterr().err
+
+
+def test_polnear_dev_floors(capsys: pytest.CaptureFixture[str]) -> None:
+    """Floors a little below what pre-annotation measures on PolNeAR dev (see docs/preannotation.md)."""
+    dev = shared_path("data", "polnear", "dev")
+    assert main(["eval", str(dev), "--run", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["docs"] == 84 and d["model"]
+    q = d["quotes"]
+    assert q["direct"]["@30"]["f1"] >= 0.89
+    assert q["direct"]["@80"]["f1"] >= 0.79
+    assert q["direct"]["speaker@30"]["accuracy"] >= 0.88
+    assert q["all"]["@30"]["f1"] >= 0.68
+    assert q["all"]["speaker@30"]["accuracy"] >= 0.85
