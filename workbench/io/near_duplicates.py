@@ -24,8 +24,7 @@ def shingles(text: str, k: int = SHINGLE) -> set[str]:
 
 def minhash(text: str) -> MinHash:
     m = MinHash(num_perm=NUM_PERM, seed=1)
-    for s in shingles(text):
-        m.update(s.encode("utf-8"))
+    m.update_batch([s.encode("utf-8") for s in shingles(text)])
     return m
 
 
