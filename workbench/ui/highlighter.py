@@ -13,15 +13,14 @@ spans add an overline, so nested spans stay readable.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from workbench.ui.colors import FILL_ALPHA, PENDING_ALPHA, QUOTE_ALPHA, fill_colors
 
 
-@dataclass(frozen=True, slots=True)
-class ViewSpan:
+class ViewSpan(NamedTuple):
     """What the view needs of a span: Qt (UTF-16) positions, colour, how to draw it."""
 
     id: str

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple, cast
 
 from PySide6.QtCore import QEvent, QMimeData, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -71,9 +72,11 @@ def display_text(text: str, limit: int = LONG_BLOCK) -> str:
     return "".join(chars) if chars is not None else text
 
 
-@dataclass(frozen=True, slots=True)
-class SpanStyle:
-    """A span as the owner describes it: code-point offsets and how it looks."""
+class SpanStyle(NamedTuple):
+    """A span as the owner describes it: code-point offsets and how it looks.
+
+    A named tuple, not a dataclass: an article has thousands and they are made on every open.
+    """
 
     id: str
     start: int
@@ -161,6 +164,8 @@ class SpanTextView(QPlainTextEdit):
 
     def _view(self, s: SpanStyle) -> ViewSpan:
         m = self.map
+        if m.identity:  # no astral characters: the same fields mean the same positions
+            return cast(ViewSpan, s)
         return ViewSpan(s.id, m.to_qt(s.start), m.to_qt(s.end), s.label, s.color, s.quote, s.pending, s.note)
 
     def set_spans(self, spans: Iterable[SpanStyle]) -> None:
