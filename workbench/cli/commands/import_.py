@@ -114,7 +114,7 @@ def _write(args: argparse.Namespace, out: IO[str], existing: Path | None) -> dic
         if not isinstance(item, Record):
             tally["problems"].append(str(item))
             continue
-        where = str(item.meta.get("file", "?"))
+        where = _source(item)
         if item.id in seen:
             tally["duplicates"].append(f"{where}: same text as {seen[item.id]} (id {item.id}), skipped")
             continue
@@ -177,3 +177,12 @@ def _report(tally: dict[str, Any], out_path: Path | None) -> None:
         print(f"  duplicate: {line}", file=err)
     for line in tally["problems"]:
         print(f"  problem: {line}", file=err)
+
+
+def _source(rec: Record) -> str:
+    """file:line an article came from, for article files and other tools' formats alike."""
+    origin = rec.meta.get("imported_from")
+    if isinstance(origin, dict) and origin.get("file"):
+        line = origin.get("line")
+        return f"{origin['file']}:{line}" if line else str(origin["file"])
+    return str(rec.meta.get("file", "?"))
