@@ -285,15 +285,25 @@ def preannotate_records(
     batch_size: int = 64,
     n_process: int = 1,
     model_name: str | None = None,
-    schema: str | dict[str, Any] | None = None,
+    schema: str | dict[str, Any] | AnnotationSchema | None = None,
+    model: str | None = None,
 ) -> Iterator[Outcome]:
     """Stream outcomes for records, in order, in constant memory.
 
     With ``n_process > 1`` the articles go to worker processes in chunks of
     ``batch_size`` (each worker builds its :class:`Preannotator` once from the
     annotator's model name and schema); at most ``2 × n_process`` chunks are in flight.
+    Without ``annotator`` one is built from ``model_name`` (or ``model``) and ``schema``
+    (a path, a schema dict or an :class:`AnnotationSchema`). Items are :class:`Outcome`:
+    use ``outcome.record`` (None when the article failed, ``outcome.error`` says why).
     """
-    ann = annotator or Preannotator.create(model_name, schema)
+    if annotator is None:
+        name = model_name or model
+        if isinstance(schema, AnnotationSchema):
+            annotator = Preannotator(blank_model() if name == "blank:en" else load_model(name), schema)
+        else:
+            annotator = Preannotator.create(name, schema)
+    ann = annotator
     if n_process <= 1:
         for chunk in _chunks(records, batch_size):
             yield from ann.annotate_batch(chunk, batch_size)

@@ -45,7 +45,36 @@ def register(subparsers: Any) -> None:
     p.add_argument("--batch-size", type=int, default=64, metavar="N", help="articles per spaCy batch (64)")
     p.add_argument("--n-process", type=int, default=1, metavar="N", help="worker processes (1)")
     p.add_argument("--quiet", action="store_true", help="no progress output, only problems and the summary")
+    p.add_argument(
+        "--cluster",
+        default=None,
+        metavar="ADDRESS",
+        help="run on a Dask cluster (local, local:N, tcp://host:port or a scheduler file); "
+        "OUT is then a folder with one file per input shard (docs/cluster.md)",
+    )
     p.set_defaults(func=run)
+
+
+def run_on_cluster(args: argparse.Namespace) -> int:
+    """The same pre-annotation, one Dask task per JSONL shard (workbench.nlp.cluster)."""
+    from workbench.nlp.cluster import run_cluster, summary_lines
+    from workbench.nlp.shards import ShardError
+
+    try:
+        summary = run_cluster(
+            [str(p) for p in args.inputs],
+            args.output,
+            args.cluster,
+            model=args.model,
+            batch_size=args.batch_size,
+            schema=args.schema,
+            progress=not args.quiet,
+        )
+    except ShardError as e:
+        raise UserError(str(e)) from None
+    for line in summary_lines(summary):
+        print(line, file=sys.stderr)
+    return 0 if summary.ok else 1
 
 
 def done_ids(out: Path, err: TextIO) -> set[str]:
@@ -162,11 +191,15 @@ def run(args: argparse.Namespace) -> int:
     from workbench.nlp.preannotate import Preannotator, preannotate_records
 
     err = sys.stderr
+    if args.cluster:
+        return run_on_cluster(args)
     if args.batch_size < 1 or args.n_process < 1:
         raise UserError("--batch-size and --n-process must be at least 1")
     for p in args.inputs:
         if not p.exists():
             raise UserError(f"{p}: no such file or folder")
+    if args.output.is_dir():
+        raise UserError(f"{args.output} is a folder: give a JSONL file to write (folders are for --cluster)")
     try:
         schema = load_schema(args.schema) if args.schema else default_schema()
     except SchemaError as e:
