@@ -1,14 +1,16 @@
-"""Pre-annotation from the window: the model runs in a worker, results apply as one edit.
+"""Pre-annotation from the window: the model runs in a worker, each result applies as one edit.
 
-The open document's result is merged into the live Document (one undo step);
-other documents of the batch are merged into their live Documents (the
-annotator's latest version, with its own undo history) and saved. Loading
+Results arrive one article at a time. The open document's result is merged
+into the live Document (one undo step); other documents of the batch are
+merged into their live Documents (the annotator's latest version, with its
+own undo history) and saved. Loading
 spaCy happens in the worker too, so the window never freezes, and Cancel
 stops between articles.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
@@ -22,29 +24,42 @@ if TYPE_CHECKING:
     from workbench.ui.main_window import MainWindow
 
 
-def _job(model: str | None, schema_raw: dict[str, Any], items: list[tuple[str, dict[str, Any]]]) -> Any:
-    def run(progress: Any, cancelled: Any) -> dict[str, Any]:
+def _job(
+    model: str | None,
+    schema_raw: dict[str, Any],
+    ids: list[str],
+    first: tuple[str, dict[str, Any]] | None,
+    load: Callable[[str], dict[str, Any]],
+) -> Any:
+    """The worker's function: loads each article itself and delivers each result when it is ready.
+
+    ``first`` is the open document, snapshotted on the GUI thread; the others are
+    read by ``load`` in the worker, so a large batch neither freezes the window at
+    the start nor sits in memory until the end.
+    """
+
+    def run(progress: Any, cancelled: Any, deliver: Any) -> dict[str, Any]:
         from workbench.nlp.preannotate import Preannotator
 
-        progress(0, len(items))
+        progress(0, len(ids))
         ann = Preannotator.create(model, schema_raw)
-        out: dict[str, Any] = {
-            "model": ann.model.message,
-            "trained": ann.model.is_trained,
-            "results": [],
-            "errors": [],
-        }
-        for i, (rid, d) in enumerate(items):
+        deliver(("model", ann.model.message, ann.model.is_trained))
+        for i, rid in enumerate(ids):
             if cancelled():
                 break
-            rec = Record.from_dict(d)
+            try:
+                d = first[1] if first is not None and first[0] == rid else load(rid)
+                rec = Record.from_dict(d)
+            except (RecordError, ValueError, OSError) as e:
+                deliver(("error", rid, f"cannot read: {e}"))
+                continue
             why = ann.check(rec)
             if why:
-                out["errors"].append(f"{rid}: {why}")
+                deliver(("error", rid, why))
             else:
-                out["results"].append((rid, d, ann.annotate(rec).to_dict()))
-            progress(i + 1, len(items))
-        return out
+                deliver(("result", rid, d, ann.annotate(rec).to_dict()))
+            progress(i + 1, len(ids))
+        return None
 
     return run
 
@@ -55,6 +70,11 @@ class Preannotator(QObject):
         self.w = window
         self.worker = Worker(self)
         self.worker.progress.connect(self._progress)
+        self.worker.item.connect(self._item)
+        self._applied = 0
+        self._errors: list[str] = []
+        self._model = ("", True)
+        self._session: object = None
         self.worker.finished.connect(self._finished)
         self.worker.failed.connect(self._failed)
 
@@ -68,15 +88,15 @@ class Preannotator(QObject):
         if self.worker.busy:
             self.w.say("Pre-annotation is already running (Cancel in the status bar)")
             return
-        items = []
-        for rid in ids:
-            rec = s.document.record if rid == s.document.record.id else s.record(rid)
-            items.append((rid, rec.to_dict()))
-        self.worker.start(_job(s.model or self.w.settings.model, self.w.schema.raw, items))
+        current = s.document.record
+        first = (current.id, current.to_dict()) if current.id in ids else None
+        self._applied, self._errors, self._model = 0, [], ("", True)
+        self._session = s  # results for another batch (opened meanwhile) are dropped
+        self.worker.start(_job(s.model or self.w.settings.model, self.w.schema.raw, ids, first, s.raw_record))
         self.w.work_bar.setRange(0, 0)
         self.w.work_bar.show()
         self.w.work_cancel.show()
-        self.w.say(f"Pre-annotating {len(items)} article(s) in the background…", 0)
+        self.w.say(f"Pre-annotating {len(ids)} article(s) in the background…", 0)
 
     def run_document(self) -> None:
         s = self.w.session
@@ -109,35 +129,41 @@ class Preannotator(QObject):
         self._hide()
         self.w.say(f"Pre-annotation failed: {message}", 0)
 
-    def _finished(self, out: dict[str, Any], cancelled: bool) -> None:
-        self._hide()
+    def _item(self, item: tuple[Any, ...]) -> None:
+        kind = item[0]
+        if kind == "model":
+            self._model = (item[1], item[2])
+        elif kind == "error":
+            self._errors.append(f"{item[1]}: {item[2]}")
+        elif self._apply(item[1], Record.from_dict(item[2]), Record.from_dict(item[3])):
+            self._applied += 1
+
+    def _apply(self, rid: str, snapshot: Record, result: Record) -> bool:
+        """Merge one article's result into its live Document; True if anything changed."""
         s = self.w.session
-        if s is None:
-            return
-        applied = 0
-        for rid, snap, res in out["results"]:
-            snapshot, result = Record.from_dict(snap), Record.from_dict(res)
-            if s.document is not None and s.document.record.id == rid:
-                edit = merge_edit(s.document.record, snapshot, result, self.w.schema)
-                if edit is not None and self.w.apply(edit, f"Pre-annotate ({len(edit.edits)} changes)"):
-                    applied += 1
-                continue
-            if s.readonly or s.batch.position(rid) is None:
-                continue
-            try:
-                doc = s.document_for(rid)  # saves itself on apply
-            except (RecordError, ValueError, OSError):
-                continue
-            edit = merge_edit(doc.record, snapshot, result, self.w.schema)
-            if edit is None:
-                continue
-            try:
-                doc.apply(edit, f"Pre-annotate ({len(edit.edits)} changes)")
-            except EditRefused:
-                continue
-            self.w.doc_list.status_changed(rid)
-            applied += 1
+        if s is None or s is not self._session or s.readonly or s.batch.position(rid) is None:
+            return False
+        if s.document is not None and s.document.record.id == rid:
+            edit = merge_edit(s.document.record, snapshot, result, self.w.schema)
+            return edit is not None and self.w.apply(edit, f"Pre-annotate ({len(edit.edits)} changes)")
+        try:
+            doc = s.document_for(rid)  # saves itself on apply
+        except (RecordError, ValueError, OSError):
+            return False
+        edit = merge_edit(doc.record, snapshot, result, self.w.schema)
+        if edit is None:
+            return False
+        try:
+            doc.apply(edit, f"Pre-annotate ({len(edit.edits)} changes)")
+        except EditRefused:
+            return False
+        self.w.doc_list.status_changed(rid)
+        return True
+
+    def _finished(self, _result: object, cancelled: bool) -> None:
+        self._hide()
         note = "cancelled; " if cancelled else ""
-        errs = f"; {len(out['errors'])} skipped ({out['errors'][0]})" if out["errors"] else ""
-        warn = "" if out["trained"] else " — NO TRAINED MODEL, rules only"
-        self.w.say(f"Pre-annotation {note}applied to {applied} article(s) with {out['model']}{warn}{errs}", 0)
+        errs = f"; {len(self._errors)} skipped ({self._errors[0]})" if self._errors else ""
+        model, trained = self._model
+        warn = "" if trained else " — NO TRAINED MODEL, rules only"
+        self.w.say(f"Pre-annotation {note}applied to {self._applied} article(s) with {model}{warn}{errs}", 0)

@@ -189,6 +189,16 @@ class Session:
             del self._docs[rid]
         return doc
 
+    def raw_record(self, record_id: str) -> dict[str, Any]:
+        """A record as a fresh dict; safe to call from a worker thread (reads files and a dict only)."""
+        raw = self.store.raw(record_id)  # the store replaces its dicts on save, it never mutates them
+        if raw is not None:
+            return Record.from_dict(raw).to_dict()
+        rec = self.batch.load(record_id)
+        if rec.annotator is None:
+            rec.annotator = self.annotator
+        return rec.to_dict()
+
     def open(self, record_id: str) -> Document:
         self.document = self.document_for(record_id)
         return self.document

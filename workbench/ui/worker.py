@@ -1,8 +1,10 @@
 """Background work (pre-annotation) off the GUI thread, with progress and Cancel.
 
-The job is a plain function ``fn(progress, cancelled) -> result`` (Orange's
-pattern): it never touches Qt, and the window applies its result on the GUI
-thread as one grouped edit. Cancel sets a flag the job polls between documents.
+The job is a plain function ``fn(progress, cancelled, deliver) -> result``
+(Orange's pattern, plus ``deliver`` for results that are ready before the end):
+it never touches Qt; what it delivers reaches the GUI thread through a queued
+signal, where the window applies it. Cancel sets a flag the job polls between
+documents.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-Job = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
+Job = Callable[[Callable[[int, int], None], Callable[[], bool], Callable[[Any], None]], Any]
 
 
 class _Runner(QObject):
     progress = Signal(int, int)
+    item = Signal(object)
     done = Signal(object)
     failed = Signal(str)
 
@@ -29,7 +32,7 @@ class _Runner(QObject):
 
     def run(self) -> None:
         try:
-            result = self.job(lambda i, n: self.progress.emit(i, n), self.cancel.is_set)
+            result = self.job(lambda i, n: self.progress.emit(i, n), self.cancel.is_set, self.item.emit)
         except Exception as e:  # the message goes to the status bar; details to stderr
             traceback.print_exc()
             self.failed.emit(f"{type(e).__name__}: {e}")
@@ -38,9 +41,11 @@ class _Runner(QObject):
 
 
 class Worker(QObject):
-    """One job at a time. ``finished(result, cancelled)`` or ``failed(message)``."""
+    """One job at a time: ``item(x)`` for each delivered result, then ``finished(result, cancelled)``
+    or ``failed(message)``."""
 
     progress = Signal(int, int)
+    item = Signal(object)
     finished = Signal(object, bool)
     failed = Signal(str)
 
@@ -63,6 +68,7 @@ class Worker(QObject):
         runner.moveToThread(thread)
         thread.started.connect(runner.run)
         runner.progress.connect(self.progress)
+        runner.item.connect(self.item)
         runner.done.connect(self._done)
         runner.failed.connect(self._failed)
         self._thread, self._runner = thread, runner
