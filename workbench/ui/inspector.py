@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -64,7 +65,7 @@ class Inspector(QWidget):
             self.span_label.addItem(f"{lab.name}   [{lab.key}]" if lab.key else lab.name, lab.name)
         self.span_label.currentIndexChanged.connect(self._label_changed)
         self.span_origin = QLabel()
-        self.span_origin.setWordWrap(True)
+        self.span_origin.setMinimumWidth(60)
         self.span_form.addRow(self.span_text)
         self.span_form.addRow("Label", self.span_label)
         self.attr_boxes: dict[str, QComboBox] = {}
@@ -128,9 +129,11 @@ class Inspector(QWidget):
             for name, box in self.attr_boxes.items():
                 self.span_form.setRowVisible(box, lab is not None and name in lab.attributes)
                 _set_combo(box, span.attrs.get(name))
-            self.span_origin.setText(
-                (span.origin or "annotator") + (f" · {span.review}" if span.review else "")
-            )
+            origin = (span.origin or "annotator") + (f" · {span.review}" if span.review else "")
+            fm = self.span_origin.fontMetrics()
+            width = max(self.span_origin.width(), 160)
+            self.span_origin.setText(fm.elidedText(origin, Qt.TextElideMode.ElideMiddle, width))
+            self.span_origin.setToolTip(origin)
         for name, box in self.doc_single.items():
             box.setEnabled(doc is not None)
             _set_combo(box, doc.record.doc.get(name) if doc else None)
