@@ -401,7 +401,10 @@ def _threads(client: Any) -> dict[str, int]:
 
 
 def _dashboard(client: Any) -> str | None:
+    """The dashboard's address, or None when the scheduler serves none (bokeh not installed there)."""
     try:
+        if "dashboard" not in client.scheduler_info(n_workers=0).get("services", {}):
+            return None
         return client.dashboard_link
     except Exception:
         return None
