@@ -464,8 +464,9 @@ def summary_lines(summary: ClusterSummary) -> list[str]:
     model = summary.fingerprint.split("|", 1)[0]
     lines = [
         f"{summary.outdir}: {summary.articles:,} articles pre-annotated in {summary.processed} shards, "
-        f"{summary.skipped} shards already done, {summary.failed_articles} articles failed "
-        f"(listed in each shard's .done file), {summary.seconds:.1f} s on {summary.workers} workers",
+        f"{summary.skipped} shards already done, {summary.failed_articles} articles or input lines "
+        f"skipped (each listed in its shard's .done file), {summary.seconds:.1f} s on "
+        f"{summary.workers} workers",
     ]
     if model:
         lines.append(f"model on every worker: {model.removeprefix('model:')}")
@@ -535,8 +536,7 @@ def terminal_progress(
         return
 
     bar = Progress(
-        TextColumn("[bold]pre-annotating"),
-        BarColumn(),
+        BarColumn(bar_width=20),
         TextColumn("{task.percentage:>5.1f}%"),
         TextColumn("{task.fields[line]}"),
         console=console,
