@@ -163,6 +163,9 @@ def test_shard_output_sidecar_and_failures(tmp_path: Path) -> None:
     assert done is not None and done["articles"] == 2 and done["failures"][1]["id"] == "x1"
     assert is_finished(shard, "caps@1")
     assert not is_finished(shard, "caps@2")  # other settings: the shard is redone
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert shard.output.stat().st_mode & 0o777 == 0o666 & ~umask  # readable like any file, not 0600
 
 
 def test_changed_input_or_damaged_output_is_not_finished(tmp_path: Path) -> None:
