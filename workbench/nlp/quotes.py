@@ -46,7 +46,8 @@ OBJECT = frozenset(
     """call cite attack support back endorse criticize criticise blast slam condemn describe discuss propose
     demand defend oppose mention note point urge praise reject deny accuse question echo promise pledge offer
     announce unveil warn dismiss welcome applaud decry denounce blame recommend advocate favor favour suggest
-    predict vow threaten acknowledge concede tout""".split()
+    predict vow threaten acknowledge concede tout tell ask write address dispute refer liken compare embrace
+    highlight challenge recognize recognise insist argue""".split()
 )
 REPORTING = SPEECH | BELIEF | INTENT | OBJECT
 # Verbs that only report with a following direct quote or complement, never alone.
@@ -323,7 +324,7 @@ def _content_pieces(text: str, v: Token) -> list[tuple[int, int]] | None:
     if comp is not None:
         s, e = _trim(text, comp.left_edge.idx, comp.right_edge.idx + len(comp.right_edge))
         return [(s, e)] if e - s > 3 else None
-    if _lemma(v) in OBJECT and any(c.dep_ == "nsubj" for c in v.children):
+    if _lemma(v) in OBJECT and subject_of(v) is not None:
         parts = [c for c in v.rights if c.dep_ in ("dobj", "xcomp", "oprd", "dative")]
         parts += [
             c
