@@ -43,6 +43,13 @@ def _job(
 
         progress(0, len(ids))
         ann = Preannotator.create(model, schema_raw)
+        # the summary returned at the end (results themselves were delivered one by one)
+        out: dict[str, Any] = {
+            "model": ann.model.message,
+            "trained": ann.model.is_trained,
+            "errors": [],
+            "done": 0,
+        }
         deliver(("model", ann.model.message, ann.model.is_trained))
         for i, rid in enumerate(ids):
             if cancelled():
@@ -51,15 +58,18 @@ def _job(
                 d = first[1] if first is not None and first[0] == rid else load(rid)
                 rec = Record.from_dict(d)
             except (RecordError, ValueError, OSError) as e:
+                out["errors"].append(f"{rid}: cannot read: {e}")
                 deliver(("error", rid, f"cannot read: {e}"))
                 continue
             why = ann.check(rec)
             if why:
+                out["errors"].append(f"{rid}: {why}")
                 deliver(("error", rid, why))
             else:
                 deliver(("result", rid, d, ann.annotate(rec).to_dict()))
+                out["done"] += 1
             progress(i + 1, len(ids))
-        return None
+        return out
 
     return run
 
