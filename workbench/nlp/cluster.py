@@ -121,17 +121,27 @@ class ClusterSummary:
 
 
 # --------------------------------------------------------------------------- worker side
-def _shard_task(shard: Shard, annotator: ShardAnnotator, run: str) -> ShardResult:
+class WorkerMismatch(RuntimeError):
+    """A worker that joined mid-run would write different output (other model, code or schema)."""
+
+
+def _shard_task(shard: Shard, annotator: ShardAnnotator, run: str, expected: str) -> ShardResult:
     """Runs on a worker: the shared shard function plus progress events for the client."""
     from distributed import get_worker
 
     worker = get_worker()
+    mine = annotator.fingerprint()
+    if mine != expected:
+        raise WorkerMismatch(
+            f"worker {worker.address} pre-annotates with {mine}, this run with {expected}: "
+            "install the same workbench and model on every worker"
+        )
     attempt = uuid.uuid4().hex[:8]
 
     def emit(articles: int, read: int) -> None:
         worker.log_event(PROGRESS_TOPIC, (run, str(shard.output), attempt, articles, read))
 
-    if is_finished(shard, annotator.fingerprint()):
+    if is_finished(shard, mine):
         return finished_result(shard, worker.address)
     remove_stale_temps(shard)
     return process_shard(shard, annotator, progress=emit, worker=worker.address)
@@ -300,7 +310,7 @@ def run_on_client(
             shard = waiting.pop()
             key = f"preannotate-{run}-{submitted}-{shard.name}"
             submitted += 1
-            fut = client.submit(_shard_task, shard, annotator, run, key=key, pure=False)
+            fut = client.submit(_shard_task, shard, annotator, run, fingerprint, key=key, pure=False)
             in_flight[fut.key] = (fut, shard)
             fut.add_done_callback(done_q.put)
 
