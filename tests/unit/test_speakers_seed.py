@@ -155,3 +155,13 @@ def test_role_noun_and_it_mentions(annotator: Preannotator) -> None:
     assert company.speaker == "The company" and company.refers == "Acme Corporation"
     it = find(atts, "that a decision would come")
     assert it.speaker == "It" and it.refers == "The European Commission"
+
+
+def test_quote_opening_a_paragraph_takes_the_person_named_before(annotator: Preannotator) -> None:
+    text = (
+        "Senator Mary Walsh spoke at the rally on Sunday in Boston.\n\n"
+        "“We cannot wait any longer for this bill to pass the house.”\n\n"
+        "The vote is expected next week."
+    )
+    (att,) = attributions(annotator.annotate(Record.new(text)))
+    assert who(att) == "Mary Walsh" and att.cue is None

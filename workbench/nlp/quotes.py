@@ -429,10 +429,27 @@ def _carry_over(text: str, ix: _Index, atts: list[Attribution]) -> None:
                 opens_para = text[ix.para_starts[ix.para(att.start)] : att.start].strip() == ""
                 if opens_para or ix.para(att.start) == ix.para(prev.end):
                     att.speaker, att.carried = prev.speaker, True
+        if att.kind == "direct" and att.speaker is None and att.cue is None:
+            named = _person_in_paragraph_before(ix, att.start)
+            if named is not None:
+                att.speaker, att.carried = named, True
         if att.speaker is not None:
             prev = att
         elif att.kind == "direct":
             prev = att
+
+
+def _person_in_paragraph_before(ix: _Index, start: int) -> Token | None:
+    """A quote opening its paragraph with no cue: the last person named in the paragraph before."""
+    p = ix.para(start)
+    if p == 0 or ix.text[ix.para_starts[p] : start].strip():
+        return None
+    lo, hi = ix.tok_at(ix.para_starts[p - 1]), ix.tok_at(ix.para_starts[p])
+    for i in range(hi - 1, lo - 1, -1):
+        t = ix.doc[i]
+        if t.ent_type_ == "PERSON" and ix.quote_of[i] == -1:
+            return t
+    return None
 
 
 # ---------------------------------------------------------------- blank-pipeline fallback
