@@ -223,3 +223,26 @@ def test_a_model_missing_on_the_workers_stops_the_run_before_any_shard(
     with pytest.raises(ClusterUnavailable, match="no_such_model_xyz"):
         run_cluster([str(inputs)], tmp_path / "out", address, model="no_such_model_xyz")
     assert not list((tmp_path / "out").glob("*.jsonl"))
+
+
+@dataclass(frozen=True)
+class PerProcess:
+    """Claims a different model in every process: what workers with mixed installs look like."""
+
+    def fingerprint(self) -> str:
+        return f"model:custom@{os.getpid()}"
+
+    def annotate_file(self, path: Path, name: str) -> Iterator[Any]:
+        return iter(())
+
+
+def test_workers_that_would_write_different_output_are_refused(
+    client: Any, inputs: Path, tmp_path: Path
+) -> None:
+    from workbench.nlp.cluster import ClusterUnavailable
+
+    shards = plan_shards([str(inputs)], tmp_path / "out")
+    with pytest.raises(ClusterUnavailable, match="workers disagree") as err:
+        run_on_client(client, shards, PerProcess())
+    assert str(err.value).count("tcp://127.0.0.1:") == 2  # both workers named
+    assert not (tmp_path / "out").exists()
