@@ -246,3 +246,18 @@ def test_workers_that_would_write_different_output_are_refused(
         run_on_client(client, shards, PerProcess())
     assert str(err.value).count("tcp://127.0.0.1:") == 2  # both workers named
     assert not (tmp_path / "out").exists()
+
+
+def test_the_command_with_cluster_writes_the_same_shards(
+    client: Any, inputs: Path, baseline: dict[str, bytes], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``workbench preannotate INPUT -o OUTDIR --cluster ADDRESS``, then again: everything skipped."""
+    from workbench.cli.main import main
+
+    out = tmp_path / "out"
+    argv = ["preannotate", str(inputs), "-o", str(out), "--cluster", client.scheduler.address, "--quiet"]
+    assert main(argv) == 0
+    assert outputs(plan_shards([str(inputs)], out)) == baseline
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert f"0 articles pre-annotated in 0 shards, {N_SHARDS} shards already done" in err

@@ -286,3 +286,14 @@ def test_progress_lines_name_counts_rate_eta_and_dashboard() -> None:
     assert "Dask dashboard: http://10.0.0.5:8787/status" in text
     assert "shards 5/10 (2 skipped, 0 failed) · 300 articles · 30.0/s · 4 workers · ETA 0:00:30" in text
     assert text.count("Dask dashboard") == 1 and "ETA 0:00:00" in text
+
+
+def test_the_command_says_how_to_install_dask(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from workbench.cli.main import main
+
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    code = main(["preannotate", str(corpus), "-o", str(tmp_path / "out"), "--cluster", "local:2"])
+    err = capsys.readouterr().err
+    assert code == 2 and "pip install 'workbench[cluster]'" in err and "Traceback" not in err
