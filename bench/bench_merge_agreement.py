@@ -118,7 +118,7 @@ def vm_hwm_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def phase(name: str, paths: list[str], out: str) -> None:
+def phase(name: str, paths: list[str], out: str, jobs: int = 1) -> None:
     """One measured phase in this (fresh) process; prints JSON with seconds and peak RSS."""
     from workbench.cli.commands._lead import agreement_over, merge_files, open_inputs, schema_for
     from workbench.core.agreement import agreement_for_schema
@@ -135,14 +135,14 @@ def phase(name: str, paths: list[str], out: str) -> None:
                     n += 1
     elif name == "merge":
         files = open_inputs([Path(p) for p in paths], None)
-        merge_files(files, Path(out), Policy("majority"), schema_for(files[0].schema))
+        merge_files(files, Path(out), Policy("majority"), schema_for(files[0].schema), jobs=jobs)
     elif name == "agreement":
-        agreement_over([Path(p) for p in paths], None, None, [], [])
+        agreement_over([Path(p) for p in paths], None, None, [], [], jobs=jobs)
     elif name == "both":
         files = open_inputs([Path(p) for p in paths], None)
         schema = schema_for(files[0].schema)
         acc = agreement_for_schema([f.annotator for f in files], schema)
-        merge_files(files, Path(out), Policy("majority"), schema, on_bundle=acc.add)
+        merge_files(files, Path(out), Policy("majority"), schema, agreement=acc, jobs=jobs)
         acc.report()
     dt = time.perf_counter() - t0
     rss1 = vm_hwm_kb()
@@ -160,13 +160,23 @@ def heap_peak(paths: list[str], out: str) -> int:
     files = open_inputs([Path(p) for p in paths], None)
     schema = schema_for(files[0].schema)
     acc = agreement_for_schema([f.annotator for f in files], schema)
-    merge_files(files, Path(out), Policy("majority"), schema, on_bundle=acc.add)
+    merge_files(files, Path(out), Policy("majority"), schema, agreement=acc)
     acc.report()
     return tracemalloc.get_traced_memory()[1]
 
 
-def run_phase(name: str, paths: list[Path], out: Path) -> dict:
-    cmd = [sys.executable, __file__, "--phase", name, "--out", str(out), *map(str, paths)]
+def run_phase(name: str, paths: list[Path], out: Path, jobs: int = 1) -> dict:
+    cmd = [
+        sys.executable,
+        __file__,
+        "--phase",
+        name,
+        "--jobs",
+        str(jobs),
+        "--out",
+        str(out),
+        *map(str, paths),
+    ]
     res = subprocess.run(cmd, capture_output=True, text=True, check=True)
     return json.loads(res.stdout.strip().splitlines()[-1])
 
@@ -177,6 +187,7 @@ def main() -> None:
     ap.add_argument("--annotators", type=int, default=3)
     ap.add_argument("--data", help="keep the generated files here and reuse them on the next run")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core, at most 4)")
     ap.add_argument("--phase")
     ap.add_argument("--out")
     ap.add_argument("paths", nargs="*")
@@ -185,7 +196,7 @@ def main() -> None:
         if a.phase == "heap":
             print(json.dumps({"heap_peak": heap_peak(a.paths, a.out)}))
         else:
-            phase(a.phase, a.paths, a.out)
+            phase(a.phase, a.paths, a.out, a.jobs)
         return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(a.data or tmp)
@@ -202,12 +213,17 @@ def main() -> None:
         # and divide by the best baseline of the whole run.
         base_runs: list[float] = []
         best: dict[str, dict] = {}
+        from workbench.cli.commands._lead import default_jobs
+
+        jobs = a.jobs or default_jobs()
         for _ in range(a.repeat):
             for name in ("merge", "agreement", "both"):
-                base_runs.append(run_phase("json", paths, out)["seconds"])
-                r = run_phase(name, paths, out)
-                if name not in best or r["seconds"] < best[name]["seconds"]:
-                    best[name] = r
+                for j in sorted({1, jobs}):
+                    base_runs.append(run_phase("json", paths, out)["seconds"])
+                    r = run_phase(name, paths, out, j)
+                    key = f"{name} (jobs={j})"
+                    if key not in best or r["seconds"] < best[key]["seconds"]:
+                        best[key] = r
         base = min(base_runs)
         print(
             f"bare json.loads loop: best {base:.2f} s, median {sorted(base_runs)[len(base_runs) // 2]:.2f} s"
@@ -215,7 +231,7 @@ def main() -> None:
         for name, r in best.items():
             work = (r["rss_peak_kb"] - r["rss_before_kb"]) / 1024
             print(
-                f"{name:>9}: {r['seconds']:.2f} s = {r['seconds'] / base:.2f}x the bare loop; peak RSS "
+                f"{name:>18}: {r['seconds']:.2f} s = {r['seconds'] / base:.2f}x the bare loop; peak RSS "
                 f"{r['rss_peak_kb'] / 1024:.0f} MB, {work:.0f} MB of it during the work "
                 f"(input {size / 2**20:.0f} MB)"
             )

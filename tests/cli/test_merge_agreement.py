@@ -205,3 +205,61 @@ def test_agreement_needs_two_files_and_merge_refuses_to_overwrite_an_input(three
     assert code == 2 and "at least two annotator files" in err
     code, _, err = run(capsys, "merge", *map(str, three), "-o", str(three[0]))
     assert code == 2 and "is one of the inputs" in err
+
+
+def test_worker_processes_give_exactly_the_serial_result(tmp_path, monkeypatch) -> None:
+    import random
+
+    from workbench.cli.commands import _lead
+    from workbench.core.merge import Policy
+    from workbench.core.schema import default_schema
+
+    rng = random.Random(7)
+    labels = ["PERSON", "ORG", "GPE", "QUOTE"]
+    paths = []
+    texts = [
+        f"Article {i}: " + " ".join(rng.choice(["alpha", "beta", "gamma", "delta"]) for _ in range(40))
+        for i in range(60)
+    ]
+    for ann in ("ann1", "ann2", "ann3"):
+        recs = []
+        for i, text in enumerate(texts):
+            if ann == "ann3" and i % 11 == 0:
+                continue  # articles only some annotators have
+            spans = []
+            for j in range(0, 200, 25):
+                if rng.random() < 0.8:
+                    s = text.find(" ", j) + 1
+                    e = text.find(" ", s + 3)
+                    spans.append((s, e, rng.choice(labels)))
+            recs.append(
+                record(
+                    ann,
+                    f"a{i}",
+                    text,
+                    sorted(set(spans)),
+                    doc={"sentiment": rng.choice(["negative", "neutral"])},
+                )
+            )
+        rng.shuffle(recs)
+        p = tmp_path / f"{ann}.jsonl"
+        write_jsonl(p, recs)
+        paths.append(p)
+    monkeypatch.setattr(_lead, "CHUNK", 7)
+    results = {}
+    for jobs in (1, 2):
+        files = _lead.open_inputs(paths, None)
+        acc = _lead._accumulator([f.annotator for f in files], default_schema(), [])
+        out = tmp_path / f"merged{jobs}.jsonl"
+        summary = _lead.merge_files(
+            files, out, Policy("majority"), default_schema(), agreement=acc, jobs=jobs
+        )
+        lines = [json.loads(x) for x in out.read_text().splitlines()]
+        for d in lines:
+            d["merge"].pop("merged")
+        alone = _lead.agreement_over(paths, None, None, [], [], jobs=jobs)
+        results[jobs] = (lines, summary, acc.report(), alone)
+    (l1, s1, r1, a1), (l2, s2, r2, a2) = results[1], results[2]
+    assert len(l1) == 60 and l1 == l2
+    assert s1 == s2 and len(s1.partial) == 6
+    assert r1 == r2 and a1 == a2 and r1["spans"] == a1["spans"]

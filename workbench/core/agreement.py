@@ -137,6 +137,16 @@ class Categorical:
             self.fleiss_p += (sum(x * x for x in counts.values()) - m) / (m * (m - 1))
             self.fleiss_totals.update(counts)
 
+    def absorb(self, other: Categorical) -> None:
+        """Add the counts of another accumulator over other units (parallel workers)."""
+        for pair, table in other.pairs.items():
+            self.pairs.setdefault(pair, Counter()).update(table)
+        self.coincidences.update(other.coincidences)
+        self.fleiss_p += other.fleiss_p
+        self.fleiss_units += other.fleiss_units
+        self.fleiss_totals.update(other.fleiss_totals)
+        self.units += other.units
+
     def fleiss(self) -> float | None:
         n, m = self.fleiss_units, len(self.annotators)
         if n == 0:
@@ -498,6 +508,20 @@ class Agreement:
                 if value is not None:
                     values[a] = value if isinstance(value, str) else value_token(value)
             self.categorical[f"document {f}"].add_unit(values)
+
+    def absorb(self, other: Agreement) -> None:
+        """Add what another accumulator saw (same annotators and tasks, other articles)."""
+        pairs = ((self.spans.strict, other.spans.strict), (self.spans.lenient, other.spans.lenient))
+        for mine, theirs in pairs:
+            for key, prf in theirs.items():
+                mine.setdefault(key, PRF()).add(prf)
+        self.spans.confusion.update(other.spans.confusion)
+        for key, prf in other.relations.items():
+            self.relations.setdefault(key, PRF()).add(prf)
+        for name, cat in other.categorical.items():
+            self.categorical[name].absorb(cat)
+        self.documents += other.documents
+        self.skipped += other.skipped
 
     def report(self) -> dict[str, Any]:
         labels = sorted({lab for (_, _, lab) in self.spans.strict})

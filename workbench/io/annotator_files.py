@@ -173,18 +173,26 @@ class Bundle:
     where: dict[str, tuple[Path, int]]  # annotator -> (file, line)
 
 
-def iter_bundles(files: list[AnnotatorFile], problems: list[str] | None = None) -> Iterator[Bundle]:
-    """Articles in the order of the first file, then those only later files have.
+def article_order(files: list[AnnotatorFile]) -> list[str]:
+    """Ids in the order of the first file, then those only later files have."""
+    order: dict[str, None] = {}
+    for f in files:
+        for rid in f.offsets:
+            order.setdefault(rid, None)
+    return list(order)
+
+
+def iter_bundles(
+    files: list[AnnotatorFile], problems: list[str] | None = None, ids: list[str] | None = None
+) -> Iterator[Bundle]:
+    """Articles in the order of the first file, then those only later files have (or just ``ids``).
 
     A record whose schema differs from its file's is refused with file and line;
     a line that does not parse or hang together is left out and described in
     ``problems`` (the input files are never changed, so nothing is lost).
     """
     problems = problems if problems is not None else []
-    order: dict[str, None] = {}
-    for f in files:
-        for rid in f.offsets:
-            order.setdefault(rid, None)
+    order = article_order(files) if ids is None else ids
     schema = files[0].schema if files else None
     try:
         for rid in order:

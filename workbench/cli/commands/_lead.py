@@ -6,6 +6,8 @@ tests call the same code the commands do.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +24,7 @@ from workbench.core.schema import AnnotationSchema, SchemaError, load_schema
 from workbench.io.annotator_files import (
     AnnotatorFile,
     InputError,
+    article_order,
     is_merged_file,
     iter_bundles,
     iter_merged,
@@ -92,44 +95,116 @@ class MergeSummary:
     text_differs: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
+    def absorb(self, other: MergeSummary) -> None:
+        self.articles += other.articles
+        self.agreed += other.agreed
+        self.conflicts += other.conflicts
+        self.with_conflicts += other.with_conflicts
+        self.partial += other.partial
+        self.text_differs += other.text_differs
+        self.problems += other.problems
+
+
+CHUNK = 512  # articles per task handed to a worker process
+
+# What forked workers inherit instead of receiving it pickled with every chunk.
+_JOB: dict[str, Any] = {}
+
+
+def _chunk(bounds: tuple[int, int]) -> tuple[bytes, MergeSummary, Agreement | None]:
+    """Merge (and/or measure) one slice of the article order; runs in a worker or in-process."""
+    files: list[AnnotatorFile] = _JOB["files"]
+    names = [f.annotator for f in files]
+    policy: Policy | None = _JOB["policy"]
+    acc: Agreement | None = _JOB["new_acc"]() if _JOB["new_acc"] else None
+    part = MergeSummary(names)
+    out = bytearray()
+    for b in iter_bundles(files, part.problems, _JOB["ids"][bounds[0] : bounds[1]]):
+        if not b.versions:
+            continue
+        first = next(iter(b.versions.values()))
+        title = (first.get("meta") or {}).get("title", "")
+        if policy is None:  # agreement only
+            assert acc is not None
+            if len({v["text"] for v in b.versions.values()}) > 1:
+                acc.skipped.append(f"{b.id}: the annotators' texts differ")
+            elif len(b.versions) < 2:
+                acc.skipped.append(f"{b.id}: only {', '.join(b.versions)} annotated it")
+            else:
+                acc.add(b.id, first["text"], b.versions, title)
+            continue
+        m = merge_versions(b.id, b.versions, names, policy, _JOB["symmetric"])
+        part.articles += 1
+        info = m["merge"]
+        if info["missing"]:
+            part.partial.append((b.id, info["missing"]))
+        if info["status"] == "text_differs":
+            part.text_differs.append((b.id, info["texts"]))
+            if acc is not None:
+                acc.skipped.append(f"{b.id}: the annotators' texts differ")
+        else:
+            open_ = sum(1 for it in m["items"] if not it["agreed"])
+            part.conflicts += open_
+            part.agreed += len(m["items"]) - open_
+            part.with_conflicts += open_ > 0
+            if acc is not None and len(b.versions) >= 2:
+                acc.add(b.id, m["text"], b.versions, title)
+        out += orjson.dumps(m)
+        out += b"\n"
+    return bytes(out), part, acc
+
+
+def default_jobs() -> int:
+    """Worker processes: one per core, at most four (reading and writing stay in one process)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _run_chunks(
+    files: list[AnnotatorFile],
+    policy: Policy | None,
+    symmetric: list[str],
+    new_acc: Callable[[], Agreement] | None,
+    jobs: int,
+) -> Iterator[tuple[bytes, MergeSummary, Agreement | None]]:
+    """Results per slice of the article order, in order; in worker processes when it pays."""
+    ids = article_order(files)
+    _JOB.update(files=files, ids=ids, policy=policy, symmetric=symmetric, new_acc=new_acc)
+    bounds = [(i, min(i + CHUNK, len(ids))) for i in range(0, len(ids), CHUNK)]
+    try:
+        if jobs > 1 and len(bounds) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                yield from pool.imap(_chunk, bounds)
+        else:
+            for b in bounds:
+                yield _chunk(b)
+    finally:
+        _JOB.clear()
+
 
 def merge_files(
     files: list[AnnotatorFile],
     out: Path,
     policy: Policy,
     schema: AnnotationSchema | None = None,
-    on_bundle: Callable[[str, str, dict[str, dict[str, Any]], str], None] | None = None,
+    agreement: Agreement | None = None,
+    jobs: int = 1,
+    token_labels: list[str] | None = None,
 ) -> MergeSummary:
-    """Stream the aligned articles through the merge into ``out`` (written atomically)."""
+    """Stream the aligned articles through the merge into ``out`` (written atomically).
+
+    With ``agreement`` (an empty accumulator) the same pass also measures agreement into it.
+    """
     names = [f.annotator for f in files]
     summary = MergeSummary(names)
     symmetric = [r.name for r in schema.relations.values() if r.symmetric] if schema else []
-
-    def merged() -> Iterator[dict[str, Any]]:
-        for b in iter_bundles(files, summary.problems):
-            if not b.versions:
-                continue
-            m = merge_versions(b.id, b.versions, names, policy, symmetric)
-            summary.articles += 1
-            info = m["merge"]
-            if info["missing"]:
-                summary.partial.append((b.id, info["missing"]))
-            if info["status"] == "text_differs":
-                summary.text_differs.append((b.id, info["texts"]))
-            else:
-                open_ = sum(1 for it in m["items"] if not it["agreed"])
-                summary.conflicts += open_
-                summary.agreed += len(m["items"]) - open_
-                summary.with_conflicts += open_ > 0
-                if on_bundle is not None:
-                    on_bundle(b.id, m["text"], b.versions, (m["meta"] or {}).get("title", ""))
-            yield m
-
+    new_acc = (lambda: _accumulator(names, schema, token_labels or [])) if agreement is not None else None
     try:
         with atomic_write(out, "wb") as fh:
-            for m in merged():
-                fh.write(orjson.dumps(m))
-                fh.write(b"\n")
+            for data, part, acc in _run_chunks(files, policy, symmetric, new_acc, jobs):
+                fh.write(data)
+                summary.absorb(part)
+                if agreement is not None and acc is not None:
+                    agreement.absorb(acc)
     except (InputError, MergeError) as e:
         raise UserError(str(e)) from None
     for f in files:
@@ -143,6 +218,7 @@ def agreement_over(
     schema_path: str | None,
     token_labels: list[str],
     problems: list[str],
+    jobs: int = 1,
 ) -> dict[str, Any]:
     """Agreement over several annotator files, or over the versions kept in one merged file."""
     if len(inputs) == 1 and is_merged_file(inputs[0]):
@@ -163,18 +239,15 @@ def agreement_over(
         raise UserError("agreement needs at least two annotator files (or one merged file)")
     files = open_inputs(inputs, names)
     schema = schema_for(files[0].schema, schema_path)
-    acc = _accumulator([f.annotator for f in files], schema, token_labels)
+    annotators = [f.annotator for f in files]
+    acc = _accumulator(annotators, schema, token_labels)
     try:
-        for b in iter_bundles(files, problems):
-            texts = {v["text"] for v in b.versions.values()}
-            if len(texts) > 1:
-                acc.skipped.append(f"{b.id}: the annotators' texts differ")
-                continue
-            if len(b.versions) < 2:
-                acc.skipped.append(f"{b.id}: only {', '.join(b.versions)} annotated it")
-                continue
-            first = next(iter(b.versions.values()))
-            acc.add(b.id, first["text"], b.versions, (first.get("meta") or {}).get("title", ""))
+        for _data, part, got in _run_chunks(
+            files, None, [], lambda: _accumulator(annotators, schema, token_labels), jobs
+        ):
+            problems += part.problems
+            if got is not None:
+                acc.absorb(got)
     except InputError as e:
         raise UserError(str(e)) from None
     for f in files:

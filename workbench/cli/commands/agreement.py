@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from workbench.cli.commands._lead import agreement_over, annotator_paths, shorten, split_names
+from workbench.cli.commands._lead import agreement_over, annotator_paths, default_jobs, shorten, split_names
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,6 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--tokens",
         help="comma-separated span labels for token-level alpha (e.g. MENTION,CUE,QUOTE, as PolNeAR reports)",
     )
+    p.add_argument(
+        "--jobs", type=int, default=default_jobs(), help="worker processes (default: one per core)"
+    )
     p.add_argument("--documents", type=int, default=10, help="how many worst documents to list (default 10)")
     p.set_defaults(func=run)
 
@@ -39,7 +42,12 @@ def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="workbench-brat-") as tmp:
         paths, note = annotator_paths(args.inputs, Path(tmp), say_where=False)
         report = agreement_over(
-            paths, split_names(args.annotators), args.schema, split_names(args.tokens) or [], problems
+            paths,
+            split_names(args.annotators),
+            args.schema,
+            split_names(args.tokens) or [],
+            problems,
+            args.jobs,
         )
     report["problems"] = problems
     if args.html:

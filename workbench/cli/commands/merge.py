@@ -9,6 +9,7 @@ from pathlib import Path
 
 from workbench.cli.commands._lead import (
     annotator_paths,
+    default_jobs,
     merge_files,
     open_inputs,
     policy_from,
@@ -38,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--annotators", help="comma-separated names, one per file (default: from the records)")
     p.add_argument("--schema", help="annotation schema file (default: the one named in the records)")
     p.add_argument("--imported", help="where to keep the JSONL files made from a brat folder")
+    p.add_argument(
+        "--jobs", type=int, default=default_jobs(), help="worker processes (default: one per core)"
+    )
     p.set_defaults(func=run)
 
 
@@ -56,7 +60,7 @@ def _run(args: argparse.Namespace, policy: Policy, paths: list[Path], note: str 
         raise UserError(f"{out} is one of the inputs; write the merged file elsewhere")
     files = open_inputs(paths, split_names(args.annotators))
     schema = schema_for(files[0].schema, args.schema)
-    s = merge_files(files, out, policy, schema)
+    s = merge_files(files, out, policy, schema, jobs=args.jobs)
     w = sys.stdout.write
     if note:
         w(f"{note}\n")
