@@ -105,13 +105,13 @@ class MergeSummary:
         self.problems += other.problems
 
 
-CHUNK = 512  # articles per task handed to a worker process
+CHUNK = 128  # articles per slice: small enough that its output buffer stays a few MB
 
 # What forked workers inherit instead of receiving it pickled with every chunk.
 _JOB: dict[str, Any] = {}
 
 
-def _chunk(bounds: tuple[int, int]) -> tuple[bytes, MergeSummary, Agreement | None]:
+def _chunk(bounds: tuple[int, int]) -> tuple[bytearray, MergeSummary, Agreement | None]:
     """Merge (and/or measure) one slice of the article order; runs in a worker or in-process."""
     files: list[AnnotatorFile] = _JOB["files"]
     names = [f.annotator for f in files]
@@ -151,7 +151,7 @@ def _chunk(bounds: tuple[int, int]) -> tuple[bytes, MergeSummary, Agreement | No
                 acc.add(b.id, m["text"], b.versions, title)
         out += orjson.dumps(m)
         out += b"\n"
-    return bytes(out), part, acc
+    return out, part, acc
 
 
 def default_jobs() -> int:
@@ -165,7 +165,7 @@ def _run_chunks(
     symmetric: list[str],
     new_acc: Callable[[], Agreement] | None,
     jobs: int,
-) -> Iterator[tuple[bytes, MergeSummary, Agreement | None]]:
+) -> Iterator[tuple[bytearray, MergeSummary, Agreement | None]]:
     """Results per slice of the article order, in order; in worker processes when it pays."""
     ids = article_order(files)
     _JOB.update(files=files, ids=ids, policy=policy, symmetric=symmetric, new_acc=new_acc)
