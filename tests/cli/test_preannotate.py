@@ -116,7 +116,7 @@ def test_ctrl_c_leaves_valid_output_and_resume_finishes(tmp_path: Path) -> None:
     texts = sorted(shared_path("data", "polnear", "dev", "text").glob("*.txt"))
     corpus = tmp_path / "corpus.jsonl"
     with open(corpus, "w", encoding="utf-8") as fh:
-        for i in range(400):
+        for i in range(150):
             body = texts[i % len(texts)].read_text("utf-8")[:400]
             fh.write(json.dumps({"text": f"Story {i}. {body}"}) + "\n")
     out = tmp_path / "out.jsonl"
@@ -124,14 +124,14 @@ def test_ctrl_c_leaves_valid_output_and_resume_finishes(tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and (not out.exists() or out.stat().st_size < 20_000):
+    while time.monotonic() < deadline and (not out.exists() or out.stat().st_size < 5_000):
         time.sleep(0.2)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
     first = records(out)  # every line whole and valid
-    assert 0 < len(first) < 400
+    assert 0 < len(first) < 150
     assert subprocess.run(cmd + ["--quiet"], cwd=REPO, env=env, capture_output=True).returncode == 0
     final = records(out)
-    assert len(final) == 400 and len({r.id for r in final}) == 400
+    assert len(final) == 150 and len({r.id for r in final}) == 150

@@ -49,10 +49,10 @@ def test_interrupted_quote_pieces_share_speaker_and_cue(annotator: Preannotator)
 
 
 def test_scare_quotes_partial_or_omitted_by_schema(annotator: Preannotator) -> None:
-    text = "The plan was called a “disaster” by critics, who fear “mission creep” in the region."
+    text = "The “reform” of the tax code passed in the spring, and its “mission creep” went on all year."
     atts = attributions(annotator.annotate(Record.new(text)))
     partial = [a for a in atts if a.kind == "partial"]
-    assert [a.quote for a in partial] == ["“disaster”", "“mission creep”"]
+    assert [a.quote for a in partial] == ["“reform”", "“mission creep”"]
     assert all(a.speaker is None for a in partial)
     omit = dataclasses.replace(
         annotator.schema, preannotation=dict(annotator.schema.preannotation, scare_quotes="omit")
