@@ -33,7 +33,9 @@ class NearDuplicateIndex:
 
     def __init__(self, threshold: float = 0.8):
         self.threshold = threshold
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        # LSH only proposes candidates; very high thresholds leave it too few bands, so
+        # it searches at 0.9 at most and the exact MinHash estimate decides.
+        self._lsh = MinHashLSH(threshold=min(threshold, 0.9), num_perm=NUM_PERM)
         self._hashes: dict[str, MinHash] = {}
 
     def add(self, key: str, text: str) -> None:

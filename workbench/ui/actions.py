@@ -35,6 +35,13 @@ A = ActionSpec
 ACTIONS: tuple[ActionSpec, ...] = (
     A("open", "&Open…", ("Ctrl+O",), "File", "Open article files, a folder, a corpus or an annotator file"),
     A("open_folder", "Open &folder…", ("Ctrl+Shift+O",), "File", "Open every article in a folder"),
+    A(
+        "project_status",
+        "Project &status…",
+        ("Ctrl+Shift+S",),
+        "File",
+        "Progress per annotator and agreement so far (project folders)",
+    ),
     A("preferences", "&Preferences…", ("Ctrl+,",), "File", "Annotator name, model, snapping"),
     A("quit", "&Quit", ("Ctrl+Q",), "File", "Close the window (everything is already saved)"),
     A("undo", "&Undo", ("Ctrl+Z",), "Edit", "Undo the last edit (the menu names it)"),

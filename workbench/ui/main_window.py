@@ -363,6 +363,16 @@ class MainWindow(QMainWindow):
         if folder:
             self.open_paths([Path(folder)])
 
+    def act_project_status(self) -> None:
+        project = self.session.project if self.session is not None else None
+        if project is None:
+            self.statusBar().showMessage("Project status needs a project folder (workbench init makes one)")
+            return
+        from workbench.ui.project_status_dialog import ProjectStatusDialog
+
+        self.project_status = ProjectStatusDialog(project, self)
+        self.project_status.show()
+
     def act_preferences(self) -> None:
         dlg = SettingsDialog(self.settings, self)
         if dlg.exec():
