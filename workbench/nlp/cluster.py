@@ -482,6 +482,11 @@ def summary_lines(summary: ClusterSummary) -> list[str]:
         lines.append(f"model on every worker: {model.removeprefix('model:')}")
     if "blank:en" in model:
         lines.append("WARNING: no trained model on the workers: entities were not pre-annotated")
+    if 0 < summary.processed < summary.workers:
+        lines.append(
+            f"note: {summary.processed} shards for {summary.workers} workers left some idle; split big "
+            "JSONL files into shards of ~1,000 articles (docs/cluster.md, 'Sizing shards')"
+        )
     for source, why in summary.failed_shards.items():
         lines.append(f"{source}: shard failed: {why}")
     if summary.failed_shards:
