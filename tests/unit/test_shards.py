@@ -297,3 +297,27 @@ def test_the_command_says_how_to_install_dask(
     code = main(["preannotate", str(corpus), "-o", str(tmp_path / "out"), "--cluster", "local:2"])
     err = capsys.readouterr().err
     assert code == 2 and "pip install 'workbench[cluster]'" in err and "Traceback" not in err
+
+
+def test_summary_names_failed_shards_and_how_to_resume() -> None:
+    from workbench.nlp.cluster import ClusterSummary, summary_lines
+    from workbench.nlp.shards import ShardResult
+
+    summary = ClusterSummary(
+        "out",
+        None,
+        4,
+        12.5,
+        [
+            ShardResult("a.jsonl", "out/a.jsonl", articles=10, failed=1, bad_lines=2),
+            ShardResult("b", "b", skipped=True),
+        ],
+        {"c.jsonl": "KilledWorker: worker died twice"},
+        fingerprint="model:blank:en@3.8.18|rule:quotes@1+abc|news@1#123",
+    )
+    text = "\n".join(summary_lines(summary))
+    assert "10 articles pre-annotated in 1 shards, 1 shards already done, 3 articles or input lines" in text
+    assert "c.jsonl: shard failed: KilledWorker: worker died twice" in text
+    assert "run the same command again" in text
+    assert "WARNING: no trained model" in text
+    assert "1 shards for 4 workers" in text
