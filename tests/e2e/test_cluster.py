@@ -26,9 +26,9 @@ from tests.unit.test_shards import write_shard  # noqa: E402
 from workbench.nlp.cluster import connect, run_cluster, run_on_client  # noqa: E402
 from workbench.nlp.shards import PreannotateAnnotator, Shard, is_finished, plan_shards, run_local  # noqa: E402
 
-# Workers cannot import the test modules by name: ship these classes by value.
+# Workers cannot import this test module by name: ship its classes by value.
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
-cloudpickle.register_pickle_by_value(sys.modules["tests.unit.test_shards"])
+pytestmark = pytest.mark.slow
 
 N_SHARDS = 4
 PER_SHARD = 4
