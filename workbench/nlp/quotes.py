@@ -422,7 +422,9 @@ def _carry_over(text: str, ix: _Index, atts: list[Attribution]) -> None:
             gap = text[prev.end : att.start]
             same_para = ix.para(att.start) == ix.para(prev.end)
             cue_between = prev.cue is not None and prev.end <= prev.cue[0] and prev.cue[1] <= att.start
-            if prev.kind == "direct" and (not gap.strip() or (same_para and cue_between and len(gap) < 120)):
+            if prev.kind == "direct" and (
+                not gap.strip() or (cue_between and (same_para or len(gap.strip()) < 40))
+            ):
                 # one utterance: "…,” he said. “…" — the pieces share speaker and cue
                 att.speaker, att.cue, att.carried = prev.speaker, prev.cue, True
             elif prev.speaker is not None and ix.para(att.start) - ix.para(prev.end) <= 1:
