@@ -136,3 +136,14 @@ def test_real_polnear_files_map_cleanly() -> None:
         n += 1
     assert n == 94
     assert kinds["direct"] > 500 and kinds["indirect"] > 1000
+
+
+def test_entity_textbounds_become_entity_spans() -> None:
+    doc = parse_ann(_ann("T1\tPerson 0 5\tObama", "T2\tLocation 6 10\tsaid", "T3\tOther 11 12\t“"), TEXT)
+    from workbench.io.brat import polnear_record
+
+    rec = polnear_record(doc)
+    assert sorted((s.label, rec.span_text(s)) for s in rec.spans.values()) == [
+        ("LOC", "said"),
+        ("PERSON", "Obama"),
+    ]

@@ -325,6 +325,22 @@ def quote_kind(content: str) -> str:
     return "mixed" if any(c in ALL_MARKS and c != "'" for c in s) else "indirect"
 
 
+# brat entity labels (case-insensitive) and the news schema label they stand for
+ENTITY_LABELS = {
+    "person": "PERSON",
+    "per": "PERSON",
+    "organization": "ORG",
+    "organisation": "ORG",
+    "org": "ORG",
+    "gpe": "GPE",
+    "location": "LOC",
+    "loc": "LOC",
+    "fac": "LOC",
+    "norp": "NORP",
+    "event": "EVENT",
+}
+
+
 def polnear_annotator(ann_path: str | Path) -> str | None:
     """PolNeAR files end in ``_<4 hex>`` naming the annotator."""
     m = re.search(r"_([0-9a-f]{4})$", Path(ann_path).stem)
@@ -337,6 +353,7 @@ def polnear_record(
     annotator: str | None = None,
     meta: dict[str, Any] | None = None,
     source_label: str = "MENTION",
+    entity_labels: dict[str, str] | None = None,
 ) -> Record:
     """Map PolNeAR attributions onto a Record (gold: origin None).
 
@@ -347,6 +364,9 @@ def polnear_record(
     entities). Every piece gets SPEAKER and CUE relations to the same spans.
     Text-bounds shared by several attributions become one span. Attributions
     with no content are skipped and recorded in ``meta["brat_problems"]``.
+    Other text-bounds whose label names an entity type (``entity_labels``,
+    default :data:`ENTITY_LABELS`: Person, Organization, GPE, Location...) become
+    entity spans, so brat NER corpora can serve as gold too.
     """
     text = doc.text
     rec = Record.new(text, meta={"file": doc.file, "sha256": text_sha256(text), **(meta or {})})
@@ -400,6 +420,11 @@ def polnear_record(
                     relate(q, src, "SPEAKER")
                 if cue is not None:
                     relate(q, cue, "CUE")
+    labels = ENTITY_LABELS if entity_labels is None else entity_labels
+    for tb in doc.textbounds.values():
+        target = labels.get(tb.label.lower())
+        if target is not None:
+            add_span(tb.id, target)
     if skipped:
         rec.meta["brat_problems"] = skipped
     return rec

@@ -260,6 +260,9 @@ def format_report(d: dict[str, Any]) -> str:
             )
     else:
         lines.append("entities: the gold has no entity spans (nothing to score)")
+    if not d["quotes"].get("all", {}).get("@30", {}).get("gold"):
+        lines.append("quotes: the gold has no QUOTE spans (nothing to score)")
+        return "\n".join(lines)
     lines.append("quotes (GGT overlap)          P      R      F1   gold  pred  speaker acc (strict)")
     for split, m in d["quotes"].items():
         for key in ("@30", "@80"):

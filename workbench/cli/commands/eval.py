@@ -32,7 +32,9 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "gold", type=Path, metavar="GOLD", help="gold JSONL, or a brat/PolNeAR folder or .ann file"
     )
-    p.add_argument("pred", type=Path, nargs="?", metavar="PRED", help="predicted JSONL records")
+    p.add_argument(
+        "pred", type=Path, nargs="?", metavar="PRED", help="predicted JSONL records (or a brat folder)"
+    )
     p.add_argument("--run", action="store_true", help="pre-annotate the gold texts now and score them")
     p.add_argument("--model", default=None, metavar="M", help="spaCy pipeline for --run")
     p.add_argument("--schema", default=None, metavar="S", help="annotation schema for --run")
@@ -86,6 +88,11 @@ def run(args: argparse.Namespace) -> int:
             else:
                 print(f"{o.id}: pre-annotation failed: {o.error}", file=sys.stderr)
         extra["model"] = model.origin if model.is_trained else None
+    elif args.pred.is_dir() or args.pred.suffix == ".ann":
+        pred_records, pred_problems = read_gold(args.pred)  # brat on both sides (e.g. two annotators)
+        for p in pred_problems[:20]:
+            print(f"pred: {p}", file=sys.stderr)
+        preds = {r.id: r for r in pred_records}
     else:
         preds = _read_pred(args.pred)
     report = score((g, preds.get(g.id)) for g in gold).to_dict()
