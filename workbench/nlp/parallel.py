@@ -7,6 +7,7 @@ Records travel as dicts (small, picklable) and come back as dicts; at most
 from __future__ import annotations
 
 import multiprocessing as mp
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -18,6 +19,8 @@ _worker: Any = None
 
 def _init(model_name: str, schema: dict[str, Any]) -> None:
     global _worker
+    # Ctrl-C is the parent's to handle (it stops the pool and leaves OUT valid): no worker tracebacks.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from workbench.nlp.preannotate import Preannotator
 
     _worker = Preannotator.create(model_name, schema)
