@@ -263,3 +263,12 @@ def test_worker_processes_give_exactly_the_serial_result(tmp_path, monkeypatch) 
     assert len(l1) == 60 and l1 == l2
     assert s1 == s2 and len(s1.partial) == 6
     assert r1 == r2 and a1 == a2 and r1["spans"] == a1["spans"]
+
+
+def test_outputs_go_into_new_folders_and_a_folder_is_not_a_file_name(three, tmp_path, capsys) -> None:
+    code, _, _ = run(capsys, "merge", *map(str, three), "-o", str(tmp_path / "new" / "m.jsonl"))
+    assert code == 0 and (tmp_path / "new" / "m.jsonl").is_file()
+    code, _, _ = run(capsys, "agreement", *map(str, three), "--html", str(tmp_path / "rep" / "r.html"))
+    assert code == 0 and (tmp_path / "rep" / "r.html").is_file()
+    code, _, err = run(capsys, "merge", *map(str, three), "-o", str(tmp_path))
+    assert code == 2 and "is a folder" in err

@@ -198,6 +198,7 @@ def merge_files(
     summary = MergeSummary(names)
     symmetric = [r.name for r in schema.relations.values() if r.symmetric] if schema else []
     new_acc = (lambda: _accumulator(names, schema, token_labels or [])) if agreement is not None else None
+    ensure_parent(out)
     try:
         with atomic_write(out, "wb") as fh:
             for data, part, acc in _run_chunks(files, policy, symmetric, new_acc, jobs):
@@ -259,6 +260,16 @@ def _accumulator(annotators: list[str], schema: AnnotationSchema | None, tokens:
     if schema is None:
         return Agreement(annotators, token_labels=tokens)
     return agreement_for_schema(annotators, schema, tokens)
+
+
+def ensure_parent(path: Path) -> None:
+    """Make the folder an output goes to; a path that cannot be written is a user mistake."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UserError(f"cannot write {path}: {e.strerror}") from None
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; give a file name")
 
 
 def policy_from(args: Any) -> Policy:

@@ -9,7 +9,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from workbench.cli.commands._lead import agreement_over, annotator_paths, default_jobs, shorten, split_names
+from workbench.cli.commands._lead import (
+    agreement_over,
+    annotator_paths,
+    default_jobs,
+    ensure_parent,
+    shorten,
+    split_names,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
     if args.html:
         from workbench.io.report_html import write_report
 
+        ensure_parent(Path(args.html))
         write_report(report, Path(args.html), title=", ".join(str(p) for p in args.inputs))
     if args.json:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
