@@ -304,12 +304,25 @@ def find_attributions(doc: Doc, settings: dict[str, Any] | None = None) -> list[
                 att.cue = _cue_span(v)
                 att.speaker = _speaker_of_cue(v, ix) if parsed else _pattern_speaker(doc, v)
                 att.meta["cue_token"] = v.i
+        if parsed and "cue_token" in att.meta:
+            _widen_to_reported(text, doc[att.meta["cue_token"]], att)
         groups[q.group] = att
         direct.append(att)
     indirect = _indirect(doc, ix, used) if parsed and settings.get("indirect_quotes", True) else []
     atts = _merge(text, direct, indirect)
     _carry_over(text, ix, atts)
     return atts
+
+
+def _widen_to_reported(text: str, v: Token, att: Attribution) -> None:
+    """'told Scarborough that he "honestly doesn't know" why…': the quote is a phrase inside
+    reported speech, so the attribution is the whole complement, of kind mixed."""
+    comp = next((c for c in v.children if c.dep_ == "ccomp" and c.i > v.i), None)
+    if comp is None:
+        return
+    s, e = _trim(text, comp.left_edge.idx, comp.right_edge.idx + len(comp.right_edge))
+    if s <= att.start and att.end <= e and (e - s) - (att.end - att.start) >= 15:
+        att.pieces, att.kind = [(s, e)], "mixed"
 
 
 def _content_pieces(text: str, v: Token) -> list[tuple[int, int]] | None:
