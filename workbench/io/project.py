@@ -16,21 +16,19 @@ folder on a network drive or in git, and move it between machines:
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
-import socket
 import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from workbench.core.record import Record, now_iso
 from workbench.core.schema import AnnotationSchema, load_schema
+from workbench.io import locks
 from workbench.io.atomic import write_text_atomic
 from workbench.io.jsonl import LineError, dumps, read_jsonl
 
@@ -212,29 +210,16 @@ class Project:
     @contextmanager
     def lock(self, what: str = "assign") -> Iterator[None]:
         """One lead at a time changes assignments; the second is told who holds the lock."""
-        path = self.root / f".{what}.lock"
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        user = os.environ.get("USER") or os.environ.get("USERNAME") or "?"
         try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                try:
-                    holder = json.loads(os.pread(fd, 4096, 0) or b"{}")
-                except ValueError:
-                    holder = {}
-                raise ProjectLocked(
-                    f"another {what} is running in {self.root}: {holder.get('user', '?')} on "
-                    f"{holder.get('host', '?')} (pid {holder.get('pid', '?')}) "
-                    f"since {holder.get('since', '?')}"
-                ) from None
-            info = {
-                "user": os.environ.get("USER") or os.environ.get("USERNAME") or "?",
-                "host": socket.gethostname(),
-                "pid": os.getpid(),
-                "since": datetime.now(UTC).replace(microsecond=0).isoformat(),
-            }
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, json.dumps(info).encode(), 0)
+            fd = locks.acquire(self.root / f".{what}.lock", user=user)
+        except locks.Held as e:
+            h = e.holder
+            raise ProjectLocked(
+                f"another {what} is running in {self.root}: {h.get('user', '?')} on "
+                f"{h.get('host', '?')} (pid {h.get('pid', '?')}) since {h.get('since', '?')}"
+            ) from None
+        try:
             yield
         finally:
             os.close(fd)

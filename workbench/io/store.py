@@ -10,10 +10,7 @@ the edit in memory and retries on the next save; the file on disk stays as it wa
 
 from __future__ import annotations
 
-import fcntl
-import json
 import os
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.record import Record, RecordError
+from workbench.io import locks
 from workbench.io.atomic import atomic_write, fsync_dir
 from workbench.io.jsonl import LineError, dumps, read_jsonl
 
@@ -76,46 +74,15 @@ class AnnotatorStore:
         return self.path.with_name(self.path.name + ".lock")
 
     def _lock(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            try:
-                holder = json.loads(os.pread(fd, 4096, 0) or b"{}")
-            except ValueError:
-                holder = {}
-            os.close(fd)
-            raise StoreLocked(self.path, holder) from None
-        holder = {
-            "annotator": self.annotator,
-            "host": socket.gethostname(),
-            "pid": os.getpid(),
-            "since": datetime.now(UTC).replace(microsecond=0).isoformat(),
-        }
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(holder).encode(), 0)
-        self._lock_fd = fd
+            self._lock_fd = locks.acquire(self.lock_path, annotator=self.annotator)
+        except locks.Held as e:
+            raise StoreLocked(self.path, e.holder) from None
 
     @staticmethod
     def holder(path: str | Path) -> dict[str, Any] | None:
         """Who holds the lock on ``path``, or None if nobody does."""
-        lock = Path(path).with_name(Path(path).name + ".lock")
-        if not lock.exists():
-            return None
-        fd = os.open(lock, os.O_RDWR)
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                try:
-                    return json.loads(os.pread(fd, 4096, 0) or b"{}")
-                except ValueError:
-                    return {}
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            return None
-        finally:
-            os.close(fd)
+        return locks.holder(Path(path).with_name(Path(path).name + ".lock"))
 
     # loading -------------------------------------------------------------
     def _load(self) -> None:
