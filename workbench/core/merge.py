@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from workbench.core.record import Record, Relation, Span, now_iso, structural_problems
 
 MERGE_FORMAT = "workbench-merge@1"
@@ -84,17 +86,30 @@ def value_token(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+_NULL = value_token(None)
+
+
 # merging ---------------------------------------------------------------------
 def versions_digest(versions: dict[str, dict[str, Any]]) -> str:
-    """Fingerprint of the versions, so a hand-edited merged record is noticed."""
-    # repr is exact for JSON-loaded data and many times cheaper than re-encoding it; key
-    # order is kept by every JSON reader and writer used here.
+    """Fingerprint of the versions, so a hand-edited merged record is noticed.
+
+    Hashes the versions as orjson spells them, which is how the merged file holds them and
+    several times cheaper than ``repr``; key order is kept by every JSON reader and writer here.
+    """
+    try:
+        data = orjson.dumps(versions)
+    except TypeError:  # what orjson cannot write (a lone surrogate, a huge int): the older spelling
+        return _repr_digest(versions)
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _repr_digest(versions: dict[str, dict[str, Any]]) -> str:
+    """The digest merged files written before the orjson spelling carry."""
     return hashlib.sha256(repr(versions).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-def _choices(votes: dict[str, list[str]], raw: dict[str, Any]) -> list[dict[str, Any]]:
-    ranked = sorted(votes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    return [{"value": raw[tok], "by": sorted(anns)} for tok, anns in ranked]
+def digest_matches(versions: dict[str, dict[str, Any]], digest: Any) -> bool:
+    return digest == versions_digest(versions) or digest == _repr_digest(versions)
 
 
 def merge_versions(
@@ -151,6 +166,11 @@ def merge_versions(
     return {**head, "merge": info, "versions": stripped, "items": items}
 
 
+def _token(value: Any) -> str:
+    """:func:`value_token` with the common case (a string) inline at the call sites' cost."""
+    return "s:" + value if type(value) is str else value_token(value)
+
+
 def merge_items(
     text: str,
     versions: dict[str, dict[str, Any]],
@@ -158,68 +178,83 @@ def merge_items(
     policy: Policy,
     symmetric: frozenset[str] = frozenset(),
 ) -> list[dict[str, Any]]:
-    """The item list of a merged record: spans, their attributes, relations, doc fields."""
+    """The item list of a merged record: spans, their attributes, relations, doc fields.
+
+    Per-span work dominates merging a corpus, so spans are keyed by ``(start, end, label)``
+    tuples while counting and their key strings are spelled once per distinct span.
+    """
     n = len(present)
-    span_by: dict[str, list[str]] = {}
-    span_info: dict[str, tuple[int, int, str]] = {}
-    attr_votes: dict[tuple[str, str], dict[str, list[str]]] = {}
-    attr_raw: dict[str, Any] = {}
+    # accepts[voters][votes], so the policy is asked once per record, not once per item
+    accepts = [[policy.accepts(v, m) for v in range(m + 1)] for m in range(n + 1)]
+    # (start, end, label) -> [voters, {attr name: {value token: voters}}]
+    spans: dict[tuple[int, int, str], list[Any]] = {}
+    raw: dict[str, Any] = {}  # value token -> value (the last one seen, as for fields)
     rel_by: dict[str, list[str]] = {}
     rel_info: dict[str, tuple[str, str, str]] = {}
     doc_votes: dict[str, dict[str, list[str]]] = {}
     doc_raw: dict[str, Any] = {}
-    attr_names: dict[str, set[str]] = {}
+    keys: dict[tuple[int, int, str], str] = {}
     for a in present:
         v = versions[a]
-        ids: dict[Any, str] = {}
-        seen: set[str] = set()
-        for s in v.get("spans") or ():
-            start, end, label = s["start"], s["end"], s["label"]
-            key = f"span|{start}-{end}|{label}"
-            ids[s["id"]] = key
-            if key in seen:
+        vspans = v.get("spans") or ()
+        for s in vspans:
+            t = (s["start"], s["end"], s["label"])
+            entry = spans.get(t)
+            if entry is None:
+                spans[t] = entry = [[a], None]
+            elif entry[0][-1] == a:
                 continue  # the same span twice in one version counts once
-            seen.add(key)
-            by = span_by.get(key)
-            if by is None:
-                span_by[key] = [a]
-                span_info[key] = (start, end, label)
             else:
-                by.append(a)
+                entry[0].append(a)
             attrs = s.get("attrs")
             if attrs:
+                votes = entry[1]
+                if votes is None:
+                    votes = entry[1] = {}
                 for name, value in attrs.items():
-                    tok = value_token(value)
-                    attr_raw[tok] = value
-                    attr_votes.setdefault((key, name), {}).setdefault(tok, []).append(a)
-                    attr_names.setdefault(key, set()).add(name)
-        rels: set[str] = set()
-        for r in v.get("relations") or ():
-            h, c = ids.get(r["head"]), ids.get(r["child"])
-            if h is None or c is None:
-                continue
-            label = r["label"]
-            if label in symmetric and c < h:
-                h, c = c, h
-            key = f"rel|{label}|{h}>{c}"
-            if key not in rels:
-                rels.add(key)
-                by = rel_by.get(key)
-                if by is None:
-                    rel_by[key] = [a]
-                    rel_info[key] = (label, h, c)
-                else:
-                    by.append(a)
+                    tok = _token(value)
+                    raw[tok] = value
+                    by_tok = votes.get(name)
+                    if by_tok is None:
+                        votes[name] = {tok: [a]}
+                    else:
+                        by_tok.setdefault(tok, []).append(a)
+        vrels = v.get("relations")
+        if vrels:
+            ids: dict[Any, str] = {}
+            for s in vspans:
+                t = (s["start"], s["end"], s["label"])
+                k = keys.get(t)
+                if k is None:
+                    k = keys[t] = f"span|{t[0]}-{t[1]}|{t[2]}"
+                ids[s["id"]] = k
+            rels: set[str] = set()
+            for r in vrels:
+                h, c = ids.get(r["head"]), ids.get(r["child"])
+                if h is None or c is None:
+                    continue
+                label = r["label"]
+                if label in symmetric and c < h:
+                    h, c = c, h
+                key = f"rel|{label}|{h}>{c}"
+                if key not in rels:
+                    rels.add(key)
+                    by = rel_by.get(key)
+                    if by is None:
+                        rel_by[key] = [a]
+                        rel_info[key] = (label, h, c)
+                    else:
+                        by.append(a)
         for name, value in (v.get("doc") or {}).items():
-            tok = value_token(value)
+            tok = _token(value)
             doc_raw[tok] = value
             doc_votes.setdefault(name, {}).setdefault(tok, []).append(a)
     items: list[dict[str, Any]] = []
-    null = value_token(None)
-    attr_raw[null] = doc_raw[null] = None
-    for key in sorted(span_by, key=lambda k: (span_info[k][0], -span_info[k][1], k)):
-        start, end, label = span_info[key]
-        by = span_by[key]
+    raw[_NULL] = doc_raw[_NULL] = None
+    for t in sorted(spans, key=lambda t: (t[0], -t[1], t[2])):
+        start, end, label = t
+        by, votes = spans[t]
+        key = keys.get(t) or f"span|{start}-{end}|{label}"
         items.append(
             {
                 "key": key,
@@ -229,31 +264,23 @@ def merge_items(
                 "label": label,
                 "text": text[start:end],
                 "by": sorted(by),
-                "agreed": policy.accepts(len(by), n),
+                "agreed": accepts[n][len(by)],
             }
         )
-        for name in sorted(attr_names.get(key, ())):
-            votes = dict(attr_votes[(key, name)])
-            voted = {x for anns in votes.values() for x in anns}
-            unset = [a for a in by if a not in voted]
-            if unset:
-                votes[null] = unset
-            choices = _choices(votes, attr_raw)
-            top = choices[0]
-            ok = policy.accepts(len(top["by"]), len(by)) and (
-                len(choices) == 1 or len(choices[1]["by"]) < len(top["by"])
-            )
-            items.append(
-                {
-                    "key": attr_key(key, name),
-                    "kind": "attr",
-                    "span": key,
-                    "name": name,
-                    "choices": choices,
-                    "agreed": ok,
-                    "value": top["value"] if ok else None,
-                }
-            )
+        if votes:
+            for name in sorted(votes):
+                choices, ok, value = _choice_item(votes[name], by, raw, accepts[len(by)])
+                items.append(
+                    {
+                        "key": f"attr|{name}|{key}",
+                        "kind": "attr",
+                        "span": key,
+                        "name": name,
+                        "choices": choices,
+                        "agreed": ok,
+                        "value": value,
+                    }
+                )
     for key in sorted(rel_by):
         label, h, c = rel_info[key]
         by = rel_by[key]
@@ -265,19 +292,11 @@ def merge_items(
                 "head": h,
                 "child": c,
                 "by": sorted(by),
-                "agreed": policy.accepts(len(by), n),
+                "agreed": accepts[n][len(by)],
             }
         )
     for name in sorted(doc_votes):
-        votes = dict(doc_votes[name])
-        unset = [a for a in present if a not in {x for anns in votes.values() for x in anns}]
-        if unset:
-            votes[null] = unset
-        choices = _choices(votes, doc_raw)
-        top = choices[0]
-        ok = policy.accepts(len(top["by"]), n) and (
-            len(choices) == 1 or len(choices[1]["by"]) < len(top["by"])
-        )
+        choices, ok, value = _choice_item(doc_votes[name], present, doc_raw, accepts[n])
         items.append(
             {
                 "key": doc_key(name),
@@ -285,10 +304,36 @@ def merge_items(
                 "name": name,
                 "choices": choices,
                 "agreed": ok,
-                "value": top["value"] if ok else None,
+                "value": value,
             }
         )
     return items
+
+
+def _choice_item(
+    votes: dict[str, list[str]], voters: list[str], raw: dict[str, Any], accepts: list[bool]
+) -> tuple[list[dict[str, Any]], bool, Any]:
+    """Choices (most votes first, then by token), whether the top one wins, and its value.
+
+    ``voters`` are those who could choose (for an attribute, who marked the span); the ones
+    who chose nothing vote for "unset". Each voter votes at most once.
+    """
+    ranked = list(votes.items())
+    if sum(len(anns) for _, anns in ranked) < len(voters):
+        voted = {x for _, anns in ranked for x in anns}
+        unset = [a for a in voters if a not in voted]
+        ranked = [(tok, anns) for tok, anns in ranked if tok != _NULL]  # an explicit null is
+        ranked.append((_NULL, unset))  # replaced by the unset voters, as it always was
+    if len(ranked) > 1:
+        ranked.sort(key=_rank)
+    choices = [{"value": raw[tok], "by": sorted(anns)} for tok, anns in ranked]
+    top = len(ranked[0][1])
+    ok = accepts[top] and (len(ranked) == 1 or len(ranked[1][1]) < top)
+    return choices, ok, choices[0]["value"] if ok else None
+
+
+def _rank(vote: tuple[str, list[str]]) -> tuple[int, str]:
+    return -len(vote[1]), vote[0]
 
 
 def conflicts(merged: dict[str, Any]) -> list[dict[str, Any]]:
@@ -314,7 +359,7 @@ def merged_problems(d: dict[str, Any]) -> list[str]:
     if not isinstance(versions, dict) or not versions:
         return ["merged record has no 'versions'"]
     info = d["merge"]
-    if versions_digest(versions) != info.get("digest"):
+    if not digest_matches(versions, info.get("digest")):
         problems.append("the annotators' versions were changed after merging (digest mismatch)")
     if info.get("status") == "text_differs":
         return problems
