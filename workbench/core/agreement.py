@@ -23,6 +23,7 @@ from typing import Any
 from workbench.core.merge import value_token
 
 NONE = "∅"  # "no span here" in the confusion matrix
+_IGNORED = object()  # a unit fewer than two annotators coded
 
 
 # coefficients from sufficient statistics ----------------------------------
@@ -87,65 +88,106 @@ def alpha_from_coincidences(
     return 1 - observed / expected
 
 
+Pattern = tuple[str | None, ...]  # one unit: each annotator's value in annotator order, None = not coded
+
+
 @dataclass
 class Categorical:
     """One coding task (e.g. entity sentiment): units coded by some annotators with values.
 
-    Keeps the pairwise contingency tables (Cohen), the per-unit sums Fleiss needs
-    for units every annotator coded, and the coincidence matrix (Krippendorff).
+    Units are counted by pattern (who chose what), which is all Cohen's and Fleiss' kappa
+    need; the contingency tables and Fleiss sums are derived from those counts when asked.
+    The coincidence matrix and the Fleiss agreement sum are floats, so they are still added
+    unit by unit, in order (the figures do not depend on how units are grouped), but with the
+    increments of each distinct pattern worked out once.
     """
 
     annotators: list[str]
     ordered: tuple[str, ...] | None = None
-    pairs: dict[tuple[str, str], Counter[tuple[str, str]]] = field(default_factory=dict)
+    patterns: Counter[Pattern] = field(default_factory=Counter)
     coincidences: Counter[tuple[str, str]] = field(default_factory=Counter)
     fleiss_p: float = 0.0
-    fleiss_units: int = 0
-    fleiss_totals: Counter[str] = field(default_factory=Counter)
-    units: int = 0
+    _steps: dict[Pattern, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def add_unit(self, values: dict[str, str]) -> None:
         """``annotator -> value`` for one unit; annotators who did not code it are absent."""
-        if len(values) < 2:
+        if len(values) >= 2:
+            self.add_coded(tuple(values.get(a) for a in self.annotators))
+
+    def add_coded(self, pattern: Pattern) -> None:
+        """One unit as a pattern (see :data:`Pattern`); units fewer than two coded are ignored."""
+        step = self._steps.get(pattern)
+        if step is None:
+            step = self._steps[pattern] = self._step(pattern)
+        if step is _IGNORED:
             return
-        coded = [(a, values[a]) for a in self.annotators if a in values]
+        self.patterns[pattern] += 1
+        co = self.coincidences
+        for cell, w in step[0]:
+            co[cell] += w
+        if step[1] is not None:
+            self.fleiss_p += step[1]
+
+    def _step(self, pattern: Pattern) -> Any:
+        """What one unit of this pattern adds to the coincidences and to the Fleiss sum."""
+        coded = [v for v in pattern if v is not None]
         m = len(coded)
         if m < 2:
-            return
-        self.units += 1
-        pairs_ = self.pairs
-        for i, (a, va) in enumerate(coded):
-            for b, vb in coded[i + 1 :]:
-                t = pairs_.get((a, b))
-                if t is None:
-                    t = pairs_[(a, b)] = Counter()
-                t[(va, vb)] += 1
+            return _IGNORED
         counts: dict[str, int] = {}
-        for _, v in coded:
+        for v in coded:
             counts[v] = counts.get(v, 0) + 1
-        co = self.coincidences
+        cells: list[tuple[tuple[str, str], float]] = []
         if len(counts) == 1:
-            co[(coded[0][1], coded[0][1])] += m
+            cells.append(((coded[0], coded[0]), m))
         else:
             for c, nc in counts.items():
                 for k, nk in counts.items():
                     pairs = nc * (nc - 1) if c == k else nc * nk
                     if pairs:
-                        co[(c, k)] += pairs / (m - 1)
+                        cells.append(((c, k), pairs / (m - 1)))
+        fleiss = None
         if m == len(self.annotators):
-            self.fleiss_units += 1
-            self.fleiss_p += (sum(x * x for x in counts.values()) - m) / (m * (m - 1))
-            self.fleiss_totals.update(counts)
+            fleiss = (sum(x * x for x in counts.values()) - m) / (m * (m - 1))
+        return cells, fleiss
+
+    @property
+    def units(self) -> int:
+        return sum(self.patterns.values())
+
+    @property
+    def fleiss_units(self) -> int:
+        return sum(n for p, n in self.patterns.items() if None not in p)
+
+    @property
+    def fleiss_totals(self) -> Counter[str]:
+        totals: Counter[str] = Counter()
+        for p, n in self.patterns.items():
+            if None not in p:
+                for v in p:
+                    totals[v] += n
+        return totals
+
+    @property
+    def pairs(self) -> dict[tuple[str, str], Counter[tuple[str, str]]]:
+        """Contingency table per annotator pair (in annotator order) over the units both coded."""
+        out: dict[tuple[str, str], Counter[tuple[str, str]]] = {}
+        names = self.annotators
+        for p, n in self.patterns.items():
+            for i, va in enumerate(p):
+                if va is None:
+                    continue
+                for j in range(i + 1, len(p)):
+                    vb = p[j]
+                    if vb is not None:
+                        out.setdefault((names[i], names[j]), Counter())[(va, vb)] += n
+        return out
 
     def absorb(self, other: Categorical) -> None:
         """Add the counts of another accumulator over other units (parallel workers)."""
-        for pair, table in other.pairs.items():
-            self.pairs.setdefault(pair, Counter()).update(table)
+        self.patterns.update(other.patterns)
         self.coincidences.update(other.coincidences)
         self.fleiss_p += other.fleiss_p
-        self.fleiss_units += other.fleiss_units
-        self.fleiss_totals.update(other.fleiss_totals)
-        self.units += other.units
 
     def fleiss(self) -> float | None:
         n, m = self.fleiss_units, len(self.annotators)
