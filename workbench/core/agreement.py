@@ -24,6 +24,7 @@ from workbench.core.merge import value_token
 
 NONE = "∅"  # "no span here" in the confusion matrix
 _IGNORED = object()  # a unit fewer than two annotators coded
+_STEPS_KEPT = 4096  # patterns whose increments a Categorical remembers
 
 
 # coefficients from sufficient statistics ----------------------------------
@@ -118,7 +119,9 @@ class Categorical:
         """One unit as a pattern (see :data:`Pattern`); units fewer than two coded are ignored."""
         step = self._steps.get(pattern)
         if step is None:
-            step = self._steps[pattern] = self._step(pattern)
+            step = self._step(pattern)
+            if len(self._steps) < _STEPS_KEPT:  # values like speaker offsets rarely repeat
+                self._steps[pattern] = step
         if step is _IGNORED:
             return
         self.patterns[pattern] += 1
@@ -312,18 +315,27 @@ class SpanSets:
         strict, lenient = self.strict, self.lenient
         for lab in ga.keys() | gb.keys():
             la, lb = ga.get(lab, empty), gb.get(lab, empty)
+            na, nb = len(la), len(lb)
             tp = len(la & lb)
-            s = PRF(tp, len(la), len(lb))
-            exact_all = tp == len(la) or tp == len(lb)
-            l_ = PRF(tp if exact_all else lenient_matches(la, lb), len(la), len(lb))
+            ltp = tp if tp == na or tp == nb else lenient_matches(la, lb)
             key = (a, b, lab)
-            if key not in strict:
-                strict[key] = PRF()
-                lenient[key] = PRF()
-            strict[key].add(s)
-            lenient[key].add(l_)
-            doc_s.add(s)
-            doc_l.add(l_)
+            s = strict.get(key)
+            if s is None:
+                s = strict[key] = PRF()
+                l_ = lenient[key] = PRF()
+            else:
+                l_ = lenient[key]
+            s.tp += tp
+            s.n_a += na
+            s.n_b += nb
+            l_.tp += ltp
+            l_.n_a += na
+            l_.n_b += nb
+            doc_s.tp += tp
+            doc_s.n_a += na
+            doc_s.n_b += nb
+            doc_l.tp += ltp
+        doc_l.n_a, doc_l.n_b = doc_s.n_a, doc_s.n_b
         conf = self.confusion
         for off, la_ in oa.items():
             lb_ = ob.get(off)
@@ -424,6 +436,7 @@ class Agreement:
         symmetric: Sequence[str] = (),
     ):
         self.annotators = list(annotators)
+        self._column = {a: i for i, a in enumerate(self.annotators)}  # annotator -> place in a pattern
         self.symmetric = frozenset(symmetric)
         self.pairs = list(combinations(self.annotators, 2))
         self.spans = SpanSets()
@@ -452,104 +465,150 @@ class Agreement:
         self.skipped: list[str] = []
 
     def add(self, doc_id: str, text: str, versions: dict[str, dict[str, Any]], title: str = "") -> None:
-        present = [a for a in self.annotators if a in versions]
+        names = self.annotators
+        present = [a for a in names if a in versions]
         triples = {a: _triples(versions[a]) for a in present}
         prepared = {a: prepare(triples[a]) for a in present}
         rels = {a: _relations(versions[a], self.symmetric) for a in present}
-        doc_s, doc_l, doc_r = PRF(), PRF(), PRF()
+        s_tp = s_n = l_tp = r_tp = r_n = 0
         pair_f: list[float] = []
+        relations = self.relations
+        empty: set[tuple[Triple, Triple]] = set()
         for a, b in self.pairs:
             if a not in versions or b not in versions:
                 continue
             s, l_ = self.spans.add_prepared(a, b, prepared[a], prepared[b])
-            doc_s.add(s)
-            doc_l.add(l_)
-            if s.n_a + s.n_b:
-                pair_f.append(2 * s.tp / (s.n_a + s.n_b))
+            n = s.n_a + s.n_b
+            s_tp += s.tp
+            s_n += n
+            l_tp += l_.tp
+            if n:
+                pair_f.append(2 * s.tp / n)
             ra, rb = rels[a], rels[b]
             for lab in ra.keys() | rb.keys():
-                xa, xb = ra.get(lab, set()), rb.get(lab, set())
-                prf = PRF(len(xa & xb), len(xa), len(xb))
-                self.relations.setdefault((a, b, lab), PRF()).add(prf)
-                doc_r.add(prf)
+                xa, xb = ra.get(lab, empty), rb.get(lab, empty)
+                tp, na, nb = len(xa & xb), len(xa), len(xb)
+                prf = relations.get((a, b, lab))
+                if prf is None:
+                    prf = relations[(a, b, lab)] = PRF()
+                prf.tp += tp
+                prf.n_a += na
+                prf.n_b += nb
+                r_tp += tp
+                r_n += na + nb
         self._categorical(versions, present, triples)
         if self.token_labels and len(present) >= 2:
-            tokens = token_units(text)
-            cols = {
-                a: {lab: token_values(tokens, triples[a], lab) for lab in self.token_labels} for a in present
-            }
-            for lab in self.token_labels:
-                cat = self.categorical[f"tokens {lab}"]
-                for i in range(len(tokens)):
-                    cat.add_unit({a: cols[a][lab][i] for a in present})
-            if len(self.token_labels) > 1:
-                cat = self.categorical["tokens combined"]
-                for i in range(len(tokens)):
-                    cat.add_unit(
-                        {
-                            a: "+".join(lab for lab in self.token_labels if cols[a][lab][i] != "O") or "O"
-                            for a in present
-                        }
-                    )
+            self._tokens(text, present, triples)
         self.documents.append(
             {
                 "id": doc_id,
                 "title": title,
                 "annotators": len(present),
                 "spans": {a: len(triples[a]) for a in present},
-                "strict_f1": doc_s.scores()["f1"],
-                "lenient_f1": doc_l.scores()["f1"],
-                "relation_f1": doc_r.scores()["f1"],
+                "strict_f1": 2 * s_tp / s_n if s_n else None,
+                "lenient_f1": 2 * l_tp / s_n if s_n else None,
+                "relation_f1": 2 * r_tp / r_n if r_n else None,
                 "min_pair_f1": min(pair_f) if pair_f else None,
             }
         )
 
+    def _tokens(self, text: str, present: list[str], triples: dict[str, set[Triple]]) -> None:
+        """Token-level units (PolNeAR's measure): each token's label per annotator, "O" outside."""
+        tokens = token_units(text)
+        absent = [None] * len(tokens)
+        cols = {a: {lab: token_values(tokens, triples[a], lab) for lab in self.token_labels} for a in present}
+        for lab in self.token_labels:
+            add = self.categorical[f"tokens {lab}"].add_coded
+            for pattern in zip(
+                *[cols[a][lab] if a in cols else absent for a in self.annotators], strict=True
+            ):
+                add(pattern)
+        if len(self.token_labels) > 1:
+            combined = {
+                a: [
+                    "+".join(lab for lab, v in zip(self.token_labels, vs, strict=True) if v != "O") or "O"
+                    for vs in zip(*[cols[a][lab] for lab in self.token_labels], strict=True)
+                ]
+                for a in present
+            }
+            add = self.categorical["tokens combined"].add_coded
+            for pattern in zip(*[combined.get(a, absent) for a in self.annotators], strict=True):
+                add(pattern)
+
     def _categorical(self, versions: dict[str, dict[str, Any]], present: list[str], triples: dict) -> None:
+        """Units of every coding task in this article, each as a pattern in annotator order."""
+        k = len(self.annotators)
+        col = self._column
         # Span labels on spans several annotators marked at the same offsets.
-        offsets: dict[tuple[int, int], dict[str, str]] = {}
+        offsets: dict[tuple[int, int], list[str | None]] = {}
         for a in present:
+            i = col[a]
             for s, e, lab in sorted(triples[a]):
-                offsets.setdefault((s, e), {}).setdefault(a, lab)
-        for values in offsets.values():
-            self.categorical["span label"].add_unit(values)
+                row = offsets.get((s, e))
+                if row is None:
+                    row = offsets[(s, e)] = [None] * k
+                if row[i] is None:
+                    row[i] = lab
+        add = self.categorical["span label"].add_coded
+        for row in offsets.values():
+            add(tuple(row))
         # One pass over the spans fills every attribute task.
-        task_units: dict[str, dict[tuple[int, int], dict[str, str]]] = {t.name: {} for t in self.tasks}
+        task_units: dict[str, dict[tuple[int, int], list[str | None]]] = {t.name: {} for t in self.tasks}
+        by_label = self._tasks_by_label
         for a in present:
-            for sp in versions[a].get("spans") or []:
-                tasks = self._tasks_by_label.get(sp["label"])
+            i = col[a]
+            for sp in versions[a].get("spans") or ():
+                tasks = by_label.get(sp["label"])
                 if not tasks:
                     continue
                 attrs = sp.get("attrs") or {}
                 for t in tasks:
                     value = attrs.get(t.attribute) if t.attribute else sp["label"]
                     if value is not None:
-                        task_units[t.name].setdefault((sp["start"], sp["end"]), {}).setdefault(a, str(value))
+                        units = task_units[t.name]
+                        row = units.get((sp["start"], sp["end"]))
+                        if row is None:
+                            row = units[(sp["start"], sp["end"])] = [None] * k
+                        if row[i] is None:
+                            row[i] = str(value)
         for name, units in task_units.items():
-            cat = self.categorical[name]
-            for values in units.values():
-                cat.add_unit(values)
+            add = self.categorical[name].add_coded
+            for row in units.values():
+                add(tuple(row))
         if self.quote_labels:
-            speakers: dict[tuple[int, int], dict[str, str]] = {}
-            for a in present:
-                v = versions[a]
-                by_id = {str(s["id"]): s for s in v.get("spans") or []}
-                said: dict[str, str] = {}
-                for r in v.get("relations") or []:
-                    child = by_id.get(str(r["child"]))
-                    if r["label"] == self.speaker_relation and child is not None:
-                        said[str(r["head"])] = f"{child['start']}-{child['end']}"
-                for sid, s in by_id.items():
-                    if s["label"] in self.quote_labels:
-                        speakers.setdefault((s["start"], s["end"]), {}).setdefault(a, said.get(sid, NONE))
-            for values in speakers.values():
-                self.categorical["quote speaker"].add_unit(values)
+            self._speakers(versions, present)
         for f in self.doc_fields:
-            values = {}
+            values: list[str | None] = [None] * k
             for a in present:
                 value = (versions[a].get("doc") or {}).get(f)
                 if value is not None:
-                    values[a] = value if isinstance(value, str) else value_token(value)
-            self.categorical[f"document {f}"].add_unit(values)
+                    values[col[a]] = value if isinstance(value, str) else value_token(value)
+            self.categorical[f"document {f}"].add_coded(tuple(values))
+
+    def _speakers(self, versions: dict[str, dict[str, Any]], present: list[str]) -> None:
+        """Who each quote's speaker is (by the speaker span's offsets), per quote span."""
+        k = len(self.annotators)
+        speakers: dict[tuple[int, int], list[str | None]] = {}
+        for a in present:
+            v = versions[a]
+            i = self._column[a]
+            by_id = {str(s["id"]): s for s in v.get("spans") or ()}
+            said: dict[str, str] = {}
+            for r in v.get("relations") or ():
+                if r["label"] == self.speaker_relation:
+                    child = by_id.get(str(r["child"]))
+                    if child is not None:
+                        said[str(r["head"])] = f"{child['start']}-{child['end']}"
+            for sid, s in by_id.items():
+                if s["label"] in self.quote_labels:
+                    row = speakers.get((s["start"], s["end"]))
+                    if row is None:
+                        row = speakers[(s["start"], s["end"])] = [None] * k
+                    if row[i] is None:
+                        row[i] = said.get(sid, NONE)
+        add = self.categorical["quote speaker"].add_coded
+        for row in speakers.values():
+            add(tuple(row))
 
     def absorb(self, other: Agreement) -> None:
         """Add what another accumulator saw (same annotators and tasks, other articles)."""
