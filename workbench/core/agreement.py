@@ -219,7 +219,7 @@ class Categorical:
 
 
 # span matching -------------------------------------------------------------
-@dataclass
+@dataclass(slots=True)
 class PRF:
     """Matches between a reference annotator (a) and a response annotator (b)."""
 
@@ -279,7 +279,8 @@ def lenient_matches(a: set[Triple], b: set[Triple]) -> int:
     return n
 
 
-Prepared = tuple[dict[str, set[Triple]], dict[tuple[int, int], list[str]]]
+# by label, by offsets (labels sorted), and the offsets that carry one label only
+Prepared = tuple[dict[str, set[Triple]], dict[tuple[int, int], list[str]], dict[tuple[int, int], str]]
 
 
 def prepare(triples: set[Triple]) -> Prepared:
@@ -289,10 +290,11 @@ def prepare(triples: set[Triple]) -> Prepared:
     for t in triples:
         by_label.setdefault(t[2], set()).add(t)
         by_off.setdefault((t[0], t[1]), []).append(t[2])
-    for labs in by_off.values():
-        if len(labs) > 1:
+    single = {off: labs[0] for off, labs in by_off.items() if len(labs) == 1}
+    if len(single) < len(by_off):
+        for labs in by_off.values():
             labs.sort()
-    return by_label, by_off
+    return by_label, by_off, single
 
 
 @dataclass
@@ -308,8 +310,8 @@ class SpanSets:
 
     def add_prepared(self, a: str, b: str, pa: Prepared, pb: Prepared) -> tuple[PRF, PRF]:
         """Counts for one pair; ``prepare`` each annotator's spans once per article, not per pair."""
-        ga, oa = pa
-        gb, ob = pb
+        ga, oa, sa = pa
+        gb, ob, sb = pb
         doc_s, doc_l = PRF(), PRF()
         empty: set[Triple] = set()
         strict, lenient = self.strict, self.lenient
@@ -336,25 +338,25 @@ class SpanSets:
             doc_s.n_b += nb
             doc_l.tp += ltp
         doc_l.n_a, doc_l.n_b = doc_s.n_a, doc_s.n_b
-        conf = self.confusion
+        # Label confusion by offsets: one label each side (the common case) is one cell,
+        # counted in bulk; offsets where either side has several labels pair them up.
+        cells = [(x, sb.get(off, NONE)) for off, x in sa.items() if off in sb or off not in ob]
+        cells += [(NONE, y) for off, y in sb.items() if off not in oa]
         for off, la_ in oa.items():
             lb_ = ob.get(off)
             if lb_ is None:
-                for lab in la_:
-                    conf[(lab, NONE)] += 1
-            elif la_ == lb_ and len(la_) == 1:
-                conf[(la_[0], la_[0])] += 1
-            else:
+                if len(la_) > 1:
+                    cells += [(lab, NONE) for lab in la_]
+            elif len(la_) > 1 or len(lb_) > 1:
                 both = set(la_) & set(lb_)
-                for lab in both:
-                    conf[(lab, lab)] += 1
+                cells += [(lab, lab) for lab in both]
                 xa, xb = [x for x in la_ if x not in both], [x for x in lb_ if x not in both]
                 for i in range(max(len(xa), len(xb))):
-                    conf[(xa[i] if i < len(xa) else NONE, xb[i] if i < len(xb) else NONE)] += 1
+                    cells.append((xa[i] if i < len(xa) else NONE, xb[i] if i < len(xb) else NONE))
         for off, lb_ in ob.items():
-            if off not in oa:
-                for lab in lb_:
-                    conf[(NONE, lab)] += 1
+            if len(lb_) > 1 and off not in oa:
+                cells += [(NONE, lab) for lab in lb_]
+        self.confusion.update(cells)
         return doc_s, doc_l
 
     def table(self, which: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:

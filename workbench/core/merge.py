@@ -82,8 +82,17 @@ def value_token(value: Any) -> str:
     if isinstance(value, str):
         return "s:" + value
     if isinstance(value, list | tuple):
-        value = sorted(value, key=str)
+        key = tuple(value)
+        tok = _LIST_TOKENS.get(key) if all(type(x) is str for x in key) else None
+        if tok is None:
+            tok = json.dumps(sorted(value, key=str), ensure_ascii=False, sort_keys=True)
+            if len(_LIST_TOKENS) < 1024 and all(type(x) is str for x in key):
+                _LIST_TOKENS[key] = tok
+        return tok
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+_LIST_TOKENS: dict[tuple[str, ...], str] = {}  # lists of strings (e.g. topics) repeat across records
 
 
 _NULL = value_token(None)
