@@ -175,11 +175,6 @@ def merge_versions(
     return {**head, "merge": info, "versions": stripped, "items": items}
 
 
-def _token(value: Any) -> str:
-    """:func:`value_token` with the common case (a string) inline at the call sites' cost."""
-    return "s:" + value if type(value) is str else value_token(value)
-
-
 def merge_items(
     text: str,
     versions: dict[str, dict[str, Any]],
@@ -189,25 +184,29 @@ def merge_items(
 ) -> list[dict[str, Any]]:
     """The item list of a merged record: spans, their attributes, relations, doc fields.
 
-    Per-span work dominates merging a corpus, so spans are keyed by ``(start, end, label)``
-    tuples while counting and their key strings are spelled once per distinct span.
+    Per-span work dominates merging a corpus, so spans are counted under ``(start, end,
+    label)`` tuples, their key strings are spelled once per distinct span, and voter lists
+    are built in ``present`` order so that, when that order is sorted, they need no sorting.
     """
     n = len(present)
+    in_order = present == sorted(present)
     # accepts[voters][votes], so the policy is asked once per record, not once per item
     accepts = [[policy.accepts(v, m) for v in range(m + 1)] for m in range(n + 1)]
-    # (start, end, label) -> [voters, {attr name: {value token: voters}}]
+    # (start, end, label) -> [voters, {attr name: {value token: voters}} or None]
     spans: dict[tuple[int, int, str], list[Any]] = {}
     raw: dict[str, Any] = {}  # value token -> value (the last one seen, as for fields)
     rel_by: dict[str, list[str]] = {}
     rel_info: dict[str, tuple[str, str, str]] = {}
     doc_votes: dict[str, dict[str, list[str]]] = {}
     doc_raw: dict[str, Any] = {}
-    keys: dict[tuple[int, int, str], str] = {}
     for a in present:
         v = versions[a]
-        vspans = v.get("spans") or ()
-        for s in vspans:
+        vrels = v.get("relations")
+        ids: dict[Any, tuple[int, int, str]] = {}
+        for s in v.get("spans") or ():
             t = (s["start"], s["end"], s["label"])
+            if vrels:
+                ids[s["id"]] = t
             entry = spans.get(t)
             if entry is None:
                 spans[t] = entry = [[a], None]
@@ -221,49 +220,25 @@ def merge_items(
                 if votes is None:
                     votes = entry[1] = {}
                 for name, value in attrs.items():
-                    tok = _token(value)
+                    tok = "s:" + value if type(value) is str else value_token(value)
                     raw[tok] = value
                     by_tok = votes.get(name)
                     if by_tok is None:
                         votes[name] = {tok: [a]}
                     else:
                         by_tok.setdefault(tok, []).append(a)
-        vrels = v.get("relations")
         if vrels:
-            ids: dict[Any, str] = {}
-            for s in vspans:
-                t = (s["start"], s["end"], s["label"])
-                k = keys.get(t)
-                if k is None:
-                    k = keys[t] = f"span|{t[0]}-{t[1]}|{t[2]}"
-                ids[s["id"]] = k
-            rels: set[str] = set()
-            for r in vrels:
-                h, c = ids.get(r["head"]), ids.get(r["child"])
-                if h is None or c is None:
-                    continue
-                label = r["label"]
-                if label in symmetric and c < h:
-                    h, c = c, h
-                key = f"rel|{label}|{h}>{c}"
-                if key not in rels:
-                    rels.add(key)
-                    by = rel_by.get(key)
-                    if by is None:
-                        rel_by[key] = [a]
-                        rel_info[key] = (label, h, c)
-                    else:
-                        by.append(a)
+            _count_relations(vrels, ids, symmetric, a, rel_by, rel_info)
         for name, value in (v.get("doc") or {}).items():
-            tok = _token(value)
+            tok = "s:" + value if type(value) is str else value_token(value)
             doc_raw[tok] = value
             doc_votes.setdefault(name, {}).setdefault(tok, []).append(a)
     items: list[dict[str, Any]] = []
     raw[_NULL] = doc_raw[_NULL] = None
-    for t in sorted(spans, key=lambda t: (t[0], -t[1], t[2])):
-        start, end, label = t
-        by, votes = spans[t]
-        key = keys.get(t) or f"span|{start}-{end}|{label}"
+    # (start, -end, label) sorts like the old (start, -end, key string) and needs no key function
+    for start, neg_end, label, by, votes in sorted([(t[0], -t[1], t[2], *e) for t, e in spans.items()]):
+        end = -neg_end
+        key = f"span|{start}-{end}|{label}"
         items.append(
             {
                 "key": key,
@@ -272,13 +247,13 @@ def merge_items(
                 "end": end,
                 "label": label,
                 "text": text[start:end],
-                "by": sorted(by),
+                "by": by if in_order else sorted(by),
                 "agreed": accepts[n][len(by)],
             }
         )
         if votes:
-            for name in sorted(votes):
-                choices, ok, value = _choice_item(votes[name], by, raw, accepts[len(by)])
+            for name in sorted(votes) if len(votes) > 1 else votes:
+                choices, ok, value = _choice_item(votes[name], by, raw, accepts[len(by)], in_order)
                 items.append(
                     {
                         "key": f"attr|{name}|{key}",
@@ -300,12 +275,12 @@ def merge_items(
                 "label": label,
                 "head": h,
                 "child": c,
-                "by": sorted(by),
+                "by": by if in_order else sorted(by),
                 "agreed": accepts[n][len(by)],
             }
         )
     for name in sorted(doc_votes):
-        choices, ok, value = _choice_item(doc_votes[name], present, doc_raw, accepts[n])
+        choices, ok, value = _choice_item(doc_votes[name], present, doc_raw, accepts[n], in_order)
         items.append(
             {
                 "key": doc_key(name),
@@ -319,30 +294,61 @@ def merge_items(
     return items
 
 
+def _count_relations(
+    rels: list[dict[str, Any]],
+    ids: dict[Any, tuple[int, int, str]],
+    symmetric: frozenset[str],
+    a: str,
+    rel_by: dict[str, list[str]],
+    rel_info: dict[str, tuple[str, str, str]],
+) -> None:
+    """Add one version's relations, keyed by the spans they connect (never by ids)."""
+    keys = {t: f"span|{t[0]}-{t[1]}|{t[2]}" for t in ids.values()}
+    seen: set[str] = set()
+    for r in rels:
+        h, c = ids.get(r["head"]), ids.get(r["child"])
+        if h is None or c is None:
+            continue
+        h, c = keys[h], keys[c]
+        label = r["label"]
+        if label in symmetric and c < h:
+            h, c = c, h
+        key = f"rel|{label}|{h}>{c}"
+        if key not in seen:
+            seen.add(key)
+            by = rel_by.get(key)
+            if by is None:
+                rel_by[key] = [a]
+                rel_info[key] = (label, h, c)
+            else:
+                by.append(a)
+
+
 def _choice_item(
-    votes: dict[str, list[str]], voters: list[str], raw: dict[str, Any], accepts: list[bool]
+    votes: dict[str, list[str]], voters: list[str], raw: dict[str, Any], accepts: list[bool], in_order: bool
 ) -> tuple[list[dict[str, Any]], bool, Any]:
     """Choices (most votes first, then by token), whether the top one wins, and its value.
 
     ``voters`` are those who could choose (for an attribute, who marked the span); the ones
-    who chose nothing vote for "unset". Each voter votes at most once.
+    who chose nothing vote for "unset". Each voter votes at most once, and every list here
+    is in ``voters`` order, which is sorted when ``in_order``.
     """
-    ranked = list(votes.items())
-    if sum(len(anns) for _, anns in ranked) < len(voters):
-        voted = {x for _, anns in ranked for x in anns}
+    voted = [x for anns in votes.values() for x in anns]
+    if len(voted) < len(voters):
         unset = [a for a in voters if a not in voted]
-        ranked = [(tok, anns) for tok, anns in ranked if tok != _NULL]  # an explicit null is
-        ranked.append((_NULL, unset))  # replaced by the unset voters, as it always was
-    if len(ranked) > 1:
-        ranked.sort(key=_rank)
-    choices = [{"value": raw[tok], "by": sorted(anns)} for tok, anns in ranked]
-    top = len(ranked[0][1])
-    ok = accepts[top] and (len(ranked) == 1 or len(ranked[1][1]) < top)
+        votes = {tok: anns for tok, anns in votes.items() if tok != _NULL}  # an explicit null is
+        votes[_NULL] = unset  # replaced by the unset voters, as it always was
+    # (-votes, token) orders like the old sort key; tokens are unique, so lists are never compared
+    ranked = sorted([(-len(anns), tok, anns) for tok, anns in votes.items()]) if len(votes) > 1 else None
+    if ranked is None:
+        ((tok, anns),) = votes.items()
+        choices = [{"value": raw[tok], "by": anns if in_order else sorted(anns)}]
+        ok = accepts[len(anns)]
+    else:
+        choices = [{"value": raw[tok], "by": anns if in_order else sorted(anns)} for _, tok, anns in ranked]
+        top = -ranked[0][0]
+        ok = accepts[top] and -ranked[1][0] < top
     return choices, ok, choices[0]["value"] if ok else None
-
-
-def _rank(vote: tuple[str, list[str]]) -> tuple[int, str]:
-    return -len(vote[1]), vote[0]
 
 
 def conflicts(merged: dict[str, Any]) -> list[dict[str, Any]]:
