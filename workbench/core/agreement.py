@@ -117,19 +117,27 @@ class Categorical:
 
     def add_coded(self, pattern: Pattern) -> None:
         """One unit as a pattern (see :data:`Pattern`); units fewer than two coded are ignored."""
-        step = self._steps.get(pattern)
-        if step is None:
-            step = self._step(pattern)
-            if len(self._steps) < _STEPS_KEPT:  # values like speaker offsets rarely repeat
-                self._steps[pattern] = step
-        if step is _IGNORED:
-            return
-        self.patterns[pattern] += 1
-        co = self.coincidences
-        for cell, w in step[0]:
-            co[cell] += w
-        if step[1] is not None:
-            self.fleiss_p += step[1]
+        self.add_many((pattern,))
+
+    def add_many(self, patterns: Iterable[Pattern]) -> None:
+        """Several units, in order (the float sums are added unit by unit, as one at a time)."""
+        steps, co, fleiss_p = self._steps, self.coincidences, self.fleiss_p
+        counted = []
+        for pattern in patterns:
+            step = steps.get(pattern)
+            if step is None:
+                step = self._step(pattern)
+                if len(steps) < _STEPS_KEPT:  # values like speaker offsets rarely repeat
+                    steps[pattern] = step
+            if step is _IGNORED:
+                continue
+            counted.append(pattern)
+            for cell, w in step[0]:
+                co[cell] += w
+            if step[1] is not None:
+                fleiss_p += step[1]
+        self.fleiss_p = fleiss_p
+        self.patterns.update(counted)
 
     def _step(self, pattern: Pattern) -> Any:
         """What one unit of this pattern adds to the coincidences and to the Fleiss sum."""
@@ -520,11 +528,8 @@ class Agreement:
         absent = [None] * len(tokens)
         cols = {a: {lab: token_values(tokens, triples[a], lab) for lab in self.token_labels} for a in present}
         for lab in self.token_labels:
-            add = self.categorical[f"tokens {lab}"].add_coded
-            for pattern in zip(
-                *[cols[a][lab] if a in cols else absent for a in self.annotators], strict=True
-            ):
-                add(pattern)
+            columns = [cols[a][lab] if a in cols else absent for a in self.annotators]
+            self.categorical[f"tokens {lab}"].add_many(zip(*columns, strict=True))
         if len(self.token_labels) > 1:
             combined = {
                 a: [
@@ -533,9 +538,8 @@ class Agreement:
                 ]
                 for a in present
             }
-            add = self.categorical["tokens combined"].add_coded
-            for pattern in zip(*[combined.get(a, absent) for a in self.annotators], strict=True):
-                add(pattern)
+            columns = [combined.get(a, absent) for a in self.annotators]
+            self.categorical["tokens combined"].add_many(zip(*columns, strict=True))
 
     def _categorical(self, versions: dict[str, dict[str, Any]], present: list[str], triples: dict) -> None:
         """Units of every coding task in this article, each as a pattern in annotator order."""
@@ -551,9 +555,7 @@ class Agreement:
                     row = offsets[(s, e)] = [None] * k
                 if row[i] is None:
                     row[i] = lab
-        add = self.categorical["span label"].add_coded
-        for row in offsets.values():
-            add(tuple(row))
+        self.categorical["span label"].add_many(map(tuple, offsets.values()))
         # One pass over the spans fills every attribute task.
         task_units: dict[str, dict[tuple[int, int], list[str | None]]] = {t.name: {} for t in self.tasks}
         by_label = self._tasks_by_label
@@ -574,9 +576,7 @@ class Agreement:
                         if row[i] is None:
                             row[i] = str(value)
         for name, units in task_units.items():
-            add = self.categorical[name].add_coded
-            for row in units.values():
-                add(tuple(row))
+            self.categorical[name].add_many(map(tuple, units.values()))
         if self.quote_labels:
             self._speakers(versions, present)
         for f in self.doc_fields:
@@ -608,9 +608,7 @@ class Agreement:
                         row = speakers[(s["start"], s["end"])] = [None] * k
                     if row[i] is None:
                         row[i] = said.get(sid, NONE)
-        add = self.categorical["quote speaker"].add_coded
-        for row in speakers.values():
-            add(tuple(row))
+        self.categorical["quote speaker"].add_many(map(tuple, speakers.values()))
 
     def absorb(self, other: Agreement) -> None:
         """Add what another accumulator saw (same annotators and tasks, other articles)."""
