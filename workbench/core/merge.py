@@ -105,11 +105,20 @@ def versions_digest(versions: dict[str, dict[str, Any]]) -> str:
     Hashes the versions as orjson spells them, which is how the merged file holds them and
     several times cheaper than ``repr``; key order is kept by every JSON reader and writer here.
     """
+    return _digest(versions, _encode(versions))
+
+
+def _encode(versions: dict[str, dict[str, Any]]) -> bytes | None:
     try:
-        data = orjson.dumps(versions)
-    except TypeError:  # what orjson cannot write (a lone surrogate, a huge int): the older spelling
-        return _repr_digest(versions)
-    return hashlib.sha256(data).hexdigest()[:16]
+        return orjson.dumps(versions)
+    except TypeError:  # what orjson cannot write (a lone surrogate, a huge int)
+        return None
+
+
+def _digest(versions: dict[str, dict[str, Any]], encoded: bytes | None) -> str:
+    if encoded is None:
+        return _repr_digest(versions)  # the older spelling
+    return hashlib.sha256(encoded).hexdigest()[:16]
 
 
 def _repr_digest(versions: dict[str, dict[str, Any]]) -> str:
@@ -134,6 +143,32 @@ def merge_versions(
     named. Versions whose text differs are not merged: the record says so and
     keeps each version with its own text.
     """
+    return _merge(record_id, versions, annotators, policy, symmetric)[0]
+
+
+def merge_line(
+    record_id: str,
+    versions: dict[str, dict[str, Any]],
+    annotators: Iterable[str],
+    policy: Policy,
+    symmetric: Iterable[str] = (),
+) -> tuple[dict[str, Any], bytes]:
+    """:func:`merge_versions` and its JSON line; the versions are encoded once, for digest and line."""
+    m, encoded = _merge(record_id, versions, annotators, policy, symmetric)
+    if encoded is None:
+        return m, orjson.dumps(m) + b"\n"
+    head = orjson.dumps({k: v for k, v in m.items() if k != "versions" and k != "items"})
+    # Byte for byte what orjson.dumps(m) writes: versions and items are m's last two keys.
+    return m, b"".join((head[:-1], b',"versions":', encoded, b',"items":', orjson.dumps(m["items"]), b"}\n"))
+
+
+def _merge(
+    record_id: str,
+    versions: dict[str, dict[str, Any]],
+    annotators: Iterable[str],
+    policy: Policy,
+    symmetric: Iterable[str] = (),
+) -> tuple[dict[str, Any], bytes | None]:
     everyone = list(annotators)
     present = [a for a in everyone if a in versions]
     if not present:
@@ -166,13 +201,15 @@ def merge_versions(
             for t, anns in texts.items()
         ]
         kept = {a: dict(versions[a]) for a in present}
-        info["digest"] = versions_digest(kept)
-        return {**head, "merge": info, "versions": kept, "items": []}
+        encoded = _encode(kept)
+        info["digest"] = _digest(kept, encoded)
+        return {**head, "merge": info, "versions": kept, "items": []}, encoded
     info["status"] = "merged"
     stripped = {a: {k: v for k, v in versions[a].items() if k != "text"} for a in present}
-    info["digest"] = versions_digest(stripped)
+    encoded = _encode(stripped)
+    info["digest"] = _digest(stripped, encoded)
     items = merge_items(first["text"], stripped, present, policy, frozenset(symmetric))
-    return {**head, "merge": info, "versions": stripped, "items": items}
+    return {**head, "merge": info, "versions": stripped, "items": items}, encoded
 
 
 def merge_items(

@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from workbench.cli.errors import UserError
 from workbench.core.agreement import Agreement, agreement_for_schema
-from workbench.core.merge import MergeError, Policy, merge_versions
+from workbench.core.merge import MergeError, Policy, merge_line
 from workbench.core.paths import schemas_dir
 from workbench.core.schema import AnnotationSchema, SchemaError, load_schema
 from workbench.io.annotator_files import (
@@ -133,7 +131,7 @@ def _chunk(bounds: tuple[int, int]) -> tuple[bytearray, MergeSummary, Agreement 
             else:
                 acc.add(b.id, first["text"], b.versions, title)
             continue
-        m = merge_versions(b.id, b.versions, names, policy, _JOB["symmetric"])
+        m, line = merge_line(b.id, b.versions, names, policy, _JOB["symmetric"])
         part.articles += 1
         info = m["merge"]
         if info["missing"]:
@@ -143,14 +141,13 @@ def _chunk(bounds: tuple[int, int]) -> tuple[bytearray, MergeSummary, Agreement 
             if acc is not None:
                 acc.skipped.append(f"{b.id}: the annotators' texts differ")
         else:
-            open_ = sum(1 for it in m["items"] if not it["agreed"])
+            open_ = [it["agreed"] for it in m["items"]].count(False)
             part.conflicts += open_
             part.agreed += len(m["items"]) - open_
             part.with_conflicts += open_ > 0
             if acc is not None and len(b.versions) >= 2:
                 acc.add(b.id, m["text"], b.versions, title)
-        out += orjson.dumps(m)
-        out += b"\n"
+        out += line
     return out, part, acc
 
 
