@@ -287,22 +287,28 @@ def lenient_matches(a: set[Triple], b: set[Triple]) -> int:
     return n
 
 
-# by label, by offsets (labels sorted), and the offsets that carry one label only
-Prepared = tuple[dict[str, set[Triple]], dict[tuple[int, int], list[str]], dict[tuple[int, int], str]]
+# by label; offsets that carry one label -> it; offsets that carry several -> them, sorted
+Prepared = tuple[dict[str, set[Triple]], dict[tuple[int, int], str], dict[tuple[int, int], list[str]]]
 
 
 def prepare(triples: set[Triple]) -> Prepared:
-    """Spans grouped by label and by offsets (labels sorted), computed once per annotator."""
+    """Spans grouped by label and by offsets, computed once per annotator, not once per pair."""
     by_label: dict[str, set[Triple]] = {}
-    by_off: dict[tuple[int, int], list[str]] = {}
     for t in triples:
-        by_label.setdefault(t[2], set()).add(t)
-        by_off.setdefault((t[0], t[1]), []).append(t[2])
-    single = {off: labs[0] for off, labs in by_off.items() if len(labs) == 1}
-    if len(single) < len(by_off):
-        for labs in by_off.values():
-            labs.sort()
-    return by_label, by_off, single
+        group = by_label.get(t[2])
+        if group is None:
+            by_label[t[2]] = {t}
+        else:
+            group.add(t)
+    single = {(s, e): lab for s, e, lab in triples}
+    multi: dict[tuple[int, int], list[str]] = {}
+    if len(single) < len(triples):  # some offsets carry several labels
+        by_off: dict[tuple[int, int], list[str]] = {}
+        for s, e, lab in triples:
+            by_off.setdefault((s, e), []).append(lab)
+        single = {off: labs[0] for off, labs in by_off.items() if len(labs) == 1}
+        multi = {off: sorted(labs) for off, labs in by_off.items() if len(labs) > 1}
+    return by_label, single, multi
 
 
 @dataclass
@@ -318,8 +324,8 @@ class SpanSets:
 
     def add_prepared(self, a: str, b: str, pa: Prepared, pb: Prepared) -> tuple[PRF, PRF]:
         """Counts for one pair; ``prepare`` each annotator's spans once per article, not per pair."""
-        ga, oa, sa = pa
-        gb, ob, sb = pb
+        ga, sa, ma = pa
+        gb, sb, mb = pb
         doc_s, doc_l = PRF(), PRF()
         empty: set[Triple] = set()
         strict, lenient = self.strict, self.lenient
@@ -348,22 +354,14 @@ class SpanSets:
         doc_l.n_a, doc_l.n_b = doc_s.n_a, doc_s.n_b
         # Label confusion by offsets: one label each side (the common case) is one cell,
         # counted in bulk; offsets where either side has several labels pair them up.
-        cells = [(x, sb.get(off, NONE)) for off, x in sa.items() if off in sb or off not in ob]
-        cells += [(NONE, y) for off, y in sb.items() if off not in oa]
-        for off, la_ in oa.items():
-            lb_ = ob.get(off)
-            if lb_ is None:
-                if len(la_) > 1:
-                    cells += [(lab, NONE) for lab in la_]
-            elif len(la_) > 1 or len(lb_) > 1:
-                both = set(la_) & set(lb_)
-                cells += [(lab, lab) for lab in both]
-                xa, xb = [x for x in la_ if x not in both], [x for x in lb_ if x not in both]
-                for i in range(max(len(xa), len(xb))):
-                    cells.append((xa[i] if i < len(xa) else NONE, xb[i] if i < len(xb) else NONE))
-        for off, lb_ in ob.items():
-            if len(lb_) > 1 and off not in oa:
-                cells += [(NONE, lab) for lab in lb_]
+        cells = [(x, sb.get(off, NONE)) for off, x in sa.items() if off not in mb]
+        cells += [(NONE, y) for off, y in sb.items() if off not in sa and off not in ma]
+        for off, la_ in ma.items():
+            lb_ = mb.get(off) or ([sb[off]] if off in sb else None)
+            cells += [(lab, NONE) for lab in la_] if lb_ is None else _pair_labels(la_, lb_)
+        for off, lb_ in mb.items():
+            if off not in ma:
+                cells += [(NONE, lab) for lab in lb_] if off not in sa else _pair_labels([sa[off]], lb_)
         self.confusion.update(cells)
         return doc_s, doc_l
 
@@ -392,6 +390,16 @@ class SpanSets:
             overall_pairs[f"{a}~{b}"] = tot.scores()
         fs = [s["f1"] for s in overall_pairs.values() if s["f1"] is not None]
         return {"labels": per_label, "pairs": overall_pairs, "mean_f1": sum(fs) / len(fs) if fs else None}
+
+
+def _pair_labels(la: list[str], lb: list[str]) -> list[tuple[str, str]]:
+    """Confusion cells at offsets where a side has several labels: shared ones, then the rest in order."""
+    both = set(la) & set(lb)
+    cells = [(lab, lab) for lab in both]
+    xa, xb = [x for x in la if x not in both], [x for x in lb if x not in both]
+    for i in range(max(len(xa), len(xb))):
+        cells.append((xa[i] if i < len(xa) else NONE, xb[i] if i < len(xb) else NONE))
+    return cells
 
 
 # token level ---------------------------------------------------------------
