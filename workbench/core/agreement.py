@@ -466,6 +466,13 @@ class Agreement:
             self.categorical[t.name] = Categorical(self.annotators, t.ordered)
             for lab in t.labels:
                 self._tasks_by_label.setdefault(lab, []).append(t)
+        # label -> (task number, attribute) of the tasks it takes part in; labels coded by attributes only
+        self._task_names = list(dict.fromkeys(t.name for t in self.tasks))
+        number = {name: n for n, name in enumerate(self._task_names)}
+        self._task_plan = {
+            lab: [(number[t.name], t.attribute) for t in ts] for lab, ts in self._tasks_by_label.items()
+        }
+        self._attrs_only = {lab for lab, ts in self._tasks_by_label.items() if all(t.attribute for t in ts)}
         self.speaker_relation = speaker_relation
         self.quote_labels = quote_labels
         if quote_labels:
@@ -565,25 +572,31 @@ class Agreement:
                     row[i] = lab
         self.categorical["span label"].add_many(map(tuple, offsets.values()))
         # One pass over the spans fills every attribute task.
-        task_units: dict[str, dict[tuple[int, int], list[str | None]]] = {t.name: {} for t in self.tasks}
-        by_label = self._tasks_by_label
+        task_units: list[dict[tuple[int, int], list[str | None]]] = [{} for _ in self._task_names]
+        plan, attrs_only = self._task_plan, self._attrs_only
         for a in present:
             i = col[a]
             for sp in versions[a].get("spans") or ():
-                tasks = by_label.get(sp["label"])
-                if not tasks:
+                label = sp["label"]
+                todo = plan.get(label)
+                if todo is None:
                     continue
-                attrs = sp.get("attrs") or {}
-                for t in tasks:
-                    value = attrs.get(t.attribute) if t.attribute else sp["label"]
+                attrs = sp.get("attrs")
+                if not attrs:
+                    if label in attrs_only:
+                        continue  # nothing to code on this span
+                    attrs = {}
+                off = (sp["start"], sp["end"])
+                for n, attribute in todo:
+                    value = attrs.get(attribute) if attribute else label
                     if value is not None:
-                        units = task_units[t.name]
-                        row = units.get((sp["start"], sp["end"]))
+                        units = task_units[n]
+                        row = units.get(off)
                         if row is None:
-                            row = units[(sp["start"], sp["end"])] = [None] * k
+                            row = units[off] = [None] * k
                         if row[i] is None:
                             row[i] = str(value)
-        for name, units in task_units.items():
+        for name, units in zip(self._task_names, task_units, strict=True):
             self.categorical[name].add_many(map(tuple, units.values()))
         if self.quote_labels:
             self._speakers(versions, present)
