@@ -46,3 +46,22 @@ def test_commands_on_a_missing_project_fail_cleanly(tmp_path: Path, capsys) -> N
     assert main(["status", str(tmp_path / "nope")]) == 2
     err = capsys.readouterr().err
     assert "not a project folder" in err and "Traceback" not in err
+
+
+def test_assign_can_preannotate_each_batch(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    root = tmp_path / "proj"
+    arts = tmp_path / "in"
+    arts.mkdir()
+    (arts / "a.txt").write_text(
+        'Mayor Ellen Okafor said the harbour in Halden will reopen. "We will not wait," she said.\n', "utf-8"
+    )
+    (arts / "b.txt").write_text("Officials in Berlin met Siemens executives on Monday.\n", "utf-8")
+    assert main(["init", str(root)]) == 0
+    assert main(["add", str(root), str(arts)]) == 0
+    assert main(["assign", str(root), "--annotators", "alice", "--size", "2", "--preannotate"]) == 0
+    batch = [json.loads(x) for x in (root / "batches" / "alice.jsonl").read_text().splitlines()]
+    assert len(batch) == 2
+    labels = {s["label"] for r in batch for s in r["spans"]}
+    assert {"PERSON", "QUOTE", "GPE"} <= labels
+    assert all(s.get("review") == "pending" and s.get("origin") for r in batch for s in r["spans"])
+    assert all(r["annotator"] == "alice" for r in batch)

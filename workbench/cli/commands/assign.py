@@ -42,15 +42,21 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _preannotator(project):  # noqa: ANN001, ANN202 - thin glue over workbench.nlp
-    from workbench.nlp.preannotate import preannotate_records
+    """Pre-annotate a batch on its way out; an article that fails goes out plain, and is named."""
+    from workbench.nlp.preannotate import Preannotator, preannotate_records
 
-    schema = project.schema()
+    annotator = Preannotator.create(project.model, str(project.schema_path))
+    print(annotator.model.message, file=sys.stderr)
 
     def run(records):  # noqa: ANN001, ANN202
+        by_id = {r.id: r for r in records}
         out = []
-        for item in preannotate_records(records, schema=schema, model=project.model):
-            if hasattr(item, "text"):
-                out.append(item)
+        for outcome in preannotate_records(list(by_id.values()), annotator=annotator):
+            if outcome.record is not None:
+                out.append(outcome.record)
+            else:
+                print(f"pre-annotation failed for {outcome.id}: {outcome.error}", file=sys.stderr)
+                out.append(by_id[outcome.id])
         return out
 
     return run
