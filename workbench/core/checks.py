@@ -13,7 +13,9 @@ from workbench.core.record import STATUSES, Record, Relation, Span
 from workbench.core.schema import AnnotationSchema
 
 
-def span_problems(schema: AnnotationSchema, record: Record, span: Span) -> list[str]:
+def span_problems(
+    schema: AnnotationSchema, record: Record, span: Span, check_overlap: bool = True
+) -> list[str]:
     lab = schema.labels.get(span.label)
     if lab is None:
         return [f"label {span.label!r} is not in schema {schema.ref}"]
@@ -24,22 +26,49 @@ def span_problems(schema: AnnotationSchema, record: Record, span: Span) -> list[
         elif value not in schema.value_sets[name].values:
             allowed = ", ".join(schema.value_sets[name].values)
             problems.append(f"{value!r} is not a value of {name} ({allowed})")
-    if schema.overlap != "any":
+    if schema.overlap != "any" and check_overlap:
         for other in record.spans.values():
             if other.id == span.id or schema.labels.get(other.label, lab).kind != lab.kind:
                 continue
-            if other.start < span.end and span.start < other.end:
-                nested = (other.start <= span.start and span.end <= other.end) or (
-                    span.start <= other.start and other.end <= span.end
-                )
-                if schema.overlap == "none" or not nested:
-                    problems.append(
-                        f"{span.label} at {span.start}-{span.end} would overlap "
-                        f"{other.label} at {other.start}-{other.end} (schema overlap policy: "
-                        f"{schema.overlap})"
-                    )
-                    break
+            clash = _overlap(schema, span, other)
+            if clash:
+                problems.append(clash)
+                break
     return problems
+
+
+def _overlap(schema: AnnotationSchema, span: Span, other: Span) -> str | None:
+    """Why two spans of one kind may not overlap as they do under the schema, or None."""
+    if not (other.start < span.end and span.start < other.end):
+        return None
+    nested = (other.start <= span.start and span.end <= other.end) or (
+        span.start <= other.start and other.end <= span.end
+    )
+    if schema.overlap == "nested" and nested:
+        return None
+    return (
+        f"{span.label} at {span.start}-{span.end} would overlap {other.label} at "
+        f"{other.start}-{other.end} (schema overlap policy: {schema.overlap})"
+    )
+
+
+def _overlap_sweep(schema: AnnotationSchema, spans: list[Span]) -> dict[str, str]:
+    """First overlap problem per span id, in one pass over spans sorted by start (not all pairs)."""
+    out: dict[str, str] = {}
+    active: dict[str, list[Span]] = {}
+    for span in spans:
+        lab = schema.labels.get(span.label)
+        if lab is None:
+            continue
+        live = [o for o in active.get(lab.kind, []) if o.end > span.start]
+        for other in live:
+            clash = _overlap(schema, span, other)
+            if clash:
+                out.setdefault(span.id, clash)
+                out.setdefault(other.id, _overlap(schema, other, span) or clash)
+        live.append(span)
+        active[lab.kind] = live
+    return out
 
 
 def relation_problems(schema: AnnotationSchema, record: Record, rel: Relation) -> list[str]:
@@ -96,8 +125,13 @@ def record_problems(schema: AnnotationSchema, record: Record) -> list[str]:
     problems: list[str] = []
     if record.schema is not None and record.schema.split("@")[0] != schema.name:
         problems.append(f"record was made under schema {record.schema!r}, not {schema.ref!r}")
-    for s in record.sorted_spans():
-        problems += [f"span {s.id}: {p}" for p in span_problems(schema, record, s)]
+    spans = record.sorted_spans()
+    overlaps = _overlap_sweep(schema, spans) if schema.overlap != "any" else {}
+    for s in spans:
+        found = span_problems(schema, record, s, check_overlap=False)
+        if s.id in overlaps:
+            found.append(overlaps[s.id])
+        problems += [f"span {s.id}: {p}" for p in found]
     for r in record.relations.values():
         problems += [f"relation {r.id}: {p}" for p in relation_problems(schema, record, r)]
     for name, value in record.doc.items():
