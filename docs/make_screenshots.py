@@ -163,6 +163,28 @@ def main_window_shots(app: Any, work: Path, out: Path) -> list[Path]:
     return shots
 
 
+def welcome_shot(app: Any, work: Path, out: Path) -> list[Path]:
+    """What a new user sees first: the demo corpus with the welcome above the article."""
+    from workbench.core.schema import load_schema
+    from workbench.io.settings import Settings
+    from workbench.ui import welcome
+    from workbench.ui.main_window import MainWindow
+
+    os.environ[welcome.DATA_ENV] = str(work / "data")
+    settings = Settings()
+    win = MainWindow(load_schema(None), settings, "alice")
+    win.resize(*SIZE)
+    if not win.open_paths([welcome.demo_workspace()]):
+        raise SystemExit("make_screenshots: the demo corpus did not open")
+    welcome.install(win, settings, first_run=True, on_demo=True)
+    win.show()
+    _settle(app)
+    shot = _save(win, out / "welcome.png")
+    win.close()
+    _settle(app)
+    return [shot]
+
+
 def adjudication_shot(app: Any, work: Path, out: Path) -> list[Path]:
     from workbench.cli.main import main as cli
     from workbench.core.schema import load_schema
@@ -204,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         app.setStyle("Fusion")
         app.setPalette(light_palette())
         args.out.mkdir(parents=True, exist_ok=True)
+        welcome_shot(app, work, args.out)
         main_window_shots(app, work, args.out)
         adjudication_shot(app, work, args.out)
         print(write_keys().relative_to(REPO))
