@@ -72,3 +72,28 @@ def test_no_panel_when_there_is_nothing_to_say(qtbot, data_home: Path) -> None: 
     qtbot.addWidget(win)
     assert welcome.install(win, Settings(), first_run=False, on_demo=True) is None
     assert welcome.install(win, Settings(), first_run=True, on_demo=False) is None
+
+
+def test_the_real_start_shows_the_welcome_once(qtbot, data_home: Path) -> None:  # noqa: ANN001
+    """`workbench` with no arguments: the demo opens with the welcome; the next start has none."""
+    from PySide6.QtWidgets import QApplication
+
+    from workbench.ui.app import create_window
+
+    def panels(win: MainWindow) -> list[welcome.WelcomePanel]:
+        return [p for p in win.findChildren(welcome.WelcomePanel) if p.isVisible()]
+
+    win = create_window([])
+    qtbot.addWidget(win)
+    win.show()
+    assert welcome.is_demo(win.session.paths)
+    shown = panels(win)
+    assert len(shown) == 1 and shown[0].welcome_label is not None
+    win.close()
+    QApplication.processEvents()
+    again = create_window([])
+    qtbot.addWidget(again)
+    again.show()
+    assert welcome.is_demo(again.session.paths)
+    assert not [p for p in panels(again) if p.welcome_label is not None]
+    again.close()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from workbench.core.paths import corpora_dir
 from workbench.core.schema import AnnotationSchema, load_schema
 from workbench.io.settings import Settings, load_settings, save_settings
+from workbench.ui import welcome
 from workbench.ui.main_window import MainWindow
 from workbench.ui.session import OpenError, project_of
 from workbench.ui.settings_dialog import ask_annotator
@@ -78,10 +79,13 @@ def create_window(paths: list[Path] | None = None, schema_path: str | None = Non
             return None
         settings.annotator = annotator
         save_settings(settings)
+    first_run = not settings.last_paths and not settings.recent  # before open_paths records them
     targets = paths or default_targets(settings.last_paths)
     win = new_window(schema_of(targets, schema_path), settings, annotator)
     if targets:
         win.open_paths(targets)
+    # A short welcome on the demo the first time, and a missing trained model said plainly.
+    welcome.install(win, settings, first_run=first_run, on_demo=welcome.is_demo(targets))
     return win
 
 

@@ -7,18 +7,7 @@ for it (often not even writable). The model check only looks whether a trained p
 installed (``importlib.util.find_spec``), without importing spaCy, so the window opens at once;
 the message and install command are the ones pre-annotation itself uses.
 
-Wiring, in ``workbench.ui.app.create_window`` (not done here: app.py belongs to the window)::
-
-    from workbench.ui import welcome
-
-    first_run = not settings.last_paths and not settings.recent   # before open_paths records them
-    targets = paths or default_targets(settings.last_paths)
-    on_demo = welcome.is_demo(targets)
-    if on_demo:
-        targets = [welcome.demo_workspace()]                        # the user's copy, not the install's
-    if targets:
-        win.open_paths(targets)
-    welcome.install(win, settings, first_run=first_run, on_demo=on_demo)
+``workbench.ui.app.create_window`` installs the panel after opening what was asked for.
 """
 
 from __future__ import annotations
