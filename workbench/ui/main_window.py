@@ -147,6 +147,8 @@ class MainWindow(QMainWindow):
 
     # opening ---------------------------------------------------------------------------
     def open_paths(self, paths: list[Path], document: str | None = None) -> bool:
+        if not self._may_drop_unsaved():
+            return False
         try:
             project = project_of(paths)
         except OpenError as e:
@@ -222,6 +224,12 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.session.close()
             self.session = None
+            # its Documents are no longer saved by anyone: keys and forms must not edit them
+            self.controller.set_document(None)
+            self.inspector.refresh(None, None)
+            self.relations.refresh(None, None)
+            self._update_undo()
+            self._update_title()
 
     def open_document(self, record_id: str) -> None:
         s = self.session
@@ -503,19 +511,24 @@ class MainWindow(QMainWindow):
             e.acceptProposedAction()
             self.open_paths(paths)
 
+    def _may_drop_unsaved(self, doing: str = "Open the other files") -> bool:
+        """Leaving the session closes its store: pending edits that still cannot be written need a yes."""
+        if self.session is None or self.session.readonly or self.session.retry_save():
+            return True
+        answer = QMessageBox.warning(
+            self,
+            "Edits not saved",
+            f"The annotator file cannot be written ({self.session.store.last_error}). "
+            f"{doing} anyway and lose the unsaved edits?",
+            QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Discard,
+        )
+        return answer == QMessageBox.StandardButton.Discard
+
     def closeEvent(self, e: QCloseEvent) -> None:  # noqa: N802
         self.preannotator.shutdown()
-        if self.session is not None and not self.session.readonly and not self.session.retry_save():
-            answer = QMessageBox.warning(
-                self,
-                "Edits not saved",
-                f"The annotator file cannot be written ({self.session.store.last_error}). "
-                "Close anyway and lose the unsaved edits?",
-                QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Discard,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
-                e.ignore()
-                return
+        if not self._may_drop_unsaved("Close"):
+            e.ignore()
+            return
         self._save_settings()
         self.close_session()
         super().closeEvent(e)

@@ -1,0 +1,76 @@
+"""Edits that could not be saved yet must survive opening another batch, not vanish with the old session."""
+
+from __future__ import annotations
+
+import errno
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from tests.qt.conftest import store_records
+
+
+def _corpus(path: Path, texts: list[str]) -> Path:
+    lines = [json.dumps({"id": f"d{i}", "text": t}) for i, t in enumerate(texts)]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+def _fail_saves(store: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    def disk_full() -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    real = store._append_fd
+    store._close_fd()
+    monkeypatch.setattr(store, "_append_fd", disk_full)
+    return real
+
+
+@pytest.mark.parametrize("answer", ["Cancel", "Discard"])
+def test_opening_another_batch_with_unsaved_edits_asks_first(
+    qtbot: Any, open_window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answer: str
+) -> None:
+    first = _corpus(tmp_path / "first.jsonl", ["Angela Merkel visited Paris on Monday."])
+    second = _corpus(tmp_path / "second.jsonl", ["Apple opened a new office in Dublin."])
+    win = open_window([first])
+    store, store_path = win.session.store, win.session.store_path
+    real = _fail_saves(store, monkeypatch)
+    win.view.select_range(0, len("Angela Merkel"))
+    qtbot.keyClick(win.view, "p")
+    assert win.session.document.record.spans and store.has_unsaved
+    asked: list[str] = []
+
+    def warning(*args: Any, **kwargs: Any) -> QMessageBox.StandardButton:
+        asked.append(args[2])
+        return getattr(QMessageBox.StandardButton, answer)
+
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(warning))
+    opened = win.open_paths([second])
+    assert asked and "cannot be written" in asked[0]
+    if answer == "Cancel":
+        # the user keeps the batch: the edit is still there and lands once the disk has room again
+        assert not opened and win.session.store is store and store.has_unsaved
+        monkeypatch.setattr(store, "_append_fd", real)
+        qtbot.waitUntil(lambda: not store.has_unsaved, timeout=5000)
+        assert [s["label"] for s in store_records(store_path)["d0"]["spans"]] == ["PERSON"]
+    else:
+        assert opened and win.session.store_path != store_path  # the user chose to drop the edit
+
+
+def test_reopening_the_same_batch_that_fails_leaves_no_unsaved_document_editable(
+    qtbot: Any, open_window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reopening releases the lock first; if the reopen then fails, keys must not edit a document nobody saves."""
+    path = _corpus(tmp_path / "batch.jsonl", ["Angela Merkel visited Paris on Monday."])
+    win = open_window([path])
+    old = win.session.document
+    monkeypatch.setattr(QMessageBox, "open", lambda self: None)  # the error dialog, not shown in a test
+    path.unlink()  # e.g. a network folder gone away
+    assert not win.open_paths([path])
+    win.view.select_range(0, len("Angela Merkel"))
+    qtbot.keyClick(win.view, "p")
+    assert not old.record.spans  # not applied to a document whose store is closed
+    assert "saved" not in win.windowTitle()
