@@ -63,7 +63,7 @@ def test_opening_another_batch_with_unsaved_edits_asks_first(
 def test_reopening_the_same_batch_that_fails_leaves_no_unsaved_document_editable(
     qtbot: Any, open_window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Reopening releases the lock first; if the reopen then fails, keys must not edit a document nobody saves."""
+    """Reopening releases the lock first; if it then fails, keys must not edit a document nobody saves."""
     path = _corpus(tmp_path / "batch.jsonl", ["Angela Merkel visited Paris on Monday."])
     win = open_window([path])
     old = win.session.document
