@@ -66,7 +66,11 @@ class AnnotatorStore:
         self.report = LoadReport()
         if not readonly:
             self._lock()
-        self._load()
+        try:
+            self._load()
+        except BaseException:
+            self.close()  # a store that failed to open must not keep the lock (we would lock ourselves out)
+            raise
 
     # locking -------------------------------------------------------------
     @property
