@@ -166,10 +166,19 @@ def run(args: argparse.Namespace) -> int:
         and (args.split or args.format in ("spacy", "brat", "hf"))
     ):
         raise UserError(f"{args.output} is a file; {args.format} with these options writes a folder")
-    result = export_corpus(
-        corpus, args.format, args.output, schema, statuses=args.status, split=args.split,
-        seed=args.seed, threshold=args.near_duplicate_threshold,
-    )  # fmt: skip
+    target = output_path(args.output, args.format, None)
+    if target.is_file() and target.samefile(corpus):
+        # replacing the input loses it (and a store appending to it would write into a deleted file)
+        raise UserError(f"{target} is the input file; write the export elsewhere")
+    if not 0.0 <= args.near_duplicate_threshold <= 1.0:
+        raise UserError("--near-duplicate-threshold is a similarity between 0 and 1")
+    try:
+        result = export_corpus(
+            corpus, args.format, args.output, schema, statuses=args.status, split=args.split,
+            seed=args.seed, threshold=args.near_duplicate_threshold,
+        )  # fmt: skip
+    except OSError as e:  # e.g. -o below a file, or in a folder that cannot be written
+        raise UserError(f"cannot write {args.output}: {e.filename}: {e.strerror or e}") from None
     _print(result, args)
     for p in result["problems"]:
         print(p, file=sys.stderr)
