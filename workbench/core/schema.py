@@ -256,6 +256,8 @@ def load_schema(path: str | Path | None = None) -> AnnotationSchema:
         raise SchemaError(str(p), [("$", "file not found")]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise SchemaError(str(p), [("$", f"not valid JSON: {e}")]) from None
+    except OSError as e:  # a folder, no permission...: the same one-line report, not a traceback
+        raise SchemaError(str(p), [("$", f"cannot read: {e.strerror or e}")]) from None
     return parse_schema(data, str(p))
 
 
