@@ -25,6 +25,8 @@ def run(args: argparse.Namespace) -> int:
         project = Project.init(args.dir, args.schema, args.model, args.name)
     except (ProjectError, SchemaError) as e:
         raise UserError(str(e)) from None
+    except OSError as e:  # e.g. DIR is an existing file
+        raise UserError(f"cannot create the project in {args.dir}: {e.strerror or e}") from None
     print(f"created project {project.data['name']!r} in {project.root}", file=sys.stderr)
     print(f"  schema {project.data['schema_ref']}, model {project.model or '(default)'}", file=sys.stderr)
     print(f"  next: workbench add {project.root} ARTICLES...", file=sys.stderr)
