@@ -89,7 +89,10 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{o.id}: pre-annotation failed: {o.error}", file=sys.stderr)
         extra["model"] = model.origin if model.is_trained else None
     elif args.pred.is_dir() or args.pred.suffix == ".ann":
-        pred_records, pred_problems = read_gold(args.pred)  # brat on both sides (e.g. two annotators)
+        try:
+            pred_records, pred_problems = read_gold(args.pred)  # brat on both sides (e.g. two annotators)
+        except OSError as e:
+            raise UserError(str(e)) from None
         for p in pred_problems[:20]:
             print(f"pred: {p}", file=sys.stderr)
         preds = {r.id: r for r in pred_records}
