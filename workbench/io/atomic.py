@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,30 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _umask() -> int:
+    """The process umask, read without changing it (os.umask would race other threads)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
+
+
+def _set_mode(fd: int, path: Path) -> None:
+    """The replaced file's mode, or an ordinary new file's, not the temp file's 0600.
+
+    Other people of a shared project folder read corpora and annotator files.
+    """
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = 0o666 & ~_umask()
+    with contextlib.suppress(OSError, AttributeError):
+        os.fchmod(fd, mode)
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
     """Write to a temp file in the same folder, fsync, ``os.replace``, fsync the folder.
@@ -34,6 +59,7 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
+        _set_mode(fd, path)
         binary = "b" in mode
         with os.fdopen(
             fd, mode, encoding=None if binary else encoding, newline=None if binary else "\n"
