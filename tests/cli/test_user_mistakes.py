@@ -111,3 +111,16 @@ def test_eval_with_a_prediction_folder_without_ann_files_is_a_one_line_error(
     empty.mkdir()
     assert main(["eval", str(corpus), str(empty)]) == 2
     assert "no .ann files" in _one_line_error(capsys)
+
+
+def test_merge_with_imported_naming_a_file_is_a_one_line_error(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import shared_path
+
+    folder = shared_path("data", "polnear", "multi-annotator")
+    before = corpus.read_bytes()
+    out = tmp_path / "merged.jsonl"
+    assert main(["merge", str(folder), "-o", str(out), "--imported", str(corpus)]) == 2
+    assert str(corpus) in _one_line_error(capsys)
+    assert corpus.read_bytes() == before and not out.exists()

@@ -49,7 +49,10 @@ def run(args: argparse.Namespace) -> int:
     policy = policy_from(args)
     with tempfile.TemporaryDirectory(prefix="workbench-brat-") as tmp:
         keep = Path(args.imported) if args.imported else Path(tmp)
-        return _run(args, policy, *annotator_paths(args.inputs, keep, bool(args.imported)))
+        try:
+            return _run(args, policy, *annotator_paths(args.inputs, keep, bool(args.imported)))
+        except OSError as e:  # e.g. --imported names a file, or the output folder cannot be written
+            raise UserError(f"{e.filename or args.output}: {e.strerror or e}") from None
 
 
 def _run(args: argparse.Namespace, policy: Policy, paths: list[Path], note: str | None) -> int:
