@@ -16,6 +16,7 @@ Qt-free on purpose: the window only wires its callbacks.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import OrderedDict
 from collections.abc import Callable
@@ -66,8 +67,9 @@ def annotator_path(paths: list[Path], annotator: str) -> Path:
     stem = first.name if first.is_dir() else first.stem
     name = f"{stem}.{_safe(annotator)}.jsonl"
     shipped = corpora_dir().resolve()
-    if first == shipped or shipped in first.parents:
-        # the demo ships inside the installation, which may be read-only: annotate into the config folder
+    if first == shipped or shipped in first.parents or not os.access(first.parent, os.W_OK):
+        # the demo ships inside the installation, and articles may sit on a read-only share:
+        # annotate into the config folder rather than refuse to open them
         return config_dir() / "annotations" / name
     return first.parent / name
 
