@@ -124,3 +124,28 @@ def test_merge_with_imported_naming_a_file_is_a_one_line_error(
     assert main(["merge", str(folder), "-o", str(out), "--imported", str(corpus)]) == 2
     assert str(corpus) in _one_line_error(capsys)
     assert corpus.read_bytes() == before and not out.exists()
+
+
+@pytest.mark.parametrize("content", ["[]", "{oops", '{"annotators": [], "articles": {}}'])
+def test_a_damaged_assignments_file_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
+    project = tmp_path / "proj"
+    assert main(["init", str(project)]) == 0
+    (project / "assignments.json").write_text(content, "utf-8")
+    capsys.readouterr()
+    assert main(["status", str(project)]) == 2
+    assert "assignments.json" in _one_line_error(capsys)
+    assert main(["assign", str(project), "--annotators", "alice"]) == 2
+    assert "assignments.json" in _one_line_error(capsys)
+    assert (project / "assignments.json").read_text("utf-8") == content  # not overwritten
+
+
+def test_add_with_a_similarity_outside_0_1_is_a_one_line_error(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "proj"
+    assert main(["init", str(project)]) == 0
+    capsys.readouterr()
+    assert main(["add", str(project), str(corpus), "--near", "-1"]) == 2
+    assert "--near" in _one_line_error(capsys)

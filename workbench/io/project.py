@@ -202,7 +202,19 @@ class Project:
     def assignments(self) -> dict[str, Any]:
         if not self.assignments_path.exists():
             return _empty_assignments()
-        return json.loads(self.assignments_path.read_text("utf-8"))
+        try:
+            data = json.loads(self.assignments_path.read_text("utf-8"))
+        except (OSError, ValueError) as e:
+            raise ProjectError(f"{self.assignments_path}: cannot read the assignments ({e})") from None
+        if not (
+            isinstance(data, dict)
+            and isinstance(data.get("annotators"), dict)
+            and isinstance(data.get("articles"), dict)
+        ):
+            raise ProjectError(
+                f"{self.assignments_path}: not an assignments file (needs annotators and articles)"
+            )
+        return data
 
     def save_assignments(self, data: dict[str, Any]) -> None:
         write_text_atomic(self.assignments_path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")

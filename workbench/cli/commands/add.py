@@ -45,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
                 item.meta["file"] = _relative(item.meta["file"], project.root)
             yield item
 
+    if not 0.0 <= args.near <= 1.0:
+        raise UserError("--near is a similarity between 0 and 1")
     report = project.add_records(records(), near_threshold=args.near)
     err = sys.stderr
     print(f"added {report.added} article(s) to {project.corpus_path}", file=err)

@@ -21,9 +21,9 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         project = Project.open(args.dir)
+        st = project_status(project)
     except ProjectError as e:
         raise UserError(str(e)) from None
-    st = project_status(project)
     if args.json:
         print(
             json.dumps(
