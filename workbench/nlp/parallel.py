@@ -39,7 +39,11 @@ def parallel_outcomes(
 ) -> Iterator[Any]:
     from workbench.nlp.preannotate import Outcome
 
-    ctx = mp.get_context("spawn")
+    # forkserver, not fork: the parent may run threads (the progress bar), which fork does not
+    # survive; not plain spawn either: the server imports spaCy once and every worker forks from
+    # it, instead of each paying the import (seconds) again.
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["spacy", "workbench.nlp.preannotate"])
     pool = ctx.Pool(n_process, initializer=_init, initargs=(model_name, schema))
     pending: deque[Any] = deque()
     try:
