@@ -165,4 +165,6 @@ def test_acknowledged_edits_survive_sigkill_at_random_moments(tmp_path: Path) ->
     for p in tmp_path.iterdir():
         assert p == path or p.name.startswith((".annotator.jsonl.", "annotator.jsonl.")), p
     side_files = [p for p in tmp_path.iterdir() if ".bad-" in p.name]
-    assert side_files and all(b"torn-by-power-cut" in p.read_bytes() for p in side_files)
+    # any, not all: SIGKILL does cut a large write short (the kernel stops between pages), so a
+    # side file may also hold a real torn record of a killed child, in a second of its own
+    assert side_files and any(b"torn-by-power-cut" in p.read_bytes() for p in side_files)
