@@ -149,3 +149,14 @@ def test_add_with_a_similarity_outside_0_1_is_a_one_line_error(
     capsys.readouterr()
     assert main(["add", str(project), str(corpus), "--near", "-1"]) == 2
     assert "--near" in _one_line_error(capsys)
+
+
+def test_a_split_part_that_is_the_input_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "train.jsonl"
+    write_jsonl(corpus, [RECORD, {**RECORD, "id": "a2", "text": "Olaf Scholz visited Rome."}])
+    before = corpus.read_bytes()
+    assert main(["export", str(corpus), "-f", "jsonl", "-o", str(tmp_path), "--split", "50/50"]) == 2
+    assert "input" in _one_line_error(capsys)
+    assert corpus.read_bytes() == before

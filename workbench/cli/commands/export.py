@@ -166,10 +166,11 @@ def run(args: argparse.Namespace) -> int:
         and (args.split or args.format in ("spacy", "brat", "hf"))
     ):
         raise UserError(f"{args.output} is a file; {args.format} with these options writes a folder")
-    target = output_path(args.output, args.format, None)
-    if target.is_file() and target.samefile(corpus):
-        # replacing the input loses it (and a store appending to it would write into a deleted file)
-        raise UserError(f"{target} is the input file; write the export elsewhere")
+    names = ("train", "dev", "test") if args.split else (None,)
+    for target in (output_path(args.output, args.format, name) for name in names):
+        if target.is_file() and target.samefile(corpus):
+            # replacing the input loses it (and a store appending to it would write into a deleted file)
+            raise UserError(f"{target} is the input file; write the export elsewhere")
     if not 0.0 <= args.near_duplicate_threshold <= 1.0:
         raise UserError("--near-duplicate-threshold is a similarity between 0 and 1")
     try:
