@@ -58,6 +58,12 @@ def test_opening_another_batch_with_unsaved_edits_asks_first(
         assert [s["label"] for s in store_records(store_path)["d0"]["spans"]] == ["PERSON"]
     else:
         assert opened and win.session.store_path != store_path  # the user chose to drop the edit
+        messages: list[str] = []
+        win.statusBar().messageChanged.connect(messages.append)
+        win.view.select_range(0, len("Apple"))
+        qtbot.keyClick(win.view, "o")
+        assert win.session.saved
+        assert not any("Saved again" in m for m in messages)  # the dropped edits are not on disk
 
 
 def test_reopening_the_same_batch_that_fails_leaves_no_unsaved_document_editable(

@@ -224,6 +224,8 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.session.close()
             self.session = None
+            self._retry.stop()  # its failed saves were given up: the next session starts with a clean slate
+            self._save_error_shown = False
             # its Documents are no longer saved by anyone: keys and forms must not edit them
             self.controller.set_document(None)
             self.inspector.refresh(None, None)
