@@ -17,6 +17,9 @@ SHARED = REPO.parent / "shared"
 def _isolated_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never read or write the user's real settings from a test."""
     monkeypatch.setenv("WORKBENCH_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+    # A developer's own name or model must not change what the tests see.
+    monkeypatch.delenv("WORKBENCH_ANNOTATOR", raising=False)
+    monkeypatch.delenv("WORKBENCH_MODEL", raising=False)
 
 
 @pytest.fixture

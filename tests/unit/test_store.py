@@ -141,9 +141,8 @@ def test_malformed_middle_line_is_named_and_the_rest_is_usable(tmp_path: Path) -
         assert len(st) == 4 and st.get(rec(3).id) == rec(3)
         side = st.report.set_aside.read_text("utf-8")
         assert '{"id": "broken", "text": ' in side and "[1, 2, 3]" in side
-        # middle lines are not cut from the file: only compaction drops them (after setting aside)
-        assert path.read_text("utf-8").count("\n") == 7
-        st.compact()
+        # once copied to the side file, the bad lines leave the store file (compacted at open)
+        assert path.read_text("utf-8").count("\n") == 4
     assert [d["id"] for d in lines_of(path)] == [rec(i).id for i in range(4)]
 
 
@@ -374,3 +373,20 @@ def test_a_text_with_a_lone_surrogate_saves_and_compacts_without_blocking_later_
     with AnnotatorStore(path, "alice") as st:
         assert st.report.ok and len(st) == 3
         assert st.get("odd").text == "broken \ud83d emoji, Alice Walker"
+
+
+def test_a_bad_middle_line_is_set_aside_once_not_at_every_open(tmp_path: Path) -> None:
+    path = tmp_path / "alice.jsonl"
+    good = Record.new("First article text.")
+    other = Record.new("Second article text.")
+    path.write_text(
+        json.dumps(good.to_dict()) + "\n{broken by hand\n" + json.dumps(other.to_dict()) + "\n", "utf-8"
+    )
+    with AnnotatorStore(path, "alice") as store:
+        assert len(store.report.errors) == 1 and store.report.errors[0].line == 2
+        side = store.report.set_aside
+        assert side is not None and "{broken by hand" in side.read_text("utf-8")
+        assert set(store.ids()) == {good.id, other.id}
+    with AnnotatorStore(path, "alice") as again:
+        assert again.report.ok and set(again.ids()) == {good.id, other.id}
+    assert len(list(tmp_path.glob("alice.jsonl.bad-*"))) == 1

@@ -112,7 +112,12 @@ class AnnotatorStore:
         self.report = report
 
     def _set_aside(self, errors: list[LineError]) -> Path:
-        """Copy bad lines to a side file, then cut a torn tail so appends start clean."""
+        """Copy bad lines to a side file, then take them out of the store file.
+
+        A torn tail is cut so appends start clean; bad lines in the middle (a hand
+        edit gone wrong) are removed by compacting, so they are reported and copied
+        once, not again at every open. The side file keeps them all.
+        """
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         side = self.path.with_name(f"{self.path.name}.bad-{stamp}")
         with open(side, "ab") as fh:
@@ -128,6 +133,8 @@ class AnnotatorStore:
                 fh.flush()
                 os.fsync(fh.fileno())
         fsync_dir(self.path.parent)
+        if any(not e.torn for e in errors):
+            self.compact()
         return side
 
     # reading -------------------------------------------------------------
