@@ -160,3 +160,27 @@ def test_a_split_part_that_is_the_input_is_refused(
     assert main(["export", str(corpus), "-f", "jsonl", "-o", str(tmp_path), "--split", "50/50"]) == 2
     assert "input" in _one_line_error(capsys)
     assert corpus.read_bytes() == before
+
+
+def test_merge_leaves_out_a_record_whose_attrs_are_not_an_object(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    import json
+
+    from workbench.cli.main import main
+
+    text = "Ann Lee spoke in Oslo."
+    good = {"id": "a1", "text": text, "spans": [{"id": "s1", "start": 0, "end": 7, "label": "PERSON"}]}
+    bad = {
+        "id": "a1",
+        "text": text,
+        "spans": [{"id": "s1", "start": 0, "end": 7, "label": "PERSON", "attrs": "x"}],
+    }
+    (tmp_path / "alice.jsonl").write_text(json.dumps(good) + "\n", "utf-8")
+    (tmp_path / "bob.jsonl").write_text(json.dumps(bad) + "\n", "utf-8")
+    code = main(
+        ["merge", str(tmp_path / "alice.jsonl"), str(tmp_path / "bob.jsonl"), "-o", str(tmp_path / "m.jsonl")]
+    )
+    captured = capsys.readouterr()
+    said = captured.out + captured.err
+    assert "Traceback" not in said
+    assert "bob.jsonl:1: spans[0]: attrs must be an object; left out" in said
+    assert code == 0

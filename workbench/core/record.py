@@ -282,6 +282,8 @@ def structural_problems(d: Any) -> list[str]:
         if s["id"] in span_ids:
             problems.append(f"{where}: duplicate span id {s['id']!r}")
         span_ids.add(s["id"])
+        if s.get("attrs") is not None and not isinstance(s["attrs"], dict):
+            problems.append(f"{where}: attrs must be an object")
         bad_offsets = offset_problems(text, s.get("start"), s.get("end"), where)
         problems += bad_offsets
         if "text" in s and not bad_offsets and s["text"] != text[s["start"] : s["end"]]:
@@ -301,6 +303,8 @@ def structural_problems(d: Any) -> list[str]:
         if r["id"] in rel_ids:
             problems.append(f"{where}: duplicate relation id {r['id']!r}")
         rel_ids.add(r["id"])
+        if r.get("attrs") is not None and not isinstance(r["attrs"], dict):
+            problems.append(f"{where}: attrs must be an object")
         for end_ in ("head", "child"):
             if r[end_] not in span_ids:
                 problems.append(f"{where}: {end_} {r[end_]!r} is not a span of this record")

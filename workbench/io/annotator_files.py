@@ -59,6 +59,8 @@ def _looks_sound(d: dict[str, Any]) -> bool:
         span_ids = set(ids)
         if len(span_ids) != len(ids):
             return False
+        if not all(isinstance(s.get("attrs") or {}, dict) for s in spans):
+            return False
         if rels:
             rel_ids = {r["id"] for r in rels}
             [r["label"] for r in rels]
@@ -67,6 +69,8 @@ def _looks_sound(d: dict[str, Any]) -> bool:
             if not span_ids.issuperset([r["head"] for r in rels]):
                 return False
             if not span_ids.issuperset([r["child"] for r in rels]):
+                return False
+            if not all(isinstance(r.get("attrs") or {}, dict) for r in rels):
                 return False
     except (KeyError, TypeError):
         return False

@@ -17,6 +17,7 @@ from workbench.cli.commands._lead import (
     shorten,
     split_names,
 )
+from workbench.cli.errors import UserError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -61,7 +62,10 @@ def run(args: argparse.Namespace) -> int:
         from workbench.io.report_html import write_report
 
         ensure_parent(Path(args.html))
-        write_report(report, Path(args.html), title=", ".join(str(p) for p in args.inputs))
+        try:
+            write_report(report, Path(args.html), title=", ".join(str(p) for p in args.inputs))
+        except OSError as e:
+            raise UserError(f"cannot write {args.html}: {e.strerror or e}") from None
     if args.json:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
