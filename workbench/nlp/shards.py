@@ -262,7 +262,6 @@ def process_shard(
     seen = 0  # input bytes, estimated from the texts so far: enough for an ETA, exact at the end
     last = t0
     with atomic_write(shard.output) as fh:
-        _share(fh)
         for out in annotator.annotate_file(shard.source, shard.label or str(shard.source)):
             if isinstance(out, ArticleFailure):
                 failures.append(out)
@@ -302,32 +301,10 @@ def process_shard(
         "worker": worker,
     }
     with atomic_write(shard.done_path) as fh:
-        _share(fh)
         fh.write(json.dumps(done, ensure_ascii=False, indent=1) + "\n")
     if progress is not None:
         progress(written, size)
     return result
-
-
-def _umask() -> int:
-    """The process umask, read without changing it (os.umask would race other threads of a worker)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    return 0o022
-
-
-def _share(fh: Any) -> None:
-    """Give a shard the permissions of an ordinary new file, not the temp file's 0600.
-
-    Workers often run as a service account on a shared filesystem; the lead who
-    reads the output must be able to.
-    """
-    with contextlib.suppress(OSError, AttributeError):
-        os.fchmod(fh.fileno(), 0o666 & ~_umask())
 
 
 def run_local(
