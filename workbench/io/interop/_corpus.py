@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from workbench.core.record import Record
 from workbench.io.interop._base import ImportProblem
 from workbench.io.jsonl import LineError, read_jsonl
 
@@ -52,3 +53,22 @@ def read_objects(path: Path) -> Iterator[tuple[str, int, dict[str, Any]] | Impor
 
 def origin_meta(fmt: str, file: str, line: int) -> dict[str, Any]:
     return {"imported_from": {"format": fmt, "file": file, "line": line}}
+
+
+def import_objects(
+    path: Path,
+    convert: Callable[[dict[str, Any], str, int], Record],
+    errors: tuple[type[Exception], ...] = (ValueError, TypeError),
+) -> Iterator[Record | ImportProblem]:
+    """Every JSON object under ``path`` turned into a record; one that does not fit is a problem
+    named by file and line, and the rest of the file still imports."""
+    for f in files_in(Path(path), (".jsonl", ".json")):
+        for item in read_objects(f):
+            if isinstance(item, ImportProblem):
+                yield item
+                continue
+            file, line, obj = item
+            try:
+                yield convert(obj, file, line)
+            except errors as e:
+                yield ImportProblem(file, line, str(e))

@@ -23,7 +23,7 @@ from workbench.io.interop._base import (
     new_span,
     place_categories,
 )
-from workbench.io.interop._corpus import files_in, origin_meta, read_objects
+from workbench.io.interop._corpus import import_objects, origin_meta
 from workbench.io.jsonl import dumps
 
 _TEXT_KEYS = ("text", "data", "column_data")
@@ -87,16 +87,7 @@ def _obj_to_record(obj: dict[str, Any], file: str, line: int, schema: Annotation
 
 
 def import_doccano(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | ImportProblem]:
-    for f in files_in(Path(path), (".jsonl", ".json")):
-        for item in read_objects(f):
-            if isinstance(item, ImportProblem):
-                yield item
-                continue
-            file, line, obj = item
-            try:
-                yield _obj_to_record(obj, file, line, schema)
-            except (ValueError, TypeError) as e:
-                yield ImportProblem(file, line, str(e))
+    yield from import_objects(path, lambda obj, file, line: _obj_to_record(obj, file, line, schema))
 
 
 def record_to_doccano(rec: Record, schema: AnnotationSchema | None, report: ExportReport) -> dict[str, Any]:

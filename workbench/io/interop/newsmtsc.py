@@ -18,7 +18,7 @@ from workbench.core.record import Record, Relation
 from workbench.core.schema import AnnotationSchema
 from workbench.io.atomic import atomic_write
 from workbench.io.interop._base import ExportReport, ImportProblem, check_span, doc_values, new_span
-from workbench.io.interop._corpus import files_in, origin_meta, read_objects
+from workbench.io.interop._corpus import import_objects, origin_meta
 from workbench.io.jsonl import dumps
 
 POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
@@ -73,16 +73,7 @@ def _obj_to_record(obj: dict[str, Any], file: str, line: int) -> Record:
 
 
 def import_newsmtsc(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | ImportProblem]:
-    for f in files_in(Path(path), (".jsonl", ".json")):
-        for item in read_objects(f):
-            if isinstance(item, ImportProblem):
-                yield item
-                continue
-            file, line, obj = item
-            try:
-                yield _obj_to_record(obj, file, line)
-            except (ValueError, TypeError, AttributeError) as e:
-                yield ImportProblem(file, line, str(e))
+    yield from import_objects(path, _obj_to_record, (ValueError, TypeError, AttributeError))
 
 
 def record_to_newsmtsc(rec: Record, report: ExportReport) -> dict[str, Any] | None:

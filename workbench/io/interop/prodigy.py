@@ -25,7 +25,7 @@ from workbench.io.interop._base import (
     place_categories,
     spans_by_offsets,
 )
-from workbench.io.interop._corpus import files_in, origin_meta, read_objects
+from workbench.io.interop._corpus import import_objects, origin_meta
 from workbench.io.interop.tokens import TokenIndex
 from workbench.io.jsonl import dumps
 
@@ -110,16 +110,11 @@ def _check_prodigy_span(text: str, tokens: list[Any], s: dict[str, Any], where: 
 
 
 def import_prodigy(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | ImportProblem]:
-    for f in files_in(Path(path), (".jsonl", ".json")):
-        for item in read_objects(f):
-            if isinstance(item, ImportProblem):
-                yield item
-                continue
-            file, line, task = item
-            try:
-                yield _task_to_record(task, file, line, schema)
-            except (ValueError, TypeError, KeyError) as e:
-                yield ImportProblem(file, line, str(e))
+    yield from import_objects(
+        path,
+        lambda task, file, line: _task_to_record(task, file, line, schema),
+        (ValueError, TypeError, KeyError),
+    )
 
 
 def _span_dict(rec: Record, span_id: str, index: TokenIndex, report: ExportReport) -> dict[str, Any]:
