@@ -12,35 +12,61 @@ from workbench.core.record import structural_problems
 from workbench.io.annotator_files import _looks_sound, iter_bundles, open_annotator_files
 
 TEXT = "Putin said Russia would win 🎉. Biden disagreed."
+ODD = st.sampled_from([None, 0, 1.5, [], ["a"], {}, {"sentiment": "negative"}, "", "s0"])
 
 
 @st.composite
 def records(draw: st.DrawFn) -> dict:
+    """Mostly sound records, each with at most one thing wrong, so both checks get exercised."""
     n = len(TEXT)
     spans = []
     for i in range(draw(st.integers(0, 5))):
-        start = draw(st.integers(-2, n + 2))
-        end = draw(st.integers(-2, n + 2))
-        sid = draw(st.sampled_from([f"s{i}", "s0"]))
-        span = {"id": sid, "start": start, "end": end, "label": "PERSON"}
+        start = draw(st.integers(0, n - 1))
+        end = draw(st.integers(start + 1, n))
+        span = {"id": f"s{i}", "start": start, "end": end, "label": "PERSON"}
         if draw(st.booleans()):
-            span["text"] = TEXT[max(start, 0) : max(end, 0)] if draw(st.booleans()) else "x"
+            span["text"] = TEXT[start:end]
         if draw(st.booleans()):
-            span["start"] = float(start) if draw(st.booleans()) else str(start)
+            span["attrs"] = {"sentiment": "negative"}
         spans.append(span)
     rels = [
-        {"id": f"r{j}", "head": draw(st.sampled_from(["s0", "s1", "s9"])), "child": "s0", "label": "SPEAKER"}
-        for j in range(draw(st.integers(0, 2)))
+        {
+            "id": f"r{j}",
+            "head": draw(st.sampled_from([s["id"] for s in spans])),
+            "child": spans[0]["id"],
+            "label": "SPEAKER",
+        }
+        for j in range(draw(st.integers(0, 2)) if spans else 0)
     ]
-    status = draw(st.sampled_from([None, "done", "todo", "finished"]))
-    return {"id": "a", "text": TEXT, "spans": spans, "relations": rels, "status": status}
+    d = {"id": "a", "text": TEXT, "spans": spans, "relations": rels, "status": "done"}
+    flaw = draw(st.integers(0, 9))
+    if flaw == 1 and spans:  # offsets out of range, reversed or not integers
+        span = draw(st.sampled_from(spans))
+        span[draw(st.sampled_from(["start", "end"]))] = draw(st.sampled_from([-1, n + 1, 0, 1.0, "3", None]))
+    elif flaw == 2 and spans:  # a field of the wrong type, or null where a string goes
+        draw(st.sampled_from(spans))[draw(st.sampled_from(["id", "label", "attrs", "text"]))] = draw(ODD)
+    elif flaw == 3 and rels:
+        draw(st.sampled_from(rels))[draw(st.sampled_from(["id", "head", "child", "label", "attrs"]))] = draw(
+            ODD
+        )
+    elif flaw == 4 and len(spans) > 1:  # a duplicate id
+        spans[1]["id"] = spans[0]["id"]
+    elif flaw == 5 and len(rels) > 1:
+        rels[1]["id"] = rels[0]["id"]
+    elif flaw == 6:
+        d["status"] = draw(st.sampled_from(["finished", 3, None]))
+    elif flaw == 7 and spans:
+        draw(st.sampled_from(spans))["text"] = "x"
+    elif flaw == 8 and spans:
+        del draw(st.sampled_from(spans))[draw(st.sampled_from(["id", "start", "end", "label"]))]
+    return d
 
 
 @settings(max_examples=200, deadline=None)
 @given(records())
 def test_the_fast_check_passes_only_records_the_full_check_passes(d: dict) -> None:
-    if _looks_sound(d):
-        assert structural_problems(d) == []
+    # Never lets a bad record by, and takes every sound one of these (so the fast path is the usual one).
+    assert _looks_sound(d) == (structural_problems(d) == [])
 
 
 def test_files_in_different_orders_align_and_the_later_line_wins(tmp_path: Path) -> None:

@@ -17,7 +17,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import combinations, repeat
+from operator import itemgetter
 from typing import Any
 
 from workbench.core.coefficients import (  # noqa: F401 - re-exported, tests and reports import them here
@@ -54,34 +55,20 @@ class PRF:
 
 
 Triple = tuple[int, int, str]
-
-
-def _triples(version: dict[str, Any]) -> set[Triple]:
-    return {(s["start"], s["end"], s["label"]) for s in version.get("spans") or ()}
-
-
-def _relations(version: dict[str, Any], symmetric: frozenset[str]) -> dict[str, set[tuple[Triple, Triple]]]:
-    """type -> {(head span, child span)}, spans by offsets and label, symmetric types normalised."""
-    by_id = {s["id"]: (s["start"], s["end"], s["label"]) for s in version.get("spans") or ()}
-    out: dict[str, set[tuple[Triple, Triple]]] = {}
-    for r in version.get("relations") or ():
-        h, c = by_id.get(r["head"]), by_id.get(r["child"])
-        if h is None or c is None:
-            continue
-        label = r["label"]
-        if label in symmetric and c < h:
-            h, c = c, h
-        out.setdefault(label, set()).add((h, c))
-    return out
+_SPAN = itemgetter("start", "end", "label")  # a span as its triple, at C speed
+_OFFSETS = itemgetter(0, 1)
 
 
 def lenient_matches(a: set[Triple], b: set[Triple]) -> int:
     """One-to-one matches of overlapping same-label spans, exact matches first (GATE's lenient)."""
     exact = a & b
-    rest_a = sorted(a - exact)
-    rest_b = sorted(b - exact)
+    return len(exact) + _overlap_matches(sorted(a - exact), sorted(b - exact))
+
+
+def _overlap_matches(rest_a: list[Triple], rest_b: list[Triple]) -> int:
+    """Greedy one-to-one matches of overlapping same-label spans, in offset order."""
     used: set[Triple] = set()
-    n = len(exact)
+    n = 0
     for sa in rest_a:
         for sb in rest_b:
             if sb in used or sb[2] != sa[2]:
@@ -93,30 +80,6 @@ def lenient_matches(a: set[Triple], b: set[Triple]) -> int:
     return n
 
 
-# by label; offsets that carry one label -> it; offsets that carry several -> them, sorted
-Prepared = tuple[dict[str, set[Triple]], dict[tuple[int, int], str], dict[tuple[int, int], list[str]]]
-
-
-def prepare(triples: set[Triple]) -> Prepared:
-    """Spans grouped by label and by offsets, computed once per annotator, not once per pair."""
-    by_label: dict[str, set[Triple]] = {}
-    for t in triples:
-        group = by_label.get(t[2])
-        if group is None:
-            by_label[t[2]] = {t}
-        else:
-            group.add(t)
-    single = {(s, e): lab for s, e, lab in triples}
-    multi: dict[tuple[int, int], list[str]] = {}
-    if len(single) < len(triples):  # some offsets carry several labels
-        by_off: dict[tuple[int, int], list[str]] = {}
-        for s, e, lab in triples:
-            by_off.setdefault((s, e), []).append(lab)
-        single = {off: labs[0] for off, labs in by_off.items() if len(labs) == 1}
-        multi = {off: sorted(labs) for off, labs in by_off.items() if len(labs) > 1}
-    return by_label, single, multi
-
-
 @dataclass
 class SpanSets:
     """Per-pair, per-label strict and lenient counts, plus the label confusion matrix."""
@@ -124,52 +87,6 @@ class SpanSets:
     strict: dict[tuple[str, str, str], PRF] = field(default_factory=dict)
     lenient: dict[tuple[str, str, str], PRF] = field(default_factory=dict)
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
-
-    def add(self, a: str, b: str, ta: set[Triple], tb: set[Triple]) -> tuple[PRF, PRF]:
-        return self.add_prepared(a, b, prepare(ta), prepare(tb))
-
-    def add_prepared(self, a: str, b: str, pa: Prepared, pb: Prepared) -> tuple[PRF, PRF]:
-        """Counts for one pair; ``prepare`` each annotator's spans once per article, not per pair."""
-        ga, sa, ma = pa
-        gb, sb, mb = pb
-        doc_s, doc_l = PRF(), PRF()
-        empty: set[Triple] = set()
-        strict, lenient = self.strict, self.lenient
-        for lab in ga.keys() | gb.keys():
-            la, lb = ga.get(lab, empty), gb.get(lab, empty)
-            na, nb = len(la), len(lb)
-            tp = len(la & lb)
-            ltp = tp if tp == na or tp == nb else lenient_matches(la, lb)
-            key = (a, b, lab)
-            s = strict.get(key)
-            if s is None:
-                s = strict[key] = PRF()
-                l_ = lenient[key] = PRF()
-            else:
-                l_ = lenient[key]
-            s.tp += tp
-            s.n_a += na
-            s.n_b += nb
-            l_.tp += ltp
-            l_.n_a += na
-            l_.n_b += nb
-            doc_s.tp += tp
-            doc_s.n_a += na
-            doc_s.n_b += nb
-            doc_l.tp += ltp
-        doc_l.n_a, doc_l.n_b = doc_s.n_a, doc_s.n_b
-        # Label confusion by offsets: one label each side (the common case) is one cell,
-        # counted in bulk; offsets where either side has several labels pair them up.
-        cells = [(x, sb.get(off, NONE)) for off, x in sa.items() if off not in mb]
-        cells += [(NONE, y) for off, y in sb.items() if off not in sa and off not in ma]
-        for off, la_ in ma.items():
-            lb_ = mb.get(off) or ([sb[off]] if off in sb else None)
-            cells += [(lab, NONE) for lab in la_] if lb_ is None else _pair_labels(la_, lb_)
-        for off, lb_ in mb.items():
-            if off not in ma:
-                cells += [(NONE, lab) for lab in lb_] if off not in sa else _pair_labels([sa[off]], lb_)
-        self.confusion.update(cells)
-        return doc_s, doc_l
 
     def table(self, which: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:
         src = self.strict if which == "strict" else self.lenient
@@ -263,8 +180,18 @@ class Agreement:
         self._column = {a: i for i, a in enumerate(self.annotators)}  # annotator -> place in a pattern
         self.symmetric = frozenset(symmetric)
         self.pairs = list(combinations(self.annotators, 2))
-        self.spans = SpanSets()
-        self.relations: dict[tuple[str, str, str], PRF] = {}
+        # Spans and relations are counted by who marked them, not pair by pair: one bit per
+        # annotator, and (annotators present, annotators who marked it, label) -> how many.
+        # Every per-pair figure is expanded from these integer counts when the report is made.
+        self._bit = {a: 1 << i for i, a in enumerate(self.annotators)}
+        self._bit_pairs = [(a, b, self._bit[a], self._bit[b]) for a, b in self.pairs]
+        self._pairs_of: dict[int, list[tuple[str, str, int, int]]] = {}  # present mask -> its pairs
+        self._spans_by: Counter[tuple[int, int, str]] = Counter()
+        self._relations_by: Counter[tuple[int, int, str]] = Counter()
+        self._lenient_extra: Counter[tuple[str, str, str]] = Counter()  # overlaps beyond exact matches
+        # Offsets where annotators put different labels: their spans, label units and confusion cells.
+        self._mixed_spans: Counter[tuple[int, int, str]] = Counter()
+        self._mixed_cells: Counter[tuple[str, str]] = Counter()
         self.tasks = list(tasks)
         self.categorical: dict[str, Categorical] = {"span label": Categorical(self.annotators)}
         self._tasks_by_label: dict[str, list[Task]] = {}
@@ -296,52 +223,138 @@ class Agreement:
         self.skipped: list[str] = []
 
     def add(self, doc_id: str, text: str, versions: dict[str, dict[str, Any]], title: str = "") -> None:
-        names = self.annotators
-        present = [a for a in names if a in versions]
-        triples = {a: _triples(versions[a]) for a in present}
-        prepared = {a: prepare(triples[a]) for a in present}
-        rels = {a: _relations(versions[a], self.symmetric) for a in present}
-        s_tp = s_n = l_tp = r_tp = r_n = 0
+        bits = self._bit
+        present = [a for a in self.annotators if a in versions]
+        pmask = 0
+        masks: dict[Triple, int] = {}  # each distinct span -> who marked it
+        for a in present:
+            bit = bits[a]
+            pmask |= bit
+            for t in map(_SPAN, versions[a].get("spans") or ()):
+                masks[t] = masks.get(t, 0) | bit
+        self._spans_by.update(zip(repeat(pmask), masks.values(), map(itemgetter(2), masks)))
+        pairs = self._pairs_of.get(pmask)
+        if pairs is None:
+            pairs = self._pairs_of[pmask] = [p for p in self._bit_pairs if pmask & p[2] and pmask & p[3]]
+        counts = Counter(masks.values())
+        s_tp = s_n = 0
         pair_f: list[float] = []
-        relations = self.relations
-        empty: set[tuple[Triple, Triple]] = set()
-        for a, b in self.pairs:
-            if a not in versions or b not in versions:
-                continue
-            s, l_ = self.spans.add_prepared(a, b, prepared[a], prepared[b])
-            n = s.n_a + s.n_b
-            s_tp += s.tp
-            s_n += n
-            l_tp += l_.tp
-            if n:
-                pair_f.append(2 * s.tp / n)
-            ra, rb = rels[a], rels[b]
-            for lab in ra.keys() | rb.keys():
-                xa, xb = ra.get(lab, empty), rb.get(lab, empty)
-                tp, na, nb = len(xa & xb), len(xa), len(xb)
-                prf = relations.get((a, b, lab))
-                if prf is None:
-                    prf = relations[(a, b, lab)] = PRF()
-                prf.tp += tp
-                prf.n_a += na
-                prf.n_b += nb
-                r_tp += tp
-                r_n += na + nb
-        self._categorical(versions, present, triples)
+        for _a, _b, ba, bb in pairs:
+            tp = na = nb = 0
+            for m, c in counts.items():
+                if m & ba:
+                    na += c
+                    if m & bb:
+                        tp += c
+                if m & bb:
+                    nb += c
+            s_tp += tp
+            s_n += na + nb
+            if na + nb:
+                pair_f.append(2 * tp / (na + nb))
+        l_extra = self._lenient(masks, pmask, pairs) if len(counts) > 1 or pmask not in counts else 0
+        if len(set(map(_OFFSETS, masks))) < len(masks):
+            self._mixed(masks, pmask, pairs)
+        r_tp, r_n = self._relations(versions, present, pmask, pairs)
+        self._categorical(versions, present)
         if self.token_labels and len(present) >= 2:
-            self._tokens(text, present, triples)
+            self._tokens(text, present, {a: set(map(_SPAN, versions[a].get("spans") or ())) for a in present})
         self.documents.append(
             {
                 "id": doc_id,
                 "title": title,
                 "annotators": len(present),
-                "spans": {a: len(triples[a]) for a in present},
+                "spans": {a: sum(c for m, c in counts.items() if m & bits[a]) for a in present},
                 "strict_f1": 2 * s_tp / s_n if s_n else None,
-                "lenient_f1": 2 * l_tp / s_n if s_n else None,
+                "lenient_f1": 2 * (s_tp + l_extra) / s_n if s_n else None,
                 "relation_f1": 2 * r_tp / r_n if r_n else None,
                 "min_pair_f1": min(pair_f) if pair_f else None,
             }
         )
+
+    def _lenient(self, masks: dict[Triple, int], pmask: int, pairs: list[tuple[str, str, int, int]]) -> int:
+        """Overlap matches beyond the exact ones, per pair and label, among spans not everyone marked."""
+        partial: dict[str, list[tuple[Triple, int]]] = {}
+        for t, m in masks.items():
+            if m != pmask:
+                group = partial.get(t[2])
+                if group is None:
+                    partial[t[2]] = [(t, m)]
+                else:
+                    group.append((t, m))
+        extra = 0
+        for lab, group in partial.items():
+            if len(group) < 2:
+                continue
+            for a, b, ba, bb in pairs:
+                rest_a = sorted([t for t, m in group if m & ba and not m & bb])
+                if not rest_a:
+                    continue
+                rest_b = sorted([t for t, m in group if m & bb and not m & ba])
+                if not rest_b:
+                    continue
+                n = _overlap_matches(rest_a, rest_b)
+                if n:
+                    self._lenient_extra[(a, b, lab)] += n
+                    extra += n
+        return extra
+
+    def _mixed(self, masks: dict[Triple, int], pmask: int, pairs: list[tuple[str, str, int, int]]) -> None:
+        """Offsets carrying more than one label: their label units and confusion cells, worked out here."""
+        by_offsets: dict[tuple[int, int], list[tuple[str, int]]] = {}
+        for (s, e, lab), m in masks.items():
+            by_offsets.setdefault((s, e), []).append((lab, m))
+        bits = list(self._bit.values())
+        for labels in by_offsets.values():
+            if len(labels) < 2:
+                continue
+            self._mixed_spans.update((pmask, m, lab) for lab, m in labels)
+            chosen = [sorted(lab for lab, m in labels if m & bit) for bit in bits]
+            self.categorical["span label"].add_coded(tuple(ls[0] if ls else None for ls in chosen))
+            col = {bit: ls for bit, ls in zip(bits, chosen, strict=True)}
+            for _a, _b, ba, bb in pairs:
+                la, lb = col[ba], col[bb]
+                if not lb:
+                    self._mixed_cells.update((x, NONE) for x in la)
+                elif not la:
+                    self._mixed_cells.update((NONE, y) for y in lb)
+                else:
+                    self._mixed_cells.update(_pair_labels(la, lb))
+
+    def _relations(
+        self, versions: dict[str, dict[str, Any]], present: list[str], pmask: int, pairs: list
+    ) -> tuple[int, int]:
+        """Count relations by the spans they connect (offsets + label, never ids); the document's tp and n."""
+        masks: dict[tuple[str, Triple, Triple], int] = {}
+        symmetric = self.symmetric
+        for a in present:
+            v = versions[a]
+            rels = v.get("relations")
+            if not rels:
+                continue
+            spans = v.get("spans") or ()
+            by_id = dict(zip(map(itemgetter("id"), spans), map(_SPAN, spans), strict=True))
+            bit = self._bit[a]
+            for r in rels:
+                h, c = by_id.get(r["head"]), by_id.get(r["child"])
+                if h is None or c is None:
+                    continue
+                label = r["label"]
+                if label in symmetric and c < h:
+                    h, c = c, h
+                key = (label, h, c)
+                masks[key] = masks.get(key, 0) | bit
+        if not masks:
+            return 0, 0
+        self._relations_by.update(zip(repeat(pmask), masks.values(), map(itemgetter(0), masks)))
+        counts = Counter(masks.values())
+        r_tp = r_n = 0
+        for _a, _b, ba, bb in pairs:
+            for m, c in counts.items():
+                if m & ba and m & bb:
+                    r_tp += c
+                r_n += c * ((m & ba > 0) + (m & bb > 0))
+        return r_tp, r_n
 
     def _tokens(self, text: str, present: list[str], triples: dict[str, set[Triple]]) -> None:
         """Token-level units (PolNeAR's measure): each token's label per annotator, "O" outside."""
@@ -362,21 +375,10 @@ class Agreement:
             columns = [combined.get(a, absent) for a in self.annotators]
             self.categorical["tokens combined"].add_many(zip(*columns, strict=True))
 
-    def _categorical(self, versions: dict[str, dict[str, Any]], present: list[str], triples: dict) -> None:
-        """Units of every coding task in this article, each as a pattern in annotator order."""
+    def _categorical(self, versions: dict[str, dict[str, Any]], present: list[str]) -> None:
+        """Units of every attribute task, speaker and document field in this article."""
         k = len(self.annotators)
         col = self._column
-        # Span labels on spans several annotators marked at the same offsets.
-        offsets: dict[tuple[int, int], list[str | None]] = {}
-        for a in present:
-            i = col[a]
-            for s, e, lab in sorted(triples[a]):
-                row = offsets.get((s, e))
-                if row is None:
-                    row = offsets[(s, e)] = [None] * k
-                if row[i] is None:
-                    row[i] = lab
-        self.categorical["span label"].add_many(map(tuple, offsets.values()))
         # One pass over the spans fills every attribute task.
         task_units: list[dict[tuple[int, int], list[str | None]]] = [{} for _ in self._task_names]
         plan, attrs_only = self._task_plan, self._attrs_only
@@ -439,43 +441,80 @@ class Agreement:
 
     def absorb(self, other: Agreement) -> None:
         """Add what another accumulator saw (same annotators and tasks, other articles)."""
-        pairs = ((self.spans.strict, other.spans.strict), (self.spans.lenient, other.spans.lenient))
-        for mine, theirs in pairs:
-            for key, prf in theirs.items():
-                mine.setdefault(key, PRF()).add(prf)
-        self.spans.confusion.update(other.spans.confusion)
-        for key, prf in other.relations.items():
-            self.relations.setdefault(key, PRF()).add(prf)
+        for name in ("_spans_by", "_relations_by", "_lenient_extra", "_mixed_spans", "_mixed_cells"):
+            getattr(self, name).update(getattr(other, name))
         for name, cat in other.categorical.items():
             self.categorical[name].absorb(cat)
         self.documents += other.documents
         self.skipped += other.skipped
 
+    def _expand(self, counts: Counter[tuple[int, int, str]]) -> dict[tuple[str, str, str], PRF]:
+        """Per pair and label counts from (present, marked by, label) counts."""
+        out: dict[tuple[str, str, str], PRF] = {}
+        for (present, by, lab), n in counts.items():
+            for a, b, ba, bb in self._bit_pairs:
+                if present & ba and present & bb and by & (ba | bb):
+                    prf = out.get((a, b, lab))
+                    if prf is None:
+                        prf = out[(a, b, lab)] = PRF()
+                    if by & ba:
+                        prf.n_a += n
+                        if by & bb:
+                            prf.tp += n
+                    if by & bb:
+                        prf.n_b += n
+        return out
+
+    def span_sets(self) -> SpanSets:
+        """Strict and lenient counts per pair and label, and the confusion matrix."""
+        strict = self._expand(self._spans_by)
+        lenient = {
+            key: PRF(prf.tp + self._lenient_extra[key], prf.n_a, prf.n_b) for key, prf in strict.items()
+        }
+        confusion: Counter[tuple[str, str]] = Counter(self._mixed_cells)
+        for (present, by, lab), n in (self._spans_by - self._mixed_spans).items():
+            for _a, _b, ba, bb in self._bit_pairs:
+                if present & ba and present & bb and by & (ba | bb):
+                    confusion[(lab if by & ba else NONE, lab if by & bb else NONE)] += n
+        return SpanSets(strict, lenient, confusion)
+
+    def _span_labels(self) -> Categorical:
+        """The span-label task: the units at offsets with one label, then the mixed ones."""
+        cat = Categorical(self.annotators)
+        cat.absorb(self.categorical["span label"])
+        bits = list(self._bit.values())
+        for (_present, by, lab), n in (self._spans_by - self._mixed_spans).items():
+            cat.patterns[tuple(lab if by & bit else None for bit in bits)] += n
+        return cat
+
     def report(self) -> dict[str, Any]:
-        labels = sorted({lab for (_, _, lab) in self.spans.strict})
-        conf_labels = sorted({x for pair in self.spans.confusion for x in pair} - {NONE}) + [NONE]
-        rel_labels = sorted({lab for (_, _, lab) in self.relations})
+        spans = self.span_sets()
+        relation_counts = self._expand(self._relations_by)
+        labels = sorted({lab for (_, _, lab) in spans.strict})
+        conf_labels = sorted({x for pair in spans.confusion for x in pair} - {NONE}) + [NONE]
+        rel_labels = sorted({lab for (_, _, lab) in relation_counts})
         relations: dict[str, Any] = {}
         for lab in rel_labels:
-            pairs = {f"{a}~{b}": self.relations.get((a, b, lab), PRF()).scores() for a, b in self.pairs}
+            pairs = {f"{a}~{b}": relation_counts.get((a, b, lab), PRF()).scores() for a, b in self.pairs}
             fs = [s["f1"] for s in pairs.values() if s["f1"] is not None]
             relations[lab] = {"pairs": pairs, "mean_f1": sum(fs) / len(fs) if fs else None}
         docs = sorted(
             self.documents, key=lambda d: (d["strict_f1"] if d["strict_f1"] is not None else 2.0, d["id"])
         )
+        categorical = {**self.categorical, "span label": self._span_labels()}
         return {
             "annotators": self.annotators,
             "documents": len(self.documents),
             "labels": labels,
             "spans": {
-                "strict": self.spans.table("strict", self.pairs),
-                "lenient": self.spans.table("lenient", self.pairs),
+                "strict": spans.table("strict", self.pairs),
+                "lenient": spans.table("lenient", self.pairs),
             },
             "relations": relations,
-            "coefficients": {name: cat.summary() for name, cat in self.categorical.items()},
+            "coefficients": {name: cat.summary() for name, cat in categorical.items()},
             "confusion": {
                 "labels": conf_labels,
-                "counts": [[self.spans.confusion.get((a, b), 0) for b in conf_labels] for a in conf_labels],
+                "counts": [[spans.confusion.get((a, b), 0) for b in conf_labels] for a in conf_labels],
             },
             "per_document": docs,
             "skipped": self.skipped,

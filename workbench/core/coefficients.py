@@ -8,13 +8,11 @@ Split from :mod:`workbench.core.agreement`, which builds the units from records.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-
-_IGNORED = object()  # a unit fewer than two annotators coded
-_STEPS_KEPT = 4096  # patterns whose increments a Categorical remembers
 
 
 # coefficients from sufficient statistics ----------------------------------
@@ -82,23 +80,23 @@ def alpha_from_coincidences(
 Pattern = tuple[str | None, ...]  # one unit: each annotator's value in annotator order, None = not coded
 
 
+def _coded(pattern: Pattern) -> int:
+    return len(pattern) - pattern.count(None)
+
+
 @dataclass
 class Categorical:
     """One coding task (e.g. entity sentiment): units coded by some annotators with values.
 
-    Units are counted by pattern (who chose what), which is all Cohen's and Fleiss' kappa
-    need; the contingency tables and Fleiss sums are derived from those counts when asked.
-    The coincidence matrix and the Fleiss agreement sum are floats, so they are still added
-    unit by unit, in order (the figures do not depend on how units are grouped), but with the
-    increments of each distinct pattern worked out once.
+    Units are only counted by pattern (who chose what): a C-level ``Counter.update`` per
+    article, however many units it has. Every coefficient is derived from those integer
+    counts when asked, and the float sums are exactly rounded (``math.fsum``), so the figures
+    do not depend on the order the units came in or on how workers split the corpus.
     """
 
     annotators: list[str]
     ordered: tuple[str, ...] | None = None
-    patterns: Counter[Pattern] = field(default_factory=Counter)
-    coincidences: Counter[tuple[str, str]] = field(default_factory=Counter)
-    fleiss_p: float = 0.0
-    _steps: dict[Pattern, Any] = field(default_factory=dict, repr=False, compare=False)
+    patterns: Counter[Pattern] = field(default_factory=Counter)  # includes units fewer than two coded
 
     def add_unit(self, values: dict[str, str]) -> None:
         """``annotator -> value`` for one unit; annotators who did not code it are absent."""
@@ -107,57 +105,24 @@ class Categorical:
 
     def add_coded(self, pattern: Pattern) -> None:
         """One unit as a pattern (see :data:`Pattern`); units fewer than two coded are ignored."""
-        self.add_many((pattern,))
+        self.patterns[pattern] += 1
 
     def add_many(self, patterns: Iterable[Pattern]) -> None:
-        """Several units, in order (the float sums are added unit by unit, as one at a time)."""
-        steps, co, fleiss_p = self._steps, self.coincidences, self.fleiss_p
-        counted = []
-        for pattern in patterns:
-            step = steps.get(pattern)
-            if step is None:
-                step = self._step(pattern)
-                if len(steps) < _STEPS_KEPT:  # values like speaker offsets rarely repeat
-                    steps[pattern] = step
-            if step is _IGNORED:
-                continue
-            counted.append(pattern)
-            for cell, w in step[0]:
-                co[cell] += w
-            if step[1] is not None:
-                fleiss_p += step[1]
-        self.fleiss_p = fleiss_p
-        self.patterns.update(counted)
+        """Several units (those fewer than two coded are ignored when the figures are read)."""
+        self.patterns.update(patterns)
 
-    def _step(self, pattern: Pattern) -> Any:
-        """What one unit of this pattern adds to the coincidences and to the Fleiss sum."""
-        coded = [v for v in pattern if v is not None]
-        m = len(coded)
-        if m < 2:
-            return _IGNORED
-        counts: dict[str, int] = {}
-        for v in coded:
-            counts[v] = counts.get(v, 0) + 1
-        cells: list[tuple[tuple[str, str], float]] = []
-        if len(counts) == 1:
-            cells.append(((coded[0], coded[0]), m))
-        else:
-            for c, nc in counts.items():
-                for k, nk in counts.items():
-                    pairs = nc * (nc - 1) if c == k else nc * nk
-                    if pairs:
-                        cells.append(((c, k), pairs / (m - 1)))
-        fleiss = None
-        if m == len(self.annotators):
-            fleiss = (sum(x * x for x in counts.values()) - m) / (m * (m - 1))
-        return cells, fleiss
+    def _counted(self) -> dict[Pattern, int]:
+        """The units that count: coded by at least two annotators."""
+        return {p: n for p, n in self.patterns.items() if _coded(p) >= 2}
 
     @property
     def units(self) -> int:
-        return sum(self.patterns.values())
+        return sum(self._counted().values())
 
     @property
     def fleiss_units(self) -> int:
+        if len(self.annotators) < 2:
+            return 0
         return sum(n for p, n in self.patterns.items() if None not in p)
 
     @property
@@ -168,6 +133,33 @@ class Categorical:
                 for v in p:
                     totals[v] += n
         return totals
+
+    @property
+    def fleiss_p(self) -> float:
+        """Sum over units coded by everyone of the share of agreeing rater pairs."""
+        m = len(self.annotators)
+        if m < 2:
+            return 0.0
+        terms = []
+        for p, n in self.patterns.items():
+            if None not in p:
+                counts = Counter(p)
+                terms.append(n * (sum(x * x for x in counts.values()) - m) / (m * (m - 1)))
+        return math.fsum(terms)
+
+    @property
+    def coincidences(self) -> Counter[tuple[str, str]]:
+        """Krippendorff's coincidence matrix: each unit's ordered value pairs, weighted 1/(m-1)."""
+        terms: dict[tuple[str, str], list[float]] = {}
+        for p, n in self._counted().items():
+            counts = Counter(v for v in p if v is not None)
+            m = sum(counts.values())
+            for c, nc in counts.items():
+                for k, nk in counts.items():
+                    pairs = nc * (nc - 1) if c == k else nc * nk
+                    if pairs:
+                        terms.setdefault((c, k), []).append(n * pairs / (m - 1))
+        return Counter({cell: math.fsum(ts) for cell, ts in terms.items()})
 
     @property
     def pairs(self) -> dict[tuple[str, str], Counter[tuple[str, str]]]:
@@ -187,8 +179,6 @@ class Categorical:
     def absorb(self, other: Categorical) -> None:
         """Add the counts of another accumulator over other units (parallel workers)."""
         self.patterns.update(other.patterns)
-        self.coincidences.update(other.coincidences)
-        self.fleiss_p += other.fleiss_p
 
     def fleiss(self) -> float | None:
         n, m = self.fleiss_units, len(self.annotators)
@@ -209,8 +199,8 @@ class Categorical:
             "cohen_mean": sum(defined) / len(defined) if defined else None,
             "fleiss": self.fleiss(),
             "fleiss_units": self.fleiss_units,
-            "alpha_nominal": alpha_from_coincidences(self.coincidences),
+            "alpha_nominal": alpha_from_coincidences(co := self.coincidences),
         }
         if self.ordered is not None:
-            out["alpha_ordinal"] = alpha_from_coincidences(self.coincidences, self.ordered)
+            out["alpha_ordinal"] = alpha_from_coincidences(co, self.ordered)
         return out

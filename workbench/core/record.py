@@ -276,8 +276,8 @@ def structural_problems(d: Any) -> list[str]:
         if not isinstance(s, dict) or "id" not in s or "label" not in s:
             problems.append(f"{where}: needs id, start, end and label")
             continue
-        if not isinstance(s["id"], str):
-            problems.append(f"{where}: id must be a string")
+        if not isinstance(s["id"], str) or not isinstance(s["label"], str):
+            problems.append(f"{where}: id and label must be strings")
             continue
         if s["id"] in span_ids:
             problems.append(f"{where}: duplicate span id {s['id']!r}")
@@ -297,8 +297,8 @@ def structural_problems(d: Any) -> list[str]:
         if not isinstance(r, dict) or not {"id", "head", "child", "label"} <= r.keys():
             problems.append(f"{where}: needs id, head, child and label")
             continue
-        if not all(isinstance(r[k], str) for k in ("id", "head", "child")):
-            problems.append(f"{where}: id, head and child must be strings")
+        if not all(isinstance(r[k], str) for k in ("id", "head", "child", "label")):
+            problems.append(f"{where}: id, head, child and label must be strings")
             continue
         if r["id"] in rel_ids:
             problems.append(f"{where}: duplicate relation id {r['id']!r}")

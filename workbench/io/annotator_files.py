@@ -29,16 +29,19 @@ _ID = re.compile(rb'^\s*\{\s*"id"\s*:\s*"((?:[^"\\]|\\.)*)"')
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_INT, _STR, _ATTRS = {int}, {str}, {dict, type(None)}
+_MISSING = object()  # a span without a "text" key (null is a value, and a wrong one)
 
 
 def _looks_sound(d: dict[str, Any]) -> bool:
     """The common case of :func:`structural_problems`, fast; False sends the record to the full check.
 
-    Column-wise (one comprehension per field, then C-level checks) because this runs on
-    every span of every version before anything else.
+    Column-wise (one comprehension per field, then C-level checks on the columns) because
+    this runs on every span of every version before anything else; comprehensions measured
+    faster here than ``map`` with ``itemgetter``.
     """
     text = d.get("text")
-    if not isinstance(text, str) or (not text.isascii() and _SURROGATE.search(text)):
+    if type(text) is not str or (not text.isascii() and _SURROGATE.search(text)):
         return False
     spans = d.get("spans") or ()
     rels = d.get("relations") or ()
@@ -46,31 +49,42 @@ def _looks_sound(d: dict[str, Any]) -> bool:
         starts = [s["start"] for s in spans]
         ends = [s["end"] for s in spans]
         ids = [s["id"] for s in spans]
-        [s["label"] for s in spans]
+        labels = [s["label"] for s in spans]
         if spans:
-            if not {*map(type, starts), *map(type, ends)} <= {int}:
+            if {*map(type, starts), *map(type, ends)} != _INT or {
+                *map(type, ids),
+                *map(type, labels),
+            } != _STR:
                 return False
             if min(starts) < 0 or max(ends) > len(text) or not all(map(lt, starts, ends)):
                 return False
-            texts = [s.get("text") for s in spans]
+            texts = [s.get("text", _MISSING) for s in spans]
             cut = [text[a:b] for a, b in zip(starts, ends, strict=True)]
-            if texts != cut and any(t is not None and t != c for t, c in zip(texts, cut, strict=True)):
+            if texts != cut and any(t is not _MISSING and t != c for t, c in zip(texts, cut, strict=True)):
+                return False
+            if not {type(s.get("attrs")) for s in spans} <= _ATTRS:
                 return False
         span_ids = set(ids)
         if len(span_ids) != len(ids):
             return False
-        if not all(isinstance(s.get("attrs") or {}, dict) for s in spans):
-            return False
         if rels:
-            rel_ids = {r["id"] for r in rels}
-            [r["label"] for r in rels]
-            if len(rel_ids) != len(rels):
+            rel_ids = [r["id"] for r in rels]
+            heads = [r["head"] for r in rels]
+            children = [r["child"] for r in rels]
+            if {
+                *map(type, rel_ids),
+                *map(type, heads),
+                *map(type, children),
+                *[type(r["label"]) for r in rels],
+            } != _STR:
                 return False
-            if not span_ids.issuperset([r["head"] for r in rels]):
+            if (
+                len(set(rel_ids)) != len(rels)
+                or not span_ids.issuperset(heads)
+                or not span_ids.issuperset(children)
+            ):
                 return False
-            if not span_ids.issuperset([r["child"] for r in rels]):
-                return False
-            if not all(isinstance(r.get("attrs") or {}, dict) for r in rels):
+            if not {type(r.get("attrs")) for r in rels} <= _ATTRS:
                 return False
     except (KeyError, TypeError):
         return False
