@@ -263,6 +263,24 @@ def test_worker_processes_give_exactly_the_serial_result(tmp_path, monkeypatch) 
     assert len(l1) == 60 and l1 == l2
     assert s1 == s2 and len(s1.partial) == 6
     assert r1 == r2 and a1 == a2 and r1["spans"] == a1["spans"]
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no part files left behind
+
+
+def test_a_worker_that_meets_bad_input_leaves_no_output_and_no_part_files(
+    three, tmp_path, monkeypatch, capsys
+) -> None:
+    from workbench.cli.commands import _lead
+
+    for i, p in enumerate(three):
+        recs = [record(p.stem, f"x{j}", OTHER, [(23, 28, "GPE")]) for j in range(20)]
+        if i == 2:
+            recs[15]["schema"] = "news@2"  # in the third slice, merged by a worker
+        write_jsonl(p, recs)
+    monkeypatch.setattr(_lead, "CHUNK", 5)
+    out = tmp_path / "m.jsonl"
+    code, _, err = run(capsys, "merge", *map(str, three), "-o", str(out), "--jobs", "2")
+    assert code == 2 and "carol.jsonl:16" in err and "news@2" in err
+    assert not out.exists() and not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
 def test_outputs_go_into_new_folders_and_a_folder_is_not_a_file_name(three, tmp_path, capsys) -> None:

@@ -57,6 +57,7 @@ class PRF:
 Triple = tuple[int, int, str]
 _SPAN = itemgetter("start", "end", "label")  # a span as its triple, at C speed
 _OFFSETS = itemgetter(0, 1)
+_ID = itemgetter("id")
 
 
 def lenient_matches(a: set[Triple], b: set[Triple]) -> int:
@@ -78,6 +79,16 @@ def _overlap_matches(rest_a: list[Triple], rest_b: list[Triple]) -> int:
                 n += 1
                 break
     return n
+
+
+def _any_overlap(spans: list[tuple[Triple, int]]) -> bool:
+    """Whether any two of these spans (sorted by offsets) overlap: most partial spans do not."""
+    reach = -1
+    for (start, end, _), _m in spans:
+        if start < reach:
+            return True
+        reach = max(reach, end)
+    return False
 
 
 @dataclass
@@ -227,16 +238,20 @@ class Agreement:
         present = [a for a in self.annotators if a in versions]
         pmask = 0
         masks: dict[Triple, int] = {}  # each distinct span -> who marked it
+        triples: dict[str, list[Triple]] = {}
         for a in present:
             bit = bits[a]
             pmask |= bit
-            for t in map(_SPAN, versions[a].get("spans") or ()):
+            triples[a] = ts = list(map(_SPAN, versions[a].get("spans") or ()))
+            for t in ts:
                 masks[t] = masks.get(t, 0) | bit
         self._spans_by.update(zip(repeat(pmask), masks.values(), map(itemgetter(2), masks)))
         pairs = self._pairs_of.get(pmask)
         if pairs is None:
             pairs = self._pairs_of[pmask] = [p for p in self._bit_pairs if pmask & p[2] and pmask & p[3]]
-        counts = Counter(masks.values())
+        counts: dict[int, int] = {}  # who marked it -> how many spans
+        for m in masks.values():
+            counts[m] = counts.get(m, 0) + 1
         s_tp = s_n = 0
         pair_f: list[float] = []
         for _a, _b, ba, bb in pairs:
@@ -253,12 +268,13 @@ class Agreement:
             if na + nb:
                 pair_f.append(2 * tp / (na + nb))
         l_extra = self._lenient(masks, pmask, pairs) if len(counts) > 1 or pmask not in counts else 0
-        if len(set(map(_OFFSETS, masks))) < len(masks):
+        offsets = set(map(_OFFSETS, masks))
+        if len(offsets) < len(masks):
             self._mixed(masks, pmask, pairs)
-        r_tp, r_n = self._relations(versions, present, pmask, pairs)
+        r_tp, r_n = self._relations(versions, triples, pmask, pairs)
         self._categorical(versions, present)
         if self.token_labels and len(present) >= 2:
-            self._tokens(text, present, {a: set(map(_SPAN, versions[a].get("spans") or ())) for a in present})
+            self._tokens(text, present, {a: set(ts) for a, ts in triples.items()})
         self.documents.append(
             {
                 "id": doc_id,
@@ -284,7 +300,7 @@ class Agreement:
                     group.append((t, m))
         extra = 0
         for lab, group in partial.items():
-            if len(group) < 2:
+            if len(group) < 2 or not _any_overlap(sorted(group)):
                 continue
             for a, b, ba, bb in pairs:
                 rest_a = sorted([t for t, m in group if m & ba and not m & bb])
@@ -301,39 +317,47 @@ class Agreement:
 
     def _mixed(self, masks: dict[Triple, int], pmask: int, pairs: list[tuple[str, str, int, int]]) -> None:
         """Offsets carrying more than one label: their label units and confusion cells, worked out here."""
+        seen: set[tuple[int, int]] = set()
+        shared = set()
+        for off in map(_OFFSETS, masks):
+            if off in seen:
+                shared.add(off)
+            seen.add(off)
         by_offsets: dict[tuple[int, int], list[tuple[str, int]]] = {}
         for (s, e, lab), m in masks.items():
-            by_offsets.setdefault((s, e), []).append((lab, m))
-        bits = list(self._bit.values())
+            if (s, e) in shared:
+                by_offsets.setdefault((s, e), []).append((lab, m))
+        spans: list[tuple[int, int, str]] = []
+        units: list[Pattern] = []
+        cells: list[tuple[str, str]] = []
         for labels in by_offsets.values():
-            if len(labels) < 2:
-                continue
-            self._mixed_spans.update((pmask, m, lab) for lab, m in labels)
-            chosen = [sorted(lab for lab, m in labels if m & bit) for bit in bits]
-            self.categorical["span label"].add_coded(tuple(ls[0] if ls else None for ls in chosen))
-            col = {bit: ls for bit, ls in zip(bits, chosen, strict=True)}
+            spans += [(pmask, m, lab) for lab, m in labels]
+            chosen = {bit: sorted([lab for lab, m in labels if m & bit]) for bit in self._bit.values()}
+            units.append(tuple(ls[0] if ls else None for ls in chosen.values()))
             for _a, _b, ba, bb in pairs:
-                la, lb = col[ba], col[bb]
+                la, lb = chosen[ba], chosen[bb]
                 if not lb:
-                    self._mixed_cells.update((x, NONE) for x in la)
+                    cells += [(x, NONE) for x in la]
                 elif not la:
-                    self._mixed_cells.update((NONE, y) for y in lb)
+                    cells += [(NONE, y) for y in lb]
                 else:
-                    self._mixed_cells.update(_pair_labels(la, lb))
+                    cells += _pair_labels(la, lb)
+        self._mixed_spans.update(spans)
+        self._mixed_cells.update(cells)
+        self.categorical["span label"].add_many(units)
 
     def _relations(
-        self, versions: dict[str, dict[str, Any]], present: list[str], pmask: int, pairs: list
+        self, versions: dict[str, dict[str, Any]], triples: dict[str, list[Triple]], pmask: int, pairs: list
     ) -> tuple[int, int]:
         """Count relations by the spans they connect (offsets + label, never ids); the document's tp and n."""
         masks: dict[tuple[str, Triple, Triple], int] = {}
         symmetric = self.symmetric
-        for a in present:
+        for a, ts in triples.items():
             v = versions[a]
             rels = v.get("relations")
             if not rels:
                 continue
-            spans = v.get("spans") or ()
-            by_id = dict(zip(map(itemgetter("id"), spans), map(_SPAN, spans), strict=True))
+            by_id = dict(zip(map(_ID, v["spans"]), ts, strict=True))
             bit = self._bit[a]
             for r in rels:
                 h, c = by_id.get(r["head"]), by_id.get(r["child"])
@@ -347,7 +371,9 @@ class Agreement:
         if not masks:
             return 0, 0
         self._relations_by.update(zip(repeat(pmask), masks.values(), map(itemgetter(0), masks)))
-        counts = Counter(masks.values())
+        counts: dict[int, int] = {}
+        for m in masks.values():
+            counts[m] = counts.get(m, 0) + 1
         r_tp = r_n = 0
         for _a, _b, ba, bb in pairs:
             for m, c in counts.items():
@@ -403,7 +429,7 @@ class Agreement:
                         if row is None:
                             row = units[off] = [None] * k
                         if row[i] is None:
-                            row[i] = str(value)
+                            row[i] = value if type(value) is str else str(value)
         for name, units in zip(self._task_names, task_units, strict=True):
             self.categorical[name].add_many(map(tuple, units.values()))
         if self.quote_labels:
@@ -419,25 +445,30 @@ class Agreement:
     def _speakers(self, versions: dict[str, dict[str, Any]], present: list[str]) -> None:
         """Who each quote's speaker is (by the speaker span's offsets), per quote span."""
         k = len(self.annotators)
+        quote_labels, speaker = self.quote_labels, self.speaker_relation
         speakers: dict[tuple[int, int], list[str | None]] = {}
         for a in present:
             v = versions[a]
-            i = self._column[a]
-            by_id = {str(s["id"]): s for s in v.get("spans") or ()}
+            spans = v.get("spans") or ()
+            quotes = [s for s in spans if s["label"] in quote_labels]
+            if not quotes:
+                continue
             said: dict[str, str] = {}
-            for r in v.get("relations") or ():
-                if r["label"] == self.speaker_relation:
-                    child = by_id.get(str(r["child"]))
-                    if child is not None:
-                        said[str(r["head"])] = f"{child['start']}-{child['end']}"
-            for sid, s in by_id.items():
-                if s["label"] in self.quote_labels:
-                    row = speakers.get((s["start"], s["end"]))
-                    if row is None:
-                        row = speakers[(s["start"], s["end"])] = [None] * k
-                    if row[i] is None:
-                        row[i] = said.get(sid, NONE)
-        self.categorical["quote speaker"].add_many(map(tuple, speakers.values()))
+            heads = {r["head"]: r["child"] for r in v.get("relations") or () if r["label"] == speaker}
+            if heads:
+                by_id = {s["id"]: s for s in spans}
+                for head, child in heads.items():
+                    if child in by_id:
+                        said[head] = f"{by_id[child]['start']}-{by_id[child]['end']}"
+            i = self._column[a]
+            for s in quotes:
+                row = speakers.get((s["start"], s["end"]))
+                if row is None:
+                    row = speakers[(s["start"], s["end"])] = [None] * k
+                if row[i] is None:
+                    row[i] = said.get(s["id"], NONE)
+        if speakers:
+            self.categorical["quote speaker"].add_many(map(tuple, speakers.values()))
 
     def absorb(self, other: Agreement) -> None:
         """Add what another accumulator saw (same annotators and tasks, other articles)."""

@@ -84,6 +84,15 @@ def _coded(pattern: Pattern) -> int:
     return len(pattern) - pattern.count(None)
 
 
+def _value_counts(pattern: Pattern) -> dict[str, int]:
+    """How many annotators chose each value in one unit (a plain dict: this runs per distinct pattern)."""
+    counts: dict[str, int] = {}
+    for v in pattern:
+        if v is not None:
+            counts[v] = counts.get(v, 0) + 1
+    return counts
+
+
 @dataclass
 class Categorical:
     """One coding task (e.g. entity sentiment): units coded by some annotators with values.
@@ -143,7 +152,7 @@ class Categorical:
         terms = []
         for p, n in self.patterns.items():
             if None not in p:
-                counts = Counter(p)
+                counts = _value_counts(p)
                 terms.append(n * (sum(x * x for x in counts.values()) - m) / (m * (m - 1)))
         return math.fsum(terms)
 
@@ -152,7 +161,7 @@ class Categorical:
         """Krippendorff's coincidence matrix: each unit's ordered value pairs, weighted 1/(m-1)."""
         terms: dict[tuple[str, str], list[float]] = {}
         for p, n in self._counted().items():
-            counts = Counter(v for v in p if v is not None)
+            counts = _value_counts(p)
             m = sum(counts.values())
             for c, nc in counts.items():
                 for k, nk in counts.items():
@@ -173,7 +182,10 @@ class Categorical:
                 for j in range(i + 1, len(p)):
                     vb = p[j]
                     if vb is not None:
-                        out.setdefault((names[i], names[j]), Counter())[(va, vb)] += n
+                        table = out.get((names[i], names[j]))
+                        if table is None:
+                            table = out[(names[i], names[j])] = Counter()
+                        table[(va, vb)] += n
         return out
 
     def absorb(self, other: Categorical) -> None:

@@ -222,18 +222,17 @@ def merge_items(
     """The item list of a merged record: spans, their attributes, relations, doc fields.
 
     Per-span work dominates merging a corpus, so spans are counted under ``(start, end,
-    label)`` tuples, their key strings are spelled once per distinct span, and voter lists
-    are built in ``present`` order so that, when that order is sorted, they need no sorting.
+    label)`` tuples and their key strings are spelled once per distinct span. Versions are
+    visited in sorted annotator order, so every voter list comes out sorted as it is built.
     """
+    present = sorted(present)
     n = len(present)
-    in_order = present == sorted(present)
     # accepts[voters][votes], so the policy is asked once per record, not once per item
     accepts = [[policy.accepts(v, m) for v in range(m + 1)] for m in range(n + 1)]
     # (start, end, label) -> [voters, {attr name: {value token: voters}} or None]
     spans: dict[tuple[int, int, str], list[Any]] = {}
     raw: dict[str, Any] = {}  # value token -> value (the last one seen, as for fields)
-    rel_by: dict[str, list[str]] = {}
-    rel_info: dict[str, tuple[str, str, str]] = {}
+    with_relations: list[tuple[str, list[dict[str, Any]], dict[Any, tuple[int, int, str]]]] = []
     doc_votes: dict[str, dict[str, list[str]]] = {}
     doc_raw: dict[str, Any] = {}
     for a in present:
@@ -262,20 +261,23 @@ def merge_items(
                     by_tok = votes.get(name)
                     if by_tok is None:
                         votes[name] = {tok: [a]}
+                    elif (chose := by_tok.get(tok)) is None:
+                        by_tok[tok] = [a]
                     else:
-                        by_tok.setdefault(tok, []).append(a)
+                        chose.append(a)
         if vrels:
-            _count_relations(vrels, ids, symmetric, a, rel_by, rel_info)
+            with_relations.append((a, vrels, ids))
         for name, value in (v.get("doc") or {}).items():
             tok = "s:" + value if type(value) is str else value_token(value)
             doc_raw[tok] = value
             doc_votes.setdefault(name, {}).setdefault(tok, []).append(a)
     items: list[dict[str, Any]] = []
     raw[_NULL] = doc_raw[_NULL] = None
+    spelled: dict[tuple[int, int, str], str] = {}  # span -> its key, for the relations
     # (start, -end, label) sorts like the old (start, -end, key string) and needs no key function
     for start, neg_end, label, by, votes in sorted([(t[0], -t[1], t[2], *e) for t, e in spans.items()]):
         end = -neg_end
-        key = f"span|{start}-{end}|{label}"
+        spelled[(start, end, label)] = key = f"span|{start}-{end}|{label}"
         items.append(
             {
                 "key": key,
@@ -284,13 +286,13 @@ def merge_items(
                 "end": end,
                 "label": label,
                 "text": text[start:end],
-                "by": by if in_order else sorted(by),
+                "by": by,
                 "agreed": accepts[n][len(by)],
             }
         )
         if votes:
             for name in sorted(votes) if len(votes) > 1 else votes:
-                choices, ok, value = _choice_item(votes[name], by, raw, accepts[len(by)], in_order)
+                choices, ok, value = _choice_item(votes[name], by, raw, accepts[len(by)])
                 items.append(
                     {
                         "key": f"attr|{name}|{key}",
@@ -302,22 +304,10 @@ def merge_items(
                         "value": value,
                     }
                 )
-    for key in sorted(rel_by):
-        label, h, c = rel_info[key]
-        by = rel_by[key]
-        items.append(
-            {
-                "key": key,
-                "kind": "relation",
-                "label": label,
-                "head": h,
-                "child": c,
-                "by": by if in_order else sorted(by),
-                "agreed": accepts[n][len(by)],
-            }
-        )
+    if with_relations:
+        items += _relation_items(with_relations, spelled, symmetric, accepts[n])
     for name in sorted(doc_votes):
-        choices, ok, value = _choice_item(doc_votes[name], present, doc_raw, accepts[n], in_order)
+        choices, ok, value = _choice_item(doc_votes[name], present, doc_raw, accepts[n])
         items.append(
             {
                 "key": doc_key(name),
@@ -331,47 +321,66 @@ def merge_items(
     return items
 
 
-def _count_relations(
-    rels: list[dict[str, Any]],
-    ids: dict[Any, tuple[int, int, str]],
+def _relation_items(
+    versions: list[tuple[str, list[dict[str, Any]], dict[Any, tuple[int, int, str]]]],
+    spelled: dict[tuple[int, int, str], str],
     symmetric: frozenset[str],
-    a: str,
-    rel_by: dict[str, list[str]],
-    rel_info: dict[str, tuple[str, str, str]],
-) -> None:
-    """Add one version's relations, keyed by the spans they connect (never by ids)."""
-    keys = {t: f"span|{t[0]}-{t[1]}|{t[2]}" for t in ids.values()}
-    seen: set[str] = set()
-    for r in rels:
-        h, c = ids.get(r["head"]), ids.get(r["child"])
-        if h is None or c is None:
-            continue
-        h, c = keys[h], keys[c]
-        label = r["label"]
-        if label in symmetric and c < h:
-            h, c = c, h
-        key = f"rel|{label}|{h}>{c}"
-        if key not in seen:
-            seen.add(key)
+    accepts: list[bool],
+) -> list[dict[str, Any]]:
+    """Relation items, keyed by the spans they connect (never by ids), in key order."""
+    rel_by: dict[str, list[str]] = {}
+    rel_info: dict[str, tuple[str, str, str]] = {}
+    for a, rels, ids in versions:
+        for r in rels:
+            h, c = ids.get(r["head"]), ids.get(r["child"])
+            if h is None or c is None:
+                continue
+            h, c = spelled[h], spelled[c]
+            label = r["label"]
+            if label in symmetric and c < h:
+                h, c = c, h
+            key = f"rel|{label}|{h}>{c}"
             by = rel_by.get(key)
             if by is None:
                 rel_by[key] = [a]
                 rel_info[key] = (label, h, c)
-            else:
+            elif by[-1] != a:  # the same relation twice in one version counts once
                 by.append(a)
+    items = []
+    for key in sorted(rel_by):
+        label, h, c = rel_info[key]
+        by = rel_by[key]
+        items.append(
+            {
+                "key": key,
+                "kind": "relation",
+                "label": label,
+                "head": h,
+                "child": c,
+                "by": by,
+                "agreed": accepts[len(by)],
+            }
+        )
+    return items
 
 
 def _choice_item(
-    votes: dict[str, list[str]], voters: list[str], raw: dict[str, Any], accepts: list[bool], in_order: bool
+    votes: dict[str, list[str]], voters: list[str], raw: dict[str, Any], accepts: list[bool]
 ) -> tuple[list[dict[str, Any]], bool, Any]:
     """Choices (most votes first, then by token), whether the top one wins, and its value.
 
     ``voters`` are those who could choose (for an attribute, who marked the span); the ones
     who chose nothing vote for "unset". Each voter votes at most once, and every list here
-    is in ``voters`` order, which is sorted when ``in_order``.
+    is in ``voters`` order, which is sorted.
     """
-    voted = [x for anns in votes.values() for x in anns]
-    if len(voted) < len(voters):
+    if len(votes) == 1:
+        ((tok, anns),) = votes.items()
+        if len(anns) == len(voters):  # everyone chose the same: the usual case
+            value = raw[tok]
+            ok = accepts[len(anns)]
+            return [{"value": value, "by": anns}], ok, value if ok else None
+    if sum(map(len, votes.values())) < len(voters):
+        voted = set().union(*votes.values())
         unset = [a for a in voters if a not in voted]
         votes = {tok: anns for tok, anns in votes.items() if tok != _NULL}  # an explicit null is
         votes[_NULL] = unset  # replaced by the unset voters, as it always was
@@ -379,10 +388,10 @@ def _choice_item(
     ranked = sorted([(-len(anns), tok, anns) for tok, anns in votes.items()]) if len(votes) > 1 else None
     if ranked is None:
         ((tok, anns),) = votes.items()
-        choices = [{"value": raw[tok], "by": anns if in_order else sorted(anns)}]
+        choices = [{"value": raw[tok], "by": anns}]
         ok = accepts[len(anns)]
     else:
-        choices = [{"value": raw[tok], "by": anns if in_order else sorted(anns)} for _, tok, anns in ranked]
+        choices = [{"value": raw[tok], "by": anns} for _, tok, anns in ranked]
         top = -ranked[0][0]
         ok = accepts[top] and -ranked[1][0] < top
     return choices, ok, choices[0]["value"] if ok else None

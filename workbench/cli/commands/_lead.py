@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from workbench.cli.errors import UserError
 from workbench.core.agreement import Agreement, agreement_for_schema
@@ -109,8 +110,12 @@ CHUNK = 128  # articles per slice: small enough that its output buffer stays a f
 _JOB: dict[str, Any] = {}
 
 
-def _chunk(bounds: tuple[int, int]) -> tuple[bytearray, MergeSummary, Agreement | None]:
-    """Merge (and/or measure) one slice of the article order; runs in a worker or in-process."""
+def _chunk(bounds: tuple[int, int]) -> tuple[bytearray | str, MergeSummary, Agreement | None]:
+    """Merge (and/or measure) one slice of the article order; runs in a worker or in-process.
+
+    A worker writes its merged lines to a part file in ``_JOB["spill"]`` and returns the
+    path: the parent copies it into the output in the kernel instead of unpickling it.
+    """
     files: list[AnnotatorFile] = _JOB["files"]
     names = [f.annotator for f in files]
     policy: Policy | None = _JOB["policy"]
@@ -148,7 +153,13 @@ def _chunk(bounds: tuple[int, int]) -> tuple[bytearray, MergeSummary, Agreement 
             if acc is not None and len(b.versions) >= 2:
                 acc.add(b.id, m["text"], b.versions, title)
         out += line
-    return out, part, acc
+    spill = _JOB.get("spill")
+    if spill is None or not out:
+        return out, part, acc
+    path = os.path.join(spill, f"{bounds[0]:010d}")
+    with open(path, "wb") as fh:
+        fh.write(out)
+    return path, part, acc
 
 
 def default_jobs() -> int:
@@ -162,20 +173,52 @@ def _run_chunks(
     symmetric: list[str],
     new_acc: Callable[[], Agreement] | None,
     jobs: int,
-) -> Iterator[tuple[bytearray, MergeSummary, Agreement | None]]:
-    """Results per slice of the article order, in order; in worker processes when it pays."""
+    spill_near: Path | None = None,
+) -> Iterator[tuple[bytearray | str, MergeSummary, Agreement | None]]:
+    """Results per slice of the article order, in order; in worker processes when it pays.
+
+    With workers and ``spill_near`` (the output file), merged lines travel through part files
+    in a hidden folder beside it, removed at the end whatever happens.
+    """
     ids = article_order(files)
-    _JOB.update(files=files, ids=ids, policy=policy, symmetric=symmetric, new_acc=new_acc)
+    _JOB.update(files=files, ids=ids, policy=policy, symmetric=symmetric, new_acc=new_acc, spill=None)
     bounds = [(i, min(i + CHUNK, len(ids))) for i in range(0, len(ids), CHUNK)]
     try:
         if jobs > 1 and len(bounds) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            if spill_near is not None:
+                _JOB["spill"] = tempfile.mkdtemp(prefix=f".{spill_near.name}.parts-", dir=spill_near.parent)
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 yield from pool.imap(_chunk, bounds)
         else:
             for b in bounds:
                 yield _chunk(b)
     finally:
+        if _JOB.get("spill"):
+            shutil.rmtree(_JOB["spill"], ignore_errors=True)
         _JOB.clear()
+
+
+def _append(fh: BinaryIO, data: bytearray | str) -> None:
+    """Add a slice's merged lines to the output: bytes as they are, a part file copied in the kernel."""
+    if isinstance(data, bytearray | bytes):
+        fh.write(data)
+        return
+    fh.flush()
+    with open(data, "rb") as src:
+        left = os.fstat(src.fileno()).st_size
+        try:
+            while left > 0:
+                done = os.copy_file_range(src.fileno(), fh.fileno(), left)
+                if done == 0:
+                    break
+                left -= done
+        except (OSError, AttributeError):  # no copy_file_range here (other systems, filesystems)
+            src.seek(os.fstat(src.fileno()).st_size - left)
+            shutil.copyfileobj(src, fh)
+            left = 0
+    if left:
+        raise OSError(f"{data}: part file ended early")
+    os.unlink(data)
 
 
 def merge_files(
@@ -198,8 +241,8 @@ def merge_files(
     ensure_parent(out)
     try:
         with atomic_write(out, "wb") as fh:
-            for data, part, acc in _run_chunks(files, policy, symmetric, new_acc, jobs):
-                fh.write(data)
+            for data, part, acc in _run_chunks(files, policy, symmetric, new_acc, jobs, out):
+                _append(fh, data)
                 summary.absorb(part)
                 if agreement is not None and acc is not None:
                     agreement.absorb(acc)
