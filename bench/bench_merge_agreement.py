@@ -146,7 +146,8 @@ def phase(name: str, paths: list[str], out: str, jobs: int = 1) -> None:
         acc.report()
     dt = time.perf_counter() - t0
     rss1 = vm_hwm_kb()
-    print(json.dumps({"seconds": dt, "rss_before_kb": rss0, "rss_peak_kb": rss1}))
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest worker's peak, kB
+    print(json.dumps({"seconds": dt, "rss_before_kb": rss0, "rss_peak_kb": rss1, "worker_peak_kb": workers}))
 
 
 def heap_peak(paths: list[str], out: str) -> int:
@@ -230,9 +231,10 @@ def main() -> None:
         )
         for name, r in best.items():
             work = (r["rss_peak_kb"] - r["rss_before_kb"]) / 1024
+            workers = f", largest worker {r['worker_peak_kb'] / 1024:.0f} MB" if r["worker_peak_kb"] else ""
             print(
                 f"{name:>18}: {r['seconds']:.2f} s = {r['seconds'] / base:.2f}x the bare loop; peak RSS "
-                f"{r['rss_peak_kb'] / 1024:.0f} MB, {work:.0f} MB of it during the work "
+                f"{r['rss_peak_kb'] / 1024:.0f} MB, {work:.0f} MB of it during the work{workers} "
                 f"(input {size / 2**20:.0f} MB)"
             )
         heap = json.loads(

@@ -58,6 +58,7 @@ Triple = tuple[int, int, str]
 _SPAN = itemgetter("start", "end", "label")  # a span as its triple, at C speed
 _OFFSETS = itemgetter(0, 1)
 _ID = itemgetter("id")
+_FIRST = itemgetter(0)
 
 
 def lenient_matches(a: set[Triple], b: set[Triple]) -> int:
@@ -81,14 +82,33 @@ def _overlap_matches(rest_a: list[Triple], rest_b: list[Triple]) -> int:
     return n
 
 
-def _any_overlap(spans: list[tuple[Triple, int]]) -> bool:
-    """Whether any two of these spans (sorted by offsets) overlap: most partial spans do not."""
+def _clusters(spans: list[tuple[Triple, int]]) -> list[list[tuple[Triple, int]]]:
+    """Runs of overlapping spans (sorted by offsets), two or more long.
+
+    Spans in different runs never overlap, so lenient matching can be done run by run.
+    """
+    out = []
+    run: list[tuple[Triple, int]] = []
     reach = -1
-    for (start, end, _), _m in spans:
-        if start < reach:
-            return True
+    for item in spans:
+        start, end, _ = item[0]
+        if start >= reach:
+            if len(run) > 1:
+                out.append(run)
+            run = []
+        run.append(item)
         reach = max(reach, end)
-    return False
+    if len(run) > 1:
+        out.append(run)
+    return out
+
+
+def _crosses(m1: int, m2: int, ba: int, bb: int) -> bool:
+    """Whether two overlapping spans match leniently for the pair (a, b): one is a's alone, one b's."""
+    return bool(
+        (m1 & ba and not m1 & bb and m2 & bb and not m2 & ba)
+        or (m2 & ba and not m2 & bb and m1 & bb and not m1 & ba)
+    )
 
 
 @dataclass
@@ -200,9 +220,10 @@ class Agreement:
         self._spans_by: Counter[tuple[int, int, str]] = Counter()
         self._relations_by: Counter[tuple[int, int, str]] = Counter()
         self._lenient_extra: Counter[tuple[str, str, str]] = Counter()  # overlaps beyond exact matches
-        # Offsets where annotators put different labels: their spans, label units and confusion cells.
-        self._mixed_spans: Counter[tuple[int, int, str]] = Counter()
-        self._mixed_cells: Counter[tuple[str, str]] = Counter()
+        self._lenient_two: Counter[tuple[str, int, int]] = Counter()  # (label, marked by, marked by)
+        # Offsets where annotators put different labels: (present, ((label, marked by), ...)) -> how many
+        self._mixed_offsets: Counter[tuple[int, tuple[tuple[str, int], ...]]] = Counter()
+        self._units: Counter[tuple[str, Pattern]] = Counter()  # (task name, pattern) -> units
         self.tasks = list(tasks)
         self.categorical: dict[str, Categorical] = {"span label": Categorical(self.annotators)}
         self._tasks_by_label: dict[str, list[Task]] = {}
@@ -268,9 +289,8 @@ class Agreement:
             if na + nb:
                 pair_f.append(2 * tp / (na + nb))
         l_extra = self._lenient(masks, pmask, pairs) if len(counts) > 1 or pmask not in counts else 0
-        offsets = set(map(_OFFSETS, masks))
-        if len(offsets) < len(masks):
-            self._mixed(masks, pmask, pairs)
+        if len(set(map(_OFFSETS, masks))) < len(masks):
+            self._mixed(masks, pmask)
         r_tp, r_n = self._relations(versions, triples, pmask, pairs)
         self._categorical(versions, present)
         if self.token_labels and len(present) >= 2:
@@ -289,7 +309,12 @@ class Agreement:
         )
 
     def _lenient(self, masks: dict[Triple, int], pmask: int, pairs: list[tuple[str, str, int, int]]) -> int:
-        """Overlap matches beyond the exact ones, per pair and label, among spans not everyone marked."""
+        """Overlap matches beyond the exact ones, per pair and label, among spans not everyone marked.
+
+        Matching splits into clusters of overlapping spans. The usual cluster, two spans (one
+        annotator's boundary against another's), is counted by who marked each and expanded
+        per pair with the report; larger ones are matched here.
+        """
         partial: dict[str, list[tuple[Triple, int]]] = {}
         for t, m in masks.items():
             if m != pmask:
@@ -300,23 +325,31 @@ class Agreement:
                     group.append((t, m))
         extra = 0
         for lab, group in partial.items():
-            if len(group) < 2 or not _any_overlap(sorted(group)):
+            if len(group) < 2:
                 continue
-            for a, b, ba, bb in pairs:
-                rest_a = sorted([t for t, m in group if m & ba and not m & bb])
-                if not rest_a:
+            for cluster in _clusters(sorted(group)):
+                if len(cluster) == 2:
+                    (_, m1), (_, m2) = cluster
+                    n = sum(_crosses(m1, m2, ba, bb) for _a, _b, ba, bb in pairs)
+                    if n:
+                        self._lenient_two[(lab, m1, m2)] += 1
+                        extra += n
                     continue
-                rest_b = sorted([t for t, m in group if m & bb and not m & ba])
-                if not rest_b:
-                    continue
-                n = _overlap_matches(rest_a, rest_b)
-                if n:
-                    self._lenient_extra[(a, b, lab)] += n
-                    extra += n
+                for a, b, ba, bb in pairs:
+                    rest_a = [t for t, m in cluster if m & ba and not m & bb]
+                    rest_b = [t for t, m in cluster if m & bb and not m & ba]
+                    n = _overlap_matches(rest_a, rest_b) if rest_a and rest_b else 0
+                    if n:
+                        self._lenient_extra[(a, b, lab)] += n
+                        extra += n
         return extra
 
-    def _mixed(self, masks: dict[Triple, int], pmask: int, pairs: list[tuple[str, str, int, int]]) -> None:
-        """Offsets carrying more than one label: their label units and confusion cells, worked out here."""
+    def _mixed(self, masks: dict[Triple, int], pmask: int) -> None:
+        """Offsets carrying more than one label: counted by their labels and who chose each.
+
+        Their label units and confusion cells follow from that alone, so they are worked out
+        once per distinct kind of disagreement when the report is made (:meth:`_mixed_parts`).
+        """
         seen: set[tuple[int, int]] = set()
         shared = set()
         for off in map(_OFFSETS, masks):
@@ -327,24 +360,26 @@ class Agreement:
         for (s, e, lab), m in masks.items():
             if (s, e) in shared:
                 by_offsets.setdefault((s, e), []).append((lab, m))
-        spans: list[tuple[int, int, str]] = []
-        units: list[Pattern] = []
+        self._mixed_offsets.update((pmask, tuple(sorted(labels))) for labels in by_offsets.values())
+
+    def _mixed_parts(
+        self, pmask: int, labels: tuple[tuple[str, int], ...]
+    ) -> tuple[list[tuple[int, int, str]], Pattern, list[tuple[str, str]]]:
+        """One mixed offset's spans (as counted), span-label unit and confusion cells."""
+        chosen = {bit: sorted([lab for lab, m in labels if m & bit]) for bit in self._bit.values()}
+        unit = tuple(ls[0] if ls else None for ls in chosen.values())
         cells: list[tuple[str, str]] = []
-        for labels in by_offsets.values():
-            spans += [(pmask, m, lab) for lab, m in labels]
-            chosen = {bit: sorted([lab for lab, m in labels if m & bit]) for bit in self._bit.values()}
-            units.append(tuple(ls[0] if ls else None for ls in chosen.values()))
-            for _a, _b, ba, bb in pairs:
-                la, lb = chosen[ba], chosen[bb]
-                if not lb:
-                    cells += [(x, NONE) for x in la]
-                elif not la:
-                    cells += [(NONE, y) for y in lb]
-                else:
-                    cells += _pair_labels(la, lb)
-        self._mixed_spans.update(spans)
-        self._mixed_cells.update(cells)
-        self.categorical["span label"].add_many(units)
+        for _a, _b, ba, bb in self._bit_pairs:
+            if not (pmask & ba and pmask & bb):
+                continue
+            la, lb = chosen[ba], chosen[bb]
+            if not lb:
+                cells += [(x, NONE) for x in la]
+            elif not la:
+                cells += [(NONE, y) for y in lb]
+            else:
+                cells += _pair_labels(la, lb)
+        return [(pmask, m, lab) for lab, m in labels], unit, cells
 
     def _relations(
         self, versions: dict[str, dict[str, Any]], triples: dict[str, list[Triple]], pmask: int, pairs: list
@@ -402,12 +437,15 @@ class Agreement:
             self.categorical["tokens combined"].add_many(zip(*columns, strict=True))
 
     def _categorical(self, versions: dict[str, dict[str, Any]], present: list[str]) -> None:
-        """Units of every attribute task, speaker and document field in this article."""
+        """Units of every attribute task, speaker and document field in this article.
+
+        All land in one dict keyed by (task, offsets...) and go into one counter at the end:
+        one C-level update per article instead of one per task.
+        """
         k = len(self.annotators)
         col = self._column
-        # One pass over the spans fills every attribute task.
-        task_units: list[dict[tuple[int, int], list[str | None]]] = [{} for _ in self._task_names]
-        plan, attrs_only = self._task_plan, self._attrs_only
+        rows: dict[tuple[Any, ...], list[str | None]] = {}
+        names, plan, attrs_only = self._task_names, self._task_plan, self._attrs_only
         for a in present:
             i = col[a]
             for sp in versions[a].get("spans") or ():
@@ -420,33 +458,32 @@ class Agreement:
                     if label in attrs_only:
                         continue  # nothing to code on this span
                     attrs = {}
-                off = (sp["start"], sp["end"])
                 for n, attribute in todo:
                     value = attrs.get(attribute) if attribute else label
                     if value is not None:
-                        units = task_units[n]
-                        row = units.get(off)
+                        unit = (names[n], sp["start"], sp["end"])
+                        row = rows.get(unit)
                         if row is None:
-                            row = units[off] = [None] * k
+                            row = rows[unit] = [None] * k
                         if row[i] is None:
                             row[i] = value if type(value) is str else str(value)
-        for name, units in zip(self._task_names, task_units, strict=True):
-            self.categorical[name].add_many(map(tuple, units.values()))
         if self.quote_labels:
-            self._speakers(versions, present)
+            self._speakers(versions, present, rows)
         for f in self.doc_fields:
             values: list[str | None] = [None] * k
             for a in present:
                 value = (versions[a].get("doc") or {}).get(f)
                 if value is not None:
-                    values[col[a]] = value if isinstance(value, str) else value_token(value)
-            self.categorical[f"document {f}"].add_coded(tuple(values))
+                    values[col[a]] = value if type(value) is str else value_token(value)
+            rows[(f"document {f}",)] = values
+        self._units.update(zip(map(_FIRST, rows), map(tuple, rows.values()), strict=True))
 
-    def _speakers(self, versions: dict[str, dict[str, Any]], present: list[str]) -> None:
+    def _speakers(
+        self, versions: dict[str, dict[str, Any]], present: list[str], rows: dict[tuple[Any, ...], list]
+    ) -> None:
         """Who each quote's speaker is (by the speaker span's offsets), per quote span."""
         k = len(self.annotators)
         quote_labels, speaker = self.quote_labels, self.speaker_relation
-        speakers: dict[tuple[int, int], list[str | None]] = {}
         for a in present:
             v = versions[a]
             spans = v.get("spans") or ()
@@ -462,17 +499,23 @@ class Agreement:
                         said[head] = f"{by_id[child]['start']}-{by_id[child]['end']}"
             i = self._column[a]
             for s in quotes:
-                row = speakers.get((s["start"], s["end"]))
+                unit = ("quote speaker", s["start"], s["end"])
+                row = rows.get(unit)
                 if row is None:
-                    row = speakers[(s["start"], s["end"])] = [None] * k
+                    row = rows[unit] = [None] * k
                 if row[i] is None:
                     row[i] = said.get(s["id"], NONE)
-        if speakers:
-            self.categorical["quote speaker"].add_many(map(tuple, speakers.values()))
 
     def absorb(self, other: Agreement) -> None:
         """Add what another accumulator saw (same annotators and tasks, other articles)."""
-        for name in ("_spans_by", "_relations_by", "_lenient_extra", "_mixed_spans", "_mixed_cells"):
+        for name in (
+            "_spans_by",
+            "_relations_by",
+            "_lenient_extra",
+            "_lenient_two",
+            "_mixed_offsets",
+            "_units",
+        ):
             getattr(self, name).update(getattr(other, name))
         for name, cat in other.categorical.items():
             self.categorical[name].absorb(cat)
@@ -496,27 +539,53 @@ class Agreement:
                         prf.n_b += n
         return out
 
+    def _mixed_expanded(
+        self,
+    ) -> tuple[Counter[tuple[int, int, str]], Counter[Pattern], Counter[tuple[str, str]]]:
+        """The mixed offsets' spans, span-label units and confusion cells, each kind worked out once."""
+        spans: Counter[tuple[int, int, str]] = Counter()
+        units: Counter[Pattern] = Counter()
+        cells: Counter[tuple[str, str]] = Counter()
+        for (pmask, labels), n in self._mixed_offsets.items():
+            counted, unit, pair_cells = self._mixed_parts(pmask, labels)
+            for key in counted:
+                spans[key] += n
+            units[unit] += n
+            for cell in pair_cells:
+                cells[cell] += n
+        return spans, units, cells
+
     def span_sets(self) -> SpanSets:
         """Strict and lenient counts per pair and label, and the confusion matrix."""
         strict = self._expand(self._spans_by)
-        lenient = {
-            key: PRF(prf.tp + self._lenient_extra[key], prf.n_a, prf.n_b) for key, prf in strict.items()
-        }
-        confusion: Counter[tuple[str, str]] = Counter(self._mixed_cells)
-        for (present, by, lab), n in (self._spans_by - self._mixed_spans).items():
+        extra = Counter(self._lenient_extra)
+        for (lab, m1, m2), n in self._lenient_two.items():
+            for a, b, ba, bb in self._bit_pairs:
+                if _crosses(m1, m2, ba, bb):
+                    extra[(a, b, lab)] += n
+        lenient = {key: PRF(prf.tp + extra[key], prf.n_a, prf.n_b) for key, prf in strict.items()}
+        mixed_spans, _units, confusion = self._mixed_expanded()
+        for (present, by, lab), n in (self._spans_by - mixed_spans).items():
             for _a, _b, ba, bb in self._bit_pairs:
                 if present & ba and present & bb and by & (ba | bb):
                     confusion[(lab if by & ba else NONE, lab if by & bb else NONE)] += n
         return SpanSets(strict, lenient, confusion)
 
-    def _span_labels(self) -> Categorical:
-        """The span-label task: the units at offsets with one label, then the mixed ones."""
-        cat = Categorical(self.annotators)
-        cat.absorb(self.categorical["span label"])
+    def _tasks(self) -> dict[str, Categorical]:
+        """Every coding task with all its units: counted per article, and span labels from the masks."""
+        out = {}
+        for name, cat in self.categorical.items():
+            out[name] = full = Categorical(self.annotators, cat.ordered)
+            full.absorb(cat)
+        for (name, pattern), n in self._units.items():
+            out[name].patterns[pattern] += n
         bits = list(self._bit.values())
-        for (_present, by, lab), n in (self._spans_by - self._mixed_spans).items():
-            cat.patterns[tuple(lab if by & bit else None for bit in bits)] += n
-        return cat
+        mixed_spans, mixed_units, _cells = self._mixed_expanded()
+        labels = out["span label"].patterns
+        labels.update(mixed_units)
+        for (_present, by, lab), n in (self._spans_by - mixed_spans).items():
+            labels[tuple(lab if by & bit else None for bit in bits)] += n
+        return out
 
     def report(self) -> dict[str, Any]:
         spans = self.span_sets()
@@ -532,7 +601,7 @@ class Agreement:
         docs = sorted(
             self.documents, key=lambda d: (d["strict_f1"] if d["strict_f1"] is not None else 2.0, d["id"])
         )
-        categorical = {**self.categorical, "span label": self._span_labels()}
+        categorical = self._tasks()
         return {
             "annotators": self.annotators,
             "documents": len(self.documents),

@@ -55,23 +55,28 @@ def delta2(ordered: Sequence[str] | None, totals: Counter[str]) -> Any:
 def alpha_from_coincidences(
     o: Counter[tuple[str, str]], ordered: Sequence[str] | None = None
 ) -> float | None:
-    """Krippendorff's alpha from a coincidence matrix; None when every value is the same."""
-    totals: Counter[str] = Counter()
+    """Krippendorff's alpha from a coincidence matrix; None when every value is the same.
+
+    Every sum is exactly rounded (``math.fsum``), so alpha does not depend on the order of
+    the matrix's cells, which follows the order units happened to come in.
+    """
+    parts: dict[str, list[float]] = {}
     for (c, _k), w in o.items():
-        totals[c] += w
-    n = sum(totals.values())
+        parts.setdefault(c, []).append(w)
+    totals: Counter[str] = Counter({c: math.fsum(ws) for c, ws in parts.items()})
+    n = math.fsum(totals.values())
     if n <= 1:
         return None
     if ordered is None:
         # Nominal: disagreement is 1 off the diagonal, so both sums need only the totals (O(values)).
-        observed = n - sum(w for (c, k), w in o.items() if c == k)
-        expected = (n * n - sum(t * t for t in totals.values())) / (n - 1)
+        observed = math.fsum(w for (c, k), w in o.items() if c != k)
+        expected = (n * n - math.fsum(t * t for t in totals.values())) / (n - 1)
     else:
         ordered = [v for v in ordered if v in totals] + sorted(v for v in totals if v not in ordered)
         d = delta2(ordered, totals)
-        observed = sum(w * d(c, k) for (c, k), w in o.items())
+        observed = math.fsum(w * d(c, k) for (c, k), w in o.items())
         values = list(totals)
-        expected = sum(totals[c] * totals[k] * d(c, k) for c in values for k in values) / (n - 1)
+        expected = math.fsum(totals[c] * totals[k] * d(c, k) for c in values for k in values) / (n - 1)
     if expected == 0:
         return None
     return 1 - observed / expected
@@ -197,7 +202,7 @@ class Categorical:
         if n == 0:
             return None
         p_bar = self.fleiss_p / n
-        p_e = sum((t / (n * m)) ** 2 for t in self.fleiss_totals.values())
+        p_e = math.fsum((t / (n * m)) ** 2 for t in self.fleiss_totals.values())
         if p_e == 1:
             return None
         return (p_bar - p_e) / (1 - p_e)

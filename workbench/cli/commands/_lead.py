@@ -163,8 +163,16 @@ def _chunk(bounds: tuple[int, int]) -> tuple[bytearray | str, MergeSummary, Agre
 
 
 def default_jobs() -> int:
-    """Worker processes: one per core, at most four (reading and writing stay in one process)."""
-    return max(1, min(4, os.cpu_count() or 1))
+    """Worker processes: one per core this process may use, at most four (the parent reads and writes).
+
+    This is how merge and agreement keep within their speed budget (3x a bare ``json.loads``
+    loop): one process alone does about 4x; see docs/agreement.md.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
 
 
 def _run_chunks(
