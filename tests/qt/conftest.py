@@ -26,6 +26,14 @@ def _annotator(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKBENCH_ANNOTATOR", ANNOTATOR)
 
 
+@pytest.fixture(autouse=True)
+def _no_preannotation_on_open(_isolated_settings: None) -> None:
+    """Window tests drive the annotator's own edits; pre-annotation on open has its own tests."""
+    from workbench.io.settings import Settings, save_settings
+
+    save_settings(Settings(preannotate_on_open=False), durable=False)
+
+
 @pytest.fixture
 def open_window(qtbot: Any) -> Iterator[Any]:
     """``open_window(paths)`` -> a shown MainWindow; closed (and its store unlocked) afterwards."""

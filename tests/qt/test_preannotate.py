@@ -108,3 +108,51 @@ def test_batch_preannotation_saves_every_document_and_cancel_stops_it(
     assert 3 <= done < 40
     assert "cancelled" in win.statusBar().currentMessage()
     assert not win.work_bar.isVisible()
+
+
+def test_an_untouched_article_is_preannotated_as_it_opens(
+    qtbot: Any, open_window: Any, tmp_path: Path
+) -> None:
+    """The default: the model runs when a 'to do' article opens; a model's pass does not start the article."""
+    import json
+
+    from tests.qt.conftest import store_records
+    from workbench.io.settings import Settings, save_settings
+
+    save_settings(Settings(preannotate_on_open=True), durable=False)
+    texts = [
+        f"Angela Merkel met Emmanuel Macron in Paris. “We agree,” Merkel said on day {i}." for i in range(3)
+    ]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("".join(json.dumps({"id": f"b{i}", "text": t}) + "\n" for i, t in enumerate(texts)))
+    win = open_window([path])
+    worker = win.preannotator.worker
+    if worker.busy:
+        with qtbot.waitSignal(worker.finished, timeout=120_000):
+            pass
+    rec = win.session.document.record
+    assert rec.id == "b0" and {s.label for s in rec.spans.values()} >= {"PERSON", "GPE", "QUOTE"}
+    assert rec.status == "todo" and all(s.review == "pending" for s in rec.spans.values())
+    on_file = store_records(win.session.store_path)["b0"]
+    assert on_file["status"] == "todo" and len(on_file["spans"]) == len(rec.spans)
+    assert "Pre-annotated with" in win.statusBar().currentMessage()
+    # one undo takes the whole pass away, and leaving and coming back does not run it again
+    qtbot.keyClick(win.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert not rec.spans and rec.status == "todo"
+    with qtbot.waitSignal(worker.finished, timeout=120_000):
+        qtbot.keyClick(win.view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.AltModifier)
+    assert win.session.document.record.id == "b1" and win.session.document.record.spans
+    qtbot.keyClick(win.view, Qt.Key.Key_PageUp, Qt.KeyboardModifier.AltModifier)
+    assert (
+        win.session.document.record.id == "b0" and not worker.busy and not win.session.document.record.spans
+    )
+    # an article the annotator has started is left alone, and so is every article with the setting off
+    qtbot.keyClick(win.view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(win.view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.AltModifier)
+    assert win.session.document.record.id == "b2" and worker.busy
+    with qtbot.waitSignal(worker.finished, timeout=120_000):
+        pass
+    win.settings.preannotate_on_open = False
+    win.view.select_range(0, len("Angela Merkel"))
+    qtbot.keyClick(win.view, "p")
+    assert win.session.document.record.status == "in_progress"  # the annotator's own edit starts it

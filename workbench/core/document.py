@@ -103,10 +103,14 @@ class Document:
         finally:
             inverse.apply(self.record)
 
-    def apply(self, edit: Any, label: str | None = None) -> Any:
-        """Check and apply an edit as one undo step; raises :class:`EditRefused`."""
+    def apply(self, edit: Any, label: str | None = None, starts_work: bool = True) -> Any:
+        """Check and apply an edit as one undo step; raises :class:`EditRefused`.
+
+        The annotator's first edit of a "todo" article moves it to "in progress" in the same
+        step; a model's pass (``starts_work=False``) does not: nobody has worked on it yet.
+        """
         label = label or edit.describe()
-        if self.record.status == "todo" and not isinstance(edit, SetStatus):
+        if starts_work and self.record.status == "todo" and not isinstance(edit, SetStatus):
             edit = EditGroup((edit, SetStatus("in_progress")), label)
         try:
             inverse = edit.apply(self.record)

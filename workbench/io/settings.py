@@ -42,6 +42,8 @@ class Settings:
     window_state: str | None = None  # base64 of QMainWindow.saveState()
     model: str | None = None  # spaCy pipeline name or path for pre-annotation
     snap_to_tokens: bool = True
+    # Pre-annotate an untouched article when it is opened (in the background, one undo step).
+    preannotate_on_open: bool = True
     font_size: int | None = None
 
     @property

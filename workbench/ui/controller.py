@@ -100,14 +100,14 @@ class Controller(QObject):
         return self._tokens
 
     # edits ---------------------------------------------------------------------------
-    def apply(self, edit: object, label: str | None = None) -> bool:
+    def apply(self, edit: object, label: str | None = None, starts_work: bool = True) -> bool:
         if self.doc is None:
             return False
         if self.readonly_reason:
             self.message.emit(f"Read-only: {self.readonly_reason}")
             return False
         try:
-            self.doc.apply(edit, label)
+            self.doc.apply(edit, label, starts_work)
         except EditRefused as e:
             self.message.emit(f"Not allowed: {e}")
             return False

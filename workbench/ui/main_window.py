@@ -260,10 +260,11 @@ class MainWindow(QMainWindow):
         self.settings.last_document[s.key] = record_id
         self._save_settings(durable=False)  # at once: after a kill the next start must land here
         self.view.setFocus()
+        self.preannotator.run_on_open()
 
     # edits ------------------------------------------------------------------------------
-    def apply(self, edit: Any, label: str | None = None) -> bool:
-        return self.controller.apply(edit, label)
+    def apply(self, edit: Any, label: str | None = None, starts_work: bool = True) -> bool:
+        return self.controller.apply(edit, label, starts_work)
 
     def _changed(self, change: Change) -> None:
         s = self.session

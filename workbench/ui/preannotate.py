@@ -85,19 +85,24 @@ class Preannotator(QObject):
         self._errors: list[str] = []
         self._model = ("", True)
         self._session: object = None
+        self._auto = False  # the running job was started by opening an article, not by the annotator
+        self._tried: set[tuple[int, str]] = set()  # (session, article) already pre-annotated on open
         self.worker.finished.connect(self._finished)
         self.worker.failed.connect(self._failed)
 
-    def _start(self, ids: list[str]) -> None:
+    def _start(self, ids: list[str], auto: bool = False) -> None:
         s = self.w.session
         if s is None or s.document is None:
             return
         if self.w.controller.readonly_reason:
-            self.w.say(f"Read-only: {self.w.controller.readonly_reason}")
+            if not auto:
+                self.w.say(f"Read-only: {self.w.controller.readonly_reason}")
             return
         if self.worker.busy:
-            self.w.say("Pre-annotation is already running (Cancel in the status bar)")
+            if not auto:
+                self.w.say("Pre-annotation is already running (Cancel in the status bar)")
             return
+        self._auto = auto
         current = s.document.record
         first = (current.id, current.to_dict()) if current.id in ids else None
         self._applied, self._errors, self._model = 0, [], ("", True)
@@ -106,7 +111,31 @@ class Preannotator(QObject):
         self.w.work_bar.setRange(0, 0)
         self.w.work_bar.show()
         self.w.work_cancel.show()
-        self.w.say(f"Pre-annotating {len(ids)} article(s) in the background…", 0)
+        self.w.say(
+            "Pre-annotating this article in the background…"
+            if auto
+            else f"Pre-annotating {len(ids)} article(s) in the background…",
+            0,
+        )
+
+    def run_on_open(self) -> None:
+        """Pre-annotate the open article if nobody has touched it (the setting, once per session).
+
+        Untouched means "to do" with no spans and nothing rejected. Within a session an article
+        is tried once, so undoing the pass and coming back leaves it clean; a later session
+        offers it again.
+        """
+        s = self.w.session
+        if s is None or s.document is None or not self.w.settings.preannotate_on_open:
+            return
+        rec = s.document.record
+        key = (id(s), rec.id)
+        if rec.status != "todo" or rec.spans or rec.rejected or key in self._tried:
+            return
+        if self.worker.busy:
+            return  # tried again when the running job finishes
+        self._tried.add(key)
+        self._start([rec.id], auto=True)
 
     def run_document(self) -> None:
         s = self.w.session
@@ -155,7 +184,9 @@ class Preannotator(QObject):
             return False
         if s.document is not None and s.document.record.id == rid:
             edit = merge_edit(s.document.record, snapshot, result, self.w.schema)
-            return edit is not None and self.w.apply(edit, f"Pre-annotate ({len(edit.edits)} changes)")
+            return edit is not None and self.w.apply(
+                edit, f"Pre-annotate ({len(edit.edits)} changes)", starts_work=False
+            )
         try:
             doc = s.document_for(rid)  # saves itself on apply
         except (RecordError, ValueError, OSError):
@@ -164,7 +195,7 @@ class Preannotator(QObject):
         if edit is None:
             return False
         try:
-            doc.apply(edit, f"Pre-annotate ({len(edit.edits)} changes)")
+            doc.apply(edit, f"Pre-annotate ({len(edit.edits)} changes)", starts_work=False)
         except EditRefused:
             return False
         self.w.doc_list.status_changed(rid)
@@ -176,4 +207,11 @@ class Preannotator(QObject):
         errs = f"; {len(self._errors)} skipped ({self._errors[0]})" if self._errors else ""
         model, trained = self._model
         warn = "" if trained else " — NO TRAINED MODEL, rules only"
-        self.w.say(f"Pre-annotation {note}applied to {self._applied} article(s) with {model}{warn}{errs}", 0)
+        if self._auto and not cancelled:
+            done = "Pre-annotated" if self._applied else "Nothing to pre-annotate"
+            self.w.say(f"{done} with {model}{warn}{errs} (Ctrl+Z removes it; Preferences turns this off)", 0)
+        else:
+            self.w.say(
+                f"Pre-annotation {note}applied to {self._applied} article(s) with {model}{warn}{errs}", 0
+            )
+        self.run_on_open()  # an article opened while this job ran

@@ -53,9 +53,16 @@ class SettingsDialog(QDialog):
         )
         self.snap = QCheckBox("Snap new spans to whole words")
         self.snap.setChecked(settings.snap_to_tokens)
+        self.on_open = QCheckBox("Pre-annotate untouched articles when they are opened")
+        self.on_open.setChecked(settings.preannotate_on_open)
+        self.on_open.setToolTip(
+            "Runs the model in the background on an article nobody has annotated yet; "
+            "one undo step removes what it added. Ctrl+P runs it on any article."
+        )
         form.addRow("Annotator", self.name)
         form.addRow("Pre-annotation model", self.model)
         form.addRow(self.snap)
+        form.addRow(self.on_open)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -69,3 +76,4 @@ class SettingsDialog(QDialog):
             self.settings.annotator = name
         self.settings.model = self.model.currentText().strip() or None
         self.settings.snap_to_tokens = self.snap.isChecked()
+        self.settings.preannotate_on_open = self.on_open.isChecked()

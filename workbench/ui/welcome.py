@@ -124,8 +124,9 @@ class WelcomePanel(QFrame):
             self.welcome_label = self._label(
                 "<b>Welcome to the Newsroom Workbench.</b> This is the demo corpus: five short articles "
                 "written for trying things out, so nothing here matters and every edit can be undone "
-                "(Ctrl+Z). Press <b>Ctrl+P</b> to pre-annotate this article, <b>Tab</b> to step through "
-                "the spans, <b>y</b>/<b>x</b> to accept or reject them, <b>F1</b> for every key. "
+                "(Ctrl+Z). Each untouched article is pre-annotated as it opens (entities and quotes "
+                "in a moment, from the model): <b>Tab</b> steps through the spans, <b>y</b>/<b>x</b> "
+                "accepts or rejects them, <b>F1</b> shows every key. "
                 f"How to annotate, run a project and export a training set: {link}."
             )
             texts.addWidget(self.welcome_label)
