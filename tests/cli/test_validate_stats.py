@@ -314,6 +314,25 @@ def test_index_keeps_no_texts_and_reads_records_back_by_offset(tmp_path: Path) -
     assert [e.line for e in index.errors] == [3, 6]
 
 
+def test_stats_refuses_what_is_not_a_corpus_and_keeps_long_error_lists_short(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Notes\n\n" + "".join(f"line {i} of prose\n" for i in range(40)), "utf-8")
+    code, out, err = run(capsys, "stats", str(notes))
+    assert code == 2 and not out and "no records here: 41 line(s)" in err and "line 1:" in err
+    assert "Traceback" not in err
+    blob = tmp_path / "photo.jsonl"
+    blob.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    code, out, err = run(capsys, "stats", str(blob))
+    assert code == 2 and "binary file" in err
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text(dumps(good(1)) + "\n" + "not json\n" * 25, "utf-8")
+    code, out, err = run(capsys, "stats", str(mixed))
+    assert code == 0 and "documents" in out
+    assert err.count("not valid JSON") == 10 and "... and 15 more bad line(s)" in err
+
+
 def test_index_of_an_empty_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "e.jsonl"
     f.write_bytes(b"")

@@ -17,6 +17,8 @@ from typing import Any
 from workbench.cli.errors import UserError
 from workbench.io.corpus import CorpusIndex, index_corpus
 
+SHOWN = 10  # bad lines listed on the terminal; --json has them all
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
@@ -63,16 +65,29 @@ def run(args: argparse.Namespace) -> int:
     if path.is_dir():
         raise UserError(f"{path} is a folder; give a .jsonl corpus or annotator file")
     try:
+        with open(path, "rb") as fh:
+            if b"\0" in fh.read(8192):
+                raise UserError(f"{path}: a binary file, not a JSONL corpus or annotator file")
         index = index_corpus(path)
     except OSError as e:
         raise UserError(f"{path}: cannot read ({e.strerror or e})") from None
+    if not len(index) and index.errors:
+        first = index.errors[0]
+        raise UserError(
+            f"{path}: no records here: {len(index.errors)} line(s) are not workbench records "
+            f"(first, line {first.line}: {first.message}). Give a corpus or annotator .jsonl file; "
+            "`workbench import` makes one from articles"
+        )
     data = stats_dict(index)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         _print_tables(data)
-    for e in index.errors:
+    for e in index.errors[:SHOWN]:
         print(f"{e.file}:{e.line}: {e.message}", file=sys.stderr)
+    if len(index.errors) > SHOWN:
+        more = len(index.errors) - SHOWN
+        print(f"... and {more} more bad line(s) (--json lists them all)", file=sys.stderr)
     return 0
 
 
