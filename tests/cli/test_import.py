@@ -77,6 +77,20 @@ def test_mixed_input_summary_names_duplicates_and_problems(
     assert f"problem: {tmp_path / 'd.bin'}: binary file" in err
 
 
+def test_duplicates_are_named_by_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "Hello world."}\n' * 2 + '{"text": "Hello world."}\n')
+    assert main(["import", str(src), "-o", str(tmp_path / "articles.jsonl")]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"duplicate: {src}:2: same text as {src}:1" in err
+        and f"duplicate: {src}:3: same text as {src}:1" in err
+    )
+    assert main(["import", str(src), "--format", "jsonl", "-o", str(tmp_path / "own.jsonl")]) == 0
+    err = capsys.readouterr().err
+    assert f"duplicate: record a is already in {src}; the first is kept" in err and "?" not in err
+
+
 def test_nothing_imported_fails_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     (tmp_path / "empty.txt").write_text("")
     out = tmp_path / "corpus.jsonl"

@@ -102,6 +102,7 @@ def _write(args: argparse.Namespace, out: IO[str], existing: Path | None) -> dic
     from workbench.io.jsonl import dumps
 
     seen: dict[str, str] = {}
+    given = ", ".join(str(p) for p in args.paths)
     tally: dict[str, Any] = {"imported": 0, "kept": 0, "duplicates": [], "problems": []}
     if existing is not None:
         for rid in _existing_ids(existing):
@@ -116,9 +117,13 @@ def _write(args: argparse.Namespace, out: IO[str], existing: Path | None) -> dic
             continue
         where = _source(item)
         if item.id in seen:
-            tally["duplicates"].append(f"{where}: same text as {seen[item.id]} (id {item.id}), skipped")
+            if where is None:  # our own records: the same id, whatever the text
+                note = f"record {item.id} is already in {seen[item.id]}; the first is kept"
+                tally["duplicates"].append(note)
+            else:
+                tally["duplicates"].append(f"{where}: same text as {seen[item.id]} (id {item.id}), skipped")
             continue
-        seen[item.id] = where
+        seen[item.id] = where or given
         out.write(dumps(item.to_dict()) + "\n")
         tally["imported"] += 1
     if tally["imported"] == 0:
@@ -179,10 +184,16 @@ def _report(tally: dict[str, Any], out_path: Path | None) -> None:
         print(f"  problem: {line}", file=err)
 
 
-def _source(rec: Record) -> str:
-    """file:line an article came from, for article files and other tools' formats alike."""
+def _source(rec: Record) -> str | None:
+    """file:line an article came from, for article files and other tools' formats alike.
+
+    None for records in our own format: they carry no provenance (they are imported as they are).
+    """
     origin = rec.meta.get("imported_from")
     if isinstance(origin, dict) and origin.get("file"):
         line = origin.get("line")
         return f"{origin['file']}:{line}" if line else str(origin["file"])
-    return str(rec.meta.get("file", "?"))
+    if rec.meta.get("file"):
+        line = rec.meta.get("line")
+        return f"{rec.meta['file']}:{line}" if line else str(rec.meta["file"])
+    return None
