@@ -12,6 +12,7 @@ be redone from the merged file alone. The shape is documented in
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable
@@ -227,8 +228,7 @@ def merge_items(
     """
     present = sorted(present)
     n = len(present)
-    # accepts[voters][votes], so the policy is asked once per record, not once per item
-    accepts = [[policy.accepts(v, m) for v in range(m + 1)] for m in range(n + 1)]
+    accepts = _accepts(policy, n)
     # (start, end, label) -> [voters, {attr name: {value token: voters}} or None]
     spans: dict[tuple[int, int, str], list[Any]] = {}
     raw: dict[str, Any] = {}  # value token -> value (the last one seen, as for fields)
@@ -321,6 +321,12 @@ def merge_items(
     return items
 
 
+@functools.lru_cache(maxsize=64)
+def _accepts(policy: Policy, n: int) -> list[list[bool]]:
+    """``accepts[voters][votes]``: the policy asked once per number of annotators, not once per item."""
+    return [[policy.accepts(v, m) for v in range(m + 1)] for m in range(n + 1)]
+
+
 def _relation_items(
     versions: list[tuple[str, list[dict[str, Any]], dict[Any, tuple[int, int, str]]]],
     spelled: dict[tuple[int, int, str], str],
@@ -385,6 +391,14 @@ def _choice_item(
         votes = {tok: anns for tok, anns in votes.items() if tok != _NULL}  # an explicit null is
         votes[_NULL] = unset  # replaced by the unset voters, as it always was
     # (-votes, token) orders like the old sort key; tokens are unique, so lists are never compared
+    if len(votes) == 2:  # two values (or one and "unset"): order them without a sort
+        (t1, a1), (t2, a2) = votes.items()
+        if len(a2) > len(a1) or (len(a2) == len(a1) and t2 < t1):
+            t1, a1, t2, a2 = t2, a2, t1, a1
+        top = len(a1)
+        ok = accepts[top] and len(a2) < top
+        value = raw[t1]
+        return [{"value": value, "by": a1}, {"value": raw[t2], "by": a2}], ok, value if ok else None
     ranked = sorted([(-len(anns), tok, anns) for tok, anns in votes.items()]) if len(votes) > 1 else None
     if ranked is None:
         ((tok, anns),) = votes.items()
