@@ -221,6 +221,7 @@ class Agreement:
         self._relations_by: Counter[tuple[int, int, str]] = Counter()
         self._lenient_extra: Counter[tuple[str, str, str]] = Counter()  # overlaps beyond exact matches
         self._lenient_two: Counter[tuple[str, int, int]] = Counter()  # (label, marked by, marked by)
+        self._crossings: dict[tuple[int, int, int], int] = {}  # (marked by, marked by, present) -> matches
         # Offsets where annotators put different labels: (present, ((label, marked by), ...)) -> how many
         self._mixed_offsets: Counter[tuple[int, tuple[tuple[str, int], ...]]] = Counter()
         self._units: Counter[tuple[str, Pattern]] = Counter()  # (task name, pattern) -> units
@@ -238,6 +239,14 @@ class Agreement:
             lab: [(number[t.name], t.attribute) for t in ts] for lab, ts in self._tasks_by_label.items()
         }
         self._attrs_only = {lab for lab, ts in self._tasks_by_label.items() if all(t.attribute for t in ts)}
+        # label -> (task name, attribute) for labels in exactly one task, coded by an attribute
+        self._single_task = {
+            lab: (self._task_names[n], attribute)
+            for lab, todo in self._task_plan.items()
+            if len(todo) == 1
+            for n, attribute in todo
+            if attribute
+        }
         self.speaker_relation = speaker_relation
         self.quote_labels = quote_labels
         if quote_labels:
@@ -330,7 +339,11 @@ class Agreement:
             for cluster in _clusters(sorted(group)):
                 if len(cluster) == 2:
                     (_, m1), (_, m2) = cluster
-                    n = sum(_crosses(m1, m2, ba, bb) for _a, _b, ba, bb in pairs)
+                    n = self._crossings.get((m1, m2, pmask))
+                    if n is None:
+                        n = self._crossings[(m1, m2, pmask)] = sum(
+                            _crosses(m1, m2, ba, bb) for _a, _b, ba, bb in pairs
+                        )
                     if n:
                         self._lenient_two[(lab, m1, m2)] += 1
                         extra += n
@@ -446,10 +459,24 @@ class Agreement:
         col = self._column
         rows: dict[tuple[Any, ...], list[str | None]] = {}
         names, plan, attrs_only = self._task_names, self._task_plan, self._attrs_only
+        single = self._single_task
         for a in present:
             i = col[a]
             for sp in versions[a].get("spans") or ():
                 label = sp["label"]
+                one = single.get(label)
+                if one is not None:  # the usual label: one task, coded by one attribute
+                    attrs = sp.get("attrs")
+                    if attrs:
+                        value = attrs.get(one[1])
+                        if value is not None:
+                            unit = (one[0], sp["start"], sp["end"])
+                            row = rows.get(unit)
+                            if row is None:
+                                row = rows[unit] = [None] * k
+                            if row[i] is None:
+                                row[i] = value if type(value) is str else str(value)
+                    continue
                 todo = plan.get(label)
                 if todo is None:
                     continue
