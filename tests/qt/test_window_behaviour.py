@@ -41,6 +41,45 @@ def corpus(tmp_path: Path, statuses: list[str] | None = None) -> Path:
     return path
 
 
+def test_batch_search_runs_off_the_gui_thread_and_follows_the_latest_text(
+    qtbot: Any, open_window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from workbench.ui.batch import Batch
+
+    body = "Ministers met in the capital on Monday and talked for hours. " * 20
+    path = tmp_path / "big.jsonl"
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(3000):
+            city = "Zürich" if i % 500 == 0 else ("Zug" if i % 7 == 0 else "Geneva")
+            fh.write(
+                json.dumps({"id": f"x{i}", "text": f"Report {i} from {city}. {body}"}, ensure_ascii=False)
+                + "\n"
+            )
+    threads: list[str] = []
+    search = Batch.search
+
+    def spy(self: Batch, needle: str, cancelled: Any = lambda: False) -> set[str]:
+        threads.append(threading.current_thread().name)
+        return search(self, needle, cancelled)
+
+    monkeypatch.setattr(Batch, "search", spy)
+    win = open_window([path])
+    dl = win.doc_list
+    qtbot.keyClick(win.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dl.search, "zu")
+    qtbot.waitUntil(lambda: bool(threads), timeout=5000)
+    qtbot.keyClicks(dl.search, "g")  # typed while the first search may still run: the latest text wins
+    qtbot.waitUntil(lambda: dl.proxy.rowCount() == len(range(0, 3000, 7)) - 1, timeout=30_000)
+    assert threading.main_thread().name not in threads
+    dl.search.clear()
+    qtbot.keyClicks(dl.search, "ZÜRICH")
+    qtbot.waitUntil(lambda: dl.proxy.rowCount() == 6, timeout=30_000)
+    shown = {dl.proxy.index(r, 1).data(Qt.ItemDataRole.UserRole) for r in range(dl.proxy.rowCount())}
+    assert shown == {f"x{i}" for i in range(0, 3000, 500)}
+
+
 def test_batch_list_filter_search_and_next_undone(qtbot: Any, open_window: Any, tmp_path: Path) -> None:
     path = corpus(tmp_path, ["done", "todo", "done", "todo", "skipped"])
     win = open_window([path])

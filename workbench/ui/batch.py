@@ -10,6 +10,7 @@ Qt-free, so it is tested without a display.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,8 +75,12 @@ class Batch:
             fh.seek(item.offset)
             return str(json.loads(fh.readline()).get("text", ""))
 
-    def search(self, needle: str) -> set[str]:
-        """Ids whose title or text contains ``needle`` (case-insensitive), one pass per source."""
+    def search(self, needle: str, cancelled: Callable[[], bool] = lambda: False) -> set[str]:
+        """Ids whose title or text contains ``needle`` (case-insensitive), one pass per source.
+
+        Runs in a worker thread (the window stays responsive on a large batch); ``cancelled``
+        is polled every few hundred articles and stops it early with what it found so far.
+        """
         needle = needle.casefold()
         hits: set[str] = set()
         by_source: dict[int, list[Item]] = {}
@@ -92,7 +97,9 @@ class Batch:
         raw_needle = needle.encode() if needle.isascii() and not set(needle) & set('"\\') else None
         for src, items in by_source.items():
             with open(self.sources[src], "rb") as fh:
-                for it in sorted(items, key=lambda i: i.offset):
+                for n, it in enumerate(sorted(items, key=lambda i: i.offset)):
+                    if n % 256 == 0 and cancelled():
+                        return hits
                     fh.seek(it.offset)
                     line = fh.readline()
                     if raw_needle is not None and raw_needle not in line.lower():

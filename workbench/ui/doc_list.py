@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.record import STATUSES
 from workbench.ui.batch import Batch
+from workbench.ui.worker import Worker
 
 STATUS_TEXT = {"todo": "○ to do", "in_progress": "◐ in progress", "done": "● done", "skipped": "⊘ skipped"}
 Index = QModelIndex | QPersistentModelIndex
@@ -129,6 +130,8 @@ class DocListPanel(QWidget):
         lay.addLayout(top)
         lay.addWidget(self.table, 1)
         lay.addWidget(self.progress)
+        self._searcher = Worker(self)
+        self._searcher.finished.connect(self._search_done)
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._search_timer.timeout.connect(self._run_search)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
@@ -194,8 +197,31 @@ class DocListPanel(QWidget):
         self.proxy.refilter()
 
     def _run_search(self) -> None:
+        """Search in the background; a newer needle cancels the running search and runs when it stops."""
         needle = self.search.text().strip()
         if self.model is None:
             return
-        self.proxy.hits = self.model.batch.search(needle) if needle else None
-        self.proxy.refilter()
+        if self._searcher.busy:
+            self._searcher.cancel()  # _search_done starts the search for what the box says now
+            return
+        if not needle:
+            self.proxy.hits = None
+            self.proxy.refilter()
+            return
+        batch = self.model.batch
+        self._searcher.start(
+            lambda _progress, cancelled, _deliver: (batch, needle, batch.search(needle, cancelled))
+        )
+
+    def _search_done(self, result: tuple[Batch, str, set[str]], cancelled: bool) -> None:
+        if self.model is None:
+            return
+        batch, needle, hits = result
+        if not cancelled and batch is self.model.batch and needle == self.search.text().strip():
+            self.proxy.hits = hits
+            self.proxy.refilter()
+        else:
+            self._run_search()  # the box changed meanwhile
+
+    def shutdown(self) -> None:
+        self._searcher.shutdown()

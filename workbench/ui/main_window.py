@@ -529,6 +529,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, e: QCloseEvent) -> None:  # noqa: N802
         self.preannotator.shutdown()
+        self.doc_list.shutdown()
         if not self._may_drop_unsaved("Close"):
             e.ignore()
             return
