@@ -134,8 +134,28 @@ def test_second_window_is_read_only_and_names_the_holder(
         assert not win.session.document.record.spans
         assert "Read-only" in win.statusBar().currentMessage()
         screenshot(win, "read_only")
+        # the other window saves its work and closes: this one takes over, with that work
+        d3 = win.session.record("d3").to_dict()
+        d3["spans"] = [{"id": "s1", "start": 0, "end": 6, "label": "ORG", "text": TEXTS[3][:6]}]
+        d3["status"] = "in_progress"
+        from workbench.core.record import Record
+
+        assert holder.save(Record.from_dict(d3))
+        win.open_document("d2")
     finally:
         holder.close()
+    main = win._takeover
+    assert main.isActive()
+    with qtbot.waitSignal(main.timeout, timeout=10_000):
+        pass
+    qtbot.waitUntil(lambda: not win.session.readonly, timeout=10_000)
+    assert not win.banner.isVisible() and "can edit now" in win.statusBar().currentMessage()
+    assert win.session.document.record.id == "d2"  # where the reader was
+    assert win.session.record("d3").spans["s1"].label == "ORG"  # what the other window saved
+    text = win.session.document.record.text
+    win.view.select_range(0, text.index(" "))
+    qtbot.keyClick(win.view, "p")
+    assert any(s["label"] == "PERSON" for s in on_disk(win)["spans"])
 
 
 def test_failed_save_is_told_once_kept_and_retried(

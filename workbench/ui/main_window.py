@@ -31,6 +31,7 @@ from workbench.core.edits import SetStatus, flatten
 from workbench.core.record import RecordError
 from workbench.core.schema import AnnotationSchema, SchemaError
 from workbench.io.settings import Settings, save_settings
+from workbench.io.store import AnnotatorStore
 from workbench.ui import spans as sp
 from workbench.ui.actions import collisions
 from workbench.ui.batch import title_of
@@ -47,6 +48,7 @@ from workbench.ui.settings_dialog import SettingsDialog
 from workbench.ui.text_view import SpanTextView
 
 RETRY_MS = 2000
+TAKEOVER_MS = 2000  # how often a read-only window looks whether the lock is free
 
 
 class MainWindow(QMainWindow):
@@ -127,6 +129,9 @@ class MainWindow(QMainWindow):
         )
         self.preannotator = Preannotator(self)
         self.work_cancel.clicked.connect(self.preannotator.cancel)
+        # A read-only window watches the lock and takes over when the other window lets go.
+        self._takeover = QTimer(self, interval=TAKEOVER_MS)
+        self._takeover.timeout.connect(self._try_takeover)
         self._retry = QTimer(self, interval=RETRY_MS)
         self._retry.timeout.connect(self._retry_save)
         # wiring -----------------------------------------------------------------------
@@ -189,11 +194,16 @@ class MainWindow(QMainWindow):
         self.inspector.setEnabled(session.locked is None)
         if session.locked is not None:
             self.controller.readonly_reason = str(session.locked)
-            self.banner.setText(f"Read-only: {session.locked}. Your edits here would not be saved.")
+            self.banner.setText(
+                f"Read-only: {session.locked}. Your edits here would not be saved; "
+                "this window takes over when the other one closes the file."
+            )
             self.banner.show()
+            self._takeover.start()
         else:
             self.controller.readonly_reason = None
             self.banner.hide()
+            self._takeover.stop()
         if not session.store.report.ok:
             notes.append(f"annotator file: {session.store.report.summary()}")
         if session.batch.errors:
@@ -216,6 +226,21 @@ class MainWindow(QMainWindow):
         )
         self._update_title()
         return True
+
+    def _try_takeover(self) -> None:
+        """The holder let go: reopen where we are, now with the lock (and whatever they saved)."""
+        s = self.session
+        if s is None or not s.readonly:
+            self._takeover.stop()
+            return
+        if AnnotatorStore.holder(s.store_path) is not None:
+            return
+        self._takeover.stop()
+        current = s.document.record.id if s.document is not None else None
+        if self.open_paths(s.paths, current) and self.session is not None and not self.session.readonly:
+            self.say("The other window closed this file: you can edit now", 0)
+        elif self.session is not None and self.session.readonly:
+            self._takeover.start()  # someone else was quicker
 
     def close_session(self) -> None:
         if self._unsub is not None:
