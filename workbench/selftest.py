@@ -131,6 +131,7 @@ def _steps(
     settings = load_settings()
     if model:
         settings.model = model
+    settings.preannotate_on_open = False  # the check below starts pre-annotation itself (Ctrl+P)
     _check(
         settings.effective_annotator == ANNOTATOR,
         step,
