@@ -109,7 +109,9 @@ def main_window_shots(app: Any, work: Path, out: Path) -> list[Path]:
 
     corpus = work / "demo.jsonl"
     shutil.copyfile(corpora_dir() / "demo.jsonl", corpus)
-    win = MainWindow(load_schema(None), load_settings(), "alice")
+    settings = load_settings()
+    settings.preannotate_on_open = False  # the whole batch is pre-annotated below, in one pass
+    win = MainWindow(load_schema(None), settings, "alice")
     win.resize(*SIZE)
     if not win.open_paths([corpus]):
         raise SystemExit("make_screenshots: the demo corpus did not open")
@@ -178,6 +180,10 @@ def welcome_shot(app: Any, work: Path, out: Path) -> list[Path]:
         raise SystemExit("make_screenshots: the demo corpus did not open")
     welcome.install(win, settings, first_run=True, on_demo=True)
     win.show()
+    if win.preannotator.worker.busy:  # the first article pre-annotates itself as it opens
+        finished: list[Any] = []
+        win.preannotator.worker.finished.connect(lambda res, cancelled: finished.append(res))
+        _wait(app, lambda: bool(finished))
     _settle(app)
     shot = _save(win, out / "welcome.png")
     win.close()
