@@ -113,6 +113,7 @@ class DocListPanel(QWidget):
             self.filter.addItem(STATUS_TEXT[s], s)
         self.progress = QProgressBar()
         self.progress.setFormat("%v / %m done")
+        self.progress.setAlignment(Qt.AlignmentFlag.AlignCenter)  # the count stays readable over the fill
         self.table = QTableView()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
