@@ -106,3 +106,38 @@ def test_symmetric_relations_agree_whichever_way_they_were_drawn() -> None:
     acc = agreement_for_schema(["a", "b"], default_schema())
     acc.add("art1", TEXT, {"a": a, "b": b})
     assert acc.report()["relations"]["INTERACTION"]["pairs"]["a~b"]["f1"] == 1
+
+
+def test_a_speaker_relation_to_a_missing_span_does_not_hide_the_speaker_given() -> None:
+    def version(rels: list[dict]) -> dict:
+        spans = [
+            {"id": "q", "start": 0, "end": 5, "label": "QUOTE"},
+            {"id": "p", "start": 10, "end": 15, "label": "PERSON"},
+        ]
+        return {"spans": spans, "relations": rels}
+
+    said = {"id": "r1", "head": "q", "child": "p", "label": "SPEAKER"}
+    dangling = {"id": "r2", "head": "q", "child": "gone", "label": "SPEAKER"}
+    reports = []
+    for alice in ([said], [said, dangling]):
+        acc = Agreement(["alice", "bob"])
+        acc.add("d1", "x" * 20, {"alice": version(alice), "bob": version([said])})
+        acc.add("d2", "x" * 20, {"alice": version([]), "bob": version([said])})
+        reports.append(acc.report()["coefficients"]["quote speaker"])
+    assert reports[0] == reports[1] and reports[0]["units"] == 2
+
+
+def test_an_attribute_task_named_like_a_built_in_one_is_counted_apart() -> None:
+    from workbench.core.agreement import Task
+
+    def version(speaker_attr: str) -> dict:
+        q = {"id": "q", "start": 0, "end": 5, "label": "QUOTE", "attrs": {"speaker": speaker_attr}}
+        return {"spans": [q], "relations": []}
+
+    acc = Agreement(["a", "b"], tasks=[Task("quote speaker", ("QUOTE",), "speaker")])
+    acc.add("d", "x" * 20, {"a": version("mayor"), "b": version("minister")})
+    coefficients = acc.report()["coefficients"]
+    by_relation, by_attribute = coefficients["quote speaker"], coefficients["quote speaker (attribute)"]
+    assert by_relation["units"] == by_attribute["units"] == 1
+    assert by_relation["cohen"]["a~b"] is None  # no SPEAKER relation on either side: they agree
+    assert by_attribute["cohen"]["a~b"] == 0.0  # mayor against minister

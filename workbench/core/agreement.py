@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations, repeat
 from operator import itemgetter
 from typing import Any
@@ -225,7 +225,11 @@ class Agreement:
         # Offsets where annotators put different labels: (present, ((label, marked by), ...)) -> how many
         self._mixed_offsets: Counter[tuple[int, tuple[tuple[str, int], ...]]] = Counter()
         self._units: Counter[tuple[str, Pattern]] = Counter()  # (task name, pattern) -> units
-        self.tasks = list(tasks)
+        # A schema's attribute task may not take a built-in task's name (a quote attribute
+        # called "speaker" is "quote speaker (attribute)"), or their units would be counted together.
+        built_in = {"span label", "quote speaker", "tokens combined"}
+        built_in |= {f"document {f}" for f in doc_fields} | {f"tokens {lab}" for lab in token_labels}
+        self.tasks = [replace(t, name=f"{t.name} (attribute)") if t.name in built_in else t for t in tasks]
         self.categorical: dict[str, Categorical] = {"span label": Categorical(self.annotators)}
         self._tasks_by_label: dict[str, list[Task]] = {}
         for t in self.tasks:
@@ -517,11 +521,13 @@ class Agreement:
             quotes = [s for s in spans if s["label"] in quote_labels]
             if not quotes:
                 continue
-            said: dict[str, str] = {}
-            heads = {r["head"]: r["child"] for r in v.get("relations") or () if r["label"] == speaker}
-            if heads:
+            said: dict[
+                str, str
+            ] = {}  # quote id -> its speaker's offsets (the last SPEAKER whose child exists)
+            links = [(r["head"], r["child"]) for r in v.get("relations") or () if r["label"] == speaker]
+            if links:
                 by_id = {s["id"]: s for s in spans}
-                for head, child in heads.items():
+                for head, child in links:
                     if child in by_id:
                         said[head] = f"{by_id[child]['start']}-{by_id[child]['end']}"
             i = self._column[a]

@@ -133,6 +133,9 @@ class DocListPanel(QWidget):
         lay.addWidget(self.progress)
         self._searcher = Worker(self)
         self._searcher.finished.connect(self._search_done)
+        self._searcher.failed.connect(self._search_failed)
+        self._searching = ""  # the needle of the running (or last) search
+        self._closed = False
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._search_timer.timeout.connect(self._run_search)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
@@ -141,6 +144,9 @@ class DocListPanel(QWidget):
         self.table.clicked.connect(self._activated)
 
     def set_batch(self, batch: Batch, status: Callable[[str], str]) -> None:
+        self.proxy.hits = None  # the last batch's search results mean nothing here
+        if self.search.text().strip():
+            self._search_timer.start()  # search the new batch for what the box says
         self.model = DocListModel(batch, status)
         self.proxy.setSourceModel(self.model)
         self.table.setModel(self.proxy)
@@ -200,7 +206,7 @@ class DocListPanel(QWidget):
     def _run_search(self) -> None:
         """Search in the background; a newer needle cancels the running search and runs when it stops."""
         needle = self.search.text().strip()
-        if self.model is None:
+        if self.model is None or self._closed:
             return
         if self._searcher.busy:
             self._searcher.cancel()  # _search_done starts the search for what the box says now
@@ -210,19 +216,29 @@ class DocListPanel(QWidget):
             self.proxy.refilter()
             return
         batch = self.model.batch
+        self._searching = needle
         self._searcher.start(
             lambda _progress, cancelled, _deliver: (batch, needle, batch.search(needle, cancelled))
         )
 
     def _search_done(self, result: tuple[Batch, str, set[str]], cancelled: bool) -> None:
-        if self.model is None:
+        """A search ended: show it if it still answers the box, else search for what the box says."""
+        if self.model is None or self._closed:
             return
         batch, needle, hits = result
         if not cancelled and batch is self.model.batch and needle == self.search.text().strip():
             self.proxy.hits = hits
             self.proxy.refilter()
         else:
-            self._run_search()  # the box changed meanwhile
+            self._run_search()
+
+    def _search_failed(self, _message: str) -> None:
+        """A file of the batch could not be read: keep the list; search again only for newer text."""
+        if not self._closed and self.search.text().strip() != self._searching:
+            self._run_search()
 
     def shutdown(self) -> None:
+        """The window closes: no search starts again, and a running one is waited for."""
+        self._closed = True
+        self._search_timer.stop()
         self._searcher.shutdown()

@@ -168,21 +168,25 @@ class MainWindow(QMainWindow):
             if schema.ref != self.schema.ref or schema.raw != self.schema.raw:
                 self.schema_switch(paths, schema)  # a window built for the project's schema takes over
                 return True
-        if (
+        same_store = (
             self.session is not None
-            and paths
+            and not self.session.readonly
+            and bool(paths)
             and annotator_path(paths, self.annotator) == self.session.store_path
-        ):
-            self.close_session()  # the same file: release its lock first, or we lock ourselves out
+        )
         try:
-            session = Session(paths, self.annotator, self.schema)
+            # The same annotator file again: the new session takes over the open store and its
+            # lock, so no other window can take the file in between.
+            session = Session(
+                paths, self.annotator, self.schema, store=self.session.store if same_store else None
+            )
         except OpenError as e:
             self.error("Cannot open", str(e))
             return False
         except OSError as e:
             self.error("Cannot open", f"{e.filename or paths[0]}: {e.strerror or e}")
             return False
-        self.close_session()
+        self.close_session(keep_store=session.store is (self.session.store if self.session else None))
         self.session = session
         session.save_listeners.append(self._saved)
         self.doc_list.set_batch(session.batch, session.status)
@@ -237,17 +241,28 @@ class MainWindow(QMainWindow):
             return
         self._takeover.stop()
         current = s.document.record.id if s.document is not None else None
-        if self.open_paths(s.paths, current) and self.session is not None and not self.session.readonly:
+        problems: list[str] = []
+        self.error = lambda title, text: problems.append(f"{title}: {text}")  # type: ignore[method-assign]
+        try:
+            opened = self.open_paths(s.paths, current)
+        finally:
+            del self.error  # the method again: a quiet reopen shows no dialog every few seconds
+        if opened and self.session is not None and not self.session.readonly:
             self.say("The other window closed this file: you can edit now", 0)
-        elif self.session is not None and self.session.readonly:
-            self._takeover.start()  # someone else was quicker
+        elif opened:
+            self._takeover.start()  # someone else was quicker: wait for them in turn
+        else:
+            self.banner.setText(
+                f"{self.banner.text()} The other window has closed the file, but it could not be "
+                f"reopened here ({problems[0] if problems else 'unknown reason'}); open it again by hand."
+            )
 
-    def close_session(self) -> None:
+    def close_session(self, keep_store: bool = False) -> None:
         if self._unsub is not None:
             self._unsub()
             self._unsub = None
         if self.session is not None:
-            self.session.close()
+            self.session.close(keep_store)
             self.session = None
             self._retry.stop()  # its failed saves were given up: the next session starts with a clean slate
             self._save_error_shown = False
@@ -553,11 +568,12 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Discard
 
     def closeEvent(self, e: QCloseEvent) -> None:  # noqa: N802
+        if not self._may_drop_unsaved("Close"):
+            e.ignore()  # and the background work goes on
+            return
+        self._takeover.stop()
         self.preannotator.shutdown()
         self.doc_list.shutdown()
-        if not self._may_drop_unsaved("Close"):
-            e.ignore()
-            return
         self._save_settings()
         self.close_session()
         super().closeEvent(e)

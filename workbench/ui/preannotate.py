@@ -86,7 +86,6 @@ class Preannotator(QObject):
         self._model = ("", True)
         self._session: object = None
         self._auto = False  # the running job was started by opening an article, not by the annotator
-        self._tried: set[tuple[int, str]] = set()  # (session, article) already pre-annotated on open
         self.worker.finished.connect(self._finished)
         self.worker.failed.connect(self._failed)
 
@@ -129,12 +128,11 @@ class Preannotator(QObject):
         if s is None or s.document is None or not self.w.settings.preannotate_on_open:
             return
         rec = s.document.record
-        key = (id(s), rec.id)
-        if rec.status != "todo" or rec.spans or rec.rejected or key in self._tried:
+        if rec.status != "todo" or rec.spans or rec.rejected or rec.id in s.preannotated_on_open:
             return
         if self.worker.busy:
             return  # tried again when the running job finishes
-        self._tried.add(key)
+        s.preannotated_on_open.add(rec.id)
         self._start([rec.id], auto=True)
 
     def run_document(self) -> None:

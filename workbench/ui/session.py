@@ -113,7 +113,14 @@ OPEN_DOCUMENTS = 20  # Documents (with their undo history) kept alive across swi
 
 
 class Session:
-    def __init__(self, paths: list[Path], annotator: str, schema: AnnotationSchema):
+    def __init__(
+        self,
+        paths: list[Path],
+        annotator: str,
+        schema: AnnotationSchema,
+        store: AnnotatorStore | None = None,
+    ):
+        """``store``: the open store of a session on the same annotator file, taken over with its lock."""
         self.paths = [Path(p) for p in paths]
         self.annotator = annotator
         self.schema = schema
@@ -128,11 +135,15 @@ class Session:
             self.batch = build_batch(self.paths)
         self.store_path = annotator_path(self.paths, annotator)
         self.locked: StoreLocked | None = None
-        try:
-            self.store = AnnotatorStore(self.store_path, annotator)
-        except StoreLocked as e:
-            self.locked = e
-            self.store = AnnotatorStore(self.store_path, annotator, readonly=True)
+        self.preannotated_on_open: set[str] = set()  # articles the window pre-annotated as they opened
+        if store is not None and Path(store.path) == self.store_path and not store.readonly:
+            self.store = store
+        else:
+            try:
+                self.store = AnnotatorStore(self.store_path, annotator)
+            except StoreLocked as e:
+                self.locked = e
+                self.store = AnnotatorStore(self.store_path, annotator, readonly=True)
         self.document: Document | None = None
         self._docs: OrderedDict[str, tuple[Document, Callable[[], None]]] = OrderedDict()
         self.save_listeners: list[SaveListener] = []
@@ -221,11 +232,13 @@ class Session:
         for listener in list(self.save_listeners):
             listener(self.saved)
 
-    def close(self) -> None:
+    def close(self, keep_store: bool = False) -> None:
+        """Let go of the documents, and of the store unless a new session took it over."""
         for _doc, unsubscribe in self._docs.values():
             unsubscribe()
         self._docs.clear()
-        self.store.close()
+        if not keep_store:
+            self.store.close()
 
 
 __all__ = ["OpenError", "RecordError", "Session", "annotator_path", "build_batch"]
