@@ -290,3 +290,61 @@ def test_outputs_go_into_new_folders_and_a_folder_is_not_a_file_name(three, tmp_
     assert code == 0 and (tmp_path / "rep" / "r.html").is_file()
     code, _, err = run(capsys, "merge", *map(str, three), "-o", str(tmp_path))
     assert code == 2 and "is a folder" in err
+
+
+def test_a_merge_stopped_by_sigterm_leaves_no_part_files_and_a_killed_ones_are_swept(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    words = "the minister said talks with union leaders would resume after the strike ended".split()
+    paths = []
+    for ann in ("ann1", "ann2", "ann3"):
+        recs = []
+        for i in range(3000):
+            text = f"Story {i}. " + " ".join(words[(i + j) % len(words)] for j in range(300))
+            spans = [(k, k + 5, "PERSON") for k in range(20, 1500, 80)]
+            recs.append(record(ann, f"a{i}", text, spans))
+        p = tmp_path / f"{ann}.jsonl"
+        write_jsonl(p, recs)
+        paths.append(p)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    # a folder left by a merge that was killed outright (its process is gone)
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    stale = out_dir / f".m.jsonl.parts-{gone.pid}-x"
+    stale.mkdir()
+    (stale / "0000000000").write_bytes(b"{}\n")
+    cmd = [
+        sys.executable,
+        "-m",
+        "workbench",
+        "merge",
+        *map(str, paths),
+        "-o",
+        str(out_dir / "m.jsonl"),
+        "--jobs",
+        "2",
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            mine = [f for f in out_dir.glob(".m.jsonl.parts-*") if f != stale and any(f.iterdir())]
+            if mine:
+                assert mine[0].name.startswith(f".m.jsonl.parts-{proc.pid}-")  # named after its process
+                break
+            time.sleep(0.005)
+        else:
+            pytest.skip("the merge ended before it could be stopped mid-way")
+        assert not stale.exists()  # swept at the start of this run
+        os.kill(proc.pid, signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 128 + signal.SIGTERM and b"Traceback" not in err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert sorted(p.name for p in out_dir.iterdir()) == []  # no output, no temp file, no part folder

@@ -6,10 +6,13 @@ tests call the same code the commands do.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,24 +189,83 @@ def _run_chunks(
     """Results per slice of the article order, in order; in worker processes when it pays.
 
     With workers and ``spill_near`` (the output file), merged lines travel through part files
-    in a hidden folder beside it, removed at the end whatever happens.
+    in a hidden folder beside it, named with this process's id. It is removed at the end, on
+    an error, on SIGTERM or SIGHUP; after a SIGKILL, by the next run into the same output.
     """
     ids = article_order(files)
     _JOB.update(files=files, ids=ids, policy=policy, symmetric=symmetric, new_acc=new_acc, spill=None)
     bounds = [(i, min(i + CHUNK, len(ids))) for i in range(0, len(ids), CHUNK)]
     try:
-        if jobs > 1 and len(bounds) > 1 and "fork" in multiprocessing.get_all_start_methods():
-            if spill_near is not None:
-                _JOB["spill"] = tempfile.mkdtemp(prefix=f".{spill_near.name}.parts-", dir=spill_near.parent)
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                yield from pool.imap(_chunk, bounds)
-        else:
-            for b in bounds:
-                yield _chunk(b)
+        with _signals_exit():
+            if jobs > 1 and len(bounds) > 1 and "fork" in multiprocessing.get_all_start_methods():
+                if spill_near is not None:
+                    _sweep_parts(spill_near)
+                    _JOB["spill"] = tempfile.mkdtemp(
+                        prefix=f"{_parts_prefix(spill_near)}{os.getpid()}-", dir=spill_near.parent
+                    )
+                with multiprocessing.get_context("fork").Pool(jobs, initializer=_default_signals) as pool:
+                    yield from pool.imap(_chunk, bounds)
+            else:
+                for b in bounds:
+                    yield _chunk(b)
     finally:
         if _JOB.get("spill"):
             shutil.rmtree(_JOB["spill"], ignore_errors=True)
         _JOB.clear()
+
+
+_STOPPING = (signal.SIGTERM, signal.SIGHUP) if hasattr(signal, "SIGHUP") else (signal.SIGTERM,)
+
+
+@contextlib.contextmanager
+def _signals_exit() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the command through SystemExit, so the clean-ups in ``finally`` run.
+
+    Only around the long work of merge and agreement, in the main thread: the window keeps the
+    default (a Python handler would wait for the Qt event loop to give control back).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    before = {s: signal.signal(s, stop) for s in _STOPPING}
+    try:
+        yield
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+
+
+def _default_signals() -> None:
+    """Worker processes die as usual on SIGTERM (the pool ends them so)."""
+    for s in _STOPPING:
+        signal.signal(s, signal.SIG_DFL)
+
+
+def _parts_prefix(out: Path) -> str:
+    return f".{out.name}.parts-"
+
+
+def _sweep_parts(out: Path) -> None:
+    """Part folders left beside ``out`` by a run that was killed outright (its process is gone)."""
+    prefix = _parts_prefix(out)
+    for folder in out.parent.glob(prefix + "*"):
+        pid = folder.name[len(prefix) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def _append(fh: BinaryIO, data: bytearray | str) -> None:
