@@ -88,7 +88,21 @@ def test_duplicates_are_named_by_file_and_line(tmp_path: Path, capsys: pytest.Ca
     )
     assert main(["import", str(src), "--format", "jsonl", "-o", str(tmp_path / "own.jsonl")]) == 0
     err = capsys.readouterr().err
-    assert f"duplicate: record a is already in {src}; the first is kept" in err and "?" not in err
+    assert (
+        f"duplicate: record a appears again (first from {src}); the first is kept" in err and "?" not in err
+    )
+    # two copies of one corpus: the records name where they were first imported from, not this run
+    copy = tmp_path / "copy.jsonl"
+    copy.write_text((tmp_path / "articles.jsonl").read_text())
+    assert (
+        main(["import", str(tmp_path / "articles.jsonl"), str(copy), "-o", str(tmp_path / "both.jsonl")]) == 0
+    )
+    err = capsys.readouterr().err
+    assert (
+        "1 imported, 1 duplicate skipped" in err
+        and f"appears again (first from {tmp_path / 'articles.jsonl'}" in err
+    )
+    assert f"{src}: same text" not in err
 
 
 def test_nothing_imported_fails_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

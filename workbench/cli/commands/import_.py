@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from workbench.cli.errors import UserError
-from workbench.core.record import Record
+from workbench.core.record import Record, article_id
 
 ARTICLES = "articles"
 Importer = Callable[[Path], Iterator[Any]]
@@ -65,20 +65,24 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _items(args: argparse.Namespace) -> Iterator[Any]:
+def _items(args: argparse.Namespace) -> Iterator[tuple[Path, Any]]:
+    """(the input given, a record or a problem), input by input."""
     if args.format == ARTICLES:
         from workbench.io.articles import read_articles
 
-        yield from read_articles(args.paths, clean=args.clean, max_bytes=int(args.max_mb * 1024 * 1024))
+        for path in args.paths:
+            for item in read_articles([path], clean=args.clean, max_bytes=int(args.max_mb * 1024 * 1024)):
+                yield path, item
         return
     importer = other_formats()[args.format]
     for path in args.paths:
         if not path.exists():
             from workbench.io.articles import ImportProblem
 
-            yield ImportProblem(str(path), None, "no such file or folder")
+            yield path, ImportProblem(str(path), None, "no such file or folder")
             continue
-        yield from importer(path)
+        for item in importer(path):
+            yield path, item
 
 
 def _existing_ids(path: Path) -> set[str]:
@@ -102,7 +106,6 @@ def _write(args: argparse.Namespace, out: IO[str], existing: Path | None) -> dic
     from workbench.io.jsonl import dumps
 
     seen: dict[str, str] = {}
-    given = ", ".join(str(p) for p in args.paths)
     tally: dict[str, Any] = {"imported": 0, "kept": 0, "duplicates": [], "problems": []}
     if existing is not None:
         for rid in _existing_ids(existing):
@@ -111,19 +114,23 @@ def _write(args: argparse.Namespace, out: IO[str], existing: Path | None) -> dic
             for line in fh:
                 out.write(line if line.endswith("\n") else line + "\n")
                 tally["kept"] += 1
-    for item in _items(args):
+    for given, item in _items(args):
         if not isinstance(item, Record):
             tally["problems"].append(str(item))
             continue
+        # An article read now has a content id and a place; a workbench record keeps its own id
+        # and the file it was first imported from, which says nothing about this run.
         where = _source(item)
+        if where is not None and not (item.id == article_id(item.text) and _within(where, [given])):
+            where = None
         if item.id in seen:
-            if where is None:  # our own records: the same id, whatever the text
-                note = f"record {item.id} is already in {seen[item.id]}; the first is kept"
+            if where is None:
+                note = f"record {item.id} appears again (first from {seen[item.id]}); the first is kept"
                 tally["duplicates"].append(note)
             else:
                 tally["duplicates"].append(f"{where}: same text as {seen[item.id]} (id {item.id}), skipped")
             continue
-        seen[item.id] = where or given
+        seen[item.id] = where or str(given)
         out.write(dumps(item.to_dict()) + "\n")
         tally["imported"] += 1
     if tally["imported"] == 0:
@@ -182,6 +189,12 @@ def _report(tally: dict[str, Any], out_path: Path | None) -> None:
         print(f"  duplicate: {line}", file=err)
     for line in tally["problems"]:
         print(f"  problem: {line}", file=err)
+
+
+def _within(where: str, inputs: list[Path]) -> bool:
+    """Whether ``file[:line]`` is one of the inputs of this run, or inside one of its folders."""
+    path = Path(where.rsplit(":", 1)[0] if where.rsplit(":", 1)[-1].isdigit() else where).resolve()
+    return any(path == p.resolve() or p.resolve() in path.parents for p in inputs)
 
 
 def _source(rec: Record) -> str | None:
