@@ -59,6 +59,7 @@ _SPAN = itemgetter("start", "end", "label")  # a span as its triple, at C speed
 _OFFSETS = itemgetter(0, 1)
 _ID = itemgetter("id")
 _FIRST = itemgetter(0)
+_PENDING = 50_000  # keys waiting to be counted, at most (a few MB)
 
 
 def lenient_matches(a: set[Triple], b: set[Triple]) -> int:
@@ -225,6 +226,9 @@ class Agreement:
         # Offsets where annotators put different labels: (present, ((label, marked by), ...)) -> how many
         self._mixed_offsets: Counter[tuple[int, tuple[tuple[str, int], ...]]] = Counter()
         self._units: Counter[tuple[str, Pattern]] = Counter()  # (task name, pattern) -> units
+        # Keys wait in lists (a C-level extend per article) and are counted in bulk: a
+        # Counter.update per article and counter cost more than the counting itself.
+        self._pending: dict[str, list[Any]] = {"_spans_by": [], "_relations_by": [], "_units": []}
         # A schema's attribute task may not take a built-in task's name (a quote attribute
         # called "speaker" is "quote speaker (attribute)"), or their units would be counted together.
         built_in = {"span label", "quote speaker", "tokens combined"}
@@ -279,7 +283,8 @@ class Agreement:
             triples[a] = ts = list(map(_SPAN, versions[a].get("spans") or ()))
             for t in ts:
                 masks[t] = masks.get(t, 0) | bit
-        self._spans_by.update(zip(repeat(pmask), masks.values(), map(itemgetter(2), masks)))
+        pending = self._pending
+        pending["_spans_by"] += zip(repeat(pmask), masks.values(), map(itemgetter(2), masks))
         pairs = self._pairs_of.get(pmask)
         if pairs is None:
             pairs = self._pairs_of[pmask] = [p for p in self._bit_pairs if pmask & p[2] and pmask & p[3]]
@@ -422,7 +427,7 @@ class Agreement:
                 masks[key] = masks.get(key, 0) | bit
         if not masks:
             return 0, 0
-        self._relations_by.update(zip(repeat(pmask), masks.values(), map(itemgetter(0), masks)))
+        self._pending["_relations_by"] += zip(repeat(pmask), masks.values(), map(itemgetter(0), masks))
         counts: dict[int, int] = {}
         for m in masks.values():
             counts[m] = counts.get(m, 0) + 1
@@ -507,7 +512,10 @@ class Agreement:
                 if value is not None:
                     values[col[a]] = value if type(value) is str else value_token(value)
             rows[(f"document {f}",)] = values
-        self._units.update(zip(map(_FIRST, rows), map(tuple, rows.values()), strict=True))
+        pending = self._pending["_units"]
+        pending += zip(map(_FIRST, rows), map(tuple, rows.values()), strict=True)
+        if len(pending) > _PENDING:
+            self._count_pending()
 
     def _speakers(
         self, versions: dict[str, dict[str, Any]], present: list[str], rows: dict[tuple[Any, ...], list]
@@ -539,8 +547,16 @@ class Agreement:
                 if row[i] is None:
                     row[i] = said.get(s["id"], NONE)
 
+    def _count_pending(self) -> None:
+        for name, keys in self._pending.items():
+            if keys:
+                getattr(self, name).update(keys)
+                keys.clear()
+
     def absorb(self, other: Agreement) -> None:
         """Add what another accumulator saw (same annotators and tasks, other articles)."""
+        self._count_pending()
+        other._count_pending()
         for name in (
             "_spans_by",
             "_relations_by",
@@ -590,6 +606,7 @@ class Agreement:
 
     def span_sets(self) -> SpanSets:
         """Strict and lenient counts per pair and label, and the confusion matrix."""
+        self._count_pending()
         strict = self._expand(self._spans_by)
         extra = Counter(self._lenient_extra)
         for (lab, m1, m2), n in self._lenient_two.items():
@@ -606,6 +623,7 @@ class Agreement:
 
     def _tasks(self) -> dict[str, Categorical]:
         """Every coding task with all its units: counted per article, and span labels from the masks."""
+        self._count_pending()
         out = {}
         for name, cat in self.categorical.items():
             out[name] = full = Categorical(self.annotators, cat.ordered)
@@ -621,6 +639,7 @@ class Agreement:
         return out
 
     def report(self) -> dict[str, Any]:
+        self._count_pending()
         spans = self.span_sets()
         relation_counts = self._expand(self._relations_by)
         labels = sorted({lab for (_, _, lab) in spans.strict})
