@@ -175,9 +175,11 @@ def _merge(
     if not present:
         raise MergeError(f"article {record_id}: no version to merge")
     first = versions[present[0]]
-    texts: dict[str, list[str]] = {}
-    for a in present:
-        texts.setdefault(versions[a]["text"], []).append(a)
+    texts: dict[str, list[str]] = {first["text"]: present}
+    if any(versions[a]["text"] != first["text"] for a in present):  # comparing equal texts is cheap
+        texts = {}  # hashing each long text is not
+        for a in present:
+            texts.setdefault(versions[a]["text"], []).append(a)
     head: dict[str, Any] = {
         "id": record_id,
         "text": first["text"],

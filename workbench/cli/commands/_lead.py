@@ -132,7 +132,7 @@ def _chunk(bounds: tuple[int, int]) -> tuple[bytearray | str, MergeSummary, Agre
         title = (first.get("meta") or {}).get("title", "")
         if policy is None:  # agreement only
             assert acc is not None
-            if len({v["text"] for v in b.versions.values()}) > 1:
+            if any(v["text"] != first["text"] for v in b.versions.values()):  # compared, not hashed
                 acc.skipped.append(f"{b.id}: the annotators' texts differ")
             elif len(b.versions) < 2:
                 acc.skipped.append(f"{b.id}: only {', '.join(b.versions)} annotated it")
