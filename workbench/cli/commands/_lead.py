@@ -113,7 +113,7 @@ CHUNK = 128  # articles per slice: small enough that its output buffer stays a f
 _JOB: dict[str, Any] = {}
 
 
-def _chunk(bounds: tuple[int, int]) -> tuple[bytearray | str, MergeSummary, Agreement | None]:
+def _chunk(bounds: tuple[int, int]) -> tuple[bytes | str, MergeSummary, Agreement | None]:
     """Merge (and/or measure) one slice of the article order; runs in a worker or in-process.
 
     A worker writes its merged lines to a part file in ``_JOB["spill"]`` and returns the
@@ -124,7 +124,7 @@ def _chunk(bounds: tuple[int, int]) -> tuple[bytearray | str, MergeSummary, Agre
     policy: Policy | None = _JOB["policy"]
     acc: Agreement | None = _JOB["new_acc"]() if _JOB["new_acc"] else None
     part = MergeSummary(names)
-    out = bytearray()
+    out: list[bytes] = []  # joined once at the end: a growing bytearray copies itself over and over
     for b in iter_bundles(files, part.problems, _JOB["ids"][bounds[0] : bounds[1]]):
         if not b.versions:
             continue
@@ -155,13 +155,13 @@ def _chunk(bounds: tuple[int, int]) -> tuple[bytearray | str, MergeSummary, Agre
             part.with_conflicts += open_ > 0
             if acc is not None and len(b.versions) >= 2:
                 acc.add(b.id, m["text"], b.versions, title)
-        out += line
+        out.append(line)
     spill = _JOB.get("spill")
     if spill is None or not out:
-        return out, part, acc
+        return b"".join(out), part, acc
     path = os.path.join(spill, f"{bounds[0]:010d}")
     with open(path, "wb") as fh:
-        fh.write(out)
+        fh.writelines(out)
     return path, part, acc
 
 
@@ -185,7 +185,7 @@ def _run_chunks(
     new_acc: Callable[[], Agreement] | None,
     jobs: int,
     spill_near: Path | None = None,
-) -> Iterator[tuple[bytearray | str, MergeSummary, Agreement | None]]:
+) -> Iterator[tuple[bytes | str, MergeSummary, Agreement | None]]:
     """Results per slice of the article order, in order; in worker processes when it pays.
 
     With workers and ``spill_near`` (the output file), merged lines travel through part files
@@ -268,9 +268,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _append(fh: BinaryIO, data: bytearray | str) -> None:
+def _append(fh: BinaryIO, data: bytes | str) -> None:
     """Add a slice's merged lines to the output: bytes as they are, a part file copied in the kernel."""
-    if isinstance(data, bytearray | bytes):
+    if isinstance(data, bytes):
         fh.write(data)
         return
     fh.flush()
