@@ -547,6 +547,11 @@ class Agreement:
                 if row[i] is None:
                     row[i] = said.get(s["id"], NONE)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (a worker's result): counted first, in the worker, and smaller for it."""
+        self._count_pending()
+        return self.__dict__
+
     def _count_pending(self) -> None:
         for name, keys in self._pending.items():
             if keys:
