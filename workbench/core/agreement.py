@@ -313,6 +313,8 @@ class Agreement:
         self._categorical(versions, present)
         if self.token_labels and len(present) >= 2:
             self._tokens(text, present, {a: set(ts) for a, ts in triples.items()})
+        if sum(map(len, pending.values())) > _PENDING:
+            self._count_pending()  # memory stays bounded
         self.documents.append(
             {
                 "id": doc_id,
@@ -512,10 +514,7 @@ class Agreement:
                 if value is not None:
                     values[col[a]] = value if type(value) is str else value_token(value)
             rows[(f"document {f}",)] = values
-        pending = self._pending["_units"]
-        pending += zip(map(_FIRST, rows), map(tuple, rows.values()), strict=True)
-        if len(pending) > _PENDING:
-            self._count_pending()
+        self._pending["_units"] += zip(map(_FIRST, rows), map(tuple, rows.values()), strict=True)
 
     def _speakers(
         self, versions: dict[str, dict[str, Any]], present: list[str], rows: dict[tuple[Any, ...], list]
