@@ -242,11 +242,15 @@ class MainWindow(QMainWindow):
         self._takeover.stop()
         current = s.document.record.id if s.document is not None else None
         problems: list[str] = []
+        shown = self.__dict__.get("error")  # an error handler set on this window, if any
         self.error = lambda title, text: problems.append(f"{title}: {text}")  # type: ignore[method-assign]
         try:
-            opened = self.open_paths(s.paths, current)
+            opened = self.open_paths(s.paths, current)  # quiet: no dialog every few seconds
         finally:
-            del self.error  # the method again: a quiet reopen shows no dialog every few seconds
+            if shown is None:
+                del self.error
+            else:
+                self.error = shown
         if opened and self.session is not None and not self.session.readonly:
             self.say("The other window closed this file: you can edit now", 0)
         elif opened:
