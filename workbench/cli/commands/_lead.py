@@ -107,6 +107,9 @@ class MergeSummary:
         self.problems += other.problems
 
 
+# Given the number of articles, returns what to call with each slice's count (a progress bar).
+Progress = Callable[[int], Callable[[int], None]]
+
 CHUNK = 128  # articles per slice: small enough that its output buffer stays a few MB
 
 # What forked workers inherit instead of receiving it pickled with every chunk.
@@ -185,6 +188,7 @@ def _run_chunks(
     new_acc: Callable[[], Agreement] | None,
     jobs: int,
     spill_near: Path | None = None,
+    progress: Progress | None = None,
 ) -> Iterator[tuple[bytes | str, MergeSummary, Agreement | None]]:
     """Results per slice of the article order, in order; in worker processes when it pays.
 
@@ -195,6 +199,7 @@ def _run_chunks(
     ids = article_order(files)
     _JOB.update(files=files, ids=ids, policy=policy, symmetric=symmetric, new_acc=new_acc, spill=None)
     bounds = [(i, min(i + CHUNK, len(ids))) for i in range(0, len(ids), CHUNK)]
+    step = progress(len(ids)) if progress is not None else None
     try:
         with _signals_exit():
             if jobs > 1 and len(bounds) > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -204,10 +209,15 @@ def _run_chunks(
                         prefix=f"{_parts_prefix(spill_near)}{os.getpid()}-", dir=spill_near.parent
                     )
                 with multiprocessing.get_context("fork").Pool(jobs, initializer=_default_signals) as pool:
-                    yield from pool.imap(_chunk, bounds)
+                    for b, result in zip(bounds, pool.imap(_chunk, bounds), strict=True):
+                        yield result
+                        if step is not None:
+                            step(b[1] - b[0])
             else:
                 for b in bounds:
                     yield _chunk(b)
+                    if step is not None:
+                        step(b[1] - b[0])
     finally:
         if _JOB.get("spill"):
             shutil.rmtree(_JOB["spill"], ignore_errors=True)
@@ -299,6 +309,7 @@ def merge_files(
     agreement: Agreement | None = None,
     jobs: int = 1,
     token_labels: list[str] | None = None,
+    progress: Progress | None = None,
 ) -> MergeSummary:
     """Stream the aligned articles through the merge into ``out`` (written atomically).
 
@@ -311,7 +322,7 @@ def merge_files(
     ensure_parent(out)
     try:
         with atomic_write(out, "wb") as fh:
-            for data, part, acc in _run_chunks(files, policy, symmetric, new_acc, jobs, out):
+            for data, part, acc in _run_chunks(files, policy, symmetric, new_acc, jobs, out, progress):
                 _append(fh, data)
                 summary.absorb(part)
                 if agreement is not None and acc is not None:
@@ -330,6 +341,7 @@ def agreement_over(
     token_labels: list[str],
     problems: list[str],
     jobs: int = 1,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Agreement over several annotator files, or over the versions kept in one merged file."""
     if len(inputs) == 1 and is_merged_file(inputs[0]):
@@ -354,7 +366,7 @@ def agreement_over(
     acc = _accumulator(annotators, schema, token_labels)
     try:
         for _data, part, got in _run_chunks(
-            files, None, [], lambda: _accumulator(annotators, schema, token_labels), jobs
+            files, None, [], lambda: _accumulator(annotators, schema, token_labels), jobs, None, progress
         ):
             problems += part.problems
             if got is not None:

@@ -19,6 +19,7 @@ from workbench.cli.commands._lead import (
     split_names,
 )
 from workbench.cli.errors import UserError
+from workbench.cli.progress import lazy
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,16 +49,21 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     problems: list[str] = []
+    start, close = lazy("agreement", "agreement", sys.stderr)
     with tempfile.TemporaryDirectory(prefix="workbench-brat-") as tmp:
         paths, note = annotator_paths(args.inputs, Path(tmp), say_where=False)
-        report = agreement_over(
-            paths,
-            split_names(args.annotators),
-            args.schema,
-            split_names(args.tokens) or [],
-            problems,
-            args.jobs,
-        )
+        try:
+            report = agreement_over(
+                paths,
+                split_names(args.annotators),
+                args.schema,
+                split_names(args.tokens) or [],
+                problems,
+                args.jobs,
+                start,
+            )
+        finally:
+            close()
     report["problems"] = problems
     if args.html:
         from workbench.io.report_html import write_report

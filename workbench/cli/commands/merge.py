@@ -18,6 +18,7 @@ from workbench.cli.commands._lead import (
     split_names,
 )
 from workbench.cli.errors import UserError
+from workbench.cli.progress import lazy
 from workbench.core.merge import Policy
 
 
@@ -63,7 +64,11 @@ def _run(args: argparse.Namespace, policy: Policy, paths: list[Path], note: str 
         raise UserError(f"{out} is one of the inputs; write the merged file elsewhere")
     files = open_inputs(paths, split_names(args.annotators))
     schema = schema_for(files[0].schema, args.schema)
-    s = merge_files(files, out, policy, schema, jobs=args.jobs)
+    start, close = lazy("merging", "merge", sys.stderr)
+    try:
+        s = merge_files(files, out, policy, schema, jobs=args.jobs, progress=start)
+    finally:
+        close()
     w = sys.stdout.write
     if note:
         w(f"{note}\n")

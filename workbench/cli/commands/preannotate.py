@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from workbench.cli.errors import UserError
+from workbench.cli.progress import TerminalProgress
 from workbench.core.record import Record
-
-LOG_EVERY_S = 10.0
 
 
 def register(subparsers: Any) -> None:
@@ -122,67 +121,6 @@ def estimate_total(paths: list[Path]) -> int | None:
     return total
 
 
-class _Progress:
-    """Rich progress bar on a terminal; a plain log line every few seconds otherwise."""
-
-    def __init__(self, total: int | None, quiet: bool, err: TextIO):
-        self.total, self.quiet, self.err = total, quiet, err
-        self.n = self.failed = 0
-        self.t0 = self.last = time.monotonic()
-        self.bar: Any = None
-        if not quiet and err.isatty():
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
-
-            self.bar = Progress(
-                TextColumn("pre-annotating"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]:.1f} articles/s"),
-                TimeElapsedColumn(),
-                TextColumn("eta"),
-                TimeRemainingColumn(),
-                console=_console(err),
-                transient=False,
-            )
-            self.task = self.bar.add_task("pre", total=total, rate=0.0)
-            self.bar.start()
-
-    def step(self, failed: bool = False) -> None:
-        self.n += 1
-        self.failed += failed
-        now = time.monotonic()
-        rate = self.n / max(now - self.t0, 1e-9)
-        if self.bar is not None:
-            self.bar.update(self.task, advance=1, rate=rate)
-        elif not self.quiet and now - self.last >= LOG_EVERY_S:
-            self.last = now
-            eta = ""
-            if self.total:
-                left = max(self.total - self.n, 0) / rate if rate else 0
-                eta = f", eta {int(left // 60)}m{int(left % 60):02d}s"
-            of = f"/{self.total}" if self.total else ""
-            print(
-                f"preannotate: {self.n}{of} articles, {rate:.1f}/s{eta}, {self.failed} failed", file=self.err
-            )
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-
-def _console(err: TextIO) -> Any:
-    from rich.console import Console
-
-    return Console(file=err)
-
-
 def run(args: argparse.Namespace) -> int:
     from workbench.core.schema import SchemaError, default_schema, load_schema
     from workbench.io.articles import ImportProblem, read_articles
@@ -233,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
     total = estimate_total(list(args.inputs))
     if total is not None:
         total = max(total - len(done), 0)
-    progress = _Progress(total, args.quiet, err)
+    progress = TerminalProgress("pre-annotating", "preannotate", total, err, args.quiet, count_failures=True)
     written = failed = 0
     interrupted = False
     stream = preannotate_records(records(), annotator, args.batch_size, args.n_process)

@@ -1,0 +1,98 @@
+"""Progress of a long command on the terminal: a rich bar, or a plain line every few seconds.
+
+One class for every command that walks a corpus (pre-annotation, merge, agreement), so they
+look alike: on a terminal a bar with the count, the rate and the time left; in a log (stderr
+not a terminal) a line every ``LOG_EVERY_S`` seconds; nothing with ``quiet``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, TextIO
+
+LOG_EVERY_S = 10.0
+
+
+class TerminalProgress:
+    def __init__(
+        self,
+        verb: str,
+        name: str,
+        total: int | None,
+        err: TextIO,
+        quiet: bool = False,
+        count_failures: bool = False,
+        transient: bool = False,
+    ):
+        """``verb`` labels the bar ("merging"); ``name`` starts the log lines ("merge")."""
+        self.name, self.total, self.quiet, self.err = name, total, quiet, err
+        self.count_failures = count_failures
+        self.n = self.failed = 0
+        self.t0 = self.last = time.monotonic()
+        self.bar: Any = None
+        if not quiet and err.isatty():
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            self.bar = Progress(
+                TextColumn(verb),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]:.1f} articles/s"),
+                TimeElapsedColumn(),
+                TextColumn("eta"),
+                TimeRemainingColumn(),
+                console=Console(file=err),
+                transient=transient,
+            )
+            self.task = self.bar.add_task(name, total=total, rate=0.0)
+            self.bar.start()
+
+    def step(self, n: int = 1, failed: bool = False) -> None:
+        self.n += n
+        self.failed += failed
+        now = time.monotonic()
+        rate = self.n / max(now - self.t0, 1e-9)
+        if self.bar is not None:
+            self.bar.update(self.task, advance=n, rate=rate)
+        elif not self.quiet and now - self.last >= LOG_EVERY_S:
+            self.last = now
+            eta = ""
+            if self.total:
+                left = max(self.total - self.n, 0) / rate if rate else 0
+                eta = f", eta {int(left // 60)}m{int(left % 60):02d}s"
+            of = f"/{self.total}" if self.total else ""
+            failed_ = f", {self.failed} failed" if self.count_failures else ""
+            print(f"{self.name}: {self.n}{of} articles, {rate:.1f}/s{eta}{failed_}", file=self.err)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def lazy(
+    verb: str, name: str, err: TextIO
+) -> tuple[Callable[[int], Callable[[int], None]], Callable[[], None]]:
+    """For work that learns its total late: ``start(total)`` makes the bar and returns its step.
+
+    The bar goes away when the work ends (``close``), leaving the command's summary alone.
+    """
+    made: list[TerminalProgress] = []
+
+    def start(total: int) -> Callable[[int], None]:
+        made.append(TerminalProgress(verb, name, total, err, transient=True))
+        return lambda n: made[-1].step(n)
+
+    def close() -> None:
+        for bar in made:
+            bar.close()
+
+    return start, close
