@@ -348,3 +348,25 @@ def test_a_merge_stopped_by_sigterm_leaves_no_part_files_and_a_killed_ones_are_s
         if proc.poll() is None:
             proc.kill()
     assert sorted(p.name for p in out_dir.iterdir()) == []  # no output, no temp file, no part folder
+
+
+def test_progress_is_reported_slice_by_slice_and_logged_off_a_terminal(three, tmp_path, monkeypatch) -> None:
+    import io
+
+    from workbench.cli import progress
+    from workbench.cli.commands import _lead
+    from workbench.core.merge import Policy
+
+    monkeypatch.setattr(_lead, "CHUNK", 1)
+    monkeypatch.setattr(progress, "LOG_EVERY_S", 0.0)
+    log = io.StringIO()  # not a terminal: plain lines
+    seen: list[int] = []
+
+    def start(total: int):  # noqa: ANN202
+        bar = progress.TerminalProgress("merging", "merge", total, log)
+        return lambda n: (seen.append(n), bar.step(n))
+
+    files = _lead.open_inputs(three, None)
+    _lead.merge_files(files, tmp_path / "m.jsonl", Policy("majority"), progress=start)
+    assert seen == [1, 1]
+    assert log.getvalue().splitlines()[-1].startswith("merge: 2/2 articles")
