@@ -156,3 +156,26 @@ def test_an_untouched_article_is_preannotated_as_it_opens(
     win.view.select_range(0, len("Angela Merkel"))
     qtbot.keyClick(win.view, "p")
     assert win.session.document.record.status == "in_progress"  # the annotator's own edit starts it
+
+
+def test_a_project_can_keep_articles_blank_on_open(qtbot: Any, open_window: Any, tmp_path: Path) -> None:
+    """An agreement study: the lead's project setting wins over the annotator's preference."""
+    import json
+
+    from tests.qt.conftest import ANNOTATOR
+    from workbench.io.project import Project
+    from workbench.io.settings import Settings, save_settings
+
+    save_settings(Settings(preannotate_on_open=True), durable=False)
+    project = Project.init(tmp_path / "study")
+    data = json.loads((project.root / "project.json").read_text())
+    assert data["settings"]["preannotate_on_open"] is True  # a new project pre-annotates
+    data["settings"]["preannotate_on_open"] = False
+    (project.root / "project.json").write_text(json.dumps(data))
+    from workbench.core.record import Record
+
+    text = "Angela Merkel met Emmanuel Macron in Paris. “We agree,” Merkel said."
+    Project.open(project.root).add_records([Record.new(text, {"title": "Summit"})])
+    win = open_window([project.root])
+    assert win.session.project is not None and win.session.store_path.name == f"{ANNOTATOR}.jsonl"
+    assert not win.preannotator.worker.busy and not win.session.document.record.spans

@@ -99,7 +99,7 @@ class Project:
             "schema": "schema.json",
             "schema_ref": parsed.ref,
             "model": model,
-            "settings": {"snap_to_tokens": True, "preannotate_on_assign": False},
+            "settings": {"snap_to_tokens": True, "preannotate_on_assign": False, "preannotate_on_open": True},
             "created": now_iso(),
         }
         write_text_atomic(root / PROJECT_FILE, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
@@ -140,6 +140,15 @@ class Project:
     @property
     def model(self) -> str | None:
         return self.data.get("model")
+
+    @property
+    def preannotate_on_open(self) -> bool:
+        """False when the lead wants annotators to start from a blank article (e.g. an agreement study).
+
+        The window then never pre-annotates on open, whatever the annotator's own preference.
+        """
+        settings = self.data.get("settings")
+        return not (isinstance(settings, dict) and settings.get("preannotate_on_open") is False)
 
     def annotator_file(self, annotator: str) -> Path:
         return self.root / "annotations" / f"{safe_name(annotator)}.jsonl"

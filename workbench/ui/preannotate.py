@@ -127,6 +127,8 @@ class Preannotator(QObject):
         s = self.w.session
         if s is None or s.document is None or not self.w.settings.preannotate_on_open:
             return
+        if s.project is not None and not s.project.preannotate_on_open:
+            return  # the lead's choice for this project
         rec = s.document.record
         if rec.status != "todo" or rec.spans or rec.rejected or rec.id in s.preannotated_on_open:
             return
