@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListView, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from workbench.core.document import Document
 from workbench.core.edits import RemoveRelation
@@ -35,6 +35,10 @@ class RelationPanel(QWidget):
         super().__init__(parent)
         self.apply = apply
         self.list = _List()
+        # The panel is narrow: long lines wrap rather than hide behind a sideways scroll bar.
+        self.list.setWordWrap(True)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setEnabled(False)
