@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.core.agreement import NONE, Agreement, Categorical
+from workbench.core.agreement import Agreement, Categorical
+from workbench.core.span_matching import NONE
 
 NAMES = ["a", "b", "c", "d"]
 LABELS = ["PERSON", "ORG", "QUOTE"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from workbench.core.agreement import NONE, Agreement, agreement_for_schema, lenient_matches, token_values
+from workbench.core.agreement import Agreement, agreement_for_schema
 from workbench.core.schema import default_schema
+from workbench.core.span_matching import NONE, lenient_matches, token_values
 
 from .test_merge import TEXT, rec
 

@@ -13,10 +13,9 @@ Krippendorff 2011) and are checked in the tests against scikit-learn and the
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from itertools import combinations, repeat
 from operator import itemgetter
 from typing import Any
@@ -29,158 +28,24 @@ from workbench.core.coefficients import (  # noqa: F401 - re-exported, tests and
     delta2,
 )
 from workbench.core.merge import value_token
+from workbench.core.span_matching import (
+    NONE,
+    PRF,
+    SpanSets,
+    Triple,
+    crosses,
+    overlap_matches,
+    overlap_runs,
+    pair_labels,
+    token_units,
+    token_values,
+)
 
-NONE = "∅"  # "no span here" in the confusion matrix
-
-
-# span matching -------------------------------------------------------------
-@dataclass(slots=True)
-class PRF:
-    """Matches between a reference annotator (a) and a response annotator (b)."""
-
-    tp: float = 0.0
-    n_a: int = 0
-    n_b: int = 0
-
-    def add(self, other: PRF) -> None:
-        self.tp += other.tp
-        self.n_a += other.n_a
-        self.n_b += other.n_b
-
-    def scores(self) -> dict[str, float | None]:
-        p = self.tp / self.n_b if self.n_b else None
-        r = self.tp / self.n_a if self.n_a else None
-        f = 2 * self.tp / (self.n_a + self.n_b) if self.n_a + self.n_b else None
-        return {"precision": p, "recall": r, "f1": f, "matched": self.tp, "a": self.n_a, "b": self.n_b}
-
-
-Triple = tuple[int, int, str]
 _SPAN = itemgetter("start", "end", "label")  # a span as its triple, at C speed
 _OFFSETS = itemgetter(0, 1)
 _ID = itemgetter("id")
 _FIRST = itemgetter(0)
 _PENDING = 50_000  # keys waiting to be counted, at most (a few MB)
-
-
-def lenient_matches(a: set[Triple], b: set[Triple]) -> int:
-    """One-to-one matches of overlapping same-label spans, exact matches first (GATE's lenient)."""
-    exact = a & b
-    return len(exact) + _overlap_matches(sorted(a - exact), sorted(b - exact))
-
-
-def _overlap_matches(rest_a: list[Triple], rest_b: list[Triple]) -> int:
-    """Greedy one-to-one matches of overlapping same-label spans, in offset order."""
-    used: set[Triple] = set()
-    n = 0
-    for sa in rest_a:
-        for sb in rest_b:
-            if sb in used or sb[2] != sa[2]:
-                continue
-            if sb[0] < sa[1] and sa[0] < sb[1]:
-                used.add(sb)
-                n += 1
-                break
-    return n
-
-
-def _clusters(spans: list[tuple[Triple, int]]) -> list[list[tuple[Triple, int]]]:
-    """Runs of overlapping spans (sorted by offsets), two or more long.
-
-    Spans in different runs never overlap, so lenient matching can be done run by run.
-    """
-    out = []
-    run: list[tuple[Triple, int]] = []
-    reach = -1
-    for item in spans:
-        start, end, _ = item[0]
-        if start >= reach:
-            if len(run) > 1:
-                out.append(run)
-            run = []
-        run.append(item)
-        reach = max(reach, end)
-    if len(run) > 1:
-        out.append(run)
-    return out
-
-
-def _crosses(m1: int, m2: int, ba: int, bb: int) -> bool:
-    """Whether two overlapping spans match leniently for the pair (a, b): one is a's alone, one b's."""
-    return bool(
-        (m1 & ba and not m1 & bb and m2 & bb and not m2 & ba)
-        or (m2 & ba and not m2 & bb and m1 & bb and not m1 & ba)
-    )
-
-
-@dataclass
-class SpanSets:
-    """Per-pair, per-label strict and lenient counts, plus the label confusion matrix."""
-
-    strict: dict[tuple[str, str, str], PRF] = field(default_factory=dict)
-    lenient: dict[tuple[str, str, str], PRF] = field(default_factory=dict)
-    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
-
-    def table(self, which: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:
-        src = self.strict if which == "strict" else self.lenient
-        labels = sorted({lab for (_, _, lab) in src})
-        per_label: dict[str, Any] = {}
-        for lab in labels:
-            pair_scores = {}
-            micro = PRF()
-            for a, b in pairs:
-                prf = src.get((a, b, lab), PRF())
-                micro.add(prf)
-                pair_scores[f"{a}~{b}"] = prf.scores()
-            fs = [s["f1"] for s in pair_scores.values() if s["f1"] is not None]
-            per_label[lab] = {
-                "pairs": pair_scores,
-                "mean_f1": sum(fs) / len(fs) if fs else None,
-                "micro": micro.scores(),
-            }
-        overall_pairs = {}
-        for a, b in pairs:
-            tot = PRF()
-            for lab in labels:
-                tot.add(src.get((a, b, lab), PRF()))
-            overall_pairs[f"{a}~{b}"] = tot.scores()
-        fs = [s["f1"] for s in overall_pairs.values() if s["f1"] is not None]
-        return {"labels": per_label, "pairs": overall_pairs, "mean_f1": sum(fs) / len(fs) if fs else None}
-
-
-def _pair_labels(la: list[str], lb: list[str]) -> list[tuple[str, str]]:
-    """Confusion cells at offsets where a side has several labels: shared ones, then the rest in order."""
-    both = set(la) & set(lb)
-    cells = [(lab, lab) for lab in both]
-    xa, xb = [x for x in la if x not in both], [x for x in lb if x not in both]
-    for i in range(max(len(xa), len(xb))):
-        cells.append((xa[i] if i < len(xa) else NONE, xb[i] if i < len(xb) else NONE))
-    return cells
-
-
-# token level ---------------------------------------------------------------
-TOKEN = re.compile(r"\w+|[^\w\s]")
-
-
-def token_units(text: str, pattern: re.Pattern[str] = TOKEN) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in pattern.finditer(text)]
-
-
-def token_values(tokens: list[tuple[int, int]], spans: Iterable[Triple], label: str) -> list[str]:
-    """For each token, ``label`` if a span of that label covers any of it, else "O"."""
-    covered = [False] * len(tokens)
-    starts = [t[0] for t in tokens]
-    import bisect
-
-    for s, e, lab in spans:
-        if lab != label:
-            continue
-        i = bisect.bisect_right(starts, s) - 1
-        i = max(i, 0)
-        while i < len(tokens) and tokens[i][0] < e:
-            if tokens[i][1] > s:
-                covered[i] = True
-            i += 1
-    return [label if c else "O" for c in covered]
 
 
 # the accumulator -----------------------------------------------------------
@@ -347,13 +212,13 @@ class Agreement:
         for lab, group in partial.items():
             if len(group) < 2:
                 continue
-            for cluster in _clusters(sorted(group)):
+            for cluster in overlap_runs(sorted(group)):
                 if len(cluster) == 2:
                     (_, m1), (_, m2) = cluster
                     n = self._crossings.get((m1, m2, pmask))
                     if n is None:
                         n = self._crossings[(m1, m2, pmask)] = sum(
-                            _crosses(m1, m2, ba, bb) for _a, _b, ba, bb in pairs
+                            crosses(m1, m2, ba, bb) for _a, _b, ba, bb in pairs
                         )
                     if n:
                         self._lenient_two[(lab, m1, m2)] += 1
@@ -362,7 +227,7 @@ class Agreement:
                 for a, b, ba, bb in pairs:
                     rest_a = [t for t, m in cluster if m & ba and not m & bb]
                     rest_b = [t for t, m in cluster if m & bb and not m & ba]
-                    n = _overlap_matches(rest_a, rest_b) if rest_a and rest_b else 0
+                    n = overlap_matches(rest_a, rest_b) if rest_a and rest_b else 0
                     if n:
                         self._lenient_extra[(a, b, lab)] += n
                         extra += n
@@ -402,7 +267,7 @@ class Agreement:
             elif not la:
                 cells += [(NONE, y) for y in lb]
             else:
-                cells += _pair_labels(la, lb)
+                cells += pair_labels(la, lb)
         return [(pmask, m, lab) for lab, m in labels], unit, cells
 
     def _relations(
@@ -615,7 +480,7 @@ class Agreement:
         extra = Counter(self._lenient_extra)
         for (lab, m1, m2), n in self._lenient_two.items():
             for a, b, ba, bb in self._bit_pairs:
-                if _crosses(m1, m2, ba, bb):
+                if crosses(m1, m2, ba, bb):
                     extra[(a, b, lab)] += n
         lenient = {key: PRF(prf.tp + extra[key], prf.n_a, prf.n_b) for key, prf in strict.items()}
         mixed_spans, _units, confusion = self._mixed_expanded()

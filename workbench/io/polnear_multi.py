@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from workbench.core.agreement import Categorical, token_units, token_values
+from workbench.core.coefficients import Categorical
 from workbench.core.record import Record
+from workbench.core.span_matching import token_units, token_values
 from workbench.io.brat import iter_ann_files, polnear_annotator, read_brat, read_polnear, text_path_for
 from workbench.io.jsonl import write_jsonl
 
