@@ -292,6 +292,22 @@ def test_outputs_go_into_new_folders_and_a_folder_is_not_a_file_name(three, tmp_
     assert code == 2 and "is a folder" in err
 
 
+def _big_inputs(tmp_path: Path, n: int = 3000) -> list[Path]:
+    """Three annotators' files large enough that a two-worker merge takes a moment."""
+    words = "the minister said talks with union leaders would resume after the strike ended".split()
+    paths = []
+    for ann in ("ann1", "ann2", "ann3"):
+        recs = []
+        for i in range(n):
+            text = f"Story {i}. " + " ".join(words[(i + j) % len(words)] for j in range(300))
+            spans = [(k, k + 5, "PERSON") for k in range(20, 1500, 80)]
+            recs.append(record(ann, f"a{i}", text, spans))
+        p = tmp_path / f"{ann}.jsonl"
+        write_jsonl(p, recs)
+        paths.append(p)
+    return paths
+
+
 def test_a_merge_stopped_by_sigterm_leaves_no_part_files_and_a_killed_ones_are_swept(tmp_path: Path) -> None:
     import os
     import signal
@@ -299,25 +315,19 @@ def test_a_merge_stopped_by_sigterm_leaves_no_part_files_and_a_killed_ones_are_s
     import sys
     import time
 
-    words = "the minister said talks with union leaders would resume after the strike ended".split()
-    paths = []
-    for ann in ("ann1", "ann2", "ann3"):
-        recs = []
-        for i in range(3000):
-            text = f"Story {i}. " + " ".join(words[(i + j) % len(words)] for j in range(300))
-            spans = [(k, k + 5, "PERSON") for k in range(20, 1500, 80)]
-            recs.append(record(ann, f"a{i}", text, spans))
-        p = tmp_path / f"{ann}.jsonl"
-        write_jsonl(p, recs)
-        paths.append(p)
+    paths = _big_inputs(tmp_path)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     # a folder left by a merge that was killed outright (its process is gone)
     gone = subprocess.Popen(["true"])
     gone.wait()
-    stale = out_dir / f".m.jsonl.parts-{gone.pid}-x"
+    from workbench.cli.commands._lead import _parts_prefix
+
+    stale = out_dir / f"{_parts_prefix(out_dir / 'm.jsonl')}{gone.pid}-x"
     stale.mkdir()
     (stale / "0000000000").write_bytes(b"{}\n")
+    elsewhere = out_dir / f".m.jsonl.parts-otherhost-{gone.pid}-x"  # another machine on a shared drive
+    elsewhere.mkdir()
     cmd = [
         sys.executable,
         "-m",
@@ -333,9 +343,15 @@ def test_a_merge_stopped_by_sigterm_leaves_no_part_files_and_a_killed_ones_are_s
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and proc.poll() is None:
-            mine = [f for f in out_dir.glob(".m.jsonl.parts-*") if f != stale and any(f.iterdir())]
+            mine = [
+                f
+                for f in out_dir.glob(".m.jsonl.parts-*")
+                if f not in (stale, elsewhere) and any(f.iterdir())
+            ]
             if mine:
-                assert mine[0].name.startswith(f".m.jsonl.parts-{proc.pid}-")  # named after its process
+                assert mine[0].name.startswith(
+                    f"{_parts_prefix(out_dir / 'm.jsonl')}{proc.pid}-"
+                )  # host and pid
                 break
             time.sleep(0.005)
         else:
@@ -347,7 +363,9 @@ def test_a_merge_stopped_by_sigterm_leaves_no_part_files_and_a_killed_ones_are_s
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert sorted(p.name for p in out_dir.iterdir()) == []  # no output, no temp file, no part folder
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        elsewhere.name
+    ]  # no output, temp file or part folder
 
 
 def test_progress_is_reported_slice_by_slice_and_logged_off_a_terminal(three, tmp_path, monkeypatch) -> None:
@@ -370,3 +388,56 @@ def test_progress_is_reported_slice_by_slice_and_logged_off_a_terminal(three, tm
     _lead.merge_files(files, tmp_path / "m.jsonl", Policy("majority"), progress=start)
     assert seen == [1, 1]
     assert log.getvalue().splitlines()[-1].startswith("merge: 2/2 articles")
+
+
+def test_merge_runs_under_nohup_and_with_stderr_closed(tmp_path: Path) -> None:
+    """An ignored SIGHUP stays ignored (nohup, a closed terminal); no stderr is no reason to fail."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    paths = _big_inputs(tmp_path)
+    out = tmp_path / "m.jsonl"
+    cmd = [sys.executable, "-m", "workbench", "merge", *map(str, paths), "-o", str(out), "--jobs", "2"]
+
+    def nohup_and_no_stderr() -> None:
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        os.close(2)
+
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, preexec_fn=nohup_and_no_stderr)  # noqa: PLW1509
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            if any(f.is_dir() for f in tmp_path.glob(".m.jsonl.parts-*")):
+                os.kill(proc.pid, signal.SIGHUP)  # the terminal went away
+                break
+            time.sleep(0.005)
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert out.is_file() and len(out.read_text().splitlines()) == 3000
+
+
+def test_progress_that_cannot_be_written_stops_showing_and_the_work_goes_on(monkeypatch) -> None:
+    from workbench.cli import progress
+
+    class Gone:
+        def isatty(self) -> bool:
+            return False
+
+        def write(self, _text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(progress, "LOG_EVERY_S", 0.0)
+    for err in (Gone(), None):
+        bar = progress.TerminalProgress("merging", "merge", 10, err)  # type: ignore[arg-type]
+        bar.step(5)
+        bar.step(5)
+        bar.close()
+        assert bar.quiet and bar.n == 10

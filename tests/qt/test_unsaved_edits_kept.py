@@ -80,3 +80,25 @@ def test_reopening_the_same_batch_that_fails_keeps_the_open_one_working(
     win.view.select_range(0, len("Angela Merkel"))
     qtbot.keyClick(win.view, "p")
     assert [s["label"] for s in store_records(old.store_path)["d0"]["spans"]] == ["PERSON"]  # saved at once
+
+
+def test_reopening_ones_own_batch_with_unsaved_edits_keeps_them_without_asking(
+    qtbot: Any, open_window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _corpus(tmp_path / "batch.jsonl", ["Angela Merkel visited Paris on Monday."])
+    win = open_window([path])
+    store, store_path = win.session.store, win.session.store_path
+    real = _fail_saves(store, monkeypatch)
+    win.view.select_range(0, len("Angela Merkel"))
+    qtbot.keyClick(win.view, "p")
+    assert store.has_unsaved
+
+    def warning(*_args: Any, **_kwargs: Any) -> QMessageBox.StandardButton:
+        raise AssertionError("nothing is lost by reopening the same file: no question")
+
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(warning))
+    assert win.open_paths([path])
+    assert win.session.store is store and store.has_unsaved  # the waiting edit went along
+    monkeypatch.setattr(store, "_append_fd", real)  # the disk has room again
+    qtbot.waitUntil(lambda: not store.has_unsaved, timeout=10_000)  # retried without another edit
+    assert [s["label"] for s in store_records(store_path)["d0"]["spans"]] == ["PERSON"]

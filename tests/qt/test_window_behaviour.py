@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -500,3 +501,41 @@ def test_reopening_ones_own_file_never_lets_go_of_the_lock(
     win.view.select_range(0, text.index(" "))
     qtbot.keyClick(win.view, "p")
     assert any(s["label"] == "PERSON" for s in on_disk(win)["spans"])
+
+
+def _cities(path: Path, n: int, every: int) -> Path:
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            city = "Zürich" if i % every == 0 else "Geneva"
+            fh.write(json.dumps({"id": f"{path.stem}{i}", "text": f"Report {i} from {city}. Talks."}) + "\n")
+    return path
+
+
+def test_a_failed_search_of_the_last_batch_still_searches_the_new_one(
+    qtbot: Any, open_window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.ui.batch import Batch
+
+    a = _cities(tmp_path / "a.jsonl", 50, 5)
+    b = _cities(tmp_path / "b.jsonl", 40, 10)  # 4 hits
+    go = threading.Event()
+    search = Batch.search
+
+    def spy(self: Batch, needle: str, cancelled: Any = lambda: False) -> set[str]:
+        if any(str(s).endswith("a.jsonl") for s in self.sources):
+            go.wait(10)
+            raise OSError(2, "No such file or directory", str(a))  # batch A's file went away
+        return search(self, needle, cancelled)
+
+    monkeypatch.setattr(Batch, "search", spy)
+    win = open_window([a])
+    dl = win.doc_list
+    dl.search.setText("zürich")
+    dl._search_timer.timeout.emit()
+    assert dl._searcher.busy
+    assert win.open_paths([b])
+    qtbot.wait(dl._search_timer.interval() + 100)  # the new batch's search is asked for (and waits)
+    go.set()
+    qtbot.waitUntil(lambda: not dl._searcher.busy, timeout=5000)
+    qtbot.wait(600)
+    assert dl.proxy.rowCount() == 4

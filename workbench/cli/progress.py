@@ -15,23 +15,26 @@ LOG_EVERY_S = 10.0
 
 
 class TerminalProgress:
+    """Never the reason a command fails: no stderr, a closed one or a failing write only silence it."""
+
     def __init__(
         self,
         verb: str,
         name: str,
         total: int | None,
-        err: TextIO,
+        err: TextIO | None,
         quiet: bool = False,
         count_failures: bool = False,
         transient: bool = False,
     ):
         """``verb`` labels the bar ("merging"); ``name`` starts the log lines ("merge")."""
-        self.name, self.total, self.quiet, self.err = name, total, quiet, err
+        self.name, self.total, self.err = name, total, err
+        self.quiet = quiet or err is None
         self.count_failures = count_failures
         self.n = self.failed = 0
         self.t0 = self.last = time.monotonic()
         self.bar: Any = None
-        if not quiet and err.isatty():
+        if not self.quiet and _is_terminal(err):
             from rich.console import Console
             from rich.progress import (
                 BarColumn,
@@ -42,6 +45,8 @@ class TerminalProgress:
                 TimeRemainingColumn,
             )
 
+            # Redrawn on each step, with no refresh thread: commands fork worker processes,
+            # and a thread holding the terminal's lock at a fork would leave it locked there.
             self.bar = Progress(
                 TextColumn(verb),
                 BarColumn(),
@@ -52,18 +57,21 @@ class TerminalProgress:
                 TimeRemainingColumn(),
                 console=Console(file=err),
                 transient=transient,
+                auto_refresh=False,
             )
             self.task = self.bar.add_task(name, total=total, rate=0.0)
-            self.bar.start()
+            self._safely(self.bar.start)
 
     def step(self, n: int = 1, failed: bool = False) -> None:
         self.n += n
         self.failed += failed
+        if self.quiet:
+            return
         now = time.monotonic()
         rate = self.n / max(now - self.t0, 1e-9)
         if self.bar is not None:
-            self.bar.update(self.task, advance=n, rate=rate)
-        elif not self.quiet and now - self.last >= LOG_EVERY_S:
+            self._safely(lambda: self.bar.update(self.task, advance=n, rate=rate, refresh=True))
+        elif now - self.last >= LOG_EVERY_S:
             self.last = now
             eta = ""
             if self.total:
@@ -71,11 +79,26 @@ class TerminalProgress:
                 eta = f", eta {int(left // 60)}m{int(left % 60):02d}s"
             of = f"/{self.total}" if self.total else ""
             failed_ = f", {self.failed} failed" if self.count_failures else ""
-            print(f"{self.name}: {self.n}{of} articles, {rate:.1f}/s{eta}{failed_}", file=self.err)
+            line = f"{self.name}: {self.n}{of} articles, {rate:.1f}/s{eta}{failed_}"
+            self._safely(lambda: print(line, file=self.err, flush=True))
 
     def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+        if self.bar is not None and not self.quiet:
+            self._safely(self.bar.stop)
+
+    def _safely(self, write: Callable[[], object]) -> None:
+        """A progress line that cannot be written (reader gone, disk full) ends the progress, not the work."""
+        try:
+            write()
+        except (OSError, ValueError):
+            self.quiet = True
+
+
+def _is_terminal(err: TextIO) -> bool:
+    try:
+        return err.isatty()
+    except (OSError, ValueError, AttributeError):  # closed, or not a real stream
+        return False
 
 
 def lazy(

@@ -134,7 +134,7 @@ class DocListPanel(QWidget):
         self._searcher = Worker(self)
         self._searcher.finished.connect(self._search_done)
         self._searcher.failed.connect(self._search_failed)
-        self._searching = ""  # the needle of the running (or last) search
+        self._searching: tuple[Batch | None, str] = (None, "")  # what the running (or last) search is for
         self._closed = False
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._search_timer.timeout.connect(self._run_search)
@@ -216,7 +216,7 @@ class DocListPanel(QWidget):
             self.proxy.refilter()
             return
         batch = self.model.batch
-        self._searching = needle
+        self._searching = (batch, needle)
         self._searcher.start(
             lambda _progress, cancelled, _deliver: (batch, needle, batch.search(needle, cancelled))
         )
@@ -233,8 +233,10 @@ class DocListPanel(QWidget):
             self._run_search()
 
     def _search_failed(self, _message: str) -> None:
-        """A file of the batch could not be read: keep the list; search again only for newer text."""
-        if not self._closed and self.search.text().strip() != self._searching:
+        """A batch file could not be read: keep the list; search again if the box or the batch changed."""
+        if self._closed or self.model is None:
+            return
+        if self._searching != (self.model.batch, self.search.text().strip()):
             self._run_search()
 
     def shutdown(self) -> None:

@@ -152,7 +152,18 @@ class MainWindow(QMainWindow):
 
     # opening ---------------------------------------------------------------------------
     def open_paths(self, paths: list[Path], document: str | None = None) -> bool:
-        if not self._may_drop_unsaved():
+        try:
+            # The same annotator file again: the new session takes over the open store (its lock
+            # and any edits still waiting to be written), so there is nothing to lose or to ask.
+            same_store = (
+                self.session is not None
+                and not self.session.readonly
+                and bool(paths)
+                and annotator_path(paths, self.annotator) == self.session.store_path
+            )
+        except OpenError:
+            same_store = False
+        if not same_store and not self._may_drop_unsaved():
             return False
         try:
             project = project_of(paths)
@@ -168,15 +179,7 @@ class MainWindow(QMainWindow):
             if schema.ref != self.schema.ref or schema.raw != self.schema.raw:
                 self.schema_switch(paths, schema)  # a window built for the project's schema takes over
                 return True
-        same_store = (
-            self.session is not None
-            and not self.session.readonly
-            and bool(paths)
-            and annotator_path(paths, self.annotator) == self.session.store_path
-        )
         try:
-            # The same annotator file again: the new session takes over the open store and its
-            # lock, so no other window can take the file in between.
             session = Session(
                 paths, self.annotator, self.schema, store=self.session.store if same_store else None
             )
@@ -268,8 +271,9 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.session.close(keep_store)
             self.session = None
-            self._retry.stop()  # its failed saves were given up: the next session starts with a clean slate
-            self._save_error_shown = False
+            if not keep_store:  # its failed saves were given up: the next session starts with a clean slate
+                self._retry.stop()
+                self._save_error_shown = False
             # its Documents are no longer saved by anyone: keys and forms must not edit them
             self.controller.set_document(None)
             self.inspector.refresh(None, None)

@@ -7,10 +7,13 @@ tests call the same code the commands do.
 from __future__ import annotations
 
 import contextlib
+import glob
 import multiprocessing
 import os
+import re
 import shutil
 import signal
+import socket
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -241,7 +244,12 @@ def _signals_exit() -> Iterator[None]:
     def stop(signum: int, _frame: object) -> None:
         raise SystemExit(128 + signum)
 
-    before = {s: signal.signal(s, stop) for s in _STOPPING}
+    # Only signals that would have killed the command anyway: under nohup SIGHUP stays ignored.
+    before = {s: signal.getsignal(s) for s in _STOPPING}
+    _INHERITED.update(before)
+    for s, handler in before.items():
+        if handler is signal.SIG_DFL:
+            signal.signal(s, stop)
     try:
         yield
     finally:
@@ -249,20 +257,25 @@ def _signals_exit() -> Iterator[None]:
             signal.signal(s, handler)
 
 
+_INHERITED: dict[int, Any] = {}  # how the command found each stopping signal, for its workers
+
+
 def _default_signals() -> None:
-    """Worker processes die as usual on SIGTERM (the pool ends them so)."""
-    for s in _STOPPING:
-        signal.signal(s, signal.SIG_DFL)
+    """Worker processes take the signals as the command found them (the pool ends them with SIGTERM)."""
+    for s, handler in _INHERITED.items():
+        signal.signal(s, handler)
 
 
 def _parts_prefix(out: Path) -> str:
-    return f".{out.name}.parts-"
+    """Part folders are named after the host too: on a shared drive a pid means nothing elsewhere."""
+    host = re.sub(r"[^\w.]+", "_", socket.gethostname()) or "host"
+    return f".{out.name}.parts-{host}-"
 
 
 def _sweep_parts(out: Path) -> None:
-    """Part folders left beside ``out`` by a run that was killed outright (its process is gone)."""
+    """Part folders beside ``out`` from a run on this host that was killed outright (its process is gone)."""
     prefix = _parts_prefix(out)
-    for folder in out.parent.glob(prefix + "*"):
+    for folder in out.parent.glob(glob.escape(prefix) + "*"):
         pid = folder.name[len(prefix) :].split("-", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
