@@ -29,6 +29,18 @@ def _fail_saves(store: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     return real
 
 
+def _edit_that_cannot_be_saved(
+    qtbot: Any, win: Any, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Any, Path, Any]:
+    """A PERSON span on the first article while the disk is full: (store, its path, the real writer)."""
+    store, store_path = win.session.store, win.session.store_path
+    real = _fail_saves(store, monkeypatch)
+    win.view.select_range(0, len("Angela Merkel"))
+    qtbot.keyClick(win.view, "p")
+    assert win.session.document.record.spans and store.has_unsaved
+    return store, store_path, real
+
+
 @pytest.mark.parametrize("answer", ["Cancel", "Discard"])
 def test_opening_another_batch_with_unsaved_edits_asks_first(
     qtbot: Any, open_window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answer: str
@@ -36,11 +48,7 @@ def test_opening_another_batch_with_unsaved_edits_asks_first(
     first = _corpus(tmp_path / "first.jsonl", ["Angela Merkel visited Paris on Monday."])
     second = _corpus(tmp_path / "second.jsonl", ["Apple opened a new office in Dublin."])
     win = open_window([first])
-    store, store_path = win.session.store, win.session.store_path
-    real = _fail_saves(store, monkeypatch)
-    win.view.select_range(0, len("Angela Merkel"))
-    qtbot.keyClick(win.view, "p")
-    assert win.session.document.record.spans and store.has_unsaved
+    store, store_path, real = _edit_that_cannot_be_saved(qtbot, win, monkeypatch)
     asked: list[str] = []
 
     def warning(*args: Any, **kwargs: Any) -> QMessageBox.StandardButton:
@@ -87,11 +95,7 @@ def test_reopening_ones_own_batch_with_unsaved_edits_keeps_them_without_asking(
 ) -> None:
     path = _corpus(tmp_path / "batch.jsonl", ["Angela Merkel visited Paris on Monday."])
     win = open_window([path])
-    store, store_path = win.session.store, win.session.store_path
-    real = _fail_saves(store, monkeypatch)
-    win.view.select_range(0, len("Angela Merkel"))
-    qtbot.keyClick(win.view, "p")
-    assert store.has_unsaved
+    store, store_path, real = _edit_that_cannot_be_saved(qtbot, win, monkeypatch)
 
     def warning(*_args: Any, **_kwargs: Any) -> QMessageBox.StandardButton:
         raise AssertionError("nothing is lost by reopening the same file: no question")
