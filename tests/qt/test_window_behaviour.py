@@ -47,7 +47,7 @@ def test_batch_search_runs_off_the_gui_thread_and_follows_the_latest_text(
 ) -> None:
     import threading
 
-    from workbench.ui.batch import Batch
+    from workbench.app.batch import Batch
 
     body = "Ministers met in the capital on Monday and talked for hours. " * 20
     path = tmp_path / "big.jsonl"
@@ -441,7 +441,7 @@ def test_preferences_change_model_and_name(qtbot: Any, open_window: Any, tmp_pat
 def test_closing_during_a_search_starts_nothing_after(
     qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from workbench.ui.batch import Batch
+    from workbench.app.batch import Batch
 
     path = tmp_path / "many.jsonl"
     with open(path, "w", encoding="utf-8") as fh:
@@ -514,7 +514,7 @@ def _cities(path: Path, n: int, every: int) -> Path:
 def test_a_failed_search_of_the_last_batch_still_searches_the_new_one(
     qtbot: Any, open_window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from workbench.ui.batch import Batch
+    from workbench.app.batch import Batch
 
     a = _cities(tmp_path / "a.jsonl", 50, 5)
     b = _cities(tmp_path / "b.jsonl", 40, 10)  # 4 hits

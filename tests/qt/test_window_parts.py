@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from tests.qt.conftest import REPO
+from workbench.app.batch import Batch, index_jsonl
+from workbench.app.premerge import merge_edit
+from workbench.app.session import OpenError, annotator_path, build_batch
 from workbench.core.document import Document
 from workbench.core.edits import AddSpan, SetSpanLabel
 from workbench.core.record import Record, Span
 from workbench.core.schema import default_schema
 from workbench.io.settings import Settings, config_dir, load_settings, save_settings
-from workbench.ui.batch import Batch, index_jsonl
-from workbench.ui.premerge import merge_edit
-from workbench.ui.session import OpenError, annotator_path, build_batch
 
 
 def test_batch_index_reads_lazily_and_names_bad_lines(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from workbench.app import session
 from workbench.io.settings import config_dir
-from workbench.ui import session
 
 
 def test_articles_in_a_read_only_folder_are_annotated_into_the_config_folder(

@@ -12,8 +12,8 @@ import pkgutil
 import sys
 
 from workbench import __version__
+from workbench.app.errors import AppError
 from workbench.cli import commands
-from workbench.cli.errors import UserError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
-    except UserError as e:
+    except AppError as e:
         print(f"workbench {args.command}: {e}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:

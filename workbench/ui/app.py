@@ -8,12 +8,12 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
+from workbench.app.session import OpenError, project_of
 from workbench.core.paths import corpora_dir
 from workbench.core.schema import AnnotationSchema, load_schema
 from workbench.io.settings import Settings, load_settings, save_settings
 from workbench.ui import welcome
 from workbench.ui.main_window import MainWindow
-from workbench.ui.session import OpenError, project_of
 from workbench.ui.settings_dialog import ask_annotator
 
 

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.app.batch import Batch
 from workbench.core.record import STATUSES
-from workbench.ui.batch import Batch
 from workbench.ui.worker import Worker
 
 STATUS_TEXT = {"todo": "○ to do", "in_progress": "◐ in progress", "done": "● done", "skipped": "⊘ skipped"}

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.app.batch import title_of
+from workbench.app.session import OpenError, Session, annotator_path, project_of
 from workbench.core.document import Change
 from workbench.core.edits import SetStatus, flatten
 from workbench.core.record import RecordError
@@ -34,7 +36,6 @@ from workbench.io.settings import Settings, save_settings
 from workbench.io.store import AnnotatorStore
 from workbench.ui import spans as sp
 from workbench.ui.actions import collisions
-from workbench.ui.batch import title_of
 from workbench.ui.colors import Legend
 from workbench.ui.controller import Controller
 from workbench.ui.doc_list import DocListPanel
@@ -43,7 +44,6 @@ from workbench.ui.inspector import Inspector
 from workbench.ui.menus import build_menus
 from workbench.ui.preannotate import Preannotator
 from workbench.ui.relations_panel import RelationPanel
-from workbench.ui.session import OpenError, Session, annotator_path, project_of
 from workbench.ui.settings_dialog import SettingsDialog
 from workbench.ui.text_view import SpanTextView
 

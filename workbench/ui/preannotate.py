@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
+from workbench.app.premerge import merge_edit
 from workbench.core.document import EditRefused
 from workbench.core.record import Record, RecordError
-from workbench.ui.premerge import merge_edit
 from workbench.ui.worker import Worker
 
 if TYPE_CHECKING:

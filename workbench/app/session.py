@@ -11,7 +11,7 @@ corpus is the exception: its annotations go to ``<config folder>/annotations/``,
 since an installation may be read-only.
 Every change of the current document is appended to that file at once; a
 failed save is kept pending and retried by :meth:`retry_save`.
-Qt-free on purpose: the window only wires its callbacks.
+Part of the application layer: the window only wires its callbacks.
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from workbench.app.batch import Batch, add_records, index_jsonl
 from workbench.core.document import Document
 from workbench.core.paths import corpora_dir
 from workbench.core.record import Record, RecordError
 from workbench.core.schema import AnnotationSchema
 from workbench.io.settings import config_dir
 from workbench.io.store import AnnotatorStore, StoreLocked
-from workbench.ui.batch import Batch, add_records, index_jsonl
 
 ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".json", ".jsonl")
 
