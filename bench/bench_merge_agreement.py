@@ -120,7 +120,8 @@ def vm_hwm_kb() -> int:
 
 def phase(name: str, paths: list[str], out: str, jobs: int = 1) -> None:
     """One measured phase in this (fresh) process; prints JSON with seconds and peak RSS."""
-    from workbench.cli.commands._lead import agreement_over, merge_files, open_inputs, schema_for
+    from workbench.app.schemas import schema_for
+    from workbench.cli.commands._lead import agreement_over, merge_files, open_inputs
     from workbench.core.agreement import agreement_for_schema
     from workbench.core.merge import Policy
 
@@ -153,7 +154,8 @@ def phase(name: str, paths: list[str], out: str, jobs: int = 1) -> None:
 def heap_peak(paths: list[str], out: str) -> int:
     import tracemalloc
 
-    from workbench.cli.commands._lead import merge_files, open_inputs, schema_for
+    from workbench.app.schemas import schema_for
+    from workbench.cli.commands._lead import merge_files, open_inputs
     from workbench.core.agreement import agreement_for_schema
     from workbench.core.merge import Policy
 

@@ -74,7 +74,7 @@ def test_torn_last_line_is_set_aside_before_appending(
     err = capsys.readouterr().err
     assert "incomplete last line set aside" in err and "1 articles pre-annotated" in err
     assert len(records(out)) == 3
-    assert list(tmp_path.glob("out.jsonl.torn-*"))
+    assert list(tmp_path.glob("out.jsonl.bad-*"))
 
 
 def test_user_mistakes_are_clear(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,6 +7,7 @@ good records and report the bad lines, so a lead can fix them by hand.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,38 @@ def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]] | LineEr
                 yield LineError(name, n, f"expected a JSON object, found {type(obj).__name__}", raw)
                 continue
             yield n, obj
+
+
+def set_aside(path: str | Path, errors: list[LineError]) -> Path:
+    """The one repair of a JSONL file someone writes to: bad lines are copied out, a torn tail is cut.
+
+    Every bad line goes to ``<name>.bad-<UTC stamp>`` beside the file (each after a
+    ``# file:line: message`` comment), so nothing is ever silently dropped. A torn
+    last line (a writer killed mid-line) is then cut from the file so the next
+    append starts on a line of its own. Bad lines in the middle stay in the file;
+    a writer that owns it (the annotator store) compacts them away afterwards.
+    """
+    from datetime import UTC, datetime
+
+    from workbench.io.atomic import fsync_dir
+
+    path = Path(path)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    side = path.with_name(f"{path.name}.bad-{stamp}")
+    with open(side, "ab") as fh:
+        for e in errors:
+            fh.write(f"# {e}\n".encode() + e.raw + b"\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    torn = [e for e in errors if e.torn]
+    if torn:
+        size = path.stat().st_size
+        with open(path, "r+b") as fh:
+            fh.truncate(size - len(torn[-1].raw))
+            fh.flush()
+            os.fsync(fh.fileno())
+    fsync_dir(path.parent)
+    return side
 
 
 def dumps(obj: Any) -> str:

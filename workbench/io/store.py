@@ -13,14 +13,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from workbench.core.record import Record, RecordError
 from workbench.io import locks
 from workbench.io.atomic import atomic_write, fsync_dir
-from workbench.io.jsonl import LineError, dumps, read_jsonl
+from workbench.io.jsonl import LineError, dumps, read_jsonl, set_aside
 
 
 class StoreLocked(RuntimeError):
@@ -118,21 +117,7 @@ class AnnotatorStore:
         edit gone wrong) are removed by compacting, so they are reported and copied
         once, not again at every open. The side file keeps them all.
         """
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        side = self.path.with_name(f"{self.path.name}.bad-{stamp}")
-        with open(side, "ab") as fh:
-            for e in errors:
-                fh.write(f"# {e}\n".encode() + e.raw + b"\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        torn = [e for e in errors if e.torn]
-        if torn:
-            size = self.path.stat().st_size
-            with open(self.path, "r+b") as fh:
-                fh.truncate(size - len(torn[-1].raw))
-                fh.flush()
-                os.fsync(fh.fileno())
-        fsync_dir(self.path.parent)
+        side = set_aside(self.path, errors)
         if any(not e.torn for e in errors):
             self.compact()
         return side

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from workbench.app.schemas import schema_for
 from workbench.cli.errors import UserError
 from workbench.core.agreement import Agreement, agreement_for_schema
 from workbench.core.merge import MergeError, Policy, merge_line
-from workbench.core.paths import schemas_dir
-from workbench.core.schema import AnnotationSchema, SchemaError, load_schema
+from workbench.core.schema import AnnotationSchema
 from workbench.io.annotator_files import (
     AnnotatorFile,
     InputError,
@@ -36,23 +36,6 @@ from workbench.io.annotator_files import (
     open_annotator_files,
 )
 from workbench.io.atomic import atomic_write
-
-
-def schema_for(ref: str | None, path: str | None = None) -> AnnotationSchema | None:
-    """The schema a file was made with: ``--schema`` if given, else the shipped ``<name>.json``."""
-    try:
-        if path:
-            return load_schema(path)
-        if not ref:
-            return None
-        name, _, version = ref.partition("@")
-        p = schemas_dir() / f"{name}.json"
-        if not p.is_file():
-            return None
-        schema = load_schema(p)
-        return schema if str(schema.version) == version or not version else None
-    except SchemaError as e:
-        raise UserError(str(e)) from None
 
 
 def annotator_paths(

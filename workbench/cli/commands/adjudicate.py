@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from workbench.cli.commands._lead import schema_for
+from workbench.app.schemas import schema_for
 from workbench.cli.errors import UserError
 
 

@@ -7,13 +7,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+from workbench.app.schemas import schema_for
 from workbench.cli.commands._lead import (
     annotator_paths,
     default_jobs,
     merge_files,
     open_inputs,
     policy_from,
-    schema_for,
     shorten,
     split_names,
 )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
@@ -78,7 +77,7 @@ def run_on_cluster(args: argparse.Namespace) -> int:
 
 def done_ids(out: Path, err: TextIO) -> set[str]:
     """Ids already in OUT. A torn last line (killed writer) is moved aside so appends stay valid."""
-    from workbench.io.jsonl import LineError, read_jsonl
+    from workbench.io.jsonl import LineError, read_jsonl, set_aside
 
     ids: set[str] = set()
     if not out.exists():
@@ -95,11 +94,7 @@ def done_ids(out: Path, err: TextIO) -> set[str]:
         if isinstance(obj.get("id"), str):
             ids.add(obj["id"])
     if torn is not None:
-        side = out.with_name(out.name + f".torn-{int(time.time())}")
-        side.write_bytes(torn.raw)
-        with open(out, "rb+") as fh:
-            fh.seek(0, os.SEEK_END)
-            fh.truncate(fh.tell() - len(torn.raw))
+        side = set_aside(out, [torn])
         print(f"{out}:{torn.line}: incomplete last line set aside to {side}", file=err)
     return ids
 
