@@ -11,11 +11,18 @@ import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from workbench.app.progress import Progress
+
 LOG_EVERY_S = 10.0
 
 
-class TerminalProgress:
-    """Never the reason a command fails: no stderr, a closed one or a failing write only silence it."""
+class TerminalProgress(Progress):
+    """Never the reason a command fails: no stderr, a closed one or a failing write only silence it.
+
+    The command line's drawing of :class:`workbench.app.progress.Progress`: the use case
+    calls ``start``/``step``/``note``; Ctrl+C reaches the work as ``KeyboardInterrupt``, so
+    ``cancelled`` stays False.
+    """
 
     def __init__(
         self,
@@ -28,27 +35,48 @@ class TerminalProgress:
         transient: bool = False,
     ):
         """``verb`` labels the bar ("merging"); ``name`` starts the log lines ("merge")."""
-        self.name, self.total, self.err = name, total, err
+        self.verb, self.name, self.total, self.err = verb, name, total, err
         self.quiet = quiet or err is None
-        self.count_failures = count_failures
+        self.count_failures, self.transient = count_failures, transient
         self.n = self.failed = 0
         self.t0 = self.last = time.monotonic()
         self.bar: Any = None
+        self._make_bar(total)
+
+    def start(self, total: int | None) -> None:
+        """The work learnt its total: the bar shows it (made now if it was not yet)."""
+        self.total = total
+        if self.bar is None:
+            self._make_bar(total)
+        else:
+            self._safely(lambda: self.bar.update(self.task, total=total, refresh=True))
+
+    def note(self, text: str) -> None:
+        """A line above the bar (a dashboard address, the model in use)."""
+        if self.quiet:
+            return
+        if self.bar is not None:
+            self._safely(lambda: self.bar.console.print(text))
+        else:
+            self._safely(lambda: print(text, file=self.err, flush=True))
+
+    def _make_bar(self, total: int | None) -> None:
+        err = self.err
         if not self.quiet and _is_terminal(err):
             from rich.console import Console
             from rich.progress import (
                 BarColumn,
                 MofNCompleteColumn,
-                Progress,
                 TextColumn,
                 TimeElapsedColumn,
                 TimeRemainingColumn,
             )
+            from rich.progress import Progress as RichProgress
 
             # Redrawn on each step, with no refresh thread: commands fork worker processes,
             # and a thread holding the terminal's lock at a fork would leave it locked there.
-            self.bar = Progress(
-                TextColumn(verb),
+            self.bar = RichProgress(
+                TextColumn(self.verb),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn("{task.fields[rate]:.1f} articles/s"),
@@ -56,10 +84,10 @@ class TerminalProgress:
                 TextColumn("eta"),
                 TimeRemainingColumn(),
                 console=Console(file=err),
-                transient=transient,
+                transient=self.transient,
                 auto_refresh=False,
             )
-            self.task = self.bar.add_task(name, total=total, rate=0.0)
+            self.task = self.bar.add_task(self.name, total=total, rate=0.0)
             self._safely(self.bar.start)
 
     def step(self, n: int = 1, failed: bool = False) -> None:
