@@ -255,7 +255,7 @@ def corpus(tmp_path: Path) -> Path:
     c["rejected"] = [
         {"id": "s9", "start": 0, "end": 9, "label": "ORG", "text": "President", "origin": "model:x@1"}
     ]
-    return write(tmp_path / "corpus.jsonl", [a, b, "{oops", a_later, c, '{"text": "no id"}'])
+    return write(tmp_path / "corpus.jsonl", [a, b, "{oops", a_later, c, '{"id": "no text"}'])
 
 
 def test_stats_json_counts_later_lines_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -276,7 +276,7 @@ def test_stats_json_counts_later_lines_only(tmp_path: Path, capsys: pytest.Captu
     assert d["rejected"] == 1
     assert d["annotators"] == {"alice": 2, "bob": 1}
     assert [b["line"] for b in d["bad_lines"]] == [3, 6]
-    assert f"{f}:3: not valid JSON" in err and f"{f}:6: record has no id" in err
+    assert f"{f}:3: not valid JSON" in err and f"{f}:6: not a record (needs a 'text' string)" in err
 
 
 def test_stats_table_is_readable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -34,7 +34,7 @@ def test_batch_index_reads_lazily_and_names_bad_lines(tmp_path: Path) -> None:
     batch = Batch()
     index_jsonl(batch, path)
     assert [it.id for it in batch.items][0] == "a" and len(batch) == 2
-    assert [e.split(": ")[0] for e in batch.errors] == [f"{path}:2", f"{path}:4"]
+    assert [(e.path, e.line) for e in batch.errors] == [(str(path), 2), (str(path), 4)]
     assert batch.load("a").text == "Alpha story about Rome."
     assert batch.search("ROME") == {"a"} and batch.search("beta") == {batch.items[1].id}
 

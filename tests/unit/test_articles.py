@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import shared_path
+from workbench.core.problems import Problem
 from workbench.core.record import Record, text_sha256
 from workbench.io.articles import (
-    ImportProblem,
     Refused,
     decode_bytes,
     normalise_newlines,
@@ -26,9 +26,9 @@ from workbench.io.articles import (
 STORY = "The mayor said: “We will pay €5m.” It’s done.\n\nCritics called it “a waste”.\n"
 
 
-def _split(items: list) -> tuple[list[Record], list[ImportProblem]]:
+def _split(items: list) -> tuple[list[Record], list[Problem]]:
     recs = [x for x in items if isinstance(x, Record)]
-    probs = [x for x in items if isinstance(x, ImportProblem)]
+    probs = [x for x in items if isinstance(x, Problem)]
     assert len(recs) + len(probs) == len(items)
     return recs, probs
 
@@ -115,8 +115,8 @@ def test_binary_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "photo.txt"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
     items = list(read_file(path))
-    assert len(items) == 1 and isinstance(items[0], ImportProblem)
-    assert items[0].file == str(path) and "binary" in items[0].reason
+    assert len(items) == 1 and isinstance(items[0], Problem)
+    assert items[0].path == str(path) and "binary" in items[0].message
 
 
 @pytest.mark.parametrize("name", ["empty.txt", "empty.json", "empty.jsonl", "empty.html"])
@@ -124,14 +124,14 @@ def test_empty_files_are_refused(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     path.write_bytes(b"")
     (problem,) = list(read_file(path))
-    assert isinstance(problem, ImportProblem) and "empty" in problem.reason
+    assert isinstance(problem, Problem) and "empty" in problem.message
 
 
 def test_whitespace_only_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "blank.txt"
     path.write_text("  \n\n\t\n")
     (problem,) = list(read_file(path))
-    assert isinstance(problem, ImportProblem) and "empty" in problem.reason
+    assert isinstance(problem, Problem) and "empty" in problem.message
 
 
 def test_undecodable_bytes_are_refused_not_garbled(tmp_path: Path) -> None:
@@ -141,7 +141,7 @@ def test_undecodable_bytes_are_refused_not_garbled(tmp_path: Path) -> None:
     path = tmp_path / "noise.txt"
     path.write_bytes(noise)
     (problem,) = list(read_file(path))
-    assert isinstance(problem, ImportProblem) and "encoding" in problem.reason
+    assert isinstance(problem, Problem) and "encoding" in problem.message
 
 
 def test_cyrillic_legacy_file_is_not_forced_into_windows_1252() -> None:
@@ -169,7 +169,7 @@ def test_50mb_single_line_text_file_is_refused_without_reading_it(tmp_path: Path
     finally:
         tracemalloc.stop()
     (problem,) = items
-    assert isinstance(problem, ImportProblem) and "limit" in problem.reason and "MB" in problem.reason
+    assert isinstance(problem, Problem) and "limit" in problem.message and "MB" in problem.message
     assert peak < 2 * 1024 * 1024  # refused by its size, never read
 
 
@@ -185,7 +185,7 @@ def test_50mb_jsonl_line_is_refused_and_the_next_line_still_imported(tmp_path: P
     finally:
         tracemalloc.stop()
     recs, probs = _split(items)
-    assert [p.line for p in probs] == [1] and "limit" in probs[0].reason
+    assert [p.line for p in probs] == [1] and "limit" in probs[0].message
     assert [r.meta["title"] for r in recs] == ["Small"] and recs[0].meta["line"] == 2
     assert peak < 30 * 1024 * 1024  # never the whole 50 MB line in memory
 
@@ -206,15 +206,15 @@ def test_json_object_and_list(tmp_path: Path) -> None:
     )
     recs, probs = _split(list(read_file(many)))
     assert [r.text for r in recs] == ["Body A.", "Body B."] and recs[1].meta["x"] == 1
-    assert [p.reason.split(":")[0] for p in probs] == ["item 1", "item 2"]
-    assert all(p.file == str(many) for p in probs)
+    assert [p.message.split(":")[0] for p in probs] == ["item 1", "item 2"]
+    assert all(p.path == str(many) for p in probs)
 
 
 def test_invalid_json_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.json"
     path.write_text('{\n  "text": "ok",\n  "title": oops\n}\n')
     (problem,) = list(read_file(path))
-    assert isinstance(problem, ImportProblem) and problem.line == 3 and "JSON" in problem.reason
+    assert isinstance(problem, Problem) and problem.line == 3 and "JSON" in problem.message
     assert str(problem).startswith(f"{path}:3: ")
 
 
@@ -233,7 +233,7 @@ def test_jsonl_with_a_malformed_line_imports_the_rest(tmp_path: Path) -> None:
     assert [r.meta["line"] for r in recs] == [1, 6]
     assert recs[0].meta["title"] == "First" and recs[0].meta["url"] == "https://example.org/1"
     assert recs[1].text == "Fifth line article.\nWith CRLF."
-    assert [(p.file, p.line) for p in probs] == [(str(path), 2), (str(path), 4), (str(path), 5)]
+    assert [(p.path, p.line) for p in probs] == [(str(path), 2), (str(path), 4), (str(path), 5)]
 
 
 def test_jsonl_workbench_records_keep_their_annotations(tmp_path: Path) -> None:
@@ -251,7 +251,7 @@ def test_jsonl_workbench_records_keep_their_annotations(tmp_path: Path) -> None:
     recs, probs = _split(list(read_file(path)))
     assert len(recs) == 1 and recs[0].id == rec.id and recs[0].status == "done"
     assert set(recs[0].spans) == {"s1", "s2"} and set(recs[0].relations) == {"r1"}
-    assert probs[0].line == 2 and "--format" in probs[0].reason
+    assert probs[0].line == 2 and "--format" in probs[0].message
 
 
 # ---------------------------------------------------------------- text front matter and html
@@ -306,7 +306,7 @@ def test_html_without_article_text_is_a_problem(tmp_path: Path) -> None:
     path = tmp_path / "blank.htm"
     path.write_text("<html><body><script>var x = 1;</script></body></html>")
     (problem,) = list(read_file(path))
-    assert isinstance(problem, ImportProblem) and "no article text" in problem.reason
+    assert isinstance(problem, Problem) and "no article text" in problem.message
 
 
 def _tokens_prf(pred: str, gold: str) -> float:
@@ -354,14 +354,14 @@ def test_mixed_folder_loads_good_files_and_lists_bad_ones(tmp_path: Path) -> Non
     recs, probs = _split(list(read_articles([folder])))
     assert [r.text for r in recs] == ["First good article.", "Second good article.", "Third good article."]
     assert recs[2].meta["file"] == str(folder / "sub" / "c_good.jsonl")
-    bad = {Path(p.file).name: p.reason for p in probs}
+    bad = {Path(p.path).name: p.message for p in probs}
     assert set(bad) == {"d_bad.txt", "e_empty.txt", "notes.pdf"}
     assert "binary" in bad["d_bad.txt"] and "empty" in bad["e_empty.txt"] and "skipped" in bad["notes.pdf"]
 
 
 def test_missing_path_is_a_problem(tmp_path: Path) -> None:
     (problem,) = list(read_articles([tmp_path / "nope.txt"]))
-    assert isinstance(problem, ImportProblem) and "no such file" in problem.reason
+    assert isinstance(problem, Problem) and "no such file" in problem.message
 
 
 def test_same_story_imported_twice_gets_the_same_id(tmp_path: Path) -> None:
@@ -392,7 +392,7 @@ def test_utf8_file_with_one_damaged_byte_is_refused_at_its_line(tmp_path: Path) 
     good = "Line one “quoted”.\nLine two — café.\nLine three ".encode()
     path.write_bytes(good + b"\x9d" + " and “more”.\n".encode())
     (problem,) = list(read_file(path))
-    assert isinstance(problem, ImportProblem) and problem.line == 3 and "UTF-8" in problem.reason
+    assert isinstance(problem, Problem) and problem.line == 3 and "UTF-8" in problem.message
 
 
 @settings(max_examples=200)

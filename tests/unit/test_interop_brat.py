@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import shared_path
+from workbench.core.problems import Problem
 from workbench.core.record import Record
 from workbench.core.schema import default_schema
-from workbench.io.interop._base import ImportProblem
 from workbench.io.interop.brat import export_brat, import_brat
 
 SCHEMA = default_schema()
@@ -38,7 +38,7 @@ def test_brat_news_counts_and_line_for_line_round_trip(tmp_path: Path) -> None:
     n_rel += sum(len(ln.split("\t")[1].split()) - 1 for ln in all_lines if ln.startswith("E"))
     n_rel += sum(len(ln.split("\t")[1].split()) - 2 for ln in all_lines if ln.startswith("*"))
     items = list(import_brat(folder, schema=SCHEMA))
-    assert [i for i in items if isinstance(i, ImportProblem)] == []
+    assert [i for i in items if isinstance(i, Problem)] == []
     recs = [i for i in items if isinstance(i, Record)]
     assert len(recs) == len(anns) == 8
     assert sum(len(r.spans) for r in recs) == n_t
@@ -82,5 +82,5 @@ def test_a_text_mismatch_is_reported_with_line_and_the_file_not_imported(tmp_pat
     (tmp_path / "x.txt").write_text("Angela Merkel spoke.", "utf-8")
     (tmp_path / "x.ann").write_text("T1\tPERSON 0 13\tAngela Merkel\nT2\tPERSON 0 6\tAngelo\n", "utf-8")
     items = list(import_brat(tmp_path))
-    assert [type(i) for i in items] == [ImportProblem]
+    assert [type(i) for i in items] == [Problem]
     assert items[0].line == 2 and "Angelo" in items[0].message

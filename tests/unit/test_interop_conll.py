@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import shared_path
+from workbench.core.problems import Problem
 from workbench.core.record import Record
 from workbench.core.schema import default_schema
-from workbench.io.interop._base import ImportProblem
 from workbench.io.interop.conll import export_conll, import_conll
 
 SCHEMA = default_schema()
@@ -31,7 +31,7 @@ def test_conllpp_dev_documents_and_entities_match_a_plain_count_and_export_back(
     assert not any(t.startswith("I-") and p == "O" for p, t in zip(["O", *tags], tags, strict=False))  # IOB2
     items = list(import_conll(path, schema=SCHEMA))
     recs = [r for r in items if isinstance(r, Record)]
-    assert [i for i in items if isinstance(i, ImportProblem)] == []
+    assert [i for i in items if isinstance(i, Problem)] == []
     assert len(recs) == n_docs == 216
     assert sum(len(r.spans) for r in recs) == n_chunks
     rec = recs[0]
@@ -52,7 +52,7 @@ def test_doccano_conll_files_one_record_per_sentence_and_the_invalid_one_reporte
         path = folder / name
         blocks = [b for b in path.read_text("utf-8").split("\n\n") if b.strip()]
         items = list(import_conll(path))
-        assert [i for i in items if isinstance(i, ImportProblem)] == []
+        assert [i for i in items if isinstance(i, Problem)] == []
         recs = [i for i in items if isinstance(i, Record)]
         assert len(recs) == len(blocks)
         assert sum(len(r.spans) for r in recs) == path.read_text("utf-8").count("\tB-")
@@ -61,8 +61,8 @@ def test_doccano_conll_files_one_record_per_sentence_and_the_invalid_one_reporte
         assert _token_tag_lines(out) == _token_tag_lines(path)
     bad = folder / "tests-seq-labeling.invalid.conll"
     items = list(import_conll(bad))
-    problems = [i for i in items if isinstance(i, ImportProblem)]
-    assert len(problems) == 1 and problems[0].file == str(bad) and problems[0].line == 1
+    problems = [i for i in items if isinstance(i, Problem)]
+    assert len(problems) == 1 and problems[0].path == str(bad) and problems[0].line == 1
     assert "SOCCERO" in problems[0].message and "not an IOB tag" in problems[0].message
     good_blocks = [b for b in bad.read_text("utf-8").split("\n\n") if b.strip()][1:]
     assert len([i for i in items if isinstance(i, Record)]) == len(good_blocks)

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import shared_path
+from workbench.core.problems import Problem
 from workbench.core.record import Record
 from workbench.core.schema import default_schema
-from workbench.io.interop._base import ImportProblem, annotation_key
+from workbench.io.interop._base import annotation_key
 from workbench.io.interop.doccano import export_doccano, import_doccano
 
 SCHEMA = default_schema()
@@ -49,7 +50,7 @@ def test_doccano_file_imports_with_reader_counts_and_exports_back(name: str, tmp
     objs = _objects(path)
     items = list(import_doccano(path, schema=SCHEMA))
     recs = [i for i in items if isinstance(i, Record)]
-    assert [i for i in items if isinstance(i, ImportProblem)] == []
+    assert [i for i in items if isinstance(i, Problem)] == []
     assert len(recs) == len(objs)
     for obj, rec in zip(objs, recs, strict=True):
         n_spans, n_rels, n_cats = _expected(obj)
@@ -99,9 +100,9 @@ def test_doccano_relations_join_the_right_entities() -> None:
 def test_invalid_doccano_line_is_reported_with_file_and_line() -> None:
     path = shared_path("data", "interop", "doccano", "tests-seq-example.jsonl")
     items = list(import_doccano(path))
-    problems = [i for i in items if isinstance(i, ImportProblem)]
+    problems = [i for i in items if isinstance(i, Problem)]
     no_text = [n for n, ln in enumerate(path.read_text("utf-8").splitlines(), 1) if '"text"' not in ln]
-    assert [(p.file, p.line) for p in problems] == [(str(path), n) for n in no_text]
+    assert [(p.path, p.line) for p in problems] == [(str(path), n) for n in no_text]
     assert "no text" in problems[0].message
     assert len([i for i in items if isinstance(i, Record)]) == 3 - len(no_text)
 
@@ -114,6 +115,6 @@ def test_offsets_that_do_not_fit_are_reported_not_moved(tmp_path: Path) -> None:
         {"text": "abc", "entities": [entity], "relations": [{"from_id": 1, "to_id": 7, "type": "R"}]},
     ]
     f.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
-    problems = [i for i in import_doccano(f) if isinstance(i, ImportProblem)]
+    problems = [i for i in import_doccano(f) if isinstance(i, Problem)]
     assert [p.line for p in problems] == [1, 2]
     assert "outside the text" in problems[0].message and "name no entity" in problems[1].message

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from tests.conftest import shared_path
+from workbench.core.problems import Problem
 from workbench.core.record import Record
 from workbench.core.schema import default_schema
-from workbench.io.interop._base import ImportProblem
 from workbench.io.interop.newsmtsc import export_newsmtsc, import_newsmtsc
 
 SCHEMA = default_schema()
@@ -20,7 +20,7 @@ def test_devtest_imports_with_reader_counts_and_exports_back_identically(tmp_pat
     n_targets = sum(len(o["targets"]) for o in objs)
     n_further = sum(len(t.get("further_mentions", [])) for o in objs for t in o["targets"])
     items = list(import_newsmtsc(path, schema=SCHEMA))
-    assert [i for i in items if isinstance(i, ImportProblem)] == []
+    assert [i for i in items if isinstance(i, Problem)] == []
     recs = [i for i in items if isinstance(i, Record)]
     assert len(recs) == len(objs)
     assert sum(len(r.spans) for r in recs) == n_targets + n_further

@@ -6,16 +6,16 @@ import json
 from pathlib import Path
 
 from tests.conftest import shared_path
+from workbench.core.problems import Problem
 from workbench.core.record import Record
 from workbench.core.schema import default_schema
-from workbench.io.interop._base import ImportProblem
 from workbench.io.interop.prodigy import export_prodigy, import_prodigy
 
 SCHEMA = default_schema()
 
 
-def _split(items: list) -> tuple[list[Record], list[ImportProblem]]:
-    return [i for i in items if isinstance(i, Record)], [i for i in items if isinstance(i, ImportProblem)]
+def _split(items: list) -> tuple[list[Record], list[Problem]]:
+    return [i for i in items if isinstance(i, Record)], [i for i in items if isinstance(i, Problem)]
 
 
 def test_real_headlines_import_with_the_counts_a_reader_sees_and_export_back(tmp_path: Path) -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SHARED, shared_path
+from workbench.core.problems import Problem
 from workbench.core.record import Record
-from workbench.io.interop.registry import EXPORTERS, IMPORTERS, ImportProblem
+from workbench.io.interop.registry import EXPORTERS, IMPORTERS
 
 FORMAT_OF = {  # (folder, suffix) -> format; .conf and .md files are configuration and prose, not data
     ("doccano", ".jsonl"): "doccano",
@@ -32,17 +33,17 @@ def _data_files() -> list[Path]:
 def test_registry_interface() -> None:
     assert {"prodigy", "doccano", "brat", "conll", "newsmtsc", "spacy", "jsonl"} <= IMPORTERS.keys()
     assert {"spacy", "jsonl", "prodigy", "hf", "conll", "brat", "doccano"} <= EXPORTERS.keys()
-    assert str(ImportProblem("f.jsonl", 3, "bad")) == "f.jsonl:3: bad"
+    assert str(Problem("f.jsonl", 3, "bad")) == "f.jsonl:3: bad"
 
 
 @pytest.mark.parametrize("path", _data_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_shared_interop_file_imports(path: Path) -> None:
     shared_path("data", "interop")
     items = list(IMPORTERS[FORMAT_OF[(path.parent.name, path.suffix)]](path))
-    problems = [i for i in items if isinstance(i, ImportProblem)]
+    problems = [i for i in items if isinstance(i, Problem)]
     records = [i for i in items if isinstance(i, Record)]
     assert len(problems) == INVALID.get(path.name, 0), [str(p) for p in problems]
-    assert all(p.file == str(path) and p.line >= 1 for p in problems)
+    assert all(p.path == str(path) and p.line >= 1 for p in problems)
     size = path.stat().st_size
     assert records or size == 0 or path.suffix == ".ann"
     for rec in records:

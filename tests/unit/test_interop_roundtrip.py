@@ -10,9 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from workbench.core.problems import Problem
 from workbench.core.record import Record, Relation, Span
 from workbench.core.schema import default_schema
-from workbench.io.interop._base import ImportProblem, annotation_key
+from workbench.io.interop._base import annotation_key
 from workbench.io.interop.registry import EXPORTERS, IMPORTERS, OUTPUT_SUFFIX
 
 SCHEMA = default_schema()
@@ -74,7 +75,7 @@ def round_trip(fmt: str, recs: list[Record]) -> list[Record]:
         out = Path(tmp) / ("out" + OUTPUT_SUFFIX.get(fmt, ""))
         EXPORTERS[fmt](recs, SCHEMA, out)
         got = list(IMPORTERS[fmt](out, schema=SCHEMA))  # type: ignore[call-arg]
-    problems = [str(g) for g in got if isinstance(g, ImportProblem)]
+    problems = [str(g) for g in got if isinstance(g, Problem)]
     assert not problems
     return [g for g in got if isinstance(g, Record)]
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from workbench.core.problems import Problem
 from workbench.core.record import Record, Relation, Span
 from workbench.core.schema import default_schema
-from workbench.io.interop._base import ImportProblem
 from workbench.io.interop.spacy_config import build_config, textcat_factory
 from workbench.io.interop.spacy_docbin import export_spacy, import_spacy
 
@@ -80,8 +80,8 @@ def test_plain_docbin_from_another_pipeline_imports(tmp_path: Path) -> None:
     DocBin(docs=[doc]).to_disk(tmp_path / "plain.spacy")
     (tmp_path / "broken.spacy").write_bytes(b"not a docbin")
     items = list(import_spacy(tmp_path))
-    problems = [i for i in items if isinstance(i, ImportProblem)]
-    assert len(problems) == 1 and "broken.spacy" in problems[0].file
+    problems = [i for i in items if isinstance(i, Problem)]
+    assert len(problems) == 1 and "broken.spacy" in problems[0].path
     (rec,) = [i for i in items if isinstance(i, Record)]
     assert sorted((rec.span_text(s), s.label) for s in rec.spans.values()) == [
         ("Apple", "ORG"), ("California", "GPE"), ("Tim Cook", "PERSON"),

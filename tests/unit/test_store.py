@@ -136,7 +136,7 @@ def test_malformed_middle_line_is_named_and_the_rest_is_usable(tmp_path: Path) -
         assert set(errs) == {3, 5, 6}
         assert errs[3].startswith(f"{path}:3: not valid JSON")
         assert "expected a JSON object, found list" in errs[5]
-        assert "record has no id or text" in errs[6]
+        assert "not a record (needs a 'text' string)" in errs[6]
         assert all(not e.torn for e in st.report.errors)
         assert len(st) == 4 and st.get(rec(3).id) == rec(3)
         side = st.report.set_aside.read_text("utf-8")

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workbench.core.record import Record, RecordError, article_id
+from workbench.core.problems import Problem
+from workbench.core.record import Record, RecordError
+from workbench.io.jsonl import LineError, iter_records, read_at
 
 TITLE_CHARS = 90
 
@@ -34,7 +36,7 @@ class Item:
 class Batch:
     sources: list[Path] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
     _pos: dict[str, int] = field(default_factory=dict)
     _held: dict[str, Record] = field(default_factory=dict)
 
@@ -61,19 +63,13 @@ class Batch:
         item = self.item(record_id)
         if item.offset < 0:
             return Record.from_dict(self._held[record_id].to_dict())
-        with open(self.sources[item.source], "rb") as fh:
-            fh.seek(item.offset)
-            d = json.loads(fh.readline())
-        d.setdefault("id", record_id)
-        return Record.from_dict(d)
+        return Record.from_dict(read_at(self.sources[item.source], item.offset))
 
     def text(self, record_id: str) -> str:
         item = self.item(record_id)
         if item.offset < 0:
             return self._held[record_id].text
-        with open(self.sources[item.source], "rb") as fh:
-            fh.seek(item.offset)
-            return str(json.loads(fh.readline()).get("text", ""))
+        return str(read_at(self.sources[item.source], item.offset).get("text", ""))
 
     def search(self, needle: str, cancelled: Callable[[], bool] = lambda: False) -> set[str]:
         """Ids whose title or text contains ``needle`` (case-insensitive), one pass per source.
@@ -122,28 +118,18 @@ def title_of(text: str, meta: dict[str, Any] | None) -> str:
 
 
 def index_jsonl(batch: Batch, path: Path) -> None:
-    """Add every record line of a JSONL file; bad lines are listed by file:line, never fatal."""
+    """Add every record line of a JSONL file; lines that are not records are kept as problems, never fatal."""
     src = len(batch.sources)
     batch.sources.append(path)
-    offset = 0
-    with open(path, "rb") as fh:
-        for n, raw in enumerate(fh, 1):
-            start, offset = offset, offset + len(raw)
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-            except (ValueError, UnicodeDecodeError) as e:
-                batch.errors.append(f"{path}:{n}: not valid JSON ({e})")
-                continue
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                batch.errors.append(f"{path}:{n}: not a record (needs a 'text' string)")
-                continue
-            text = obj["text"]
-            rid = obj.get("id") if isinstance(obj.get("id"), str) and obj.get("id") else article_id(text)
-            status = obj.get("status") if isinstance(obj.get("status"), str) else "todo"
-            meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
-            batch.add(Item(rid, title_of(text, meta), status, len(text), src, start))
+    for item in iter_records(path, fast=True):
+        if type(item) is LineError:
+            batch.errors.append(item)
+            continue
+        _, start, _, rid, obj = item
+        text = obj["text"]
+        status = obj.get("status") if isinstance(obj.get("status"), str) else "todo"
+        meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+        batch.add(Item(rid, title_of(text, meta), status, len(text), src, start))
 
 
 def add_records(batch: Batch, records: list[Record], origin: Path) -> None:

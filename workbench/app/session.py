@@ -26,6 +26,7 @@ from typing import Any
 from workbench.app.batch import Batch, add_records, index_jsonl
 from workbench.core.document import Document
 from workbench.core.paths import corpora_dir
+from workbench.core.problems import Problem
 from workbench.core.record import Record, RecordError
 from workbench.core.schema import AnnotationSchema
 from workbench.io.settings import config_dir
@@ -78,7 +79,7 @@ def is_annotator_file(path: Path, annotator: str) -> bool:
     return path.is_file() and path.name.endswith(f".{_safe(annotator)}.jsonl")
 
 
-def _read_articles(path: Path, problems: list[str]) -> list[Record]:
+def _read_articles(path: Path, problems: list[Problem]) -> list[Record]:
     """Article files and folders through the shared readers (txt, html, json...)."""
     from workbench.io.articles import read_articles
 
@@ -87,7 +88,7 @@ def _read_articles(path: Path, problems: list[str]) -> list[Record]:
         if isinstance(item, Record):
             out.append(item)
         else:
-            problems.append(str(item))
+            problems.append(item)
     return out
 
 
@@ -101,7 +102,7 @@ def build_batch(paths: list[Path]) -> Batch:
         else:
             add_records(batch, _read_articles(p, batch.errors), p)
     if not batch.items:
-        detail = "\n".join(batch.errors[:5])
+        detail = "\n".join(map(str, batch.errors[:5]))
         raise OpenError(
             f"{', '.join(map(str, paths))}: no articles found" + (f"\n{detail}" if detail else "")
         )

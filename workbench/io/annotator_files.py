@@ -10,7 +10,6 @@ given as an annotator file) are refused with a message naming the files.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterator
@@ -21,12 +20,9 @@ from typing import Any
 
 import orjson
 
+from workbench.core.problems import Problem
 from workbench.core.record import STATUSES, structural_problems
-from workbench.io.jsonl import LineError
-
-# Records written by the workbench start with their id; anything else is parsed in full.
-_ID = re.compile(rb'^\s*\{\s*"id"\s*:\s*"((?:[^"\\]|\\.)*)"')
-
+from workbench.io.jsonl import LineError, iter_records, read_jsonl, record_id, skim_records
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _INT, _STR, _ATTRS = {int}, {str}, {dict, type(None)}
@@ -92,6 +88,11 @@ def _looks_sound(d: dict[str, Any]) -> bool:
     return status is None or status in STATUSES
 
 
+def _left_out(path: str | Path, line: int | None, message: str) -> str:
+    """A problem of an input line that merge skips; strings, since they cross process boundaries."""
+    return str(Problem(str(path), line, f"{message}; left out"))
+
+
 class InputError(ValueError):
     """Files that cannot be read together; the message names them."""
 
@@ -107,14 +108,22 @@ class AnnotatorFile:
     merged: bool = False
     _fd: int | None = None
 
-    def read(self, record_id: str) -> tuple[int, dict[str, Any]] | None:
-        where = self.offsets.get(record_id)
+    def read(self, rid: str) -> tuple[int, dict[str, Any]] | None:
+        """(line, record) of ``rid``'s latest line, or ValueError saying why that line is no record."""
+        where = self.offsets.get(rid)
         if where is None:
             return None
         if self._fd is None:
             self._fd = os.open(self.path, os.O_RDONLY)
         # One pread of the known length: no buffer to refill after a seek, no search for the newline.
-        return where[1], orjson.loads(os.pread(self._fd, where[2], where[0]))
+        try:
+            d = orjson.loads(os.pread(self._fd, where[2], where[0]))
+        except ValueError as e:  # orjson's decode error, or bytes that are not UTF-8
+            raise ValueError(f"not valid JSON ({e})") from e
+        if type(d) is not dict:
+            raise ValueError(f"expected a JSON object, found {type(d).__name__}")
+        record_id(d)  # the index skimmed this line: the one record rule is applied now
+        return where[1], d
 
     def close(self) -> None:
         if self._fd is not None:
@@ -129,34 +138,16 @@ def index_file(path: str | Path, annotator: str | None = None) -> AnnotatorFile:
         raise InputError(f"{p}: no such file")
     af = AnnotatorFile(p, annotator or "")
     first: dict[str, Any] | None = None
-    offset = 0
-    with open(p, "rb") as fh:
-        for n, raw in enumerate(fh, 1):
-            pos = offset
-            offset += len(raw)
-            m = _ID.match(raw) if first is not None else None
-            if m is not None and raw.endswith(b"\n"):
-                rid = m.group(1)
-                rid = json.loads(b'"' + rid + b'"') if b"\\" in rid else rid.decode("utf-8")
-            else:
-                line = raw.rstrip(b"\r\n")
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except (json.JSONDecodeError, UnicodeDecodeError) as e:
-                    torn = not raw.endswith(b"\n")
-                    msg = "incomplete last line" if torn else f"not valid JSON ({e})"
-                    af.errors.append(LineError(str(p), n, msg, line, torn))
-                    continue
-                if not isinstance(obj, dict) or not isinstance(obj.get("id"), str) or "text" not in obj:
-                    af.errors.append(LineError(str(p), n, "not a record (needs an id and a text)", line))
-                    continue
-                rid = obj["id"]
-                if first is None:
-                    first = obj
-            af.offsets.pop(rid, None)
-            af.offsets[rid] = (pos, n, len(raw))
+    offsets = af.offsets
+    for item in skim_records(p):
+        if type(item) is LineError:
+            af.errors.append(item)
+            continue
+        n, pos, size, rid, obj = item
+        if first is None:
+            first = obj
+        offsets.pop(rid, None)
+        offsets[rid] = (pos, n, size)
     if first is None:
         bad = f" ({len(af.errors)} unreadable line(s), first: {af.errors[0]})" if af.errors else ""
         raise InputError(f"{p}: the file holds no records{bad}; leave it out or check the path")
@@ -235,15 +226,15 @@ def iter_bundles(
             for f in files:
                 try:
                     got = f.read(rid)
-                except (orjson.JSONDecodeError, UnicodeDecodeError) as e:
-                    problems.append(f"{f.path}:{f.offsets[rid][1]}: not valid JSON ({e}); left out")
+                except ValueError as e:
+                    problems.append(_left_out(f.path, f.offsets[rid][1], str(e)))
                     continue
                 if got is None:
                     continue
                 line, d = got
                 bad = [] if _looks_sound(d) else structural_problems(d)
                 if bad:
-                    problems.append(f"{f.path}:{line}: {'; '.join(bad)}; left out")
+                    problems.append(_left_out(f.path, line, "; ".join(bad)))
                     continue
                 if d.get("schema") != schema:
                     raise InputError(
@@ -261,35 +252,33 @@ def iter_bundles(
 def iter_merged(path: str | Path, problems: list[str] | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
     """Records of a merged file, each checked; a hand-edited one is re-derived and reported."""
     from workbench.core.merge import is_merged, merged_problems, rederive
-    from workbench.io.jsonl import read_jsonl
 
     problems = problems if problems is not None else []
     for item in read_jsonl(path):
         if isinstance(item, LineError):
-            problems.append(f"{item}; left out")
+            problems.append(_left_out(item.path, item.line, item.message))
             continue
         line, d = item
         if not is_merged(d):
-            problems.append(f"{path}:{line}: not a merged record; left out")
+            problems.append(_left_out(path, line, "not a merged record"))
             continue
         bad = merged_problems(d)
         if any(b.startswith(("version of", "merged record has no")) for b in bad):
-            problems.append(f"{path}:{line}: {'; '.join(bad)}; left out")
+            problems.append(_left_out(path, line, "; ".join(bad)))
             continue
         if bad:
-            problems.append(f"{path}:{line}: {'; '.join(bad)}; items recomputed from the versions")
+            redone = f"{'; '.join(bad)}; items recomputed from the versions"
+            problems.append(str(Problem(str(path), line, redone)))
             d = rederive(d)
         yield line, d
 
 
 def is_merged_file(path: str | Path) -> bool:
     """Whether the first record of ``path`` is a merged record."""
-    from workbench.io.jsonl import read_jsonl
-
     try:
-        for item in read_jsonl(path):
-            if not isinstance(item, LineError):
-                return isinstance(item[1].get("merge"), dict)
+        for item in iter_records(path):
+            if type(item) is not LineError:
+                return isinstance(item[4].get("merge"), dict)
     except OSError:
         return False
     return False

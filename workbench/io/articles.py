@@ -1,9 +1,10 @@
 """Opening articles: plain text, HTML, JSON and JSON Lines files, and folders of them.
 
-Readers yield records for what they could read and :class:`ImportProblem` for
-what they could not, never raising on bad input: a folder of mixed good and bad
-files loads the good ones and lists the bad ones by file and line. The text a
-record gets is exactly what the annotator will see, so decoding is careful
+Readers yield records for what they could read and a
+:class:`~workbench.core.problems.Problem` for what they could not, never raising
+on bad input: a folder of mixed good and bad files loads the good ones and lists
+the bad ones by file and line. The text a record gets is exactly what the
+annotator will see, so decoding is careful
 (strict UTF-8 first, the charset guesser only after that fails) and the only
 silent change is CRLF/CR -> LF.
 """
@@ -14,10 +15,10 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from workbench.core.problems import Problem
 from workbench.core.record import Record, RecordError, text_sha256
 from workbench.io.html import declared_charset, extract_html
 
@@ -56,26 +57,8 @@ _HIGH_BYTES = bytes(range(0x80, 0x100))
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
-@dataclass(frozen=True, slots=True)
-class ImportProblem:
-    """Something that could not be imported; ``line`` is None when the whole file is meant."""
-
-    file: str
-    line: int | None
-    reason: str
-
-    @property
-    def message(self) -> str:
-        """The name the interop importers use for the same thing."""
-        return self.reason
-
-    def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.reason}"
-
-
 class Refused(Exception):
-    """Raised inside a reader for a file it will not open; turned into an ImportProblem."""
+    """Raised inside a reader for a file it will not open; turned into a Problem."""
 
     def __init__(self, reason: str, line: int | None = None):
         super().__init__(reason)
@@ -216,30 +199,28 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     return {}, text
 
 
-def article_from_object(obj: Any, file: str, line: int | None) -> Record | ImportProblem:
+def article_from_object(obj: Any, file: str, line: int | None) -> Record | Problem:
     """A JSON object as a record: a workbench record keeps its annotations, a bare article gets meta."""
     if not isinstance(obj, dict):
-        return ImportProblem(file, line, f"expected a JSON object, found {type(obj).__name__}")
+        return Problem(file, line, f"expected a JSON object, found {type(obj).__name__}")
     if "text" in obj and RECORD_KEYS & obj.keys():
         try:
             rec = Record.from_dict(obj)
         except (RecordError, KeyError, TypeError, ValueError) as e:
             hint = " (files from Prodigy, doccano etc. need --format)" if "spans" in obj else ""
-            return ImportProblem(file, line, f"not a usable workbench record: {e}{hint}")
+            return Problem(file, line, f"not a usable workbench record: {e}{hint}")
         rec.meta.setdefault("file", file)
         rec.meta.setdefault("sha256", text_sha256(rec.text))
         return rec
     key = next((k for k in TEXT_KEYS if k in obj), None)
     if key is None:
-        return ImportProblem(
-            file, line, f"no article text: the object needs a 'text' field (has {_keys(obj)})"
-        )
+        return Problem(file, line, f"no article text: the object needs a 'text' field (has {_keys(obj)})")
     text = obj[key]
     if not isinstance(text, str):
-        return ImportProblem(file, line, f"'{key}' is {type(text).__name__}, not a string")
+        return Problem(file, line, f"'{key}' is {type(text).__name__}, not a string")
     text = normalise_newlines(text)
     if not text.strip():
-        return ImportProblem(file, line, f"'{key}' is empty")
+        return Problem(file, line, f"'{key}' is empty")
     meta: dict[str, Any] = {}
     if isinstance(obj.get("meta"), dict):
         meta.update(obj["meta"])
@@ -264,7 +245,7 @@ def _keys(obj: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- readers by kind
 
 
-def _read_text(path: Path, file: str, max_bytes: int) -> Iterator[Record | ImportProblem]:
+def _read_text(path: Path, file: str, max_bytes: int) -> Iterator[Record | Problem]:
     text, encoding = decode_bytes(read_limited(path, max_bytes))
     front, body = split_front_matter(normalise_newlines(text))
     if not body.strip():
@@ -274,7 +255,7 @@ def _read_text(path: Path, file: str, max_bytes: int) -> Iterator[Record | Impor
     yield Record.new(body, meta)
 
 
-def _read_html(path: Path, file: str, max_bytes: int) -> Iterator[Record | ImportProblem]:
+def _read_html(path: Path, file: str, max_bytes: int) -> Iterator[Record | Problem]:
     data = read_limited(path, max_bytes)
     html, encoding = decode_bytes(data, declared_charset(data))
     try:
@@ -288,7 +269,7 @@ def _read_html(path: Path, file: str, max_bytes: int) -> Iterator[Record | Impor
     yield Record.new(art.text, meta)
 
 
-def _read_json(path: Path, file: str, max_bytes: int) -> Iterator[Record | ImportProblem]:
+def _read_json(path: Path, file: str, max_bytes: int) -> Iterator[Record | Problem]:
     text, _ = decode_bytes(read_limited(path, max_bytes))
     try:
         obj = json.loads(text)
@@ -299,8 +280,8 @@ def _read_json(path: Path, file: str, max_bytes: int) -> Iterator[Record | Impor
             raise Refused("empty JSON list: no articles")
         for i, item in enumerate(obj):
             got = article_from_object(item, file, None)
-            if isinstance(got, ImportProblem):
-                got = ImportProblem(file, None, f"item {i}: {got.reason}")
+            if isinstance(got, Problem):
+                got = Problem(file, None, f"item {i}: {got.message}")
             yield got
     else:
         yield article_from_object(obj, file, None)
@@ -329,7 +310,7 @@ def bounded_lines(fh: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | N
         yield n, (None if too_long else b"".join(parts))
 
 
-def _read_jsonl(path: Path, file: str, max_bytes: int) -> Iterator[Record | ImportProblem]:
+def _read_jsonl(path: Path, file: str, max_bytes: int) -> Iterator[Record | Problem]:
     if path.stat().st_size == 0:
         raise Refused("empty file")
     found = False
@@ -337,7 +318,7 @@ def _read_jsonl(path: Path, file: str, max_bytes: int) -> Iterator[Record | Impo
         for n, raw in bounded_lines(fh, max_bytes):
             if raw is None:
                 found = True
-                yield ImportProblem(file, n, f"line is over the {_mb(max_bytes)} limit for one article")
+                yield Problem(file, n, f"line is over the {_mb(max_bytes)} limit for one article")
                 continue
             if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
@@ -345,15 +326,15 @@ def _read_jsonl(path: Path, file: str, max_bytes: int) -> Iterator[Record | Impo
                 continue
             found = True
             if b"\x00" in raw:
-                yield ImportProblem(file, n, "binary data (NUL bytes) in a JSON line")
+                yield Problem(file, n, "binary data (NUL bytes) in a JSON line")
                 continue
             try:
                 obj = json.loads(raw)
             except UnicodeDecodeError:
-                yield ImportProblem(file, n, "not UTF-8 (JSON Lines files must be UTF-8)")
+                yield Problem(file, n, "not UTF-8 (JSON Lines files must be UTF-8)")
                 continue
             except json.JSONDecodeError as e:
-                yield ImportProblem(file, n, f"not valid JSON ({e.msg}, column {e.colno})")
+                yield Problem(file, n, f"not valid JSON ({e.msg}, column {e.colno})")
                 continue
             yield article_from_object(obj, file, n)
     if not found:
@@ -368,7 +349,7 @@ _READERS = {"text": _read_text, "html": _read_html, "json": _read_json, "jsonl":
 
 def read_file(
     path: str | Path, *, max_bytes: int = MAX_ARTICLE_BYTES, kind: str | None = None
-) -> Iterator[Record | ImportProblem]:
+) -> Iterator[Record | Problem]:
     """Records and problems from one file; its kind comes from the suffix (plain text if unknown)."""
     path = Path(path)
     file = str(path)
@@ -376,9 +357,9 @@ def read_file(
     try:
         yield from reader(path, file, max_bytes)
     except Refused as e:
-        yield ImportProblem(file, e.line, e.reason)
+        yield Problem(file, e.line, e.reason)
     except OSError as e:
-        yield ImportProblem(file, None, f"cannot read: {e.strerror or e}")
+        yield Problem(file, None, f"cannot read: {e.strerror or e}")
 
 
 def walk_folder(folder: Path) -> Iterator[Path]:
@@ -392,7 +373,7 @@ def walk_folder(folder: Path) -> Iterator[Path]:
 
 def read_articles(
     paths: Iterable[str | Path], *, clean: bool = False, max_bytes: int = MAX_ARTICLE_BYTES
-) -> Iterator[Record | ImportProblem]:
+) -> Iterator[Record | Problem]:
     """Every article under the given files and folders, with a problem for each that failed.
 
     With ``clean``, records that carry no annotations yet go through
@@ -403,10 +384,10 @@ def read_articles(
         if path.is_dir():
             files = list(walk_folder(path))
             if not files:
-                yield ImportProblem(str(path), None, "folder has no files")
+                yield Problem(str(path), None, "folder has no files")
             for f in files:
                 if f.suffix.lower() not in KINDS:
-                    yield ImportProblem(
+                    yield Problem(
                         str(f), None, f"skipped: not an article file (supported: {', '.join(sorted(KINDS))})"
                     )
                     continue
@@ -414,10 +395,10 @@ def read_articles(
         elif path.exists():
             yield from _maybe_clean(read_file(path, max_bytes=max_bytes), clean)
         else:
-            yield ImportProblem(str(path), None, "no such file or folder")
+            yield Problem(str(path), None, "no such file or folder")
 
 
-def _maybe_clean(items: Iterator[Record | ImportProblem], clean: bool) -> Iterator[Record | ImportProblem]:
+def _maybe_clean(items: Iterator[Record | Problem], clean: bool) -> Iterator[Record | Problem]:
     if not clean:
         yield from items
         return

@@ -10,7 +10,6 @@ lazily from its byte offset.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workbench.io.jsonl import LineError
+from workbench.io.jsonl import LineError, iter_records, read_at
 
 _intern = sys.intern
 
@@ -75,10 +74,7 @@ class CorpusIndex:
 
     def read(self, record_id: str) -> dict[str, Any]:
         """The record's latest line, read from disk by its byte offset."""
-        entry = self.entries[record_id]
-        with open(self.path, "rb") as fh:
-            fh.seek(entry.offset)
-            return json.loads(fh.readline())
+        return read_at(self.path, self.entries[record_id].offset)
 
     # aggregates ------------------------------------------------------------
     def status_counts(self) -> Counter[str]:
@@ -174,42 +170,23 @@ def _entry(obj: dict[str, Any], rid: str, line: int, offset: int, details: bool)
 
 
 def index_corpus(path: str | Path, *, details: bool = True) -> CorpusIndex:
-    """Stream ``path`` once; bad lines are collected as :class:`LineError` (file:line), never fatal.
+    """Stream ``path`` once; lines that are not records are collected as :class:`LineError`, never fatal.
 
     ``details=False`` skips label, relation, review and document-field counts:
     listing ids and statuses (a project overview of a huge corpus) needs none of them.
     """
-    path = Path(path)
-    name = str(path)
-    index = CorpusIndex(path)
+    index = CorpusIndex(Path(path))
     entries = index.entries
-    loads = json.loads
-    offset = 0
-    with open(path, "rb") as fh:
-        for n, raw in enumerate(fh, 1):
-            start = offset
-            offset += len(raw)
-            index.lines = n
-            if raw.isspace():
-                continue
-            try:
-                obj = loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError) as e:
-                torn = not raw.endswith(b"\n")
-                msg = (
-                    "incomplete last line (the writer stopped mid-line)" if torn else f"not valid JSON ({e})"
-                )
-                index.errors.append(LineError(name, n, msg, raw[:200], torn))
-                continue
-            if not isinstance(obj, dict):
-                index.errors.append(LineError(name, n, f"expected a JSON object, found {type(obj).__name__}"))
-                continue
-            rid = obj.get("id")
-            if not isinstance(rid, str) or not rid:
-                index.errors.append(LineError(name, n, "record has no id"))
-                continue
-            if rid in entries:
-                index.repeated += 1
-                del entries[rid]  # later wins, and takes the later position
-            entries[rid] = _entry(obj, rid, n, start, details)
+    errors = index.errors
+    for item in iter_records(path, fast=True):
+        if type(item) is LineError:
+            errors.append(item)
+            index.lines = item.line
+            continue
+        n, start, _, rid, obj = item
+        index.lines = n
+        if rid in entries:
+            index.repeated += 1
+            del entries[rid]  # later wins, and takes the later position
+        entries[rid] = _entry(obj, rid, n, start, details)
     return index

@@ -1,64 +1,196 @@
-"""Streaming JSON Lines: one record at a time, every bad line named by file and line.
+"""Streaming JSON Lines: one walk over a file, one rule for a record line, one torn-line repair.
 
 A malformed line never makes the rest of a file unusable: readers yield the
-good records and report the bad lines, so a lead can fix them by hand.
+good lines and report the bad ones as :class:`LineError` (a
+:class:`~workbench.core.problems.Problem` that keeps the line's bytes), so a lead
+can fix them by hand. Every JSONL reader of the workbench walks files through
+:func:`iter_objects` (any JSON object per line: validators, importers) or
+:func:`iter_records` (workbench records: the corpus index, annotator files, the
+window's batch, the annotator store), so they agree on what a line is
+(docs/decisions/0011-one-jsonl-rule.md).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
+
+import orjson
+
+from workbench.core.problems import Problem
+from workbench.core.record import article_id
+
+TORN = "incomplete last line (the writer stopped mid-line)"
+NOT_A_RECORD = "not a record (needs a 'text' string)"
+
+# (line number, byte offset, size in bytes with the line ending, parsed object)
+ObjectLine = tuple[int, int, int, dict[str, Any]]
+# (line number, byte offset, size in bytes with the line ending, record id, parsed object)
+RecordLine = tuple[int, int, int, str, dict[str, Any]]
+# the same, with None for a line whose id was read from its head without parsing it
+SkimmedLine = tuple[int, int, int, str, dict[str, Any] | None]
+# How the workbench writes a record line: the id first (dumps keeps a record's key order).
+_ID_HEAD = re.compile(rb'^\s*\{\s*"id"\s*:\s*"((?:[^"\\]|\\.)+)"')
 
 
 @dataclass(frozen=True, slots=True)
-class LineError:
-    """A line that is not a JSON object; ``torn`` marks an unterminated last line."""
+class LineError(Problem):
+    """A line that is not what the reader needs; the bytes go along so :func:`set_aside` can copy them.
 
-    file: str
-    line: int
-    message: str
+    ``raw`` is the line without its line ending; ``torn`` marks an unterminated
+    last line that does not parse (a writer died mid-line), which is the one kind
+    :func:`set_aside` cuts from the file.
+    """
+
     raw: bytes = b""
     torn: bool = False
 
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+
+def _line(raw: bytes) -> bytes:
+    return raw.rstrip(b"\r\n") if raw.endswith(b"\n") else raw
 
 
-def iter_lines(fh: BinaryIO) -> Iterator[tuple[int, bytes, bool]]:
-    """(line number, bytes without newline, whether it ended with a newline)."""
-    for n, raw in enumerate(fh, 1):
-        terminated = raw.endswith(b"\n")
-        yield n, raw.rstrip(b"\r\n") if terminated else raw, terminated
+def record_id(obj: dict[str, Any]) -> str:
+    """The one rule of a record line, applied to its object: its id, or ValueError saying why not.
+
+    A record has a string ``text``. Its id is its ``id`` string; one given
+    without an id (absent, null or empty) is an article, and gets
+    ``article_id(text)``, the id :class:`~workbench.core.record.Record` and the
+    article importer give it, so the window, the store, the index and merge all
+    name it alike.
+    """
+    text = obj.get("text")
+    if type(text) is not str:
+        raise ValueError(NOT_A_RECORD)
+    rid = obj.get("id")
+    if type(rid) is str and rid:
+        return rid
+    if rid is None or rid == "":
+        return article_id(text)
+    raise ValueError(f"record id must be a string, found {type(rid).__name__}")
+
+
+def _standard(raw: bytes) -> Any:
+    """What the standard parser makes of a line orjson refused: the object, or its error."""
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError) as e:
+        return e
+
+
+def _skimmed_id(raw: bytes) -> str | None:
+    """The id of a terminated line that starts the way the workbench writes records, without parsing it."""
+    m = _ID_HEAD.match(raw)
+    if m is None or not raw.endswith(b"\n"):
+        return None
+    rid = m.group(1)
+    try:
+        return json.loads(b'"' + rid + b'"') if b"\\" in rid else rid.decode("utf-8")
+    except ValueError:
+        return None
+
+
+def _walk(
+    path: str | Path, records: bool, fast: bool, skim: bool = False
+) -> Iterator[tuple[Any, ...] | LineError]:
+    """The one loop over a JSONL file's lines; see :func:`iter_records` for the rule it applies.
+
+    ``fast`` parses with orjson first (about twice as fast) and falls back to the
+    standard parser for what orjson refuses (NaN, a lone surrogate, a BOM), so
+    the same lines are accepted either way; only integers beyond 64 bits differ
+    (orjson makes them floats), which is why readers that keep whole objects
+    (the store, validation, importers) parse with the standard one.
+    """
+    name = str(path)
+    loads = orjson.loads if fast else json.loads
+    offset = 0
+    skimming = False
+    with open(path, "rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            start = offset
+            size = len(raw)
+            offset = start + size
+            if skimming:
+                rid = _skimmed_id(raw)
+                if rid is not None:
+                    yield n, start, size, rid, None
+                    continue
+            try:
+                obj = loads(raw)
+            except (ValueError, RecursionError) as e:  # decode errors are ValueErrors
+                if raw.isspace():
+                    continue  # blank lines are neither records nor problems
+                obj = _standard(raw) if fast else e
+                if isinstance(obj, BaseException):
+                    torn = not raw.endswith(b"\n")
+                    msg = TORN if torn else f"not valid JSON ({obj})"
+                    yield LineError(name, n, msg, raw=_line(raw), torn=torn)
+                    continue
+            if type(obj) is not dict:
+                msg = f"expected a JSON object, found {type(obj).__name__}"
+                yield LineError(name, n, msg, raw=_line(raw))
+                continue
+            if not records:
+                yield n, start, size, obj
+                continue
+            try:
+                rid = record_id(obj)
+            except ValueError as e:
+                yield LineError(name, n, str(e), raw=_line(raw))
+                continue
+            yield n, start, size, rid, obj
+            skimming = skim
+
+
+def iter_objects(path: str | Path, *, fast: bool = False) -> Iterator[ObjectLine | LineError]:
+    """Every JSON object line of ``path`` with its place, or a :class:`LineError` saying why not.
+
+    For readers that judge the objects themselves (validation, foreign formats).
+    Blank lines are skipped. A line that does not parse is ``not valid JSON``,
+    or, when it is the last one and has no newline, an ``incomplete last line``
+    (``torn``); a last line without newline that parses is accepted.
+    """
+    return _walk(path, False, fast)  # type: ignore[return-value]
+
+
+def iter_records(path: str | Path, *, fast: bool = False) -> Iterator[RecordLine | LineError]:
+    """Every record line of ``path`` with its place and id: the one rule of what a record line is.
+
+    A record line is a JSON object line (as :func:`iter_objects`) that passes
+    :func:`record_id`; any other line is a :class:`LineError`. Repeated ids are
+    left to the caller (the later line wins everywhere in the workbench).
+    """
+    return _walk(path, True, fast)  # type: ignore[return-value]
+
+
+def skim_records(path: str | Path) -> Iterator[SkimmedLine | LineError]:
+    """:func:`iter_records` for a reader that parses each record again when it uses it (merge).
+
+    After the first record, a line that starts the way the workbench writes
+    records (``{"id":"...",``) and ends with a newline is yielded with its id and
+    ``None`` for the object, unparsed: an annotator file is indexed in a third of
+    the time. The reader must then judge the line by the same rule when it
+    parses it (:func:`record_id`); a line that fails it is reported there.
+    """
+    return _walk(path, True, True, skim=True)  # type: ignore[return-value]
 
 
 def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]] | LineError]:
-    """Yield ``(line_no, object)`` for good lines and :class:`LineError` for bad ones.
+    """``(line_no, object)`` for each JSON object line, :class:`LineError` for the others."""
+    for item in _walk(path, False, False):
+        yield item if isinstance(item, LineError) else (item[0], item[3])
 
-    Blank lines are skipped. A last line with no newline that does not parse is
-    reported as torn (a writer died mid-line); one that parses is accepted.
-    """
-    name = str(path)
+
+def read_at(path: str | Path, offset: int) -> dict[str, Any]:
+    """The object on the line that starts at byte ``offset`` (as an index found it)."""
     with open(path, "rb") as fh:
-        for n, raw, terminated in iter_lines(fh):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError) as e:
-                torn = not terminated
-                msg = (
-                    "incomplete last line (the writer stopped mid-line)" if torn else f"not valid JSON ({e})"
-                )
-                yield LineError(name, n, msg, raw, torn)
-                continue
-            if not isinstance(obj, dict):
-                yield LineError(name, n, f"expected a JSON object, found {type(obj).__name__}", raw)
-                continue
-            yield n, obj
+        fh.seek(offset)
+        return json.loads(fh.readline())
 
 
 def set_aside(path: str | Path, errors: list[LineError]) -> Path:

@@ -30,7 +30,7 @@ from workbench.core.record import Record, now_iso
 from workbench.core.schema import AnnotationSchema, load_schema
 from workbench.io import locks
 from workbench.io.atomic import write_text_atomic
-from workbench.io.jsonl import LineError, dumps, read_jsonl
+from workbench.io.jsonl import LineError, dumps, iter_records
 
 PROJECT_FILE = "project.json"
 PROJECT_FORMAT = "workbench-project@1"
@@ -158,17 +158,14 @@ class Project:
 
     # corpus -----------------------------------------------------------------
     def corpus_ids(self) -> list[str]:
-        ids: list[str] = []
-        if self.corpus_path.exists():
-            for item in read_jsonl(self.corpus_path):
-                if not isinstance(item, LineError) and isinstance(item[1].get("id"), str):
-                    ids.append(item[1]["id"])
-        return ids
+        if not self.corpus_path.exists():
+            return []
+        return [item[3] for item in iter_records(self.corpus_path, fast=True) if type(item) is not LineError]
 
     def iter_corpus(self) -> Iterator[Record]:
-        for item in read_jsonl(self.corpus_path):
-            if not isinstance(item, LineError):
-                yield Record.from_dict(item[1])
+        for item in iter_records(self.corpus_path):
+            if type(item) is not LineError:
+                yield Record.from_dict(item[4])
 
     def add_records(self, records: Iterable[Record], near_threshold: float = 0.8) -> AddReport:
         """Append new articles to the corpus; exact and near duplicates are reported, not added."""

@@ -19,7 +19,7 @@ from typing import Any
 from workbench.core.record import Record, RecordError
 from workbench.io import locks
 from workbench.io.atomic import atomic_write, fsync_dir
-from workbench.io.jsonl import LineError, dumps, read_jsonl, set_aside
+from workbench.io.jsonl import LineError, dumps, iter_records, set_aside
 
 
 class StoreLocked(RuntimeError):
@@ -91,18 +91,12 @@ class AnnotatorStore:
     def _load(self) -> None:
         report = LoadReport()
         if self.path.exists():
-            for item in read_jsonl(self.path):
+            for item in iter_records(self.path):
                 report.lines += 1
-                if isinstance(item, LineError):
+                if type(item) is LineError:
                     report.errors.append(item)
                     continue
-                _, obj = item
-                rid = obj.get("id")
-                if not isinstance(rid, str) or not isinstance(obj.get("text"), str):
-                    report.errors.append(
-                        LineError(str(self.path), item[0], "record has no id or text", dumps(obj).encode())
-                    )
-                    continue
+                _, _, _, rid, obj = item
                 self._records.pop(rid, None)  # later wins, and moves to the end
                 self._records[rid] = obj
         report.records = len(self._records)

@@ -21,6 +21,7 @@ import jsonschema_rs
 
 from workbench.core import checks
 from workbench.core.paths import schemas_dir
+from workbench.core.problems import Problem
 from workbench.core.record import Record, Relation, Span, offset_problems, structural_problems
 from workbench.core.schema import AnnotationSchema, schema_problems
 from workbench.io.jsonl import LineError, read_jsonl
@@ -28,20 +29,6 @@ from workbench.io.jsonl import LineError, read_jsonl
 RECORD_SCHEMA_FILE = "record.schema.json"
 # structural_problems says "spans[3]: ..." or "status: ..."; the part before ": " is a path.
 _WHERE = re.compile(r"^((?:spans|relations)(?:\[\d+\])?|status): (.*)$", re.S)
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One fault: ``line`` is 0 for a problem of the whole file (a schema file has no lines)."""
-
-    file: str
-    line: int
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.path}: {self.message}"
 
 
 @dataclass
@@ -189,18 +176,18 @@ def iter_problems(
         if isinstance(item, LineError):
             summary.problems += 1
             summary.bad_records += 1
-            yield Problem(name, item.line, "$", item.message)
+            yield Problem(name, item.line, item.message, "$")
             continue
         line, obj = item
         summary.records += 1
-        found = [Problem(name, line, p, m) for p, m in record_dict_problems(obj, schema)]
+        found = [Problem(name, line, m, p) for p, m in record_dict_problems(obj, schema)]
         rid = obj.get("id")
         if isinstance(rid, str):
             if rid in first_seen:
                 summary.repeated_ids += 1
                 if unique_ids:
                     found.append(
-                        Problem(name, line, "$.id", f"id {rid!r} already used on line {first_seen[rid]}")
+                        Problem(name, line, f"id {rid!r} already used on line {first_seen[rid]}", "$.id")
                     )
             else:
                 first_seen[rid] = line
@@ -222,8 +209,8 @@ def schema_file_problems(path: str | Path, data: Any | None = None) -> list[Prob
         try:
             data = json.loads(Path(path).read_text("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            return [Problem(name, getattr(e, "lineno", 0), "$", f"not valid JSON: {e}")]
-    return [Problem(name, 0, p, m) for p, m in schema_problems(data)]
+            return [Problem(name, getattr(e, "lineno", None), f"not valid JSON: {e}", "$")]
+    return [Problem(name, None, m, p) for p, m in schema_problems(data)]
 
 
 def iter_json_file_problems(
@@ -235,7 +222,7 @@ def iter_json_file_problems(
     for i, obj in enumerate(items):
         summary.records += 1
         prefix = f"$[{i}]" if isinstance(data, list) else "$"
-        found = [Problem(name, 0, prefix + p[1:], m) for p, m in record_dict_problems(obj, schema)]
+        found = [Problem(name, None, m, prefix + p[1:]) for p, m in record_dict_problems(obj, schema)]
         if found:
             summary.bad_records += 1
             summary.problems += len(found)

@@ -394,7 +394,8 @@ class PreannotateAnnotator:
         return f"{ann.model.origin}|{RULE_ORIGIN}+{code_version()}|{ann.schema.ref}#{schema}"
 
     def annotate_file(self, path: Path, name: str) -> Iterator[dict[str, Any] | ArticleFailure]:
-        from workbench.io.articles import ImportProblem, read_file
+        from workbench.core.problems import Problem
+        from workbench.io.articles import read_file
         from workbench.nlp.preannotate import preannotate_records
 
         problems: list[ArticleFailure] = []
@@ -402,8 +403,8 @@ class PreannotateAnnotator:
 
         def records() -> Iterator[Any]:
             for item in read_file(path, kind="jsonl"):
-                if isinstance(item, ImportProblem):
-                    problems.append(ArticleFailure(item.line or 0, None, item.reason))
+                if isinstance(item, Problem):
+                    problems.append(ArticleFailure(item.line or 0, None, item.message))
                 else:
                     if item.meta.get("file") == str(path):
                         item.meta["file"] = name

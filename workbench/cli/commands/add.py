@@ -27,18 +27,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.io.articles import ImportProblem, read_articles
+    from workbench.core.problems import Problem
+    from workbench.io.articles import read_articles
     from workbench.io.project import Project, ProjectError
 
     try:
         project = Project.open(args.dir)
     except ProjectError as e:
         raise UserError(str(e)) from None
-    problems: list[ImportProblem] = []
+    problems: list[Problem] = []
 
     def records() -> Iterator[Record]:
         for item in read_articles(args.files, clean=args.clean):
-            if isinstance(item, ImportProblem):
+            if isinstance(item, Problem):
                 problems.append(item)
                 continue
             if item.meta.get("file"):

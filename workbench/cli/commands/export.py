@@ -105,7 +105,7 @@ def export_corpus(
     from workbench.io.interop.split import parse_ratios, plan_split
 
     index = index_corpus(corpus)
-    problems = [f"{e.file}:{e.line}: {e.message}" for e in index.errors]
+    problems = [str(e) for e in index.errors]
     entries = [e for e in index if not statuses or e.status in statuses]
     if not entries:
         which = f" with status {' or '.join(statuses)}" if statuses else ""

@@ -77,9 +77,9 @@ def _items(args: argparse.Namespace) -> Iterator[tuple[Path, Any]]:
     importer = other_formats()[args.format]
     for path in args.paths:
         if not path.exists():
-            from workbench.io.articles import ImportProblem
+            from workbench.core.problems import Problem
 
-            yield path, ImportProblem(str(path), None, "no such file or folder")
+            yield path, Problem(str(path), None, "no such file or folder")
             continue
         for item in importer(path):
             yield path, item

@@ -117,8 +117,9 @@ def estimate_total(paths: list[Path]) -> int | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from workbench.core.problems import Problem
     from workbench.core.schema import SchemaError, default_schema, load_schema
-    from workbench.io.articles import ImportProblem, read_articles
+    from workbench.io.articles import read_articles
     from workbench.io.jsonl import dumps
     from workbench.nlp.models import ModelNotFound, configured_model, load_model
     from workbench.nlp.preannotate import Preannotator, preannotate_records
@@ -153,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
 
     def records() -> Iterator[Record]:
         for item in read_articles(args.inputs):
-            if isinstance(item, ImportProblem):
+            if isinstance(item, Problem):
                 counts["problems"] += 1
                 print(f"{item}", file=err)
                 continue

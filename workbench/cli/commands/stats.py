@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_tables(data)
     for e in index.errors[:SHOWN]:
-        print(f"{e.file}:{e.line}: {e.message}", file=sys.stderr)
+        print(e, file=sys.stderr)
     if len(index.errors) > SHOWN:
         more = len(index.errors) - SHOWN
         print(f"... and {more} more bad line(s) (--json lists them all)", file=sys.stderr)

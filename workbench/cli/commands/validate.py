@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli.errors import UserError
+from workbench.core.problems import Problem
 from workbench.core.schema import AnnotationSchema, SchemaError, load_schema
 from workbench.io.validate import (
-    Problem,
     ValidationSummary,
     is_annotation_schema,
     iter_json_file_problems,
@@ -61,7 +61,7 @@ def _load_annotation_schema(path: Path) -> AnnotationSchema | None:
         return load_schema(path)
     except SchemaError as e:
         for json_path, msg in e.problems:
-            print(f"{path}: {json_path}: {msg}")
+            _emit(Problem(str(path), None, msg, json_path))
         print(
             f"{path}: {len(e.problems)} problem(s) in the annotation schema; records not checked",
             file=sys.stderr,
@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             data = json.loads(path.read_text("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            print(f"{path}:{getattr(e, 'lineno', 0)}: $: not valid JSON ({e})")
+            _emit(Problem(str(path), getattr(e, "lineno", 0), f"not valid JSON ({e})", "$"))
             return 1
         if is_annotation_schema(data):
             problems = schema_file_problems(path, data)

@@ -1,4 +1,4 @@
-"""What every importer and exporter shares: problems, reports, offset checks, doc-field placement.
+"""What every importer and exporter shares: reports, offset checks, doc-field placement.
 
 Kept apart from ``registry`` so format modules can import it without a cycle.
 """
@@ -13,18 +13,6 @@ from typing import Any
 
 from workbench.core.record import Record, Span, offset_problems
 from workbench.core.schema import AnnotationSchema
-
-
-@dataclass(frozen=True, slots=True)
-class ImportProblem:
-    """Something in a foreign file that could not be taken over as it stands, named by file and line."""
-
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
 
 
 @dataclass(slots=True)

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from workbench.core.problems import Problem
 from workbench.core.record import Record
-from workbench.io.interop._base import ImportProblem
 from workbench.io.jsonl import LineError, read_jsonl
 
 
@@ -20,7 +20,7 @@ def files_in(path: Path, suffixes: tuple[str, ...]) -> list[Path]:
     return [path]
 
 
-def read_objects(path: Path) -> Iterator[tuple[str, int, dict[str, Any]] | ImportProblem]:
+def read_objects(path: Path) -> Iterator[tuple[str, int, dict[str, Any]] | Problem]:
     """JSON objects of a JSONL file; a file that is one pretty-printed JSON object or array also works.
 
     doccano's own examples ship as pretty-printed JSON, so refusing them would be
@@ -35,18 +35,18 @@ def read_objects(path: Path) -> Iterator[tuple[str, int, dict[str, Any]] | Impor
             try:
                 data = json.loads(raw)
             except (json.JSONDecodeError, UnicodeDecodeError) as e:
-                yield ImportProblem(name, getattr(e, "lineno", 1), f"not valid JSON ({e})")
+                yield Problem(name, getattr(e, "lineno", 1), f"not valid JSON ({e})")
                 return
             items = data if isinstance(data, list) else [data]
             for i, obj in enumerate(items):
                 if isinstance(obj, dict):
                     yield name, 1 if len(items) == 1 else i + 1, obj
                 else:
-                    yield ImportProblem(name, i + 1, f"expected a JSON object, found {type(obj).__name__}")
+                    yield Problem(name, i + 1, f"expected a JSON object, found {type(obj).__name__}")
             return
     for item in read_jsonl(path):
         if isinstance(item, LineError):
-            yield ImportProblem(item.file, item.line, item.message)
+            yield item
         else:
             yield name, item[0], item[1]
 
@@ -59,16 +59,16 @@ def import_objects(
     path: Path,
     convert: Callable[[dict[str, Any], str, int], Record],
     errors: tuple[type[Exception], ...] = (ValueError, TypeError),
-) -> Iterator[Record | ImportProblem]:
+) -> Iterator[Record | Problem]:
     """Every JSON object under ``path`` turned into a record; one that does not fit is a problem
     named by file and line, and the rest of the file still imports."""
     for f in files_in(Path(path), (".jsonl", ".json")):
         for item in read_objects(f):
-            if isinstance(item, ImportProblem):
+            if isinstance(item, Problem):
                 yield item
                 continue
             file, line, obj = item
             try:
                 yield convert(obj, file, line)
             except errors as e:
-                yield ImportProblem(file, line, str(e))
+                yield Problem(file, line, str(e))

@@ -21,11 +21,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from workbench.core.problems import Problem
 from workbench.core.record import Record, Relation, Span, offset_problems
 from workbench.core.schema import AnnotationSchema
 from workbench.io.atomic import write_text_atomic
 from workbench.io.brat import BratDocument, parse_ann, read_text, text_path_for
-from workbench.io.interop._base import ExportReport, ImportProblem, doc_values
+from workbench.io.interop._base import ExportReport, doc_values
 from workbench.io.interop._corpus import origin_meta
 
 _TID = re.compile(r"^T\d+$")
@@ -38,25 +39,25 @@ def _ann_files(path: Path) -> list[Path]:
     return [path.with_suffix(".ann")] if path.suffix == ".txt" else [path]
 
 
-def import_brat(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | ImportProblem]:
+def import_brat(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | Problem]:
     for ann in _ann_files(Path(path)):
         txt = text_path_for(ann)
         if txt is None or not ann.is_file():
-            yield ImportProblem(str(ann), 0, "no matching .txt/.ann pair found")
+            yield Problem(str(ann), 0, "no matching .txt/.ann pair found")
             continue
         try:
             doc = parse_ann(read_text(ann), read_text(txt), str(ann))
         except UnicodeDecodeError as e:
-            yield ImportProblem(str(ann), 0, f"not UTF-8 text ({e})")
+            yield Problem(str(ann), 0, f"not UTF-8 text ({e})")
             continue
-        problems = [ImportProblem(p.file, p.line, p.message) for p in doc.problems]
+        problems = [Problem(p.file, p.line, p.message) for p in doc.problems]
         rec = None if problems else _to_record(doc, txt, problems)
         yield from problems
         if rec is not None and not problems:
             yield rec
 
 
-def _to_record(doc: BratDocument, txt: Path, problems: list[ImportProblem]) -> Record | None:
+def _to_record(doc: BratDocument, txt: Path, problems: list[Problem]) -> Record | None:
     text = doc.text
     meta = origin_meta("brat", doc.file, 1)
     meta["file"] = str(txt)
@@ -67,7 +68,7 @@ def _to_record(doc: BratDocument, txt: Path, problems: list[ImportProblem]) -> R
         for sid, (s, e) in zip(ids, tb.fragments, strict=True):
             bad = offset_problems(text, s, e, tb.id)
             if bad:
-                problems.append(ImportProblem(doc.file, tb.line, bad[0]))
+                problems.append(Problem(doc.file, tb.line, bad[0]))
                 continue
             rec.spans[sid] = Span(sid, s, e, tb.label)
         if len(ids) > 1:

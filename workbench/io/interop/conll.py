@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from workbench.core.problems import Problem
 from workbench.core.record import Record
 from workbench.core.schema import AnnotationSchema
 from workbench.io.atomic import atomic_write
-from workbench.io.interop._base import ExportReport, ImportProblem, doc_values, new_span
+from workbench.io.interop._base import ExportReport, doc_values, new_span
 from workbench.io.interop._corpus import files_in, origin_meta
 from workbench.io.interop.tokens import (
     TokenIndex,
@@ -53,17 +54,17 @@ def _build(file: str, line: int, sentences: list[Sentence]) -> Record:
     return rec
 
 
-def import_conll(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | ImportProblem]:
+def import_conll(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | Problem]:
     for f in files_in(Path(path), (".conll", ".txt", ".iob", ".bio", ".tsv")):
         yield from _import_file(f)
 
 
-def _import_file(f: Path) -> Iterator[Record | ImportProblem]:
+def _import_file(f: Path) -> Iterator[Record | Problem]:
     name = str(f)
     try:
         lines = f.read_text("utf-8").splitlines()
     except UnicodeDecodeError as e:
-        yield ImportProblem(name, 1, f"not UTF-8 text ({e})")
+        yield Problem(name, 1, f"not UTF-8 text ({e})")
         return
     has_docstart = any(ln.startswith(DOCSTART) for ln in lines)
     doc: list[Sentence] = []
@@ -71,25 +72,25 @@ def _import_file(f: Path) -> Iterator[Record | ImportProblem]:
     doc_line = sent_line = 0
     bad: str | None = None
 
-    def close_sentence() -> Iterator[Record | ImportProblem]:
+    def close_sentence() -> Iterator[Record | Problem]:
         nonlocal sent, bad
         if sent:
             if has_docstart:
                 doc.append(sent)
             elif bad:
-                yield ImportProblem(name, sent_line, f"sentence skipped: {bad}")
+                yield Problem(name, sent_line, f"sentence skipped: {bad}")
             else:
                 yield _build(name, sent_line, [sent])
         if not has_docstart:
             bad = None
         sent = []
 
-    def close_doc() -> Iterator[Record | ImportProblem]:
+    def close_doc() -> Iterator[Record | Problem]:
         nonlocal doc, bad
         yield from close_sentence()
         if doc:
             if bad:
-                yield ImportProblem(name, doc_line, f"document skipped: {bad}")
+                yield Problem(name, doc_line, f"document skipped: {bad}")
             else:
                 yield _build(name, doc_line, doc)
         doc, bad = [], None

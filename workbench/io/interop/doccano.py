@@ -12,12 +12,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from workbench.core.problems import Problem
 from workbench.core.record import Record, Relation
 from workbench.core.schema import AnnotationSchema
 from workbench.io.atomic import atomic_write
 from workbench.io.interop._base import (
     ExportReport,
-    ImportProblem,
     check_span,
     flat_categories,
     new_span,
@@ -86,7 +86,7 @@ def _obj_to_record(obj: dict[str, Any], file: str, line: int, schema: Annotation
     return rec
 
 
-def import_doccano(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | ImportProblem]:
+def import_doccano(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | Problem]:
     yield from import_objects(path, lambda obj, file, line: _obj_to_record(obj, file, line, schema))
 
 

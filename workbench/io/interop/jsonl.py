@@ -5,25 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from workbench.core.problems import Problem
 from workbench.core.record import Record, RecordError
 from workbench.core.schema import AnnotationSchema
 from workbench.io.atomic import atomic_write
-from workbench.io.interop._base import ExportReport, ImportProblem, doc_values
+from workbench.io.interop._base import ExportReport, doc_values
 from workbench.io.interop._corpus import files_in
 from workbench.io.jsonl import LineError, dumps, read_jsonl
 
 
-def import_jsonl(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | ImportProblem]:
+def import_jsonl(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | Problem]:
     for f in files_in(Path(path), (".jsonl",)):
         for item in read_jsonl(f):
             if isinstance(item, LineError):
-                yield ImportProblem(item.file, item.line, item.message)
+                yield item
                 continue
             line, obj = item
             try:
                 yield Record.from_dict(obj)
             except RecordError as e:
-                yield ImportProblem(str(f), line, str(e))
+                yield Problem(str(f), line, str(e))
 
 
 def export_jsonl(records: Iterable[Record], schema: AnnotationSchema, out: Path) -> ExportReport:

@@ -14,10 +14,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from workbench.core.problems import Problem
 from workbench.core.record import Record, Relation
 from workbench.core.schema import AnnotationSchema
 from workbench.io.atomic import atomic_write
-from workbench.io.interop._base import ExportReport, ImportProblem, check_span, doc_values, new_span
+from workbench.io.interop._base import ExportReport, check_span, doc_values, new_span
 from workbench.io.interop._corpus import import_objects, origin_meta
 from workbench.io.jsonl import dumps
 
@@ -72,7 +73,7 @@ def _obj_to_record(obj: dict[str, Any], file: str, line: int) -> Record:
     return rec
 
 
-def import_newsmtsc(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | ImportProblem]:
+def import_newsmtsc(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | Problem]:
     yield from import_objects(path, _obj_to_record, (ValueError, TypeError, AttributeError))
 
 

@@ -13,12 +13,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from workbench.core.problems import Problem
 from workbench.core.record import Record, Relation
 from workbench.core.schema import AnnotationSchema
 from workbench.io.atomic import atomic_write
 from workbench.io.interop._base import (
     ExportReport,
-    ImportProblem,
     check_span,
     doc_values,
     new_span,
@@ -109,7 +109,7 @@ def _check_prodigy_span(text: str, tokens: list[Any], s: dict[str, Any], where: 
             raise ValueError(f"{where}: tokens {ts}-{te} do not cover characters {s['start']}-{s['end']}")
 
 
-def import_prodigy(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | ImportProblem]:
+def import_prodigy(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | Problem]:
     yield from import_objects(
         path,
         lambda task, file, line: _task_to_record(task, file, line, schema),

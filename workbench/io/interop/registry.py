@@ -1,6 +1,6 @@
 """Format names to importer and exporter functions: what ``workbench import/export --format F`` look up.
 
-An importer takes a file or folder path and yields ``Record``s, or ``ImportProblem(file, line,
+An importer takes a file or folder path and yields ``Record``s, or ``Problem(path, line,
 message)`` for anything that does not fit (it may take an optional ``schema`` keyword, used to
 place foreign document categories into the schema's document fields). An exporter takes the
 records, the schema and an output path and returns an ``ExportReport``: what was written and,
@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from workbench.core.problems import Problem
 from workbench.core.record import Record
 from workbench.core.schema import AnnotationSchema
-from workbench.io.interop._base import ExportReport, ImportProblem
+from workbench.io.interop._base import ExportReport
 from workbench.io.interop.brat import export_brat, import_brat
 from workbench.io.interop.conll import export_conll, import_conll
 from workbench.io.interop.doccano import export_doccano, import_doccano
@@ -24,9 +25,9 @@ from workbench.io.interop.newsmtsc import export_newsmtsc, import_newsmtsc
 from workbench.io.interop.prodigy import export_prodigy, import_prodigy
 from workbench.io.interop.spacy_docbin import export_spacy, import_spacy
 
-__all__ = ["EXPORTERS", "IMPORTERS", "OUTPUT_SUFFIX", "ExportReport", "ImportProblem"]
+__all__ = ["EXPORTERS", "IMPORTERS", "OUTPUT_SUFFIX", "ExportReport"]
 
-Importer = Callable[[Path], Iterator[Record | ImportProblem]]
+Importer = Callable[[Path], Iterator[Record | Problem]]
 Exporter = Callable[[Iterable[Record], AnnotationSchema, Path], ExportReport]
 
 IMPORTERS: dict[str, Importer] = {

@@ -23,9 +23,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from workbench.core.problems import Problem
 from workbench.core.record import Record, RecordError
 from workbench.core.schema import AnnotationSchema
-from workbench.io.interop._base import ExportReport, ImportProblem, doc_values, new_span, place_categories
+from workbench.io.interop._base import ExportReport, doc_values, new_span, place_categories
 from workbench.io.interop.tokens import blank_nlp, entity_kind, make_doc
 from workbench.io.jsonl import dumps
 
@@ -135,7 +136,7 @@ def doc_to_record(doc: Any, schema: AnnotationSchema | None) -> Record:
     return rec
 
 
-def import_spacy(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | ImportProblem]:
+def import_spacy(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | Problem]:
     """Docs of one ``.spacy`` file or every one under a folder; ``line`` in a problem is the doc number."""
     from spacy.tokens import DocBin
 
@@ -144,10 +145,10 @@ def import_spacy(path: Path, schema: AnnotationSchema | None = None) -> Iterator
         try:
             db = DocBin().from_disk(f)
         except Exception as e:  # spaCy raises plain ValueError/msgpack errors for non-DocBin bytes
-            yield ImportProblem(str(f), 0, f"not a spaCy DocBin file ({type(e).__name__}: {e})")
+            yield Problem(str(f), 0, f"not a spaCy DocBin file ({type(e).__name__}: {e})")
             continue
         for i, doc in enumerate(db.get_docs(vocab), 1):
             try:
                 yield doc_to_record(doc, schema)
             except (RecordError, KeyError, TypeError, ValueError) as e:
-                yield ImportProblem(str(f), i, f"doc {i}: {e}")
+                yield Problem(str(f), i, f"doc {i}: {e}")
