@@ -135,7 +135,7 @@ def index_file(path: str | Path, annotator: str | None = None) -> AnnotatorFile:
     """First pass over one file: where each record is, and who and what schema it is from."""
     p = Path(path)
     if not p.is_file():
-        raise InputError(f"{p}: no such file")
+        raise InputError(str(Problem(str(p), None, "no such file")))
     af = AnnotatorFile(p, annotator or "")
     first: dict[str, Any] | None = None
     offsets = af.offsets
@@ -150,7 +150,9 @@ def index_file(path: str | Path, annotator: str | None = None) -> AnnotatorFile:
         offsets[rid] = (pos, n, size)
     if first is None:
         bad = f" ({len(af.errors)} unreadable line(s), first: {af.errors[0]})" if af.errors else ""
-        raise InputError(f"{p}: the file holds no records{bad}; leave it out or check the path")
+        raise InputError(
+            str(Problem(str(p), None, f"the file holds no records{bad}; leave it out or check the path"))
+        )
     af.merged = isinstance(first.get("merge"), dict)
     af.schema = first.get("schema")
     if not af.annotator:
@@ -237,10 +239,8 @@ def iter_bundles(
                     problems.append(_left_out(f.path, line, "; ".join(bad)))
                     continue
                 if d.get("schema") != schema:
-                    raise InputError(
-                        f"{f.path}:{line}: record {rid} was made with schema {d.get('schema')!r}, "
-                        f"the files with {schema!r}; refusing to merge"
-                    )
+                    made = f"record {rid} was made with schema {d.get('schema')!r}, the files with {schema!r}"
+                    raise InputError(str(Problem(str(f.path), line, f"{made}; refusing to merge")))
                 versions[f.annotator] = d
                 where[f.annotator] = (f.path, line)
             yield Bundle(rid, versions, where)

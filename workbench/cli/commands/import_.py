@@ -86,15 +86,14 @@ def _items(args: argparse.Namespace) -> Iterator[tuple[Path, Any]]:
 
 
 def _existing_ids(path: Path) -> set[str]:
-    from workbench.io.jsonl import read_jsonl
+    from workbench.io.jsonl import iter_records
 
     ids: set[str] = set()
-    for item in read_jsonl(path):
+    for item in iter_records(path, fast=True):
         if not isinstance(item, tuple):
             # Copying a damaged corpus forward would hide the damage; let the user decide first.
             raise UserError(f"cannot append: {item}; fix {path} or import into a new file")
-        if isinstance(item[1].get("id"), str):
-            ids.add(item[1]["id"])
+        ids.add(item[3])
     return ids
 
 
