@@ -173,8 +173,8 @@ def skim_records(path: str | Path) -> Iterator[SkimmedLine | LineError]:
 
     After the first record, a line that starts the way the workbench writes
     records (``{"id":"...",``) and ends with a newline is yielded with its id and
-    ``None`` for the object, unparsed: an annotator file is indexed in a third of
-    the time. The reader must then judge the line by the same rule when it
+    ``None`` for the object, unparsed: an annotator file is indexed in well under
+    half the time. The reader must then judge the line by the same rule when it
     parses it (:func:`record_id`); a line that fails it is reported there.
     """
     return _walk(path, True, True, skim=True)  # type: ignore[return-value]
