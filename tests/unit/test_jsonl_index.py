@@ -17,7 +17,6 @@ from workbench.io.jsonl import (
     TORN,
     LineError,
     dumps,
-    iter_objects,
     iter_records,
     read_at,
     read_jsonl,
@@ -67,7 +66,7 @@ def test_missing_text_is_not_a_record_but_any_object_is_an_object(tmp_path: Path
     f = write_lines(tmp_path / "c.jsonl", [{"id": "a"}, {"id": "b", "text": 5}, rec(1), ""])
     _, bad = split(list(iter_records(f)))
     assert [(e.line, e.message) for e in bad] == [(1, NOT_A_RECORD), (2, NOT_A_RECORD)]
-    good, bad = split(list(iter_objects(f)))
+    good, bad = split(list(read_jsonl(f)))
     assert not bad and [g[0] for g in good] == [1, 2, 3]
 
 

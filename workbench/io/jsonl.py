@@ -4,7 +4,7 @@ A malformed line never makes the rest of a file unusable: readers yield the
 good lines and report the bad ones as :class:`LineError` (a
 :class:`~workbench.core.problems.Problem` that keeps the line's bytes), so a lead
 can fix them by hand. Every JSONL reader of the workbench walks files through
-:func:`iter_objects` (any JSON object per line: validators, importers) or
+:func:`read_jsonl` (any JSON object per line: validators, importers) or
 :func:`iter_records` (workbench records: the corpus index, annotator files, the
 window's batch, the annotator store), so they agree on what a line is
 (docs/decisions/0011-one-jsonl-rule.md).
@@ -28,8 +28,6 @@ from workbench.core.record import article_id
 TORN = "incomplete last line (the writer stopped mid-line)"
 NOT_A_RECORD = "not a record (needs a 'text' string)"
 
-# (line number, byte offset, size in bytes with the line ending, parsed object)
-ObjectLine = tuple[int, int, int, dict[str, Any]]
 # (line number, byte offset, size in bytes with the line ending, record id, parsed object)
 RecordLine = tuple[int, int, int, str, dict[str, Any]]
 # the same, with None for a line whose id was read from its head without parsing it
@@ -147,21 +145,10 @@ def _walk(
             skimming = skim
 
 
-def iter_objects(path: str | Path, *, fast: bool = False) -> Iterator[ObjectLine | LineError]:
-    """Every JSON object line of ``path`` with its place, or a :class:`LineError` saying why not.
-
-    For readers that judge the objects themselves (validation, foreign formats).
-    Blank lines are skipped. A line that does not parse is ``not valid JSON``,
-    or, when it is the last one and has no newline, an ``incomplete last line``
-    (``torn``); a last line without newline that parses is accepted.
-    """
-    return _walk(path, False, fast)  # type: ignore[return-value]
-
-
 def iter_records(path: str | Path, *, fast: bool = False) -> Iterator[RecordLine | LineError]:
     """Every record line of ``path`` with its place and id: the one rule of what a record line is.
 
-    A record line is a JSON object line (as :func:`iter_objects`) that passes
+    A record line is a JSON object line (as :func:`read_jsonl`) that passes
     :func:`record_id`; any other line is a :class:`LineError`. Repeated ids are
     left to the caller (the later line wins everywhere in the workbench).
     """
@@ -181,7 +168,13 @@ def skim_records(path: str | Path) -> Iterator[SkimmedLine | LineError]:
 
 
 def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]] | LineError]:
-    """``(line_no, object)`` for each JSON object line, :class:`LineError` for the others."""
+    """``(line_no, object)`` for each JSON object line, :class:`LineError` for the others.
+
+    For readers that judge the objects themselves (validation, other formats).
+    Blank lines are skipped. A line that does not parse is ``not valid JSON``,
+    or, when it is the last one and has no newline, an ``incomplete last line``
+    (``torn``); a last line without newline that parses is accepted.
+    """
     for item in _walk(path, False, False):
         yield item if isinstance(item, LineError) else (item[0], item[3])
 
