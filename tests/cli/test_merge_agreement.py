@@ -182,7 +182,7 @@ def test_polnear_multi_annotator_folder(tmp_path, capsys) -> None:
     r = json.loads(j)
     assert r["documents"] == 4 and len(r["annotators"]) == 6
     assert set(r["labels"]) == {"MENTION", "CUE", "QUOTE"}
-    from workbench.io.polnear_multi import token_alpha_raw
+    from workbench.io.brat.polnear import token_alpha_raw
 
     raw = token_alpha_raw(folder)
     # The mapped records and PolNeAR's raw roles give the same token-level alpha.

@@ -45,7 +45,7 @@ def annotator_paths(
 
     Returns the paths and, for a brat folder, where its per-annotator JSONL files went.
     """
-    from workbench.io.polnear_multi import is_brat_folder, write_annotator_files
+    from workbench.io.brat.polnear import is_brat_folder, write_annotator_files
 
     out: list[Path] = []
     note = None
