@@ -17,9 +17,10 @@ differ in what the lines mean, chosen by the format name and nothing else:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from workbench.core.problems import Problem
 from workbench.core.record import Record
 from workbench.core.schema import AnnotationSchema
 from workbench.io.atomic import write_text_atomic
@@ -37,41 +38,48 @@ def _ann_files(path: Path) -> list[Path]:
     return [path.with_suffix(".ann")] if path.suffix == ".txt" else [path]
 
 
-def _documents(path: Path) -> Iterator[tuple[Path, Path, BratDocument] | ImportProblem]:
-    """Each ``.ann`` under ``path`` parsed against its text, or why it could not be."""
+Mapping = Callable[[Path, Path, BratDocument], Iterator[Record | ImportProblem]]
+
+
+def _read(path: Path, mapping: Mapping) -> Iterator[Record | ImportProblem]:
+    """Each ``.ann`` under ``path`` parsed against its text and mapped, or why it could not be."""
     for ann in _ann_files(Path(path)):
         txt = text_path_for(ann)
         if txt is None or not ann.is_file():
             yield ImportProblem(str(ann), 0, "no matching .txt/.ann pair found")
             continue
         try:
-            yield ann, txt, parse_ann(read_text(ann), read_text(txt), str(ann))
+            doc = parse_ann(read_text(ann), read_text(txt), str(ann))
         except UnicodeDecodeError as e:
             yield ImportProblem(str(ann), 0, f"not UTF-8 text ({e})")
+            continue
+        yield from mapping(ann, txt, doc)
+
+
+def _reported(problems: list[Problem]) -> Iterator[ImportProblem]:
+    return (ImportProblem(p.path, p.line or 0, p.message) for p in problems)
+
+
+def _generic(_ann: Path, txt: Path, doc: BratDocument) -> Iterator[Record | ImportProblem]:
+    meta = origin_meta("brat", doc.file, 1)
+    meta["file"] = str(txt)
+    rec, problems = doc_to_record(doc, meta)
+    yield from _reported(problems)
+    if rec is not None:
+        yield rec
+
+
+def _polnear(ann: Path, _txt: Path, doc: BratDocument) -> Iterator[Record | ImportProblem]:
+    yield from _reported(polnear_problems(doc))
+    yield polnear_file_record(doc, ann)
 
 
 def import_brat(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | ImportProblem]:
-    for item in _documents(path):
-        if isinstance(item, ImportProblem):
-            yield item
-            continue
-        _ann, txt, doc = item
-        meta = origin_meta("brat", doc.file, 1)
-        meta["file"] = str(txt)
-        rec, problems = doc_to_record(doc, meta)
-        yield from (ImportProblem(p.path, p.line or 0, p.message) for p in problems)
-        if rec is not None:
-            yield rec
+    return _read(path, _generic)
 
 
 def import_polnear(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | ImportProblem]:
-    for item in _documents(path):
-        if isinstance(item, ImportProblem):
-            yield item
-            continue
-        ann, _txt, doc = item
-        yield from (ImportProblem(p.path, p.line or 0, p.message) for p in polnear_problems(doc))
-        yield polnear_file_record(doc, ann)
+    return _read(path, _polnear)
 
 
 def _name_for(rec: Record, taken: set[str]) -> str:
