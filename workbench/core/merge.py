@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from workbench.core.merged_record import MergedRecord
 from workbench.core.record import Record, Relation, Span, now_iso, structural_problems
 
 MERGE_FORMAT = "workbench-merge@1"
@@ -153,14 +154,15 @@ def merge_line(
     annotators: Iterable[str],
     policy: Policy,
     symmetric: Iterable[str] = (),
-) -> tuple[dict[str, Any], bytes]:
+) -> tuple[MergedRecord, bytes]:
     """:func:`merge_versions` and its JSON line; the versions are encoded once, for digest and line."""
     m, encoded = _merge(record_id, versions, annotators, policy, symmetric)
     if encoded is None:
-        return m, orjson.dumps(m) + b"\n"
+        return MergedRecord.from_dict(m), orjson.dumps(m) + b"\n"
     head = orjson.dumps({k: v for k, v in m.items() if k != "versions" and k != "items"})
     # Byte for byte what orjson.dumps(m) writes: versions and items are m's last two keys.
-    return m, b"".join((head[:-1], b',"versions":', encoded, b',"items":', orjson.dumps(m["items"]), b"}\n"))
+    line = b"".join((head[:-1], b',"versions":', encoded, b',"items":', orjson.dumps(m["items"]), b"}\n"))
+    return MergedRecord.from_dict(m), line
 
 
 def _merge(
