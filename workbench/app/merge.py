@@ -54,6 +54,14 @@ def parse_policy(name: str, k: int = 2) -> Policy:
         raise AppError(str(e)) from None
 
 
+def check_merge(paths: list[Path], out: Path) -> None:
+    """Refuse a merge of fewer than two files, or one that would write over an input."""
+    if len(paths) < 2:
+        raise AppError("merge needs at least two annotator files")
+    if out.resolve() in {p.resolve() for p in paths}:
+        raise AppError(f"{out} is one of the inputs; write the merged file elsewhere")
+
+
 # One slice's result: its merged lines (bytes, or a worker's part file), counts, agreement.
 SliceResult = tuple[bytes | str, MergeSummary, Agreement | None]
 

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from workbench.app.inputs import annotator_paths, open_inputs
-from workbench.app.merge import merge_files, parse_policy
+from workbench.app.merge import check_merge, merge_files, parse_policy
 from workbench.app.schemas import schema_for
 from workbench.app.workers import default_jobs
 from workbench.cli.errors import UserError
@@ -52,11 +52,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, policy: Policy, paths: list[Path], note: str | None) -> int:
-    if len(paths) < 2:
-        raise UserError("merge needs at least two annotator files")
     out = Path(args.output)
-    if out.resolve() in {p.resolve() for p in paths}:
-        raise UserError(f"{out} is one of the inputs; write the merged file elsewhere")
+    check_merge(paths, out)
     files = open_inputs(paths, split_names(args.annotators))
     schema = schema_for(files[0].schema, args.schema)
     progress = TerminalProgress("merging", "merge", None, sys.stderr, transient=True)
