@@ -109,5 +109,5 @@ def _agreement_so_far(project: Project, assignments: dict[str, Any], status: Pro
         "pairs": report.spans["strict"]["pairs"],
     }
     status.disputed = [
-        (d["id"], d["strict_f1"]) for d in report["per_document"][:10] if d["strict_f1"] is not None
+        (d["id"], d["strict_f1"]) for d in report.per_document[:10] if d["strict_f1"] is not None
     ]
