@@ -4,7 +4,9 @@ Everything here keeps only small sufficient statistics (counts per pair and
 label, contingency tables, a coincidence matrix), so agreement over a corpus of
 any size streams: :meth:`Agreement.add` takes the versions of one article and
 forgets them. Items are compared as in :mod:`workbench.core.merge`: spans by
-offsets and label, relations by the spans they connect, never by ids.
+offsets and label, relations by the spans they connect, never by ids. Turning
+the counts into figures is :mod:`workbench.core.agreement_figures`, and the
+figures travel as an :class:`~workbench.core.agreement_report.AgreementReport`.
 
 Coefficients follow their textbook definitions (Cohen 1960, Fleiss 1971,
 Krippendorff 2011) and are checked in the tests against scikit-learn and the
