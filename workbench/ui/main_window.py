@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QTimer
+from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
@@ -24,7 +24,6 @@ from workbench.core.edits import SetStatus
 from workbench.core.record import RecordError
 from workbench.core.schema import AnnotationSchema, SchemaError
 from workbench.io.settings import Settings, save_settings
-from workbench.io.store import AnnotatorStore
 from workbench.ui import spans as sp
 from workbench.ui.actions import ACTIONS, ActionSpec, collisions
 from workbench.ui.article_header import ArticleHeader
@@ -41,9 +40,8 @@ from workbench.ui.preannotate import PreannotationRunner
 from workbench.ui.relations_panel import RelationPanel
 from workbench.ui.save_status import SaveStatus
 from workbench.ui.settings_dialog import SettingsDialog
+from workbench.ui.takeover import Takeover
 from workbench.ui.text_view import SpanTextView
-
-TAKEOVER_MS = 2000  # how often a read-only window looks whether the lock is free
 
 
 class MainWindow(QMainWindow):
@@ -95,9 +93,7 @@ class MainWindow(QMainWindow):
         self.actions_by_id, self.recent_menu = build_menus(
             self, schema, actions, self.dispatcher.run, self.controller.label_key_menu
         )
-        # A read-only window watches the lock and takes over when the other window lets go.
-        self._takeover = QTimer(self, interval=TAKEOVER_MS)
-        self._takeover.timeout.connect(self._try_takeover)
+        self._takeover = Takeover(self, self)  # a read-only window takes over when the holder lets go
         # subscriptions: the article first (the others point into it), then the panels ------
         self.open_doc.switched.connect(self._show_article)
         self.open_doc.changed.connect(self._repaint_spans)
@@ -174,18 +170,8 @@ class MainWindow(QMainWindow):
         self._refresh_recent()
         notes = []
         self.inspector.setEnabled(session.locked is None)
-        if session.locked is not None:
-            self.controller.readonly_reason = str(session.locked)
-            self.banner.setText(
-                f"Read-only: {session.locked}. Your edits here would not be saved; "
-                "this window takes over when the other one closes the file."
-            )
-            self.banner.show()
-            self._takeover.start()
-        else:
-            self.controller.readonly_reason = None
-            self.banner.hide()
-            self._takeover.stop()
+        self.controller.readonly_reason = str(session.locked) if session.locked is not None else None
+        self._takeover.follow(session)
         if not session.store.report.ok:
             notes.append(f"annotator file: {session.store.report.summary()}")
         if session.batch.errors:
@@ -208,36 +194,6 @@ class MainWindow(QMainWindow):
         )
         self.save_status.update()
         return True
-
-    def _try_takeover(self) -> None:
-        """The holder let go: reopen where we are, now with the lock (and whatever they saved)."""
-        s = self.session
-        if s is None or not s.readonly:
-            self._takeover.stop()
-            return
-        if AnnotatorStore.holder(s.store_path) is not None:
-            return
-        self._takeover.stop()
-        current = s.document.record.id if s.document is not None else None
-        problems: list[str] = []
-        shown = self.__dict__.get("error")  # an error handler set on this window, if any
-        self.error = lambda title, text: problems.append(f"{title}: {text}")  # type: ignore[method-assign]
-        try:
-            opened = self.open_paths(s.paths, current)  # quiet: no dialog every few seconds
-        finally:
-            if shown is None:
-                del self.error
-            else:
-                self.error = shown
-        if opened and self.session is not None and not self.session.readonly:
-            self.say("The other window closed this file: you can edit now", 0)
-        elif opened:
-            self._takeover.start()  # someone else was quicker: wait for them in turn
-        else:
-            self.banner.setText(
-                f"{self.banner.text()} The other window has closed the file, but it could not be "
-                f"reopened here ({problems[0] if problems else 'unknown reason'}); open it again by hand."
-            )
 
     def close_session(self, keep_store: bool = False) -> None:
         if self.session is not None:
