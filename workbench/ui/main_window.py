@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         self.doc_list.follow(self.open_doc)
         follow_history(self.actions_by_id["undo"], self.actions_by_id["redo"], self.open_doc)
         self.open_doc.switched.connect(self.save_status.update)
-        self.open_doc.changed.connect(self._said_undo)
+        self.open_doc.changed.connect(self._report_undo)
         # messages and requests ---------------------------------------------------------
         for source in (self.save_status, self.preannotator):
             source.message.connect(self.say)
@@ -234,7 +234,7 @@ class MainWindow(QMainWindow):
         if self.open_doc.doc is not None:
             self.view.update_spans(sp.styles(self.open_doc.doc.record, self.schema, change.span_ids))
 
-    def _said_undo(self, change: Change) -> None:
+    def _report_undo(self, change: Change) -> None:
         if change.kind != "apply":
             self.say(f"{'Undid' if change.kind == 'undo' else 'Redid'}: {change.label}")
 
