@@ -10,6 +10,7 @@ from the schema (labels, relations, attribute values) and the action table; the
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partialmethod
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QCursor, QKeyEvent, QKeySequence
@@ -157,59 +158,6 @@ class Controller(QObject):
             return self.start_relation(self.doc.schema.relations[target.target])
         attr, value = target.target.split("=", 1)
         return self.value_key(attr, value)
-
-    # actions (named in the action table) ------------------------------------------------
-    def act_next_span(self) -> None:
-        self.cycle(1)
-
-    def act_prev_span(self) -> None:
-        self.cycle(-1)
-
-    def act_delete_span(self) -> bool:
-        if self.current is None:
-            return False
-        self.apply(RemoveSpan(self.current))
-        return True
-
-    def act_accept(self) -> None:
-        self.review("accept")
-
-    def act_reject(self) -> None:
-        self.review("reject")
-
-    def act_widen_left(self) -> None:
-        self.resize("widen_left")
-
-    def act_widen_right(self) -> None:
-        self.resize("widen_right")
-
-    def act_shrink_left(self) -> None:
-        self.resize("shrink_left")
-
-    def act_shrink_right(self) -> None:
-        self.resize("shrink_right")
-
-    def act_relation(self) -> None:
-        self.start_relation(None)
-
-    def act_confirm(self) -> bool:
-        if self._relation is None:
-            return False
-        if self._candidate is None:
-            self.message.emit("Pick the other end first: Tab to it or click it")
-        else:
-            self.finish_relation(self._candidate)
-        return True
-
-    def act_cancel(self) -> None:
-        if self._relation is not None:
-            self._relation = None
-            self._candidate = None
-            self.message.emit("Relation cancelled")
-            self.set_current(self.current, False)
-        else:
-            self.view.clear_selection()
-            self.set_current(None, False)
 
     def label_key(self, label: str) -> bool:
         assert self.doc is not None
@@ -422,6 +370,42 @@ class Controller(QObject):
         if self.doc is None:
             return ""
         return "<hr>".join(sp.describe(self.doc.record, self.doc.schema, i) for i in ids[:4])
+
+    # the handlers the action table names for the span actions ----------------------------
+    act_next_span = partialmethod(cycle, 1)
+    act_prev_span = partialmethod(cycle, -1)
+    act_accept = partialmethod(review, "accept")
+    act_reject = partialmethod(review, "reject")
+    act_widen_left = partialmethod(resize, "widen_left")
+    act_widen_right = partialmethod(resize, "widen_right")
+    act_shrink_left = partialmethod(resize, "shrink_left")
+    act_shrink_right = partialmethod(resize, "shrink_right")
+    act_relation = partialmethod(start_relation, None)
+
+    def act_delete_span(self) -> bool:
+        if self.current is None:
+            return False  # the key goes on to the view
+        self.apply(RemoveSpan(self.current))
+        return True
+
+    def act_confirm(self) -> bool:
+        if self._relation is None:
+            return False
+        if self._candidate is None:
+            self.message.emit("Pick the other end first: Tab to it or click it")
+        else:
+            self.finish_relation(self._candidate)
+        return True
+
+    def act_cancel(self) -> None:
+        if self._relation is not None:
+            self._relation = None
+            self._candidate = None
+            self.message.emit("Relation cancelled")
+            self.set_current(self.current, False)
+        else:
+            self.view.clear_selection()
+            self.set_current(None, False)
 
 
 def _short(t: str, n: int = 30) -> str:
