@@ -168,7 +168,7 @@ def _steps(
         w.failed.connect(lambda msg: result.update(failed=msg))
         before = len(rec.spans)
         t0 = time.monotonic()
-        win.act_preannotate()
+        win.run_action("preannotate")
         _check(w.busy or bool(result), step, "the window did not start pre-annotation (read-only?)")
         done = _wait(app, lambda: bool(result), PREANNOTATE_TIMEOUT_S)
         _check(done, step, f"no result after {PREANNOTATE_TIMEOUT_S:.0f} s")
@@ -193,7 +193,7 @@ def _steps(
         )
         # one person's decision too, so the file holds a reviewed span, not only model output
         win.controller.set_current(rec.sorted_spans()[0].id)
-        win.controller.run("accept")
+        win.run_action("accept")
         app.processEvents()
         step = "annotator file"
         _check(s.saved, step, f"the session could not save to {s.store_path}: {s.store.last_error}")
