@@ -80,9 +80,13 @@ def run_selftest(
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # headless even on a desktop session
     folder = Path(tempfile.mkdtemp(prefix="workbench-selftest-"))
     report = Report(folder=folder)
-    saved_env = {k: os.environ.get(k) for k in ("WORKBENCH_CONFIG_DIR", "WORKBENCH_ANNOTATOR")}
+    saved_env = {
+        k: os.environ.get(k) for k in ("WORKBENCH_CONFIG_DIR", "WORKBENCH_ANNOTATOR", "WORKBENCH_MODEL")
+    }
     os.environ["WORKBENCH_CONFIG_DIR"] = str(folder / "config")
     os.environ["WORKBENCH_ANNOTATOR"] = ANNOTATOR
+    if model:  # the environment comes before the window's setting: the model tested is the one named
+        os.environ["WORKBENCH_MODEL"] = model
     try:
         _steps(folder, report, model, require_trained, out)
     finally:
