@@ -117,9 +117,9 @@ def main() -> int:
         single = run = c1 = c2 = c_client = busy = 0.0
         t = time.perf_counter()
         with connect(f"local:{args.workers}") as client:
-            from workbench.nlp.cluster import _agreed_fingerprint
+            from workbench.nlp.cluster import agreed_fingerprint
 
-            _agreed_fingerprint(client, ann)  # workers up and their model loaded
+            agreed_fingerprint(client, ann)  # workers up and their model loaded
             startup = time.perf_counter() - t
             rss = client.run(lambda: psutil.Process().memory_info().rss)
             for k in range(0, len(shards), per_round):

@@ -159,7 +159,7 @@ def baseline(pre: list[tuple], out: Path) -> None:
 
 
 def ours(corpus: Path, out: Path) -> None:
-    from workbench.cli.commands.export import export_corpus
+    from workbench.app.export import export_corpus
 
     export_corpus(corpus, "spacy", out, default_schema())
 

@@ -120,8 +120,10 @@ def vm_hwm_kb() -> int:
 
 def phase(name: str, paths: list[str], out: str, jobs: int = 1) -> None:
     """One measured phase in this (fresh) process; prints JSON with seconds and peak RSS."""
+    from workbench.app.agreement import agreement_over
+    from workbench.app.inputs import open_inputs
+    from workbench.app.merge import merge_files
     from workbench.app.schemas import schema_for
-    from workbench.cli.commands._lead import agreement_over, merge_files, open_inputs
     from workbench.core.agreement import agreement_for_schema
     from workbench.core.merge import Policy
 
@@ -138,7 +140,7 @@ def phase(name: str, paths: list[str], out: str, jobs: int = 1) -> None:
         files = open_inputs([Path(p) for p in paths], None)
         merge_files(files, Path(out), Policy("majority"), schema_for(files[0].schema), jobs=jobs)
     elif name == "agreement":
-        agreement_over([Path(p) for p in paths], None, None, [], [], jobs=jobs)
+        agreement_over([Path(p) for p in paths], None, None, [], jobs=jobs)
     elif name == "both":
         files = open_inputs([Path(p) for p in paths], None)
         schema = schema_for(files[0].schema)
@@ -154,8 +156,9 @@ def phase(name: str, paths: list[str], out: str, jobs: int = 1) -> None:
 def heap_peak(paths: list[str], out: str) -> int:
     import tracemalloc
 
+    from workbench.app.inputs import open_inputs
+    from workbench.app.merge import merge_files
     from workbench.app.schemas import schema_for
-    from workbench.cli.commands._lead import merge_files, open_inputs
     from workbench.core.agreement import agreement_for_schema
     from workbench.core.merge import Policy
 
@@ -216,7 +219,7 @@ def main() -> None:
         # and divide by the best baseline of the whole run.
         base_runs: list[float] = []
         best: dict[str, dict] = {}
-        from workbench.cli.commands._lead import default_jobs
+        from workbench.app.workers import default_jobs
 
         jobs = a.jobs or default_jobs()
         for _ in range(a.repeat):

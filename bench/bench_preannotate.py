@@ -46,10 +46,10 @@ def words(ts: list[str]) -> int:
 
 def bench_overhead(batch_size: int, n_articles: int, rounds: int) -> None:
     from workbench.core.record import Record
-    from workbench.nlp.models import load_model
+    from workbench.nlp.models import select_model
     from workbench.nlp.preannotate import Preannotator
 
-    model = load_model()
+    model = select_model()
     ann = Preannotator(model)
     ts = texts(n_articles)
     n_words = words(ts)

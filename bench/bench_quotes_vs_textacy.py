@@ -52,14 +52,14 @@ def textacy_record(gold_id: str, doc: object) -> tuple[object, str | None]:
 def main() -> None:
     from workbench.core.record import Record
     from workbench.nlp.evaluate import read_gold, score
-    from workbench.nlp.models import load_model
+    from workbench.nlp.models import select_model
     from workbench.nlp.preannotate import Preannotator
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--gold", type=Path, default=REPO.parent / "shared" / "data" / "polnear" / "dev")
     args = ap.parse_args()
     gold, _ = read_gold(args.gold)
-    model = load_model()
+    model = select_model()
     ann = Preannotator(model)
     ours, theirs, failures = [], [], []
     t_ours = t_theirs = 0.0

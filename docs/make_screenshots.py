@@ -124,7 +124,7 @@ def main_window_shots(app: Any, work: Path, out: Path) -> list[Path]:
     # The whole batch pre-annotated in the background, as an annotator would with Ctrl+Shift+P.
     finished: list[Any] = []
     win.preannotator.worker.finished.connect(lambda res, cancelled: finished.append(res))
-    win.act_preannotate_all()
+    win.run_action("preannotate_all")
     _wait(app, lambda: bool(finished))
     _settle(app)
 
@@ -132,14 +132,14 @@ def main_window_shots(app: Any, work: Path, out: Path) -> list[Path]:
     for rid in ids[3:5]:
         win.open_document(rid)
         win.controller.accept_all()
-        win.act_done_next()
+        win.run_action("done_next")
         _settle(app)
     win.open_document(ids[0])
     _settle(app)
     rec = s.document.record
     win.controller.set_current(rec.sorted_spans()[0].id)
     for _ in range(8):
-        win.controller.run("accept")
+        win.run_action("accept")
     quote = first_with_speaker(s.document.record)
     if quote is not None:
         win.controller.set_current(quote)
@@ -150,10 +150,10 @@ def main_window_shots(app: Any, work: Path, out: Path) -> list[Path]:
     centre = win.centralWidget()
     shots.append(_save(centre, out / "quote-speaker.png", (0, 0, centre.width(), min(centre.height(), 520))))
 
-    win.act_help()
+    win.run_action("help")
     _settle(app)
     shots.append(_save(win, out / "keyboard-help.png"))
-    win.act_help()
+    win.run_action("help")
 
     app.setPalette(dark_palette())
     _settle(app)

@@ -80,9 +80,13 @@ def run_selftest(
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # headless even on a desktop session
     folder = Path(tempfile.mkdtemp(prefix="workbench-selftest-"))
     report = Report(folder=folder)
-    saved_env = {k: os.environ.get(k) for k in ("WORKBENCH_CONFIG_DIR", "WORKBENCH_ANNOTATOR")}
+    saved_env = {
+        k: os.environ.get(k) for k in ("WORKBENCH_CONFIG_DIR", "WORKBENCH_ANNOTATOR", "WORKBENCH_MODEL")
+    }
     os.environ["WORKBENCH_CONFIG_DIR"] = str(folder / "config")
     os.environ["WORKBENCH_ANNOTATOR"] = ANNOTATOR
+    if model:  # the environment comes before the window's setting: the model tested is the one named
+        os.environ["WORKBENCH_MODEL"] = model
     try:
         _steps(folder, report, model, require_trained, out)
     finally:
@@ -120,7 +124,16 @@ def _steps(
         step, f"{schema.ref}, {len(schema.labels)} span labels, {len(schema.relations)} relation types", out
     )
 
-    # 2. the real window, offscreen ----------------------------------------------------------
+    # 2. the model named on the command line loads (the window would fall back to another) ---
+    if model:
+        from workbench.nlp.models import ModelNotFound, select_model
+
+        try:
+            select_model(flag=model)
+        except ModelNotFound as e:
+            raise SelftestFailed(f"model: {e}") from None
+
+    # 3. the real window, offscreen ----------------------------------------------------------
     step = "window"
     from workbench.io.settings import load_settings
     from workbench.ui.app import application
@@ -160,7 +173,7 @@ def _steps(
             out,
         )
 
-        # 3. pre-annotation through the window's worker and the real model -----------------
+        # 4. pre-annotation through the window's worker and the real model -----------------
         step = "pre-annotation"
         result: dict[str, Any] = {}
         w = win.preannotator.worker
@@ -168,7 +181,7 @@ def _steps(
         w.failed.connect(lambda msg: result.update(failed=msg))
         before = len(rec.spans)
         t0 = time.monotonic()
-        win.act_preannotate()
+        win.run_action("preannotate")
         _check(w.busy or bool(result), step, "the window did not start pre-annotation (read-only?)")
         done = _wait(app, lambda: bool(result), PREANNOTATE_TIMEOUT_S)
         _check(done, step, f"no result after {PREANNOTATE_TIMEOUT_S:.0f} s")
@@ -193,7 +206,7 @@ def _steps(
         )
         # one person's decision too, so the file holds a reviewed span, not only model output
         win.controller.set_current(rec.sorted_spans()[0].id)
-        win.controller.run("accept")
+        win.run_action("accept")
         app.processEvents()
         step = "annotator file"
         _check(s.saved, step, f"the session could not save to {s.store_path}: {s.store.last_error}")
@@ -203,7 +216,7 @@ def _steps(
         win.close()
         app.processEvents()
 
-    # 4. the file on disk, read back as a lead's tools would -------------------------------
+    # 5. the file on disk, read back as a lead's tools would -------------------------------
     from workbench.io.store import AnnotatorStore
 
     _check(store_path.is_file(), step, f"{store_path} was not written")

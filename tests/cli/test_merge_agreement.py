@@ -182,7 +182,7 @@ def test_polnear_multi_annotator_folder(tmp_path, capsys) -> None:
     r = json.loads(j)
     assert r["documents"] == 4 and len(r["annotators"]) == 6
     assert set(r["labels"]) == {"MENTION", "CUE", "QUOTE"}
-    from workbench.io.polnear_multi import token_alpha_raw
+    from workbench.io.brat.polnear import token_alpha_raw
 
     raw = token_alpha_raw(folder)
     # The mapped records and PolNeAR's raw roles give the same token-level alpha.
@@ -210,7 +210,11 @@ def test_agreement_needs_two_files_and_merge_refuses_to_overwrite_an_input(three
 def test_worker_processes_give_exactly_the_serial_result(tmp_path, monkeypatch) -> None:
     import random
 
-    from workbench.cli.commands import _lead
+    from workbench.app import workers
+    from workbench.app.agreement import agreement_over
+    from workbench.app.inputs import open_inputs
+    from workbench.app.merge import merge_files
+    from workbench.core.agreement import agreement_for_schema
     from workbench.core.merge import Policy
     from workbench.core.schema import default_schema
 
@@ -245,38 +249,36 @@ def test_worker_processes_give_exactly_the_serial_result(tmp_path, monkeypatch) 
         p = tmp_path / f"{ann}.jsonl"
         write_jsonl(p, recs)
         paths.append(p)
-    monkeypatch.setattr(_lead, "CHUNK", 7)
+    monkeypatch.setattr(workers, "CHUNK", 7)
     results = {}
     for jobs in (1, 2):
-        files = _lead.open_inputs(paths, None)
-        acc = _lead._accumulator([f.annotator for f in files], default_schema(), [])
+        files = open_inputs(paths, None)
+        acc = agreement_for_schema([f.annotator for f in files], default_schema(), [])
         out = tmp_path / f"merged{jobs}.jsonl"
-        summary = _lead.merge_files(
-            files, out, Policy("majority"), default_schema(), agreement=acc, jobs=jobs
-        )
+        summary = merge_files(files, out, Policy("majority"), default_schema(), agreement=acc, jobs=jobs)
         lines = [json.loads(x) for x in out.read_text().splitlines()]
         for d in lines:
             d["merge"].pop("merged")
-        alone = _lead.agreement_over(paths, None, None, [], [], jobs=jobs)
+        alone = agreement_over(paths, None, None, [], jobs=jobs)
         results[jobs] = (lines, summary, acc.report(), alone)
     (l1, s1, r1, a1), (l2, s2, r2, a2) = results[1], results[2]
     assert len(l1) == 60 and l1 == l2
     assert s1 == s2 and len(s1.partial) == 6
-    assert r1 == r2 and a1 == a2 and r1["spans"] == a1["spans"]
+    assert r1 == r2 and a1 == a2 and r1.spans == a1.spans
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no part files left behind
 
 
 def test_a_worker_that_meets_bad_input_leaves_no_output_and_no_part_files(
     three, tmp_path, monkeypatch, capsys
 ) -> None:
-    from workbench.cli.commands import _lead
+    from workbench.app import workers
 
     for i, p in enumerate(three):
         recs = [record(p.stem, f"x{j}", OTHER, [(23, 28, "GPE")]) for j in range(20)]
         if i == 2:
             recs[15]["schema"] = "news@2"  # in the third slice, merged by a worker
         write_jsonl(p, recs)
-    monkeypatch.setattr(_lead, "CHUNK", 5)
+    monkeypatch.setattr(workers, "CHUNK", 5)
     out = tmp_path / "m.jsonl"
     code, _, err = run(capsys, "merge", *map(str, three), "-o", str(out), "--jobs", "2")
     assert code == 2 and "carol.jsonl:16" in err and "news@2" in err
@@ -321,9 +323,9 @@ def test_a_merge_stopped_by_sigterm_leaves_no_part_files_and_a_killed_ones_are_s
     # a folder left by a merge that was killed outright (its process is gone)
     gone = subprocess.Popen(["true"])
     gone.wait()
-    from workbench.cli.commands._lead import _parts_prefix
+    from workbench.app.workers import parts_prefix
 
-    stale = out_dir / f"{_parts_prefix(out_dir / 'm.jsonl')}{gone.pid}-x"
+    stale = out_dir / f"{parts_prefix(out_dir / 'm.jsonl')}{gone.pid}-x"
     stale.mkdir()
     (stale / "0000000000").write_bytes(b"{}\n")
     elsewhere = out_dir / f".m.jsonl.parts-otherhost-{gone.pid}-x"  # another machine on a shared drive
@@ -350,7 +352,7 @@ def test_a_merge_stopped_by_sigterm_leaves_no_part_files_and_a_killed_ones_are_s
             ]
             if mine:
                 assert mine[0].name.startswith(
-                    f"{_parts_prefix(out_dir / 'm.jsonl')}{proc.pid}-"
+                    f"{parts_prefix(out_dir / 'm.jsonl')}{proc.pid}-"
                 )  # host and pid
                 break
             time.sleep(0.005)
@@ -371,21 +373,25 @@ def test_a_merge_stopped_by_sigterm_leaves_no_part_files_and_a_killed_ones_are_s
 def test_progress_is_reported_slice_by_slice_and_logged_off_a_terminal(three, tmp_path, monkeypatch) -> None:
     import io
 
+    from workbench.app import workers
+    from workbench.app.inputs import open_inputs
+    from workbench.app.merge import merge_files
     from workbench.cli import progress
-    from workbench.cli.commands import _lead
     from workbench.core.merge import Policy
 
-    monkeypatch.setattr(_lead, "CHUNK", 1)
+    monkeypatch.setattr(workers, "CHUNK", 1)
     monkeypatch.setattr(progress, "LOG_EVERY_S", 0.0)
     log = io.StringIO()  # not a terminal: plain lines
     seen: list[int] = []
 
-    def start(total: int):  # noqa: ANN202
-        bar = progress.TerminalProgress("merging", "merge", total, log)
-        return lambda n: (seen.append(n), bar.step(n))
+    class Recorded(progress.TerminalProgress):
+        def step(self, n: int = 1, failed: bool = False) -> None:
+            seen.append(n)
+            super().step(n, failed)
 
-    files = _lead.open_inputs(three, None)
-    _lead.merge_files(files, tmp_path / "m.jsonl", Policy("majority"), progress=start)
+    bar = Recorded("merging", "merge", None, log, transient=True)
+    merge_files(open_inputs(three, None), tmp_path / "m.jsonl", Policy("majority"), progress=bar)
+    bar.close()
     assert seen == [1, 1]
     assert log.getvalue().splitlines()[-1].startswith("merge: 2/2 articles")
 

@@ -22,8 +22,11 @@ import cloudpickle  # noqa: E402  (comes with distributed)
 import dask  # noqa: E402
 
 from tests.conftest import SHARED  # noqa: E402
+from tests.unit.test_app_preannotate_cluster import Recorder  # noqa: E402
 from tests.unit.test_shards import write_shard  # noqa: E402
-from workbench.nlp.cluster import connect, run_cluster, run_on_client  # noqa: E402
+from workbench.app.errors import AppError  # noqa: E402
+from workbench.app.preannotate_cluster import run_cluster  # noqa: E402
+from workbench.nlp.cluster import connect, run_on_client  # noqa: E402
 from workbench.nlp.shards import PreannotateAnnotator, Shard, is_finished, plan_shards, run_local  # noqa: E402
 
 # Workers cannot import this test module by name: ship its classes by value.
@@ -206,8 +209,15 @@ def test_run_cluster_on_a_scheduler_address_with_the_default_preannotation(
     """What ``--cluster tcp://host:8786`` does: connect to a running scheduler, nothing started locally."""
     address = client.scheduler.address
     assert address.startswith("tcp://127.0.0.1:")
-    summary = run_cluster([str(inputs / "part-0*.jsonl")], tmp_path / "out", address, batch_size=8)
+    progress = Recorder()
+    summary = run_cluster(
+        [str(inputs / "part-0*.jsonl")], tmp_path / "out", address, batch_size=8, progress=progress
+    )
     assert summary.ok and summary.processed == N_SHARDS and summary.workers == 2
+    notes = [text for kind, text in progress.calls if kind == "note"]
+    assert len(notes) == 1 and str(notes[0]).startswith("Dask dashboard: ")
+    assert sum(n for kind, n in progress.calls if kind == "step") == summary.articles  # type: ignore[misc]
+    assert ("start", summary.articles) in progress.calls and progress.calls[-1] == ("close", None)
     assert summary.fingerprint.startswith("model:")
     assert outputs(plan_shards([str(inputs)], tmp_path / "out")) == baseline
     done = json.loads((tmp_path / "out" / "part-00.jsonl.done").read_text(encoding="utf-8"))
@@ -217,10 +227,8 @@ def test_run_cluster_on_a_scheduler_address_with_the_default_preannotation(
 def test_a_model_missing_on_the_workers_stops_the_run_before_any_shard(
     client: Any, inputs: Path, tmp_path: Path
 ) -> None:
-    from workbench.nlp.cluster import ClusterUnavailable
-
     address = client.scheduler.address
-    with pytest.raises(ClusterUnavailable, match="no_such_model_xyz"):
+    with pytest.raises(AppError, match="a worker could not prepare the pre-annotation: .*no_such_model_xyz"):
         run_cluster([str(inputs)], tmp_path / "out", address, model="no_such_model_xyz")
     assert not list((tmp_path / "out").glob("*.jsonl"))
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from workbench.core.agreement import Categorical, alpha_from_coincidences, cohen_kappa
+from workbench.core.coefficients import Categorical, alpha_from_coincidences, cohen_kappa
 
 # Fleiss (1971) as worked in most textbooks (and Wikipedia): 10 subjects, 14 raters, 5 categories.
 FLEISS_TABLE = [

@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.core.agreement import Agreement, Categorical
+from workbench.core.agreement import Agreement
+from workbench.core.coefficients import Categorical
 from workbench.core.span_matching import NONE
 
 NAMES = ["a", "b", "c", "d"]
@@ -140,7 +141,7 @@ def test_every_span_figure_matches_the_pair_by_pair_reference(docs: list[dict[st
     assert +sets.confusion == +ref["confusion"]
     expected = Categorical(NAMES)
     expected.add_many(ref["units"].elements())
-    assert acc.report()["coefficients"]["span label"] == expected.summary()
+    assert acc.report().coefficients["span label"] == expected.summary()
     by_id = {d["id"]: d for d in acc.documents}
     for i, (strict_f1, lenient_f1) in enumerate(ref["per_doc"]):
         assert by_id[f"d{i}"]["strict_f1"] == pytest.approx(strict_f1)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 from workbench.core.agreement import agreement_for_schema
+from workbench.core.agreement_report import AgreementReport
 from workbench.core.schema import default_schema
 from workbench.io.report_html import render
 
 from .test_merge import TEXT, rec
 
 
-def report() -> dict:
+def report() -> AgreementReport:
     acc = agreement_for_schema(["a", "b", "c"], default_schema())
     for i, title in enumerate(["<script>alert(1)</script>", "Plain title"]):
         vs = {
@@ -51,5 +52,5 @@ def test_the_report_is_self_contained_with_every_chart() -> None:
 def test_the_worst_document_comes_first() -> None:
     r = report()
     page = render(r)
-    assert r["per_document"][0]["id"] == "doc0"
+    assert r.per_document[0]["id"] == "doc0"
     assert page.index("doc0") < page.index("doc1")

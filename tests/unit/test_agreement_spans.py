@@ -18,13 +18,13 @@ def test_strict_and_lenient_f1_as_gate_counts_them() -> None:
     acc = Agreement(["a", "b"])
     acc.add("art1", TEXT, {"a": a, "b": b})
     r = acc.report()
-    strict, lenient = r["spans"]["strict"], r["spans"]["lenient"]
+    strict, lenient = r.spans["strict"], r.spans["lenient"]
     assert strict["labels"]["PERSON"]["micro"]["f1"] == pytest.approx(0.5)  # 1 of 2 each side
     assert strict["labels"]["GPE"]["micro"]["f1"] == 0
     assert lenient["labels"]["GPE"]["micro"]["f1"] == 1  # 11-17 overlaps 11-16
     assert lenient["labels"]["PERSON"]["micro"]["f1"] == pytest.approx(0.5)  # 29-34 and 35-44 do not touch
     assert strict["pairs"]["a~b"]["f1"] == pytest.approx(2 / 6)
-    doc = r["per_document"][0]
+    doc = r.per_document[0]
     assert doc["strict_f1"] == pytest.approx(2 / 6) and doc["lenient_f1"] == pytest.approx(4 / 6)
 
 
@@ -39,7 +39,7 @@ def test_confusion_counts_labels_at_the_same_offsets_and_misses() -> None:
     b = rec("b", [(0, 5, "ORG"), (29, 34, "PERSON")])
     acc = Agreement(["a", "b"])
     acc.add("art1", TEXT, {"a": a, "b": b})
-    conf = acc.report()["confusion"]
+    conf = acc.report().confusion
     cell = {
         (x, y): conf["counts"][i][j]
         for i, x in enumerate(conf["labels"])
@@ -58,9 +58,9 @@ def test_relation_f1_and_speaker_agreement_ignore_span_ids() -> None:
     acc = agreement_for_schema(["a", "b", "c"], default_schema())
     acc.add("art1", TEXT, {"a": a, "b": b, "c": c})
     r = acc.report()
-    pairs = r["relations"]["SPEAKER"]["pairs"]
+    pairs = r.relations["SPEAKER"]["pairs"]
     assert pairs["a~b"]["f1"] == 1 and pairs["a~c"]["f1"] == 0 and pairs["b~c"]["f1"] == 0
-    speaker = r["coefficients"]["quote speaker"]
+    speaker = r.coefficients["quote speaker"]
     assert speaker["units"] == 1 and speaker["fleiss_units"] == 1
 
 
@@ -80,7 +80,7 @@ def test_kappa_over_records_matches_scikit_learn_on_the_same_units() -> None:
         yb.append(vb)
     acc = agreement_for_schema(["a", "b"], default_schema())
     acc.add("art1", TEXT, {"a": rec("a", spans_a), "b": rec("b", spans_b)})
-    c = acc.report()["coefficients"]["entity sentiment"]
+    c = acc.report().coefficients["entity sentiment"]
     assert c["units"] == len(words)
     assert c["cohen"]["a~b"] == pytest.approx(cohen_kappa_score(ya, yb))
     assert "alpha_ordinal" in c  # the sentiment scale is ordered in the news schema
@@ -98,7 +98,7 @@ def test_documents_are_ranked_worst_first() -> None:
     bad = {"a": rec("a", [(0, 5, "PERSON")]), "b": rec("b", [(11, 17, "GPE")])}
     acc.add("good", TEXT, good)
     acc.add("bad", TEXT, bad)
-    assert [d["id"] for d in acc.report()["per_document"]] == ["bad", "good"]
+    assert [d["id"] for d in acc.report().per_document] == ["bad", "good"]
 
 
 def test_symmetric_relations_agree_whichever_way_they_were_drawn() -> None:
@@ -106,7 +106,7 @@ def test_symmetric_relations_agree_whichever_way_they_were_drawn() -> None:
     b = rec("b", [(0, 5, "PERSON"), (29, 34, "PERSON")], [(1, 0, "INTERACTION")])
     acc = agreement_for_schema(["a", "b"], default_schema())
     acc.add("art1", TEXT, {"a": a, "b": b})
-    assert acc.report()["relations"]["INTERACTION"]["pairs"]["a~b"]["f1"] == 1
+    assert acc.report().relations["INTERACTION"]["pairs"]["a~b"]["f1"] == 1
 
 
 def test_a_speaker_relation_to_a_missing_span_does_not_hide_the_speaker_given() -> None:
@@ -124,7 +124,7 @@ def test_a_speaker_relation_to_a_missing_span_does_not_hide_the_speaker_given() 
         acc = Agreement(["alice", "bob"])
         acc.add("d1", "x" * 20, {"alice": version(alice), "bob": version([said])})
         acc.add("d2", "x" * 20, {"alice": version([]), "bob": version([said])})
-        reports.append(acc.report()["coefficients"]["quote speaker"])
+        reports.append(acc.report().coefficients["quote speaker"])
     assert reports[0] == reports[1] and reports[0]["units"] == 2
 
 
@@ -137,7 +137,7 @@ def test_an_attribute_task_named_like_a_built_in_one_is_counted_apart() -> None:
 
     acc = Agreement(["a", "b"], tasks=[Task("quote speaker", ("QUOTE",), "speaker")])
     acc.add("d", "x" * 20, {"a": version("mayor"), "b": version("minister")})
-    coefficients = acc.report()["coefficients"]
+    coefficients = acc.report().coefficients
     by_relation, by_attribute = coefficients["quote speaker"], coefficients["quote speaker (attribute)"]
     assert by_relation["units"] == by_attribute["units"] == 1
     assert by_relation["cohen"]["a~b"] is None  # no SPEAKER relation on either side: they agree

@@ -1,4 +1,4 @@
-"""brat standoff reader and the PolNeAR mapping, on hand-made and real files."""
+"""The brat standoff reader and the PolNeAR mapping (io.brat), on hand-made and real files."""
 
 from __future__ import annotations
 
@@ -9,15 +9,8 @@ from tests.conftest import shared_path
 from workbench.core.checks import record_problems
 from workbench.core.record import Record
 from workbench.core.schema import default_schema
-from workbench.io.brat import (
-    iter_ann_files,
-    parse_ann,
-    polnear_annotator,
-    quote_kind,
-    read_brat,
-    read_polnear,
-    text_path_for,
-)
+from workbench.io.brat.polnear import polnear_annotator, polnear_record, quote_kind, read_polnear
+from workbench.io.brat.standoff import iter_ann_files, parse_ann, read_brat, text_path_for
 
 TEXT = "Obama said: “We will win,” adding “and soon.” It rains."
 
@@ -62,7 +55,7 @@ def test_problems_name_file_and_line_and_keep_good_lines() -> None:
         "Q1\twhat",
     )
     doc = parse_ann(ann, TEXT, "bad.ann")
-    where = [(p.file, p.line) for p in doc.problems]
+    where = [(p.path, p.line) for p in doc.problems]
     assert where == [
         ("bad.ann", 2),
         ("bad.ann", 3),
@@ -104,8 +97,6 @@ def test_polnear_pieces_share_speaker_and_cue() -> None:
 
 
 def read_polnear_doc(ann: str) -> Record:
-    from workbench.io.brat import polnear_record
-
     return polnear_record(parse_ann(ann, TEXT, "x.ann"), annotator="ab12")
 
 
@@ -140,8 +131,6 @@ def test_real_polnear_files_map_cleanly() -> None:
 
 def test_entity_textbounds_become_entity_spans() -> None:
     doc = parse_ann(_ann("T1\tPerson 0 5\tObama", "T2\tLocation 6 10\tsaid", "T3\tOther 11 12\t“"), TEXT)
-    from workbench.io.brat import polnear_record
-
     rec = polnear_record(doc)
     assert sorted((s.label, rec.span_text(s)) for s in rec.spans.values()) == [
         ("LOC", "said"),

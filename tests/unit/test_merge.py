@@ -7,15 +7,9 @@ from typing import Any
 
 import pytest
 
-from workbench.core.merge import (
-    MergeError,
-    Policy,
-    conflicts,
-    gold_from_merged,
-    merge_versions,
-    merged_problems,
-    rederive,
-)
+from workbench.core.adjudication import gold_from_merged
+from workbench.core.merge import MergeError, Policy, merge_versions, merged_problems, rederive
+from workbench.core.merged_record import MergedRecord
 
 TEXT = "Putin said Russia would win. Biden disagreed."
 
@@ -166,7 +160,9 @@ def test_gold_holds_what_was_agreed_and_leaves_conflicts_open() -> None:
     a = rec("a", [(11, 27, "QUOTE", {"quote_kind": "indirect"}), (0, 5, "PERSON")], [(0, 1, "SPEAKER")])
     b = rec("b", [(0, 5, "PERSON"), (11, 27, "QUOTE", {"quote_kind": "indirect"})], [(1, 0, "SPEAKER")])
     c = rec("c", [(0, 5, "ORG")])
-    m = merge_versions("art1", {"a": a, "b": b, "c": c}, ["a", "b", "c"], Policy("majority"))
+    m = MergedRecord.from_dict(
+        merge_versions("art1", {"a": a, "b": b, "c": c}, ["a", "b", "c"], Policy("majority"))
+    )
     gold = gold_from_merged(m)
     assert gold.annotator == "gold"
     assert sorted((s.start, s.end, s.label, tuple(s.attrs.items())) for s in gold.spans.values()) == [
@@ -175,4 +171,4 @@ def test_gold_holds_what_was_agreed_and_leaves_conflicts_open() -> None:
     ]
     (rel,) = gold.relations.values()
     assert gold.spans[rel.head].label == "QUOTE" and gold.spans[rel.child].label == "PERSON"
-    assert [c_["key"] for c_ in conflicts(m)] == ["span|0-5|ORG"]
+    assert [c_["key"] for c_ in m.conflicts] == ["span|0-5|ORG"]

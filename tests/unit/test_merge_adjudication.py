@@ -7,16 +7,19 @@ import pytest
 from workbench.core.adjudication import AdjudicationError, conflicts_of, decide, decisions, start_gold
 from workbench.core.document import Document, EditRefused
 from workbench.core.merge import Policy, merge_versions
+from workbench.core.merged_record import MergedRecord
 from workbench.core.schema import default_schema
 
 from .test_merge import rec
 
 
-def merged3() -> dict:
+def merged3() -> MergedRecord:
     a = rec("a", [(11, 27, "QUOTE"), (0, 5, "PERSON")], [(0, 1, "SPEAKER")], doc={"sentiment": "negative"})
     b = rec("b", [(11, 27, "QUOTE"), (29, 34, "PERSON")], [(0, 1, "SPEAKER")], doc={"sentiment": "neutral"})
     c = rec("c", [(11, 27, "QUOTE"), (0, 7, "PERSON")], [(0, 1, "SPEAKER")], doc={"sentiment": "positive"})
-    return merge_versions("art1", {"a": a, "b": b, "c": c}, ["a", "b", "c"], Policy("majority"))
+    return MergedRecord.from_dict(
+        merge_versions("art1", {"a": a, "b": b, "c": c}, ["a", "b", "c"], Policy("majority"))
+    )
 
 
 def test_conflicts_group_overlapping_spans_and_speakers_of_one_quote() -> None:
@@ -85,7 +88,9 @@ def test_an_accepted_span_brings_the_attribute_values_its_annotators_agreed_on()
     b = rec("b", [(0, 5, "PERSON", {"sentiment": "negative"})])
     c = rec("c", [])
     d = rec("d", [])
-    m = merge_versions("art1", {"a": a, "b": b, "c": c, "d": d}, list("abcd"), Policy("majority"))
+    m = MergedRecord.from_dict(
+        merge_versions("art1", {"a": a, "b": b, "c": c, "d": d}, list("abcd"), Policy("majority"))
+    )
     cs = conflicts_of(m)
     assert [c_.kind for c_ in cs] == ["span"]  # 2 of 4 is no majority; the value itself is agreed
     doc = Document(start_gold(m, "lead"), default_schema(), annotator="gold")

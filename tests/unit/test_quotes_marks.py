@@ -81,3 +81,43 @@ def test_never_fails_and_spans_are_sane(text: str) -> None:
         assert 0 <= q.start < q.end <= len(text)
     outer = outermost(qs)
     assert all(a.end <= b.start for a, b in zip(outer, outer[1:], strict=False))
+
+
+def test_cjk_corner_brackets_are_marks_too() -> None:
+    # The one table (core.quote_marks) has them, so the rules find what the brat mapping calls direct.
+    assert quoted("彼は「東京へ行く」と言った。") == ["「東京へ行く」"]
+    assert quoted("『本当だ』") == ["『本当だ』"]
+
+
+def test_one_table_of_quote_marks() -> None:
+    """The rules and the PolNeAR mapping read the same objects; no other module spells a table out."""
+    import ast
+    from pathlib import Path
+
+    from workbench.core import quote_marks
+    from workbench.io.brat import polnear
+    from workbench.nlp import marks
+    from workbench.nlp.marks import find_quotes as rules
+
+    assert marks.QUOTE_MARKS is quote_marks.QUOTE_MARKS
+    assert marks.OPENING_MARKS is quote_marks.OPENING_MARKS is polnear.OPENING_MARKS
+    assert marks.ALL_MARKS is quote_marks.ALL_MARKS is polnear.ALL_MARKS
+    assert rules is find_quotes
+    # The two readers of marks spell no table of their own (ad-hoc character classes in io/clean.py's
+    # sentence regexes and nlp/quotes.py's closer strip are not tables of quote marks).
+    root = Path(quote_marks.__file__).parents[1]
+    readers = [
+        *sorted((root / "io" / "brat").glob("*.py")),
+        root / "io" / "interop" / "brat.py",
+        root / "nlp" / "marks.py",
+    ]
+    style_marks = set("“”„«»‘’‚‹›「」『』")
+    tables = []
+    for path in readers:
+        tree = ast.parse(path.read_text("utf-8"))
+        prose = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}  # docstrings
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in prose:
+                if len(style_marks & set(node.value)) >= 3:  # a table, not one mark in a docstring
+                    tables.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert tables == []

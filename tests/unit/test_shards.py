@@ -7,7 +7,6 @@ import multiprocessing
 import os
 import re
 import signal
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -248,18 +247,6 @@ def test_rerun_skips_finished_shards_and_does_not_touch_them(corpus: Path, tmp_p
     assert len(shards[0].output.read_text(encoding="utf-8").splitlines()) == 2
 
 
-def test_missing_dask_names_the_extra_to_install(
-    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A desktop install has no Dask: cluster mode says how to get it, nothing else breaks."""
-    from workbench.nlp import cluster
-
-    monkeypatch.setitem(sys.modules, "distributed", None)  # makes `import distributed` raise ImportError
-    with pytest.raises(cluster.ClusterUnavailable, match=r"pip install 'workbench\[cluster\]'"):
-        cluster.run_cluster([str(corpus)], tmp_path / "out", "local:2", annotator=CapsAnnotator())
-    assert not (tmp_path / "out").exists()  # refused before writing anything
-
-
 def test_cluster_spec_mistakes_are_user_errors() -> None:
     pytest.importorskip("distributed")
     from workbench.nlp.cluster import ClusterUnavailable, connect
@@ -267,57 +254,3 @@ def test_cluster_spec_mistakes_are_user_errors() -> None:
     for bad in ("local:x", "local:0"):
         with pytest.raises(ClusterUnavailable, match="local"), connect(bad):
             pass
-
-
-def test_progress_lines_name_counts_rate_eta_and_dashboard() -> None:
-    import io
-
-    from workbench.nlp.cluster import ClusterProgress, terminal_progress
-
-    stream = io.StringIO()
-    state = ClusterProgress(shards_total=10, shards_skipped=2, shards_done=3, bytes_total=1000)
-    state.articles, state.bytes_done, state.elapsed, state.workers = 300, 250, 10.0, 4
-    state.dashboard = "http://10.0.0.5:8787/status"
-    with terminal_progress(stream, interval=0.0) as report:
-        report(state)
-        state.finished = True
-        report(state)
-    text = stream.getvalue()
-    assert "Dask dashboard: http://10.0.0.5:8787/status" in text
-    assert "shards 5/10 (2 skipped, 0 failed) · 300 articles · 30.0/s · 4 workers · ETA 0:00:30" in text
-    assert text.count("Dask dashboard") == 1 and "ETA 0:00:00" in text
-
-
-def test_the_command_says_how_to_install_dask(
-    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from workbench.cli.main import main
-
-    monkeypatch.setitem(sys.modules, "distributed", None)
-    code = main(["preannotate", str(corpus), "-o", str(tmp_path / "out"), "--cluster", "local:2"])
-    err = capsys.readouterr().err
-    assert code == 2 and "pip install 'workbench[cluster]'" in err and "Traceback" not in err
-
-
-def test_summary_names_failed_shards_and_how_to_resume() -> None:
-    from workbench.nlp.cluster import ClusterSummary, summary_lines
-    from workbench.nlp.shards import ShardResult
-
-    summary = ClusterSummary(
-        "out",
-        None,
-        4,
-        12.5,
-        [
-            ShardResult("a.jsonl", "out/a.jsonl", articles=10, failed=1, bad_lines=2),
-            ShardResult("b", "b", skipped=True),
-        ],
-        {"c.jsonl": "KilledWorker: worker died twice"},
-        fingerprint="model:blank:en@3.8.18|rule:quotes@1+abc|news@1#123",
-    )
-    text = "\n".join(summary_lines(summary))
-    assert "10 articles pre-annotated in 1 shards, 1 shards already done, 3 articles or input lines" in text
-    assert "c.jsonl: shard failed: KilledWorker: worker died twice" in text
-    assert "run the same command again" in text
-    assert "WARNING: no trained model" in text
-    assert "1 shards for 4 workers" in text

@@ -44,8 +44,14 @@ class TerminalProgress(Progress):
         self._make_bar(total)
 
     def start(self, total: int | None) -> None:
-        """The work learnt its total: the bar shows it (made now if it was not yet)."""
+        """The work learnt its total: the bar shows it (made now if it was not yet).
+
+        The rate and the time left count from here: finding the total (ordering the articles
+        of several files) is not part of the work's pace.
+        """
         self.total = total
+        if self.n == 0:
+            self.t0 = self.last = time.monotonic()
         if self.bar is None:
             self._make_bar(total)
         else:
@@ -127,23 +133,3 @@ def _is_terminal(err: TextIO) -> bool:
         return err.isatty()
     except (OSError, ValueError, AttributeError):  # closed, or not a real stream
         return False
-
-
-def lazy(
-    verb: str, name: str, err: TextIO
-) -> tuple[Callable[[int], Callable[[int], None]], Callable[[], None]]:
-    """For work that learns its total late: ``start(total)`` makes the bar and returns its step.
-
-    The bar goes away when the work ends (``close``), leaving the command's summary alone.
-    """
-    made: list[TerminalProgress] = []
-
-    def start(total: int) -> Callable[[int], None]:
-        made.append(TerminalProgress(verb, name, total, err, transient=True))
-        return lambda n: made[-1].step(n)
-
-    def close() -> None:
-        for bar in made:
-            bar.close()
-
-    return start, close

@@ -24,7 +24,8 @@ from workbench.core.edits import (
     SetSpanAttr,
     SetStatus,
 )
-from workbench.core.merge import conflicts, gold_from_merged, parse_span_key, span_key
+from workbench.core.merge import parse_span_key, span_key
+from workbench.core.merged_record import MergedRecord
 from workbench.core.record import Record, Relation, Span, now_iso
 
 
@@ -57,19 +58,19 @@ def _snippet(text: str, start: int, end: int, width: int = 40) -> str:
     return s if len(s) <= width else s[: width - 1] + "…"
 
 
-def conflicts_of(merged: dict[str, Any]) -> list[Conflict]:
+def conflicts_of(merged: MergedRecord) -> list[Conflict]:
     """The open questions of a merged record, grouped as an adjudicator sees them.
 
     Disagreeing spans that overlap form one conflict (which of these, if any?);
     disagreeing relations from the same head with the same type form one
     (who is the speaker?); each attribute and document field is one.
     """
-    text = merged["text"]
-    open_items = conflicts(merged)
+    text = merged.text
+    open_items = merged.conflicts
     out: list[Conflict] = []
     # Attribute values agreed on a span whose own presence is disputed travel with its versions.
     agreed_attrs: dict[str, dict[str, Any]] = {}
-    for it in merged.get("items") or []:
+    for it in merged.items:
         if it["kind"] == "attr" and it["agreed"] and it["value"] is not None:
             agreed_attrs.setdefault(it["span"], {})[it["name"]] = it["value"]
     spans = sorted(
@@ -166,16 +167,40 @@ def decisions(record: Record) -> dict[str, dict[str, Any]]:
     return dict((record.meta.get("adjudication") or {}).get("decisions") or {})
 
 
-def start_gold(merged: dict[str, Any], adjudicator: str, source: str = "") -> Record:
+def gold_from_merged(merged: MergedRecord, annotator: str = "gold") -> Record:
+    """A record holding what the policy accepted; conflicts stay open for the adjudicator."""
+    text = merged.text
+    rec = Record(id=merged.id, text=text, meta=dict(merged.meta), schema=merged.schema)
+    rec.annotator = annotator
+    rec.status = "in_progress"
+    ids: dict[str, str] = {}
+    attrs: dict[str, dict[str, Any]] = {}
+    for it in merged.items:
+        if it["kind"] == "attr" and it["agreed"] and it["value"] is not None:
+            attrs.setdefault(it["span"], {})[it["name"]] = it["value"]
+    for it in merged.items:
+        if it["kind"] == "span" and it["agreed"]:
+            sid = f"s{len(ids) + 1}"
+            ids[it["key"]] = sid
+            rec.spans[sid] = Span(sid, it["start"], it["end"], it["label"], attrs=attrs.get(it["key"], {}))
+    for it in merged.items:
+        if it["kind"] == "relation" and it["agreed"] and it["head"] in ids and it["child"] in ids:
+            rid = f"r{len(rec.relations) + 1}"
+            rec.relations[rid] = Relation(rid, ids[it["head"]], ids[it["child"]], it["label"])
+        elif it["kind"] == "doc" and it["agreed"] and it["value"] is not None:
+            rec.doc[it["name"]] = it["value"]
+    return rec
+
+
+def start_gold(merged: MergedRecord, adjudicator: str, source: str = "") -> Record:
     """A fresh gold record: what the policy agreed, plus who adjudicates and from what."""
     gold = gold_from_merged(merged)
-    info = merged.get("merge") or {}
     gold.meta["adjudication"] = {
         "adjudicator": adjudicator,
         "started": now_iso(),
         "merged_from": source,
-        "annotators": info.get("annotators", []),
-        "policy": info.get("policy"),
+        "annotators": merged.annotators,
+        "policy": merged.merge.get("policy"),
         "decisions": {},
     }
     return gold

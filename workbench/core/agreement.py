@@ -4,7 +4,9 @@ Everything here keeps only small sufficient statistics (counts per pair and
 label, contingency tables, a coincidence matrix), so agreement over a corpus of
 any size streams: :meth:`Agreement.add` takes the versions of one article and
 forgets them. Items are compared as in :mod:`workbench.core.merge`: spans by
-offsets and label, relations by the spans they connect, never by ids.
+offsets and label, relations by the spans they connect, never by ids. Turning
+the counts into figures is :mod:`workbench.core.agreement_figures`, and the
+figures travel as an :class:`~workbench.core.agreement_report.AgreementReport`.
 
 Coefficients follow their textbook definitions (Cohen 1960, Fleiss 1971,
 Krippendorff 2011) and are checked in the tests against scikit-learn and the
@@ -20,23 +22,15 @@ from itertools import combinations, repeat
 from operator import itemgetter
 from typing import Any
 
-from workbench.core.coefficients import (  # noqa: F401 - re-exported, tests and reports import them here
-    Categorical,
-    Pattern,
-    alpha_from_coincidences,
-    cohen_kappa,
-    delta2,
-)
+from workbench.core.agreement_figures import AgreementFigures
+from workbench.core.coefficients import Categorical, Pattern
 from workbench.core.merge import value_token
 from workbench.core.span_matching import (
     NONE,
-    PRF,
-    SpanSets,
     Triple,
     crosses,
     overlap_matches,
     overlap_runs,
-    pair_labels,
     token_units,
     token_values,
 )
@@ -59,7 +53,7 @@ class Task:
     ordered: tuple[str, ...] | None = None
 
 
-class Agreement:
+class Agreement(AgreementFigures):
     """Feed it one article at a time with :meth:`add`; read the figures with :meth:`report`."""
 
     def __init__(
@@ -251,25 +245,6 @@ class Agreement:
                 by_offsets.setdefault((s, e), []).append((lab, m))
         self._mixed_offsets.update((pmask, tuple(sorted(labels))) for labels in by_offsets.values())
 
-    def _mixed_parts(
-        self, pmask: int, labels: tuple[tuple[str, int], ...]
-    ) -> tuple[list[tuple[int, int, str]], Pattern, list[tuple[str, str]]]:
-        """One mixed offset's spans (as counted), span-label unit and confusion cells."""
-        chosen = {bit: sorted([lab for lab, m in labels if m & bit]) for bit in self._bit.values()}
-        unit = tuple(ls[0] if ls else None for ls in chosen.values())
-        cells: list[tuple[str, str]] = []
-        for _a, _b, ba, bb in self._bit_pairs:
-            if not (pmask & ba and pmask & bb):
-                continue
-            la, lb = chosen[ba], chosen[bb]
-            if not lb:
-                cells += [(x, NONE) for x in la]
-            elif not la:
-                cells += [(NONE, y) for y in lb]
-            else:
-                cells += pair_labels(la, lb)
-        return [(pmask, m, lab) for lab, m in labels], unit, cells
-
     def _relations(
         self, versions: dict[str, dict[str, Any]], triples: dict[str, list[Triple]], pmask: int, pairs: list
     ) -> tuple[int, int]:
@@ -440,107 +415,6 @@ class Agreement:
         self.documents += other.documents
         self.skipped += other.skipped
 
-    def _expand(self, counts: Counter[tuple[int, int, str]]) -> dict[tuple[str, str, str], PRF]:
-        """Per pair and label counts from (present, marked by, label) counts."""
-        out: dict[tuple[str, str, str], PRF] = {}
-        for (present, by, lab), n in counts.items():
-            for a, b, ba, bb in self._bit_pairs:
-                if present & ba and present & bb and by & (ba | bb):
-                    prf = out.get((a, b, lab))
-                    if prf is None:
-                        prf = out[(a, b, lab)] = PRF()
-                    if by & ba:
-                        prf.n_a += n
-                        if by & bb:
-                            prf.tp += n
-                    if by & bb:
-                        prf.n_b += n
-        return out
-
-    def _mixed_expanded(
-        self,
-    ) -> tuple[Counter[tuple[int, int, str]], Counter[Pattern], Counter[tuple[str, str]]]:
-        """The mixed offsets' spans, span-label units and confusion cells, each kind worked out once."""
-        spans: Counter[tuple[int, int, str]] = Counter()
-        units: Counter[Pattern] = Counter()
-        cells: Counter[tuple[str, str]] = Counter()
-        for (pmask, labels), n in self._mixed_offsets.items():
-            counted, unit, pair_cells = self._mixed_parts(pmask, labels)
-            for key in counted:
-                spans[key] += n
-            units[unit] += n
-            for cell in pair_cells:
-                cells[cell] += n
-        return spans, units, cells
-
-    def span_sets(self) -> SpanSets:
-        """Strict and lenient counts per pair and label, and the confusion matrix."""
-        self._count_pending()
-        strict = self._expand(self._spans_by)
-        extra = Counter(self._lenient_extra)
-        for (lab, m1, m2), n in self._lenient_two.items():
-            for a, b, ba, bb in self._bit_pairs:
-                if crosses(m1, m2, ba, bb):
-                    extra[(a, b, lab)] += n
-        lenient = {key: PRF(prf.tp + extra[key], prf.n_a, prf.n_b) for key, prf in strict.items()}
-        mixed_spans, _units, confusion = self._mixed_expanded()
-        for (present, by, lab), n in (self._spans_by - mixed_spans).items():
-            for _a, _b, ba, bb in self._bit_pairs:
-                if present & ba and present & bb and by & (ba | bb):
-                    confusion[(lab if by & ba else NONE, lab if by & bb else NONE)] += n
-        return SpanSets(strict, lenient, confusion)
-
-    def _tasks(self) -> dict[str, Categorical]:
-        """Every coding task with all its units: counted per article, and span labels from the masks."""
-        self._count_pending()
-        out = {}
-        for name, cat in self.categorical.items():
-            out[name] = full = Categorical(self.annotators, cat.ordered)
-            full.absorb(cat)
-        for (name, pattern), n in self._units.items():
-            out[name].patterns[pattern] += n
-        bits = list(self._bit.values())
-        mixed_spans, mixed_units, _cells = self._mixed_expanded()
-        labels = out["span label"].patterns
-        labels.update(mixed_units)
-        for (_present, by, lab), n in (self._spans_by - mixed_spans).items():
-            labels[tuple(lab if by & bit else None for bit in bits)] += n
-        return out
-
-    def report(self) -> dict[str, Any]:
-        self._count_pending()
-        spans = self.span_sets()
-        relation_counts = self._expand(self._relations_by)
-        labels = sorted({lab for (_, _, lab) in spans.strict})
-        conf_labels = sorted({x for pair in spans.confusion for x in pair} - {NONE}) + [NONE]
-        rel_labels = sorted({lab for (_, _, lab) in relation_counts})
-        relations: dict[str, Any] = {}
-        for lab in rel_labels:
-            pairs = {f"{a}~{b}": relation_counts.get((a, b, lab), PRF()).scores() for a, b in self.pairs}
-            fs = [s["f1"] for s in pairs.values() if s["f1"] is not None]
-            relations[lab] = {"pairs": pairs, "mean_f1": sum(fs) / len(fs) if fs else None}
-        docs = sorted(
-            self.documents, key=lambda d: (d["strict_f1"] if d["strict_f1"] is not None else 2.0, d["id"])
-        )
-        categorical = self._tasks()
-        return {
-            "annotators": self.annotators,
-            "documents": len(self.documents),
-            "labels": labels,
-            "spans": {
-                "strict": spans.table("strict", self.pairs),
-                "lenient": spans.table("lenient", self.pairs),
-            },
-            "relations": relations,
-            "coefficients": {name: cat.summary() for name, cat in categorical.items()},
-            "confusion": {
-                "labels": conf_labels,
-                "counts": [[spans.confusion.get((a, b), 0) for b in conf_labels] for a in conf_labels],
-            },
-            "per_document": docs,
-            "skipped": self.skipped,
-        }
-
 
 def agreement_for_schema(
     annotators: Sequence[str], schema: Any, token_labels: Sequence[str] = ()
@@ -549,8 +423,11 @@ def agreement_for_schema(
 
     ``schema`` is an :class:`~workbench.core.schema.AnnotationSchema`; tasks are
     one per (label kind, attribute), e.g. ``entity sentiment`` and ``quote quote_kind``,
-    ordinal when the attribute's value set is ordered.
+    ordinal when the attribute's value set is ordered. Without a schema (records that name
+    none), span labels, speakers and ``token_labels`` only.
     """
+    if schema is None:
+        return Agreement(annotators, token_labels=token_labels)
     by_kind: dict[tuple[str, str], list[str]] = {}
     for lab in schema.labels.values():
         for attr in lab.attributes:

@@ -21,7 +21,8 @@ from typing import Any
 
 import orjson
 
-from workbench.core.record import Record, Relation, Span, now_iso, structural_problems
+from workbench.core.merged_record import MergedRecord
+from workbench.core.record import now_iso, structural_problems
 
 MERGE_FORMAT = "workbench-merge@1"
 POLICIES = ("unanimous", "majority", "at-least")
@@ -153,14 +154,15 @@ def merge_line(
     annotators: Iterable[str],
     policy: Policy,
     symmetric: Iterable[str] = (),
-) -> tuple[dict[str, Any], bytes]:
+) -> tuple[MergedRecord, bytes]:
     """:func:`merge_versions` and its JSON line; the versions are encoded once, for digest and line."""
     m, encoded = _merge(record_id, versions, annotators, policy, symmetric)
     if encoded is None:
-        return m, orjson.dumps(m) + b"\n"
+        return MergedRecord.from_dict(m), orjson.dumps(m) + b"\n"
     head = orjson.dumps({k: v for k, v in m.items() if k != "versions" and k != "items"})
     # Byte for byte what orjson.dumps(m) writes: versions and items are m's last two keys.
-    return m, b"".join((head[:-1], b',"versions":', encoded, b',"items":', orjson.dumps(m["items"]), b"}\n"))
+    line = b"".join((head[:-1], b',"versions":', encoded, b',"items":', orjson.dumps(m["items"]), b"}\n"))
+    return MergedRecord.from_dict(m), line
 
 
 def _merge(
@@ -413,10 +415,6 @@ def _choice_item(
     return choices, ok, choices[0]["value"] if ok else None
 
 
-def conflicts(merged: dict[str, Any]) -> list[dict[str, Any]]:
-    return [it for it in merged.get("items") or [] if not it["agreed"]]
-
-
 # reading a merged file back ---------------------------------------------------
 def is_merged(d: dict[str, Any]) -> bool:
     return isinstance(d.get("merge"), dict) and d["merge"].get("format") == MERGE_FORMAT
@@ -471,29 +469,3 @@ def rederive(d: dict[str, Any]) -> dict[str, Any]:
     else:
         items = merge_items(d["text"], versions, list(versions), policy, sym)
     return {**d, "merge": info, "items": items}
-
-
-# the gold record ---------------------------------------------------------------
-def gold_from_merged(merged: dict[str, Any], annotator: str = "gold") -> Record:
-    """A record holding what the policy accepted; conflicts stay open for the adjudicator."""
-    text = merged["text"]
-    rec = Record(id=merged["id"], text=text, meta=dict(merged.get("meta") or {}), schema=merged.get("schema"))
-    rec.annotator = annotator
-    rec.status = "in_progress"
-    ids: dict[str, str] = {}
-    attrs: dict[str, dict[str, Any]] = {}
-    for it in merged.get("items") or []:
-        if it["kind"] == "attr" and it["agreed"] and it["value"] is not None:
-            attrs.setdefault(it["span"], {})[it["name"]] = it["value"]
-    for it in merged.get("items") or []:
-        if it["kind"] == "span" and it["agreed"]:
-            sid = f"s{len(ids) + 1}"
-            ids[it["key"]] = sid
-            rec.spans[sid] = Span(sid, it["start"], it["end"], it["label"], attrs=attrs.get(it["key"], {}))
-    for it in merged.get("items") or []:
-        if it["kind"] == "relation" and it["agreed"] and it["head"] in ids and it["child"] in ids:
-            rid = f"r{len(rec.relations) + 1}"
-            rec.relations[rid] = Relation(rid, ids[it["head"]], ids[it["child"]], it["label"])
-        elif it["kind"] == "doc" and it["agreed"] and it["value"] is not None:
-            rec.doc[it["name"]] = it["value"]
-    return rec

@@ -104,10 +104,10 @@ def _agreement_so_far(project: Project, assignments: dict[str, Any], status: Pro
     report = acc.report()
     status.agreement = {
         "articles": compared,
-        "span_f1_strict": report["spans"]["strict"]["mean_f1"],
-        "span_f1_lenient": report["spans"]["lenient"]["mean_f1"],
-        "pairs": report["spans"]["strict"]["pairs"],
+        "span_f1_strict": report.spans["strict"]["mean_f1"],
+        "span_f1_lenient": report.spans["lenient"]["mean_f1"],
+        "pairs": report.spans["strict"]["pairs"],
     }
     status.disputed = [
-        (d["id"], d["strict_f1"]) for d in report["per_document"][:10] if d["strict_f1"] is not None
+        (d["id"], d["strict_f1"]) for d in report.per_document[:10] if d["strict_f1"] is not None
     ]

@@ -1,15 +1,15 @@
 """The agreement report as one self-contained HTML file: inline CSS and SVG, no scripts, no links.
 
 A lead mails it around or opens it offline, so nothing may be fetched: charts
-are drawn here as SVG from the figures of :meth:`workbench.core.agreement.Agreement.report`.
+are drawn here as SVG from an :class:`~workbench.core.agreement_report.AgreementReport`.
 """
 
 from __future__ import annotations
 
 from html import escape
 from pathlib import Path
-from typing import Any
 
+from workbench.core.agreement_report import AgreementReport
 from workbench.io.atomic import atomic_write
 
 STRICT, LENIENT = "#3b6fb6", "#9bbce6"
@@ -126,22 +126,20 @@ def _legend() -> str:
     )
 
 
-def render(report: dict[str, Any], title: str = "", max_documents: int = 40) -> str:
+def render(report: AgreementReport, title: str = "", max_documents: int = 40) -> str:
     r = report
-    strict, lenient = r["spans"]["strict"], r["spans"]["lenient"]
-    anns = r["annotators"]
+    strict, lenient = r.spans["strict"], r.spans["lenient"]
+    anns = r.annotators
     parts = [
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
         f"<title>Agreement report {escape(title)}</title><style>{CSS}</style></head><body>",
         "<h1>Inter-annotator agreement</h1>",
-        f'<p class="sub">{r["documents"]} document(s) · {len(anns)} annotators: {escape(", ".join(anns))}'
+        f'<p class="sub">{r.documents} document(s) · {len(anns)} annotators: {escape(", ".join(anns))}'
         + (f"<br>{escape(title)}" if title else "")
         + "</p>",
     ]
     # per-label F1
-    rows = [
-        (lab, [strict["labels"][lab]["mean_f1"], lenient["labels"][lab]["mean_f1"]]) for lab in r["labels"]
-    ]
+    rows = [(lab, [strict["labels"][lab]["mean_f1"], lenient["labels"][lab]["mean_f1"]]) for lab in r.labels]
     rows.append(("all labels", [strict["mean_f1"], lenient["mean_f1"]]))
     parts += ["<h2>Span F1 per label</h2>", _legend()]
     parts.append(bars_svg(rows, [("strict", STRICT), ("lenient", LENIENT)]))
@@ -161,13 +159,13 @@ def render(report: dict[str, Any], title: str = "", max_documents: int = 40) -> 
             f'<p class="note">Colour scale from {lo:.1f} (white) to 1.0 (dark), to show differences.</p>'
         )
     # relations
-    if r["relations"]:
+    if r.relations:
         parts += ["<h2>Relation F1 per type</h2>"]
-        rel_rows = [(k, [v["mean_f1"]]) for k, v in r["relations"].items()]
+        rel_rows = [(k, [v["mean_f1"]]) for k, v in r.relations.items()]
         parts.append(bars_svg(rel_rows, [("F1", STRICT)]))
         parts.append('<p class="note">A relation matches when head span, child span and type all match.</p>')
     # coefficients
-    used = {n: c for n, c in r["coefficients"].items() if c["units"]}
+    used = {n: c for n, c in r.coefficients.items() if c["units"]}
     ordinal = any("alpha_ordinal" in c for c in used.values())
     crow = []
     for name, c in used.items():
@@ -190,7 +188,7 @@ def render(report: dict[str, Any], title: str = "", max_documents: int = 40) -> 
         "in or out of an X span (token-level, as PolNeAR reports).</p>"
     )
     # confusion
-    conf = r["confusion"]
+    conf = r.confusion
     if len(conf["labels"]) > 1:
         labs = conf["labels"]
         counts = conf["counts"]
@@ -202,10 +200,10 @@ def render(report: dict[str, Any], title: str = "", max_documents: int = 40) -> 
             "offsets. ∅: the other annotator has no span there.</p>"
         )
     # per-document ranking
-    docs = r["per_document"][:max_documents]
+    docs = r.per_document[:max_documents]
     if docs:
         parts += [
-            f"<h2>Documents to look at first ({len(docs)} of {r['documents']}, lowest agreement first)</h2>"
+            f"<h2>Documents to look at first ({len(docs)} of {r.documents}, lowest agreement first)</h2>"
         ]
         parts.append(_legend())
         parts.append(
@@ -230,14 +228,14 @@ def render(report: dict[str, Any], title: str = "", max_documents: int = 40) -> 
         parts.append(
             _table(["title", "id", "strict F1", "lenient F1", "relation F1", "worst pair", "spans"], drows)
         )
-    for key, what in (("skipped", "Skipped articles"), ("problems", "Problems in the inputs")):
-        if r.get(key):
-            items = "".join(f"<li>{escape(s)}</li>" for s in r[key][:200])
-            parts.append(f'<h2 class="warn">{what} ({len(r[key])})</h2><ul>{items}</ul>')
+    for listed, what in ((r.skipped, "Skipped articles"), (r.problems, "Problems in the inputs")):
+        if listed:
+            items = "".join(f"<li>{escape(s)}</li>" for s in listed[:200])
+            parts.append(f'<h2 class="warn">{what} ({len(listed)})</h2><ul>{items}</ul>')
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
-def write_report(report: dict[str, Any], path: Path, title: str = "") -> None:
+def write_report(report: AgreementReport, path: Path, title: str = "") -> None:
     with atomic_write(path) as fh:
         fh.write(render(report, title))

@@ -1,15 +1,18 @@
-"""Pre-annotate an archive on a Dask cluster: one task per shard, the model loaded once per worker.
+"""Pre-annotate an archive on a Dask cluster, the client side: one task per shard, largest first.
 
 Dask is an optional extra (``pip install 'workbench[cluster]'``); this module
 imports it only inside functions so the desktop app never needs it, and says
 how to install it when it is missing. The work itself is
 :func:`workbench.nlp.shards.process_shard`, the same function the single-process
-path runs, so both write byte-identical shards.
+path runs, so both write byte-identical shards; what runs on a worker is in
+:mod:`workbench.nlp.cluster_worker`.
 
 Progress is per article, not per task: each worker publishes its shard's
 running count as a Dask event (``log_event``) about twice a second and the
-client adds them up, so a lead sees articles done, rate and ETA for the whole
-cluster rather than a bar that moves once per shard.
+client adds them up into a :class:`ClusterProgress` snapshot, so a lead sees
+articles done, rate and ETA for the whole cluster rather than a bar that moves
+once per shard. Drawing it is the caller's business (the application layer
+turns it into its ``Progress``).
 """
 
 from __future__ import annotations
@@ -25,19 +28,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workbench.nlp.shards import (
-    Shard,
-    ShardAnnotator,
-    ShardError,
-    ShardResult,
-    finished_result,
-    is_finished,
-    plan_shards,
-    process_shard,
-    remove_stale_temps,
+from workbench.nlp.cluster_worker import (
+    PLUGIN_NAME,
+    PROGRESS_TOPIC,
+    fingerprint_here,
+    preload_plugin,
+    shard_task,
 )
+from workbench.nlp.shards import Shard, ShardAnnotator, ShardError, ShardResult, is_finished
 
-PROGRESS_TOPIC = "workbench-preannotate"
 INSTALL_HINT = "pip install 'workbench[cluster]'"
 
 
@@ -120,72 +119,6 @@ class ClusterSummary:
         return not self.failed_shards
 
 
-# --------------------------------------------------------------------------- worker side
-class WorkerMismatch(RuntimeError):
-    """A worker that joined mid-run would write different output (other model, code or schema)."""
-
-
-def _shard_task(shard: Shard, annotator: ShardAnnotator, run: str, expected: str) -> ShardResult:
-    """Runs on a worker: the shared shard function plus progress events for the client."""
-    from distributed import get_worker
-
-    worker = get_worker()
-    mine = annotator.fingerprint()
-    if mine != expected:
-        raise WorkerMismatch(
-            f"worker {worker.address} pre-annotates with {mine}, this run with {expected}: "
-            "install the same workbench and model on every worker"
-        )
-    attempt = uuid.uuid4().hex[:8]
-
-    def emit(articles: int, read: int) -> None:
-        worker.log_event(PROGRESS_TOPIC, (run, str(shard.output), attempt, articles, read))
-
-    if is_finished(shard, mine):
-        return finished_result(shard, worker.address)
-    remove_stale_temps(shard)
-    return process_shard(shard, annotator, progress=emit, worker=worker.address)
-
-
-def _make_preload_plugin(annotator: ShardAnnotator) -> Any:
-    """A worker plugin that loads the model when a worker joins, before its first shard arrives."""
-    from distributed.diagnostics.plugin import WorkerPlugin
-
-    class WarmModel(WorkerPlugin):
-        name = "workbench-warm-model"
-
-        def __init__(self, annotator: ShardAnnotator):
-            self.annotator = annotator
-
-        def setup(self, worker: Any) -> None:
-            _relax_malloc_trim()
-            warm = getattr(self.annotator, "warm", None)
-            if warm is not None:
-                warm()
-
-    return WarmModel(annotator)
-
-
-def _relax_malloc_trim(threshold: int = 128 * 2**20) -> None:
-    """Undo the Dask nanny's ``MALLOC_TRIM_THRESHOLD_=65536`` in this worker (glibc only).
-
-    Dask sets it so workers hand memory back to the OS; spaCy allocates and frees
-    many small arrays per article, and with that threshold glibc trims the heap
-    often. Measured here over 40 articles, three times: about 0.5 s more system
-    time per 8 s of CPU (~6 %) with Dask's setting, user time within noise. A
-    worker that keeps one model for its whole life gains nothing from trimming.
-    """
-    if not os.environ.get("MALLOC_TRIM_THRESHOLD_"):
-        return
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-1, threshold)  # M_TRIM_THRESHOLD
-    except (OSError, AttributeError):
-        pass
-
-
 # --------------------------------------------------------------------------- client side
 @contextlib.contextmanager
 def connect(cluster: str, memory_limit: str = "auto") -> Iterator[Any]:
@@ -252,7 +185,7 @@ def run_on_client(
 ) -> ClusterSummary:
     """Submit every unfinished shard, largest first, and gather results as they come."""
     t0 = time.perf_counter()
-    fingerprint = _agreed_fingerprint(client, annotator)
+    fingerprint = agreed_fingerprint(client, annotator)
     results: list[ShardResult] = []
     todo: list[Shard] = []
     for shard in shards:
@@ -310,7 +243,7 @@ def run_on_client(
             shard = waiting.pop()
             key = f"preannotate-{run}-{submitted}-{shard.name}"
             submitted += 1
-            fut = client.submit(_shard_task, shard, annotator, run, fingerprint, key=key, pure=False)
+            fut = client.submit(shard_task, shard, annotator, run, fingerprint, key=key, pure=False)
             in_flight[fut.key] = (fut, shard)
             fut.add_done_callback(done_q.put)
 
@@ -365,11 +298,7 @@ def run_on_client(
     return summary
 
 
-def _fingerprint_here(annotator: ShardAnnotator) -> str:
-    return annotator.fingerprint()
-
-
-def _agreed_fingerprint(client: Any, annotator: ShardAnnotator, wait: float = 60.0) -> str:
+def agreed_fingerprint(client: Any, annotator: ShardAnnotator, wait: float = 60.0) -> str:
     """Load the model on every worker (plugin) and check they would all write the same output.
 
     Workers that loaded another model or run other rule code would make a shard's
@@ -383,11 +312,11 @@ def _agreed_fingerprint(client: Any, annotator: ShardAnnotator, wait: float = 60
             f"dask worker {client.scheduler.address}"
         ) from None
     try:
-        client.register_plugin(_make_preload_plugin(annotator))
-        found = client.run(_fingerprint_here, annotator)
+        client.register_plugin(preload_plugin(annotator))
+        found = client.run(fingerprint_here, annotator)
     except Exception as e:  # noqa: BLE001  (a worker's own error, e.g. its model is missing)
         with contextlib.suppress(Exception):
-            client.unregister_worker_plugin("workbench-warm-model")
+            client.unregister_worker_plugin(PLUGIN_NAME)
         raise ClusterUnavailable(
             f"a worker could not prepare the pre-annotation: {type(e).__name__}: {e}"
         ) from None
@@ -418,150 +347,3 @@ def _dashboard(client: Any) -> str | None:
         return client.dashboard_link
     except Exception:
         return None
-
-
-def run_cluster(
-    inputs: list[str],
-    outdir: str | Path,
-    cluster: str,
-    model: str | None = None,
-    batch_size: int = 64,
-    schema: str | Path | None = None,
-    progress: Callable[[ClusterProgress], None] | bool | None = None,
-    annotator: ShardAnnotator | None = None,
-) -> ClusterSummary:
-    """``workbench preannotate INPUT... -o OUTDIR --cluster ADDRESS`` as a plain function.
-
-    ``cluster`` is ``local``, ``local:N``, ``tcp://host:8786`` (or ``host:8786``) or a
-    scheduler file. ``model`` is resolved here, on the client, the way the
-    single-machine command does (flag, ``$WORKBENCH_MODEL``, settings) and then
-    loaded strictly on every worker; the schema is read here and sent as JSON.
-    ``progress=True`` draws the terminal progress on stderr. ``annotator``
-    replaces the real pre-annotation (tests, benchmarks). User mistakes raise
-    :class:`~workbench.nlp.shards.ShardError` (``ClusterUnavailable`` is one).
-    """
-    if batch_size < 1:
-        raise ShardError("--batch-size must be at least 1")
-    shards = plan_shards(inputs, outdir)
-    if annotator is None:
-        annotator = _default_annotator(model, batch_size, schema)
-    with connect(cluster) as client:
-        if progress is True:
-            with terminal_progress() as draw:
-                return run_on_client(client, shards, annotator, draw)
-        return run_on_client(client, shards, annotator, progress or None)
-
-
-def _default_annotator(model: str | None, batch_size: int, schema: str | Path | None) -> ShardAnnotator:
-    from workbench.core.schema import SchemaError, load_schema
-    from workbench.nlp.shards import PreannotateAnnotator
-
-    try:
-        raw = load_schema(schema).raw if schema is not None else None
-    except SchemaError as e:
-        raise ShardError(str(e)) from None
-    try:
-        from workbench.nlp.models import configured_model
-
-        model = configured_model(model)
-    except ImportError:  # spaCy missing on the client: the workers resolve the default chain
-        pass
-    return PreannotateAnnotator(model=model, batch_size=batch_size, schema=raw)
-
-
-def summary_lines(summary: ClusterSummary) -> list[str]:
-    """What the command prints at the end: counts, where things are, and what needs a look."""
-    model = summary.fingerprint.split("|", 1)[0]
-    lines = [
-        f"{summary.outdir}: {summary.articles:,} articles pre-annotated in {summary.processed} shards, "
-        f"{summary.skipped} shards already done, {summary.failed_articles} articles or input lines "
-        f"skipped (each listed in its shard's .done file), {summary.seconds:.1f} s on "
-        f"{summary.workers} workers",
-    ]
-    if model:
-        lines.append(f"model on every worker: {model.removeprefix('model:')}")
-    if "blank:en" in model:
-        lines.append("WARNING: no trained model on the workers: entities were not pre-annotated")
-    if 0 < summary.processed < summary.workers:
-        lines.append(
-            f"note: {summary.processed} shards for {summary.workers} workers left some idle; split big "
-            "JSONL files into shards of ~1,000 articles (docs/cluster.md, 'Sizing shards')"
-        )
-    for source, why in summary.failed_shards.items():
-        lines.append(f"{source}: shard failed: {why}")
-    if summary.failed_shards:
-        lines.append("run the same command again to redo the failed shards (finished ones are skipped)")
-    return lines
-
-
-# --------------------------------------------------------------------------- terminal
-def _fmt_eta(seconds: float | None) -> str:
-    if seconds is None:
-        return "ETA --"
-    s = int(seconds)
-    return f"ETA {s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
-
-
-def describe(state: ClusterProgress) -> str:
-    """One log line: what a lead tailing a log on a headless box needs."""
-    return (
-        f"shards {state.shards_done + state.shards_skipped}/{state.shards_total}"
-        f" ({state.shards_skipped} skipped, {state.shards_failed} failed)"
-        f" · {state.articles:,} articles · {state.rate:,.1f}/s · {state.workers} workers"
-        f" · {_fmt_eta(0.0 if state.finished else state.eta)}"
-    )
-
-
-@contextlib.contextmanager
-def terminal_progress(
-    stream: Any = None, interval: float = 10.0
-) -> Iterator[Callable[[ClusterProgress], None]]:
-    """A progress callback: a live rich bar on a terminal, a plain line every ``interval`` s otherwise.
-
-    The dashboard address is printed once, first, so it can be opened while the run goes.
-    """
-    import sys
-
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn
-
-    stream = stream or sys.stderr
-    console = Console(file=stream)
-    shown_dashboard = False
-    last_line = 0.0
-
-    def header(state: ClusterProgress) -> None:
-        nonlocal shown_dashboard
-        if not shown_dashboard:
-            shown_dashboard = True
-            where = state.dashboard or "(no dashboard: install bokeh on the scheduler to get one)"
-            console.print(f"Dask dashboard: {where}", highlight=False, soft_wrap=True)
-
-    if not console.is_terminal:
-
-        def plain(state: ClusterProgress) -> None:
-            nonlocal last_line
-            header(state)
-            now = time.monotonic()
-            if state.finished or now - last_line >= interval:
-                last_line = now
-                print(describe(state), file=stream, flush=True)
-
-        yield plain
-        return
-
-    bar = Progress(
-        BarColumn(bar_width=20),
-        TextColumn("{task.percentage:>5.1f}%"),
-        TextColumn("{task.fields[line]}"),
-        console=console,
-        transient=False,
-    )
-    task = bar.add_task("run", total=1, line="")
-
-    def live(state: ClusterProgress) -> None:
-        header(state)
-        bar.update(task, total=max(1, state.bytes_total), completed=state.bytes_done, line=describe(state))
-
-    with bar:
-        yield live

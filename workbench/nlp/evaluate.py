@@ -285,7 +285,8 @@ def read_gold(path: str | Path) -> tuple[list[Record], list[str]]:
     (sorted by name) is the gold, so each article counts once. Returns the
     records and the problems met (file:line), which never stop the reading.
     """
-    from workbench.io.brat import iter_ann_files, read_polnear, text_path_for
+    from workbench.io.brat.polnear import read_polnear
+    from workbench.io.brat.standoff import iter_ann_files, text_path_for
     from workbench.io.jsonl import LineError, read_jsonl
 
     p = Path(path)

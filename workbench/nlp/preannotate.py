@@ -3,8 +3,8 @@
 API (used by the CLI loop, ``--n-process`` workers, the window's worker and a Dask cluster alike):
 
 - :class:`Preannotator` holds what every article needs: the loaded model
-  (:func:`workbench.nlp.models.load_model`), the schema and its ``preannotation``
-  settings. Build it once per process (``Preannotator.create(model_name, schema_path)``).
+  (:func:`workbench.nlp.models.select_model`), the schema and its ``preannotation``
+  settings. Build it once per process (``Preannotator.create(model_setting, schema_path)``).
 - ``Preannotator.annotate_doc(record, doc) -> Record`` adds spans and relations
   for one article whose ``doc`` came from ``nlp``; ``Preannotator.annotate(record)``
   runs the model itself.
@@ -34,7 +34,8 @@ from spacy.tokens import Doc
 
 from workbench.core.record import Record, Relation, Span
 from workbench.core.schema import AnnotationSchema, default_schema, load_schema, parse_schema
-from workbench.nlp.models import LoadedModel, blank_model, describe, load_model
+from workbench.nlp.models import LoadedModel, describe, select_model
+from workbench.nlp.parallel import ordered_map
 from workbench.nlp.quotes import find_attributions
 from workbench.nlp.speakers import EntityRef, SpeakerLinker
 
@@ -168,18 +169,21 @@ class Preannotator:
 
     @classmethod
     def create(
-        cls, model_name: str | None = None, schema: str | dict[str, Any] | None = None
+        cls,
+        model_name: str | None = None,
+        schema: str | dict[str, Any] | AnnotationSchema | None = None,
+        *,
+        pinned: bool = False,
     ) -> Preannotator:
-        """Build from picklable arguments (model name/path, schema path or dict): what a worker calls.
+        """Build from picklable arguments: a model name/path and a schema (path, dict or parsed).
 
-        ``model_name`` "blank:en" asks for the rules-only pipeline.
+        ``model_name`` is a project or user setting (one that cannot load falls back,
+        and the message says so), or with ``pinned`` the model a parent process or a
+        cluster client chose for this worker, loaded strictly as a ``--model`` flag
+        (see :func:`workbench.nlp.models.select_model`).
         """
-        model = blank_model() if model_name == "blank:en" else load_model(model_name)
-        if isinstance(schema, dict):
-            sch = parse_schema(schema)
-        else:
-            sch = load_schema(schema) if schema else default_schema()
-        return cls(model, sch)
+        model = select_model(flag=model_name) if pinned else select_model(setting=model_name)
+        return cls(model, _schema(schema))
 
     @property
     def nlp(self) -> Any:
@@ -268,6 +272,14 @@ def _clean_for_model(text: str) -> str:
     return _CONTROL.sub(" ", text) if _CONTROL.search(text) else text
 
 
+def _schema(schema: str | dict[str, Any] | AnnotationSchema | None) -> AnnotationSchema:
+    if isinstance(schema, AnnotationSchema):
+        return schema
+    if isinstance(schema, dict):
+        return parse_schema(schema)
+    return load_schema(schema) if schema else default_schema()
+
+
 def _chunks(records: Iterable[Record], n: int) -> Iterator[list[Record]]:
     chunk: list[Record] = []
     for r in records:
@@ -284,32 +296,45 @@ def preannotate_records(
     annotator: Preannotator | None = None,
     batch_size: int = 64,
     n_process: int = 1,
-    model_name: str | None = None,
-    schema: str | dict[str, Any] | AnnotationSchema | None = None,
-    model: str | None = None,
 ) -> Iterator[Outcome]:
     """Stream outcomes for records, in order, in constant memory.
 
     With ``n_process > 1`` the articles go to worker processes in chunks of
-    ``batch_size`` (each worker builds its :class:`Preannotator` once from the
-    annotator's model name and schema); at most ``2 × n_process`` chunks are in flight.
-    Without ``annotator`` one is built from ``model_name`` (or ``model``) and ``schema``
-    (a path, a schema dict or an :class:`AnnotationSchema`). Items are :class:`Outcome`:
-    use ``outcome.record`` (None when the article failed, ``outcome.error`` says why).
+    ``batch_size``; each worker builds its :class:`Preannotator` once, pinned to the
+    model the annotator loaded here and its schema. Without ``annotator`` one is
+    built by :meth:`Preannotator.create` (the configured or default model). Items
+    are :class:`Outcome`: ``outcome.record`` is None when the article failed, and
+    ``outcome.error`` says why.
     """
-    if annotator is None:
-        name = model_name or model
-        if isinstance(schema, AnnotationSchema):
-            annotator = Preannotator(blank_model() if name == "blank:en" else load_model(name), schema)
-        else:
-            annotator = Preannotator.create(name, schema)
-    ann = annotator
+    ann = annotator or Preannotator.create()
     if n_process <= 1:
         for chunk in _chunks(records, batch_size):
             yield from ann.annotate_batch(chunk, batch_size)
         return
-    from workbench.nlp.parallel import parallel_outcomes
+    chunks = ([r.to_dict() for r in chunk] for chunk in _chunks(records, batch_size))
+    init_args = (ann.model.source, ann.schema.raw, batch_size)
+    preload = ["spacy", __name__]
+    for results in ordered_map(_worker_run, chunks, n_process, _worker_init, init_args, preload):
+        for rid, d, err in results:
+            yield Outcome(rid, record=Record.from_dict(d) if d is not None else None, error=err)
 
-    yield from parallel_outcomes(
-        _chunks(records, batch_size), ann.model.name, ann.schema.raw, batch_size, n_process
-    )
+
+# --------------------------------------------------------------------------- in a worker process
+_worker: tuple[Preannotator, int] | None = None
+
+
+def _worker_init(model_source: str, schema: dict[str, Any], batch_size: int) -> None:
+    """Once per worker: the parent's very model (pinned, strict) and schema."""
+    global _worker
+    _worker = (Preannotator.create(model_source, schema, pinned=True), batch_size)
+
+
+def _worker_run(chunk: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any] | None, str | None]]:
+    """Records travel as dicts (small, picklable) and come back as dicts."""
+    assert _worker is not None, "worker used before _worker_init"
+    ann, batch_size = _worker
+    records = [Record.from_dict(d) for d in chunk]
+    return [
+        (o.id, o.record.to_dict() if o.record is not None else None, o.error)
+        for o in ann.annotate_batch(records, batch_size)
+    ]

@@ -355,6 +355,9 @@ class PreannotateAnnotator:
     :class:`~workbench.nlp.preannotate.Preannotator` per process, built on first
     use and kept (a worker loads the model once, not once per shard). The schema
     travels as its parsed JSON, so workers need the model but not the schema file.
+    ``model`` is what the client resolved (flag, environment, setting), pinned on
+    every worker; None when nothing was configured there: each worker then applies
+    the same model policy, and the run checks they all chose alike.
     """
 
     model: str | None = None
@@ -368,18 +371,11 @@ class PreannotateAnnotator:
         key = self._key()
         ann = _PREANNOTATORS.get(key)
         if ann is None:
-            from workbench.core.schema import default_schema, parse_schema
-            from workbench.nlp.models import load_model
             from workbench.nlp.preannotate import Preannotator
 
-            if self.model == "blank:en":
-                ann = Preannotator.create(self.model, self.schema)
-            else:
-                # strict as the single-machine --model flag: a worker without the named model must
-                # fail loudly, not quietly fall back to another one and write different spans
-                model = load_model(self.model, strict=self.model is not None)
-                schema = parse_schema(self.schema) if self.schema is not None else default_schema()
-                ann = Preannotator(model, schema)
+            # pinned: a worker without the model the client named must fail loudly, not quietly
+            # fall back to another one and write different spans
+            ann = Preannotator.create(self.model, self.schema, pinned=True)
             _PREANNOTATORS[key] = ann
         return ann
 
@@ -394,7 +390,7 @@ class PreannotateAnnotator:
         return f"{ann.model.origin}|{RULE_ORIGIN}+{code_version()}|{ann.schema.ref}#{schema}"
 
     def annotate_file(self, path: Path, name: str) -> Iterator[dict[str, Any] | ArticleFailure]:
-        from workbench.core.problems import Problem
+        from workbench.core.record import Record
         from workbench.io.articles import read_file
         from workbench.nlp.preannotate import preannotate_records
 
@@ -403,7 +399,7 @@ class PreannotateAnnotator:
 
         def records() -> Iterator[Any]:
             for item in read_file(path, kind="jsonl"):
-                if isinstance(item, Problem):
+                if not isinstance(item, Record):  # a problem with the input line
                     problems.append(ArticleFailure(item.line or 0, None, item.message))
                 else:
                     if item.meta.get("file") == str(path):

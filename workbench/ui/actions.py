@@ -1,77 +1,213 @@
-"""The action table: every command, its keys, its menu; and the schema's keys.
+"""The action table: every command, its keys, its menu, its handler; and the schema's keys.
 
 One table drives the menus, the window shortcuts, the text view's single-key
-dispatch and the help overlay, so they cannot disagree. Single keys without
-modifiers (label, relation and value keys from the schema, plus the few
-annotation keys here) act only while the article has focus, so typing in the
-search box never labels anything. :func:`collisions` finds keys claimed twice;
-the window refuses to guess and shows them, and a test keeps the table clean.
+dispatch, the help overlay and the dispatch itself (:mod:`workbench.ui.dispatch`),
+so they cannot disagree: an action whose handler does not exist stops the window
+at start-up, not at the key press. Single keys without modifiers (label, relation
+and value keys from the schema, plus the few annotation keys here) act only
+while the article has focus, so typing in the search box never labels anything.
+:func:`collisions` finds keys claimed twice; the window refuses to guess and
+shows them, and a test keeps the table clean.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from workbench.core.schema import AnnotationSchema
 
 
 @dataclass(frozen=True, slots=True)
 class ActionSpec:
+    """One command. ``handler`` is ``"owner.method"``: the owner (``window`` or ``controller``)
+    is an object the window names when it resolves the table; the method takes no argument and
+    returns False only when it did not handle the key (the view then gets it)."""
+
     id: str
     text: str
     keys: tuple[str, ...]
     menu: str
     help: str = ""
-
-    @property
-    def single_key(self) -> bool:
-        """Handled by the article view (no modifier, or only Shift for a symbol)."""
-        return all(
-            not any(m in k for m in ("Ctrl+", "Alt+", "Meta+")) and not k.startswith("F") for k in self.keys
-        )
+    handler: str = field(kw_only=True)
 
 
 A = ActionSpec
 ACTIONS: tuple[ActionSpec, ...] = (
-    A("open", "&Open…", ("Ctrl+O",), "File", "Open article files, a folder, a corpus or an annotator file"),
-    A("open_folder", "Open &folder…", ("Ctrl+Shift+O",), "File", "Open every article in a folder"),
+    A(
+        "open",
+        "&Open…",
+        ("Ctrl+O",),
+        "File",
+        "Open article files, a folder, a corpus or an annotator file",
+        handler="window.act_open",
+    ),
+    A(
+        "open_folder",
+        "Open &folder…",
+        ("Ctrl+Shift+O",),
+        "File",
+        "Open every article in a folder",
+        handler="window.act_open_folder",
+    ),
     A(
         "project_status",
         "Project &status…",
         ("Ctrl+Shift+S",),
         "File",
         "Progress per annotator and agreement so far (project folders)",
+        handler="window.act_project_status",
     ),
-    A("preferences", "&Preferences…", ("Ctrl+,",), "File", "Annotator name, model, snapping"),
-    A("quit", "&Quit", ("Ctrl+Q",), "File", "Close the window (everything is already saved)"),
-    A("undo", "&Undo", ("Ctrl+Z",), "Edit", "Undo the last edit (the menu names it)"),
-    A("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit", "Redo the last undone edit"),
-    A("find", "&Search the batch", ("Ctrl+F",), "Edit", "Search titles and texts of the batch"),
-    A("next_span", "Next span", ("Tab",), "Span", "Make the next span current"),
-    A("prev_span", "Previous span", ("Shift+Tab",), "Span", "Make the previous span current"),
-    A("delete_span", "Delete span", ("Delete", "Backspace"), "Span", "Delete the current span"),
+    A(
+        "preferences",
+        "&Preferences…",
+        ("Ctrl+,",),
+        "File",
+        "Annotator name, model, snapping",
+        handler="window.act_preferences",
+    ),
+    A(
+        "quit",
+        "&Quit",
+        ("Ctrl+Q",),
+        "File",
+        "Close the window (everything is already saved)",
+        handler="window.act_quit",
+    ),
+    A(
+        "undo",
+        "&Undo",
+        ("Ctrl+Z",),
+        "Edit",
+        "Undo the last edit (the menu names it)",
+        handler="window.act_undo",
+    ),
+    A(
+        "redo",
+        "&Redo",
+        ("Ctrl+Shift+Z", "Ctrl+Y"),
+        "Edit",
+        "Redo the last undone edit",
+        handler="window.act_redo",
+    ),
+    A(
+        "find",
+        "&Search the batch",
+        ("Ctrl+F",),
+        "Edit",
+        "Search titles and texts of the batch",
+        handler="window.act_find",
+    ),
+    A(
+        "next_span",
+        "Next span",
+        ("Tab",),
+        "Span",
+        "Make the next span current",
+        handler="controller.act_next_span",
+    ),
+    A(
+        "prev_span",
+        "Previous span",
+        ("Shift+Tab",),
+        "Span",
+        "Make the previous span current",
+        handler="controller.act_prev_span",
+    ),
+    A(
+        "delete_span",
+        "Delete span",
+        ("Delete", "Backspace"),
+        "Span",
+        "Delete the current span",
+        handler="controller.act_delete_span",
+    ),
     A(
         "accept",
         "Accept pre-annotation",
         ("y",),
         "Span",
         "Confirm the current pre-annotation, go to the next",
+        handler="controller.act_accept",
     ),
-    A("reject", "Reject pre-annotation", ("x",), "Span", "Reject the current pre-annotation, go to the next"),
-    A("accept_all", "Accept all remaining", ("Shift+Y",), "Span", "Accept every unreviewed pre-annotation"),
-    A("widen_left", "Widen to the left", ("Alt+Left",), "Span", "Move the start one word left"),
-    A("widen_right", "Widen to the right", ("Alt+Right",), "Span", "Move the end one word right"),
-    A("shrink_left", "Shrink from the left", ("Alt+Shift+Right",), "Span", "Move the start one word right"),
-    A("shrink_right", "Shrink from the right", ("Alt+Shift+Left",), "Span", "Move the end one word left"),
-    A("relation", "Start a relation…", ("r",), "Span", "Link the current span to the next one you pick"),
-    A("confirm", "Finish relation", ("Return",), "Span", "End the relation on the span picked with Tab"),
-    A("cancel", "Cancel / clear", ("Esc",), "Span", "Cancel a relation, drop the current span"),
+    A(
+        "reject",
+        "Reject pre-annotation",
+        ("x",),
+        "Span",
+        "Reject the current pre-annotation, go to the next",
+        handler="controller.act_reject",
+    ),
+    A(
+        "accept_all",
+        "Accept all remaining",
+        ("Shift+Y",),
+        "Span",
+        "Accept every unreviewed pre-annotation",
+        handler="controller.accept_all",
+    ),
+    A(
+        "widen_left",
+        "Widen to the left",
+        ("Alt+Left",),
+        "Span",
+        "Move the start one word left",
+        handler="controller.act_widen_left",
+    ),
+    A(
+        "widen_right",
+        "Widen to the right",
+        ("Alt+Right",),
+        "Span",
+        "Move the end one word right",
+        handler="controller.act_widen_right",
+    ),
+    A(
+        "shrink_left",
+        "Shrink from the left",
+        ("Alt+Shift+Right",),
+        "Span",
+        "Move the start one word right",
+        handler="controller.act_shrink_left",
+    ),
+    A(
+        "shrink_right",
+        "Shrink from the right",
+        ("Alt+Shift+Left",),
+        "Span",
+        "Move the end one word left",
+        handler="controller.act_shrink_right",
+    ),
+    A(
+        "relation",
+        "Start a relation…",
+        ("r",),
+        "Span",
+        "Link the current span to the next one you pick",
+        handler="controller.act_relation",
+    ),
+    A(
+        "confirm",
+        "Finish relation",
+        ("Return",),
+        "Span",
+        "End the relation on the span picked with Tab",
+        handler="controller.act_confirm",
+    ),
+    A(
+        "cancel",
+        "Cancel / clear",
+        ("Esc",),
+        "Span",
+        "Cancel a relation, drop the current span",
+        handler="controller.act_cancel",
+    ),
     A(
         "done_next",
         "Mark done, next",
         ("Ctrl+Return",),
         "Document",
         "Mark the document done, open the next undone",
+        handler="window.act_done_next",
     ),
     A(
         "skip_next",
@@ -79,31 +215,74 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ("Ctrl+Shift+Return",),
         "Document",
         "Mark the document skipped, open the next",
+        handler="window.act_skip_next",
     ),
-    A("reopen", "Mark in progress", ("Ctrl+Shift+I",), "Document", "Take a done or skipped document back"),
-    A("next_undone", "Next undone document", ("Alt+Down",), "Document", "Open the next document not done"),
+    A(
+        "reopen",
+        "Mark in progress",
+        ("Ctrl+Shift+I",),
+        "Document",
+        "Take a done or skipped document back",
+        handler="window.act_reopen",
+    ),
+    A(
+        "next_undone",
+        "Next undone document",
+        ("Alt+Down",),
+        "Document",
+        "Open the next document not done",
+        handler="window.act_next_undone",
+    ),
     A(
         "prev_undone",
         "Previous undone document",
         ("Alt+Up",),
         "Document",
         "Open the previous document not done",
+        handler="window.act_prev_undone",
     ),
-    A("next_doc", "Next document", ("Alt+PgDown",), "Document", "Open the next document in the list"),
-    A("prev_doc", "Previous document", ("Alt+PgUp",), "Document", "Open the previous document in the list"),
-    A("preannotate", "Pre-annotate document", ("Ctrl+P",), "Document", "Run the model on this document"),
+    A(
+        "next_doc",
+        "Next document",
+        ("Alt+PgDown",),
+        "Document",
+        "Open the next document in the list",
+        handler="window.act_next_doc",
+    ),
+    A(
+        "prev_doc",
+        "Previous document",
+        ("Alt+PgUp",),
+        "Document",
+        "Open the previous document in the list",
+        handler="window.act_prev_doc",
+    ),
+    A(
+        "preannotate",
+        "Pre-annotate document",
+        ("Ctrl+P",),
+        "Document",
+        "Run the model on this document",
+        handler="window.act_preannotate",
+    ),
     A(
         "preannotate_all",
         "Pre-annotate batch",
         ("Ctrl+Shift+P",),
         "Document",
         "Run the model on the whole batch",
+        handler="window.act_preannotate_all",
     ),
-    A("cancel_work", "Cancel background work", ("Ctrl+.",), "Document", "Stop pre-annotation"),
-    A("help", "Keyboard help", ("F1", "?"), "Help", "Show this list"),
+    A(
+        "cancel_work",
+        "Cancel background work",
+        ("Ctrl+.",),
+        "Document",
+        "Stop pre-annotation",
+        handler="window.act_cancel_work",
+    ),
+    A("help", "Keyboard help", ("F1", "?"), "Help", "Show this list", handler="window.act_help"),
 )
-
-BY_ID = {a.id: a for a in ACTIONS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +324,7 @@ def key_text(key: str) -> str:
     return key
 
 
-def collisions(schema: AnnotationSchema) -> list[str]:
+def collisions(schema: AnnotationSchema, actions: tuple[ActionSpec, ...] = ACTIONS) -> list[str]:
     """Every key claimed by two things, in words. Value keys may repeat across value sets
     (sentiment - 0 + for both a span and the document) only when they mean the same value."""
     seen: dict[str, str] = {}
@@ -159,7 +338,7 @@ def collisions(schema: AnnotationSchema) -> list[str]:
         else:
             seen[k] = owner
 
-    for a in ACTIONS:
+    for a in actions:
         for key in a.keys:
             claim(key, f"action '{a.text.replace('&', '')}'")
     for sk in schema_keys(schema):

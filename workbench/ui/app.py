@@ -1,4 +1,8 @@
-"""Starting the window: the annotator's name, the schema, what to open."""
+"""Building the annotation window: the annotator's name, the schema, what to open.
+
+The command line does not come here: it starts every window through
+:mod:`workbench.ui.launch`, which builds the window with :func:`create_window`.
+"""
 
 from __future__ import annotations
 
@@ -89,7 +93,7 @@ def create_window(paths: list[Path] | None = None, schema_path: str | None = Non
     return win
 
 
-def _install_excepthook() -> None:
+def install_excepthook() -> None:
     """A bug in a slot must not end the day: say so in the status bar, log it, keep working.
 
     Every edit is already on disk when a slot runs, so carrying on is safe.
@@ -102,14 +106,3 @@ def _install_excepthook() -> None:
             win.say(f"Internal error (please report; your work is saved): {kind.__name__}: {value}", 0)
 
     sys.excepthook = hook
-
-
-def run(paths: list[Path] | None = None, schema_path: str | None = None) -> int:
-    app = application()
-    _install_excepthook()
-    win = create_window(paths, schema_path)
-    if win is None:
-        print("workbench: no annotator name given; nothing opened", file=sys.stderr)
-        return 2
-    win.show()
-    return app.exec()

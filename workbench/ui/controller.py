@@ -3,12 +3,14 @@
 The controller owns only UI state (the current span, a relation being made);
 every change to the record is an edit handed to ``Document.apply``, and the
 view is repainted from the Document's change events, not from here. Keys come
-from the schema (labels, relations, attribute values) and the action table.
+from the schema (labels, relations, attribute values) and the action table; the
+``act_*`` methods are the handlers the table names for the span actions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partialmethod
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QCursor, QKeyEvent, QKeySequence
@@ -30,7 +32,8 @@ from workbench.core.edits import (
 from workbench.core.record import Relation, Span
 from workbench.core.schema import RelationType
 from workbench.ui import spans as sp
-from workbench.ui.actions import ACTIONS, SchemaKey, is_single, key_text, schema_keys
+from workbench.ui.actions import ACTIONS, ActionSpec, SchemaKey, is_single, key_text, schema_keys
+from workbench.ui.open_document import OpenDocument
 from workbench.ui.text_view import SpanTextView
 
 
@@ -58,11 +61,13 @@ def normal_key(key: str) -> str:
 class Controller(QObject):
     currentChanged = Signal(object)  # span id or None
     message = Signal(str)
-    action = Signal(str)  # window-level action ids reached through a single key (help)
 
-    def __init__(self, view: SpanTextView):
+    def __init__(self, view: SpanTextView, actions: tuple[ActionSpec, ...] = ACTIONS):
         super().__init__(view)
         self.view = view
+        self.actions = actions
+        # Runs a single key's action, whoever handles it (the window's Dispatcher, set once it is built).
+        self.dispatch: Callable[[str], bool] = lambda _action_id: False
         self.doc: Document | None = None
         self.current: str | None = None
         self.readonly_reason: str | None = None
@@ -77,6 +82,12 @@ class Controller(QObject):
         view.tooltip_provider = self._tooltip
 
     # setup ---------------------------------------------------------------------------
+    def follow(self, open_doc: OpenDocument) -> None:
+        """Keys act on whatever article is open; the current span is published for the panels."""
+        open_doc.switched.connect(self.set_document)
+        open_doc.changed.connect(self.on_change)
+        self.currentChanged.connect(open_doc.set_span)
+
     def set_document(self, doc: Document | None) -> None:
         self.doc = doc
         self.current = None
@@ -85,7 +96,7 @@ class Controller(QObject):
         self._tokens = None
         if doc is not None:
             self._keys = {}
-            for a in ACTIONS:
+            for a in self.actions:
                 for k in a.keys:
                     if is_single(k):
                         self._keys[normal_key(k)] = a.id
@@ -140,48 +151,13 @@ class Controller(QObject):
         if target is None:
             return False
         if isinstance(target, str):
-            return self.run(target)
+            return self.dispatch(target)
         if target.kind == "label":
             return self.label_key(target.target)
         if target.kind == "relation":
             return self.start_relation(self.doc.schema.relations[target.target])
         attr, value = target.target.split("=", 1)
         return self.value_key(attr, value)
-
-    def run(self, action: str) -> bool:
-        if action in ("next_span", "prev_span"):
-            self.cycle(1 if action == "next_span" else -1)
-        elif action == "delete_span":
-            if self.current is None:
-                return False
-            self.apply(RemoveSpan(self.current))
-        elif action in ("accept", "reject"):
-            self.review(action)
-        elif action == "accept_all":
-            self.accept_all()
-        elif action in ("widen_left", "widen_right", "shrink_left", "shrink_right"):
-            self.resize(action)
-        elif action == "relation":
-            self.start_relation(None)
-        elif action == "confirm":
-            if self._relation is None:
-                return False
-            if self._candidate is None:
-                self.message.emit("Pick the other end first: Tab to it or click it")
-            else:
-                self.finish_relation(self._candidate)
-        elif action == "cancel":
-            if self._relation is not None:
-                self._relation = None
-                self._candidate = None
-                self.message.emit("Relation cancelled")
-                self.set_current(self.current, False)
-            else:
-                self.view.clear_selection()
-                self.set_current(None, False)
-        else:
-            self.action.emit(action)
-        return True
 
     def label_key(self, label: str) -> bool:
         assert self.doc is not None
@@ -394,6 +370,42 @@ class Controller(QObject):
         if self.doc is None:
             return ""
         return "<hr>".join(sp.describe(self.doc.record, self.doc.schema, i) for i in ids[:4])
+
+    # the handlers the action table names for the span actions ----------------------------
+    act_next_span = partialmethod(cycle, 1)
+    act_prev_span = partialmethod(cycle, -1)
+    act_accept = partialmethod(review, "accept")
+    act_reject = partialmethod(review, "reject")
+    act_widen_left = partialmethod(resize, "widen_left")
+    act_widen_right = partialmethod(resize, "widen_right")
+    act_shrink_left = partialmethod(resize, "shrink_left")
+    act_shrink_right = partialmethod(resize, "shrink_right")
+    act_relation = partialmethod(start_relation, None)
+
+    def act_delete_span(self) -> bool:
+        if self.current is None:
+            return False  # the key goes on to the view
+        self.apply(RemoveSpan(self.current))
+        return True
+
+    def act_confirm(self) -> bool:
+        if self._relation is None:
+            return False
+        if self._candidate is None:
+            self.message.emit("Pick the other end first: Tab to it or click it")
+        else:
+            self.finish_relation(self._candidate)
+        return True
+
+    def act_cancel(self) -> None:
+        if self._relation is not None:
+            self._relation = None
+            self._candidate = None
+            self.message.emit("Relation cancelled")
+            self.set_current(self.current, False)
+        else:
+            self.view.clear_selection()
+            self.set_current(None, False)
 
 
 def _short(t: str, n: int = 30) -> str:

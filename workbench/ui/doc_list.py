@@ -31,7 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.batch import Batch
+from workbench.core.document import Change, Document
+from workbench.core.edits import SetStatus, flatten
 from workbench.core.record import STATUSES
+from workbench.ui.open_document import OpenDocument
 from workbench.ui.worker import Worker
 
 STATUS_TEXT = {"todo": "○ to do", "in_progress": "◐ in progress", "done": "● done", "skipped": "⊘ skipped"}
@@ -123,6 +126,7 @@ class DocListPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.proxy = _Filter()
         self.model: DocListModel | None = None
+        self._status_seen = ""  # of the open article: a change of it updates its row and the counts
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.filter)
@@ -174,6 +178,25 @@ class DocListPanel(QWidget):
         for i, st in enumerate(STATUSES, start=1):
             self.filter.setItemText(i, f"{STATUS_TEXT[st]} ({counts.get(st, 0)})")
 
+    def follow(self, open_doc: OpenDocument) -> None:
+        """The open article is the selected row; its row and the counts follow its status."""
+        open_doc.switched.connect(self._opened)
+        open_doc.changed.connect(lambda change: self._edited(open_doc.doc, change))
+
+    def _opened(self, doc: Document | None) -> None:
+        if doc is not None:
+            self._status_seen = doc.record.status
+            self.select(doc.record.id)
+
+    def _edited(self, doc: Document | None, change: Change) -> None:
+        if doc is None:
+            return
+        if doc.record.status != self._status_seen or any(
+            isinstance(e, SetStatus) for e in flatten(change.edit)
+        ):
+            self._status_seen = doc.record.status
+            self.status_changed(doc.record.id)
+
     def status_changed(self, record_id: str) -> None:
         if self.model is not None:
             self.model.status_changed(record_id)
@@ -218,7 +241,7 @@ class DocListPanel(QWidget):
         batch = self.model.batch
         self._searching = (batch, needle)
         self._searcher.start(
-            lambda _progress, cancelled, _deliver: (batch, needle, batch.search(needle, cancelled))
+            lambda progress, _deliver: (batch, needle, batch.search(needle, progress.cancelled))
         )
 
     def _search_done(self, result: tuple[Batch, str, set[str]], cancelled: bool) -> None:

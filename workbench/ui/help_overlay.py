@@ -7,14 +7,14 @@ from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from workbench.core.schema import AnnotationSchema
-from workbench.ui.actions import ACTIONS, schema_keys
+from workbench.ui.actions import ActionSpec, schema_keys
 
 
 def _esc(t: str) -> str:
     return t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def help_html(schema: AnnotationSchema) -> str:
+def help_html(schema: AnnotationSchema, actions: tuple[ActionSpec, ...]) -> str:
     def table(title: str, rows: list[tuple[str, str]]) -> str:
         body = "".join(
             f"<tr><td align=right style='padding-right:10px'><b><code>{_esc(k)}</code></b></td>"
@@ -36,7 +36,7 @@ def help_html(schema: AnnotationSchema) -> str:
         ),
     ]
     menus: dict[str, list[tuple[str, str]]] = {}
-    for a in ACTIONS:
+    for a in actions:
         menus.setdefault(a.menu, []).append((" / ".join(a.keys), a.text.replace("&", "").rstrip("…")))
     other = "".join(table(m, rows) for m, rows in menus.items() if m not in ("Span", "Document"))
     cols += [table("Span", menus["Span"]), table("Document", menus["Document"]), other]
@@ -53,10 +53,10 @@ def help_html(schema: AnnotationSchema) -> str:
 class HelpOverlay(QWidget):
     """Covers its parent with a dimmed sheet; any of Esc, F1, ? or a click closes it."""
 
-    def __init__(self, schema: AnnotationSchema, parent: QWidget):
+    def __init__(self, schema: AnnotationSchema, actions: tuple[ActionSpec, ...], parent: QWidget):
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.label = QLabel(help_html(schema))
+        self.label = QLabel(help_html(schema, actions))
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setAutoFillBackground(True)
         self.label.setMargin(16)

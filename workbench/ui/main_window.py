@@ -1,9 +1,12 @@
 """The annotation window: assembles the panels and wires them to one Session.
 
 State lives in the Session (batch, annotator file, current Document); edits go
-through ``Document.apply`` (via the controller or the inspector); every panel
-repaints from the Document's change events. This module only lays out and
-routes; behaviour lives in the panel modules.
+through ``Document.apply`` (via the controller or the inspector). The window
+says which article is open (:class:`OpenDocument`) and every panel repaints
+itself from its signals. Actions run through the one table
+(:mod:`workbench.ui.actions`): the ``act_*`` methods here and on the controller
+are the handlers it names, resolved when the window is built. This module only
+lays out and routes; behaviour lives in the panel modules.
 """
 
 from __future__ import annotations
@@ -11,138 +14,106 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
-from workbench.app.batch import title_of
 from workbench.app.session import OpenError, Session, annotator_path, project_of
-from workbench.core.document import Change
-from workbench.core.edits import SetStatus, flatten
+from workbench.core.document import Change, Document
+from workbench.core.edits import SetStatus
 from workbench.core.record import RecordError
 from workbench.core.schema import AnnotationSchema, SchemaError
 from workbench.io.settings import Settings, save_settings
-from workbench.io.store import AnnotatorStore
 from workbench.ui import spans as sp
-from workbench.ui.actions import collisions
-from workbench.ui.colors import Legend
+from workbench.ui.actions import ACTIONS, ActionSpec, collisions
+from workbench.ui.article_header import ArticleHeader
+from workbench.ui.batch_navigation import next_undone, position
 from workbench.ui.controller import Controller
+from workbench.ui.dispatch import Dispatcher
 from workbench.ui.doc_list import DocListPanel
+from workbench.ui.docks import add_docks
 from workbench.ui.help_overlay import HelpOverlay
 from workbench.ui.inspector import Inspector
-from workbench.ui.menus import build_menus
-from workbench.ui.preannotate import Preannotator
+from workbench.ui.menus import build_menus, follow_history
+from workbench.ui.open_document import OpenDocument
+from workbench.ui.preannotate import PreannotationRunner
 from workbench.ui.relations_panel import RelationPanel
+from workbench.ui.save_status import SaveStatus
 from workbench.ui.settings_dialog import SettingsDialog
+from workbench.ui.takeover import Takeover
 from workbench.ui.text_view import SpanTextView
-
-RETRY_MS = 2000
-TAKEOVER_MS = 2000  # how often a read-only window looks whether the lock is free
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, schema: AnnotationSchema, settings: Settings, annotator: str):
+    def __init__(
+        self,
+        schema: AnnotationSchema,
+        settings: Settings,
+        annotator: str,
+        actions: tuple[ActionSpec, ...] = ACTIONS,
+    ):
         super().__init__()
         self.schema = schema
         self.settings = settings
         self.annotator = annotator
         self.session: Session | None = None
         self.schema_switch: Any = None  # set by workbench.ui.app: rebuild the window for another schema
-        self._unsub: Any = None
-        self._save_error_shown = False
         self.setAcceptDrops(True)
         self.setWindowTitle("Workbench")
-        # centre: header, legend, banner, text ---------------------------------------
+        self.open_doc = OpenDocument(self)
+        # centre: header (title, facts, banner, legend) above the article ------------------
         self.view = SpanTextView()
-        self.controller = Controller(self.view)
+        self.controller = Controller(self.view, actions)
         self.controller.snap_tokens = settings.snap_to_tokens
-        self.title = QLabel()
-        self.title.setWordWrap(True)
-        f = self.title.font()
-        f.setPointSizeF(f.pointSizeF() * 1.35)
-        f.setBold(True)
-        self.title.setFont(f)
-        self.meta = QLabel()
-        self.meta.setEnabled(False)
-        self.meta.setWordWrap(True)
-        self.meta.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("QLabel { background: #8a1c1c; color: white; padding: 4px; }")
-        self.banner.hide()
-        self.legend = Legend(schema)
+        self.header = ArticleHeader(schema, self)
+        self.banner = self.header.banner
         centre = QWidget()
         lay = QVBoxLayout(centre)
         lay.setContentsMargins(6, 6, 6, 0)
-        for w in (self.title, self.meta, self.banner, self.legend):
+        for w in self.header.widgets():
             lay.addWidget(w)
         lay.addWidget(self.view, 1)
         self.setCentralWidget(centre)
-        # docks ----------------------------------------------------------------------
+        # docks and status bar ----------------------------------------------------------
         self.doc_list = DocListPanel()
         self.inspector = Inspector(schema, self.apply)
         self.relations = RelationPanel(self.apply)
-        side = QSplitter(Qt.Orientation.Vertical)
-        side.addWidget(self.inspector)
-        rel_box = QWidget()
-        rl = QVBoxLayout(rel_box)
-        rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(QLabel("<b>Relations of the current span</b>"))
-        rl.addWidget(self.relations)
-        side.addWidget(rel_box)
-        for name, widget, area in (
-            ("Documents", self.doc_list, Qt.DockWidgetArea.LeftDockWidgetArea),
-            ("Inspector", side, Qt.DockWidgetArea.RightDockWidgetArea),
-        ):
-            dock = QDockWidget(name, self)
-            dock.setObjectName(f"dock_{name}")
-            dock.setWidget(widget)
-            dock.setFeatures(
-                QDockWidget.DockWidgetFeature.DockWidgetMovable
-                | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-            )
-            self.addDockWidget(area, dock)
-            widget.setMinimumWidth(220 if name == "Documents" else 260)
-        # status bar -----------------------------------------------------------------
-        self.saved_label = QLabel()
-        self.work_bar = QProgressBar()
-        self.work_bar.setMaximumWidth(180)
-        self.work_cancel = QPushButton("Cancel")
-        for w in (self.work_bar, self.work_cancel):
-            w.hide()
-            self.statusBar().addPermanentWidget(w)
-        self.statusBar().addPermanentWidget(self.saved_label)
-        self.help = HelpOverlay(schema, self)
-        self.actions_by_id, self.recent_menu = build_menus(
-            self, schema, self.action, self.controller.label_key_menu
+        add_docks(self, self.doc_list, self.inspector, self.relations)
+        self.save_status = SaveStatus(self, lambda: self.session)
+        self.preannotator = PreannotationRunner(
+            settings, schema, lambda: self.session, self.apply, lambda: self.controller.readonly_reason, self
         )
-        self.preannotator = Preannotator(self)
-        self.work_cancel.clicked.connect(self.preannotator.cancel)
-        # A read-only window watches the lock and takes over when the other window lets go.
-        self._takeover = QTimer(self, interval=TAKEOVER_MS)
-        self._takeover.timeout.connect(self._try_takeover)
-        self._retry = QTimer(self, interval=RETRY_MS)
-        self._retry.timeout.connect(self._retry_save)
-        # wiring -----------------------------------------------------------------------
+        self.work_bar, self.work_cancel = self.preannotator.bar, self.preannotator.cancel_button
+        for w in (self.work_bar, self.work_cancel, self.save_status.label):
+            self.statusBar().addPermanentWidget(w)
+        self.help = HelpOverlay(schema, actions, self)
+        # one table: menus, shortcuts, single keys and help; a missing handler stops us here
+        self.dispatcher = Dispatcher(actions, {"window": self, "controller": self.controller})
+        self.controller.dispatch = self.dispatcher.run
+        self.actions_by_id, self.recent_menu = build_menus(
+            self, schema, actions, self.dispatcher.run, self.controller.label_key_menu
+        )
+        self._takeover = Takeover(self, self)  # a read-only window takes over when the holder lets go
+        # subscriptions: the article first (the others point into it), then the panels ------
+        self.open_doc.switched.connect(self._show_article)
+        self.open_doc.changed.connect(self._repaint_spans)
+        self.controller.follow(self.open_doc)
+        self.header.follow(self.open_doc)
+        self.open_doc.follow(self.inspector.refresh)
+        self.open_doc.follow(self.relations.refresh)
+        self.doc_list.follow(self.open_doc)
+        follow_history(self.actions_by_id["undo"], self.actions_by_id["redo"], self.open_doc)
+        self.open_doc.switched.connect(self.save_status.update)
+        self.open_doc.changed.connect(self._report_undo)
+        # messages and requests ---------------------------------------------------------
+        for source in (self.save_status, self.preannotator):
+            source.message.connect(self.say)
         self.controller.message.connect(self.say)
-        self.controller.action.connect(self.action)
-        self.controller.currentChanged.connect(self._current_changed)
+        self.preannotator.articleChanged.connect(self.doc_list.status_changed)
         self.doc_list.documentActivated.connect(self.open_document)
         self.relations.spanRequested.connect(lambda i: self.controller.set_current(i))
         self.view.setFocus()
         self._refresh_recent()
-        self._update_undo()
         if settings.geometry:
             self.restoreGeometry(QByteArray.fromBase64(settings.geometry.encode()))
         else:
@@ -191,7 +162,7 @@ class MainWindow(QMainWindow):
             return False
         self.close_session(keep_store=session.store is (self.session.store if self.session else None))
         self.session = session
-        session.save_listeners.append(self._saved)
+        self.save_status.watch(session)
         self.doc_list.set_batch(session.batch, session.status)
         self.settings.last_paths = [str(p.resolve()) for p in paths]
         for p in paths:
@@ -199,18 +170,8 @@ class MainWindow(QMainWindow):
         self._refresh_recent()
         notes = []
         self.inspector.setEnabled(session.locked is None)
-        if session.locked is not None:
-            self.controller.readonly_reason = str(session.locked)
-            self.banner.setText(
-                f"Read-only: {session.locked}. Your edits here would not be saved; "
-                "this window takes over when the other one closes the file."
-            )
-            self.banner.show()
-            self._takeover.start()
-        else:
-            self.controller.readonly_reason = None
-            self.banner.hide()
-            self._takeover.stop()
+        self.controller.readonly_reason = str(session.locked) if session.locked is not None else None
+        self._takeover.follow(session)
         if not session.store.report.ok:
             notes.append(f"annotator file: {session.store.report.summary()}")
         if session.batch.errors:
@@ -219,9 +180,9 @@ class MainWindow(QMainWindow):
             )
         target = document or self.settings.last_document.get(session.key)
         if target is None or session.batch.position(target) is None:
-            target = self._next_undone(-1) or session.batch.items[0].id
+            target = next_undone(session, -1) or session.batch.items[0].id
         self.open_document(target)
-        clashes = collisions(self.schema)
+        clashes = collisions(self.schema, self.controller.actions)
         if clashes:  # the window's own keys win; the schema's lead should pick other keys
             notes.append(
                 f"schema key clash: {clashes[0]}"
@@ -231,80 +192,28 @@ class MainWindow(QMainWindow):
             f"Opened {len(session.batch)} article(s); annotations go to {session.store_path}"
             + (" · " + "; ".join(notes) if notes else "")
         )
-        self._update_title()
+        self.save_status.update()
         return True
 
-    def _try_takeover(self) -> None:
-        """The holder let go: reopen where we are, now with the lock (and whatever they saved)."""
-        s = self.session
-        if s is None or not s.readonly:
-            self._takeover.stop()
-            return
-        if AnnotatorStore.holder(s.store_path) is not None:
-            return
-        self._takeover.stop()
-        current = s.document.record.id if s.document is not None else None
-        problems: list[str] = []
-        shown = self.__dict__.get("error")  # an error handler set on this window, if any
-        self.error = lambda title, text: problems.append(f"{title}: {text}")  # type: ignore[method-assign]
-        try:
-            opened = self.open_paths(s.paths, current)  # quiet: no dialog every few seconds
-        finally:
-            if shown is None:
-                del self.error
-            else:
-                self.error = shown
-        if opened and self.session is not None and not self.session.readonly:
-            self.say("The other window closed this file: you can edit now", 0)
-        elif opened:
-            self._takeover.start()  # someone else was quicker: wait for them in turn
-        else:
-            self.banner.setText(
-                f"{self.banner.text()} The other window has closed the file, but it could not be "
-                f"reopened here ({problems[0] if problems else 'unknown reason'}); open it again by hand."
-            )
-
     def close_session(self, keep_store: bool = False) -> None:
-        if self._unsub is not None:
-            self._unsub()
-            self._unsub = None
         if self.session is not None:
             self.session.close(keep_store)
             self.session = None
-            if not keep_store:  # its failed saves were given up: the next session starts with a clean slate
-                self._retry.stop()
-                self._save_error_shown = False
+            if not keep_store:
+                self.save_status.forget_failures()
             # its Documents are no longer saved by anyone: keys and forms must not edit them
-            self.controller.set_document(None)
-            self.inspector.refresh(None, None)
-            self.relations.refresh(None, None)
-            self._update_undo()
-            self._update_title()
+            self.open_doc.set_document(None)
 
     def open_document(self, record_id: str) -> None:
         s = self.session
         if s is None:
             return
-        if self._unsub is not None:
-            self._unsub()
-            self._unsub = None
         try:
             doc = s.open(record_id)
         except (RecordError, ValueError, OSError) as e:
             self.error("Cannot open this article", f"{s.batch.sources[s.batch.item(record_id).source]}: {e}")
             return
-        self._unsub = doc.subscribe(self._changed)
-        rec = doc.record
-        self.view.set_content(rec.text, [v for v in sp.styles(rec, self.schema).values() if v is not None])
-        self.controller.set_document(doc)
-        self._status_seen = rec.status
-        self.title.setText(title_of(rec.text, rec.meta))
-        self._update_meta()
-        self.doc_list.select(record_id)
-        self.inspector.refresh(doc, None)
-        self.relations.refresh(doc, None)
-        self._update_undo()
-        self._update_title()
+        self.open_doc.set_document(doc)  # every panel follows
         self.settings.last_document[s.key] = record_id
         self._save_settings(durable=False)  # at once: after a kill the next start must land here
         self.view.setFocus()
@@ -314,98 +223,25 @@ class MainWindow(QMainWindow):
     def apply(self, edit: Any, label: str | None = None, starts_work: bool = True) -> bool:
         return self.controller.apply(edit, label, starts_work)
 
-    def _changed(self, change: Change) -> None:
-        s = self.session
-        if s is None or s.document is None:
-            return
-        doc = s.document
-        self.view.update_spans(sp.styles(doc.record, self.schema, change.span_ids))
-        self.controller.on_change(change)
-        self.inspector.refresh(doc, self.controller.current)
-        self.relations.refresh(doc, self.controller.current)
-        self._update_undo()
-        self._update_meta()
-        if doc.record.status != self._status_seen or any(
-            isinstance(e, SetStatus) for e in flatten(change.edit)
-        ):
-            self._status_seen = doc.record.status
-            self.doc_list.status_changed(doc.record.id)
+    def _show_article(self, doc: Document | None) -> None:
+        if doc is not None:  # a closed batch leaves its last article on screen, read-only in effect
+            rec = doc.record
+            self.view.set_content(
+                rec.text, [v for v in sp.styles(rec, self.schema).values() if v is not None]
+            )
+
+    def _repaint_spans(self, change: Change) -> None:
+        if self.open_doc.doc is not None:
+            self.view.update_spans(sp.styles(self.open_doc.doc.record, self.schema, change.span_ids))
+
+    def _report_undo(self, change: Change) -> None:
         if change.kind != "apply":
             self.say(f"{'Undid' if change.kind == 'undo' else 'Redid'}: {change.label}")
 
-    def _update_meta(self) -> None:
-        doc = self.session.document if self.session else None
-        if doc is None:
-            return
-        rec = doc.record
-        meta = [str(rec.meta[k]) for k in ("source", "published", "author", "url", "file") if rec.meta.get(k)]
-        pending = sum(1 for s in rec.spans.values() if s.review == "pending")
-        meta.append(f"{len(rec.text):,} characters · {rec.status.replace('_', ' ')} · {len(rec.spans)} spans")
-        if pending:
-            meta.append(f"{pending} to review")
-        self.meta.setText(" · ".join(meta))
-
-    def _current_changed(self, span_id: str | None) -> None:
-        doc = self.session.document if self.session else None
-        self.inspector.refresh(doc, span_id)
-        self.relations.refresh(doc, span_id)
-
-    def _update_undo(self) -> None:
-        doc = self.session.document if self.session else None
-        u, r = self.actions_by_id["undo"], self.actions_by_id["redo"]
-        ul = doc.history.undo_label if doc else None
-        rl = doc.history.redo_label if doc else None
-        u.setEnabled(ul is not None)
-        r.setEnabled(rl is not None)
-        u.setText(f"&Undo {ul}" if ul else "&Undo")
-        r.setText(f"&Redo {rl}" if rl else "&Redo")
-
-    # saving -----------------------------------------------------------------------------
-    def _saved(self, ok: bool) -> None:
-        if ok:
-            self._retry.stop()
-            if self._save_error_shown:
-                self.say("Saved again: every edit is on disk")
-            self._save_error_shown = False
-        else:
-            err = self.session.store.last_error if self.session else None
-            if not self._save_error_shown:
-                self._save_error_shown = True
-                self.say(
-                    f"NOT SAVED: {err}. Your edits are kept; saving is retried every {RETRY_MS // 1000} s.",
-                    0,
-                )
-            self._retry.start()
-        self._update_title()
-
-    def _retry_save(self) -> None:
-        if self.session is not None:
-            self.session.retry_save()
-
-    def _update_title(self) -> None:
-        s = self.session
-        if s is None:
-            self.setWindowTitle("Workbench")
-            self.saved_label.setText("")
-            return
-        doc = s.document
-        name = title_of(doc.record.text, doc.record.meta) if doc else ""
-        if s.readonly:
-            state = "read-only"
-        else:
-            state = "saved" if s.saved else "NOT SAVED"
-        self.saved_label.setText(f"{state} · {s.annotator}")
-        alarm = "QLabel { color: white; background: #b3261e; padding: 0 4px; }"
-        self.saved_label.setStyleSheet("" if state == "saved" else alarm)
-        self.setWindowTitle(f"{name[:60]} — {s.store_path.name} — {state}")
-
     # actions ----------------------------------------------------------------------------
-    def action(self, action_id: str) -> None:
-        handler = getattr(self, f"act_{action_id}", None)
-        if handler is not None:
-            handler()
-        else:
-            self.controller.run(action_id)
+    def run_action(self, action_id: str) -> bool:
+        """What a menu entry or a key of the action table does, by id (scripts and the self-test)."""
+        return self.dispatcher.run(action_id)
 
     def act_open(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
@@ -485,25 +321,8 @@ class MainWindow(QMainWindow):
     def act_reopen(self) -> None:
         self._set_status("in_progress")
 
-    def _pos(self) -> int:
-        s = self.session
-        if s is None or s.document is None:
-            return -1
-        return s.batch.position(s.document.record.id) or 0
-
-    def _next_undone(self, start: int, step: int = 1) -> str | None:
-        s = self.session
-        if s is None:
-            return None
-        n = len(s.batch.items)
-        for k in range(1, n + 1):
-            it = s.batch.items[(start + step * k) % n]
-            if s.status(it.id) not in ("done", "skipped") and (start < 0 or it.id != s.batch.items[start].id):
-                return it.id
-        return None
-
     def act_next_undone(self, step: int = 1) -> None:
-        rid = self._next_undone(self._pos(), step)
+        rid = next_undone(self.session, position(self.session), step) if self.session else None
         if rid is None:
             self.say("Every document of the batch is done or skipped")
         else:
@@ -515,7 +334,7 @@ class MainWindow(QMainWindow):
     def act_next_doc(self, step: int = 1) -> None:
         s = self.session
         if s is not None:
-            self.open_document(s.batch.items[(self._pos() + step) % len(s.batch.items)].id)
+            self.open_document(s.batch.items[(position(s) + step) % len(s.batch.items)].id)
 
     def act_prev_doc(self) -> None:
         self.act_next_doc(-1)

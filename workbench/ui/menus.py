@@ -12,8 +12,10 @@ from collections.abc import Callable
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
+from workbench.core.document import Document
 from workbench.core.schema import AnnotationSchema
-from workbench.ui.actions import ACTIONS, is_single
+from workbench.ui.actions import ActionSpec, is_single
+from workbench.ui.open_document import OpenDocument
 
 MENU_ORDER = ("File", "Edit", "Document", "Span", "Label", "Help")
 
@@ -21,14 +23,15 @@ MENU_ORDER = ("File", "Edit", "Document", "Span", "Label", "Help")
 def build_menus(
     window: QMainWindow,
     schema: AnnotationSchema,
-    on_action: Callable[[str], None],
+    table: tuple[ActionSpec, ...],
+    on_action: Callable[[str], object],
     on_label: Callable[[str], None],
 ) -> tuple[dict[str, QAction], QMenu]:
     bar = window.menuBar()
     menus = {name: bar.addMenu(f"&{name}") for name in MENU_ORDER}
     actions: dict[str, QAction] = {}
     recent = QMenu("Open &recent", window)
-    for spec in ACTIONS:
+    for spec in table:
         act = QAction(spec.text, window)
         act.setStatusTip(spec.help)
         real = [QKeySequence(k) for k in spec.keys if not is_single(k)]
@@ -49,3 +52,19 @@ def build_menus(
         act.triggered.connect(lambda _c=False, n=lab.name: on_label(n))
         menus["Label"].addAction(act)
     return actions, recent
+
+
+def follow_history(undo: QAction, redo: QAction, open_doc: OpenDocument) -> None:
+    """Edit > Undo and Redo name the step they would take back, for whatever article is open."""
+
+    def update(doc: Document | None) -> None:
+        ul = doc.history.undo_label if doc else None
+        rl = doc.history.redo_label if doc else None
+        undo.setEnabled(ul is not None)
+        redo.setEnabled(rl is not None)
+        undo.setText(f"&Undo {ul}" if ul else "&Undo")
+        redo.setText(f"&Redo {rl}" if rl else "&Redo")
+
+    open_doc.switched.connect(update)
+    open_doc.changed.connect(lambda _change: update(open_doc.doc))
+    update(open_doc.doc)

@@ -1,39 +1,73 @@
 """What the article view paints over the text: relation arrows and the quote gutter.
 
 Kept apart from :mod:`workbench.ui.text_view` so the view stays about text,
-positions and events. Nothing here touches formats or the record.
+positions and events. Nothing here touches formats or the record, and nothing
+here imports the view: it paints on whatever offers :class:`PaintedView` (the
+view imports this module, not the other way round).
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPaintEvent, QPalette, QPen, QPolygonF
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QPolygonF,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QWidget
 
-if TYPE_CHECKING:
-    from workbench.ui.text_view import Arrow, SpanTextView
+from workbench.ui.offsets import OffsetMap
 
 GUTTER = 96
+
+
+@dataclass(frozen=True, slots=True)
+class Arrow:
+    head: str
+    child: str
+    label: str
+    color: str = "#555555"
+
+
+class PaintedView(Protocol):
+    """What the overlay needs of the article view (:class:`workbench.ui.text_view.SpanTextView`)."""
+
+    styles: Mapping[str, Any]  # span id -> SpanStyle
+    map: OffsetMap
+
+    def span_rects(self, span_id: str) -> list[QRectF]: ...
+    def cursorForPosition(self, pos: QPoint) -> QTextCursor: ...  # noqa: N802
+    def viewport(self) -> QWidget: ...
+    def font(self) -> QFont: ...
+    def palette(self) -> QPalette: ...
 
 
 class Gutter(QWidget):
     """Left margin: a bar beside every quote, with its speaker's name at the top."""
 
-    def __init__(self, view: SpanTextView):
-        super().__init__(view)
-        self.view = view
+    def __init__(self, parent: QWidget, paint: Callable[[QWidget, QPaintEvent], None]):
+        super().__init__(parent)
+        self.paint = paint
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(GUTTER, 0)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        self.view.paint_gutter(self, event)
+        self.paint(self, event)
 
 
-def anchor(view: SpanTextView, span_id: str, below: bool = False) -> QPointF | None:
+def anchor(view: PaintedView, span_id: str, below: bool = False) -> QPointF | None:
     rects = view.span_rects(span_id)
     if rects:
         r = rects[-1] if below else rects[0]
@@ -48,7 +82,7 @@ def anchor(view: SpanTextView, span_id: str, below: bool = False) -> QPointF | N
     return QPointF(view.viewport().width() / 2, y)
 
 
-def paint_arrow(view: SpanTextView, p: QPainter, arrow: Arrow, index: int = 0) -> None:
+def paint_arrow(view: PaintedView, p: QPainter, arrow: Arrow, index: int = 0) -> None:
     a, b = anchor(view, arrow.head), anchor(view, arrow.child)
     if a is None or b is None:
         return
@@ -86,7 +120,7 @@ def paint_arrow(view: SpanTextView, p: QPainter, arrow: Arrow, index: int = 0) -
     p.drawText(box, Qt.AlignmentFlag.AlignCenter, arrow.label)
 
 
-def paint_gutter(view: SpanTextView, gutter: QWidget, event: QPaintEvent) -> None:
+def paint_gutter(view: PaintedView, gutter: QWidget, event: QPaintEvent) -> None:
     p = QPainter(gutter)
     pal = view.palette()
     p.fillRect(event.rect(), pal.color(QPalette.ColorRole.AlternateBase))

@@ -11,17 +11,19 @@ stops between articles.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QProgressBar, QPushButton
 
 from workbench.app.premerge import merge_edit
+from workbench.app.progress import Progress
+from workbench.app.session import Session
 from workbench.core.document import EditRefused
 from workbench.core.record import Record, RecordError
+from workbench.core.schema import AnnotationSchema
+from workbench.io.settings import Settings
 from workbench.ui.worker import Worker
-
-if TYPE_CHECKING:
-    from workbench.ui.main_window import MainWindow
 
 
 def _job(
@@ -38,10 +40,10 @@ def _job(
     the start nor sits in memory until the end.
     """
 
-    def run(progress: Any, cancelled: Any, deliver: Any) -> dict[str, Any]:
+    def run(progress: Progress, deliver: Callable[[Any], None]) -> dict[str, Any]:
         from workbench.nlp.preannotate import Preannotator
 
-        progress(0, len(ids))
+        progress.start(len(ids))
         ann = Preannotator.create(model, schema_raw)
         # the summary returned at the end (results themselves were delivered one by one)
         out: dict[str, Any] = {
@@ -51,8 +53,8 @@ def _job(
             "done": 0,
         }
         deliver(("model", ann.model.message, ann.model.is_trained))
-        for i, rid in enumerate(ids):
-            if cancelled():
+        for rid in ids:
+            if progress.cancelled():
                 break
             try:
                 d = first[1] if first is not None and first[0] == rid else load(rid)
@@ -60,6 +62,7 @@ def _job(
             except (RecordError, ValueError, OSError) as e:
                 out["errors"].append(f"{rid}: cannot read: {e}")
                 deliver(("error", rid, f"cannot read: {e}"))
+                progress.step(failed=True)
                 continue
             why = ann.check(rec)
             if why:
@@ -68,16 +71,43 @@ def _job(
             else:
                 deliver(("result", rid, d, ann.annotate(rec).to_dict()))
                 out["done"] += 1
-            progress(i + 1, len(ids))
+            progress.step(failed=bool(why))
         return out
 
     return run
 
 
-class Preannotator(QObject):
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
-        self.w = window
+class PreannotationRunner(QObject):
+    """Runs the model for the window: one job at a time, results merged as they arrive.
+
+    It knows the window only through what it is given (the current session, how
+    to apply an edit, why the window is read-only), and speaks back through
+    signals; its progress bar and Cancel button go wherever the window puts them.
+    """
+
+    message = Signal(str, int)  # text, timeout in ms (0: until replaced)
+    articleChanged = Signal(str)  # a result changed an article that is not the open one
+
+    def __init__(
+        self,
+        settings: Settings,
+        schema: AnnotationSchema,
+        session: Callable[[], Session | None],
+        apply: Callable[..., bool],
+        readonly_reason: Callable[[], str | None],
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self.settings = settings
+        self.schema = schema
+        self.session = session
+        self.apply = apply
+        self.readonly_reason = readonly_reason
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(180)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        self._hide()
         self.worker = Worker(self)
         self.worker.progress.connect(self._progress)
         self.worker.item.connect(self._item)
@@ -89,28 +119,32 @@ class Preannotator(QObject):
         self.worker.finished.connect(self._finished)
         self.worker.failed.connect(self._failed)
 
+    def _say(self, text: str, timeout: int = 8000) -> None:
+        self.message.emit(text, timeout)
+
     def _start(self, ids: list[str], auto: bool = False) -> None:
-        s = self.w.session
+        s = self.session()
         if s is None or s.document is None:
             return
-        if self.w.controller.readonly_reason:
+        readonly = self.readonly_reason()
+        if readonly:
             if not auto:
-                self.w.say(f"Read-only: {self.w.controller.readonly_reason}")
+                self._say(f"Read-only: {readonly}")
             return
         if self.worker.busy:
             if not auto:
-                self.w.say("Pre-annotation is already running (Cancel in the status bar)")
+                self._say("Pre-annotation is already running (Cancel in the status bar)")
             return
         self._auto = auto
         current = s.document.record
         first = (current.id, current.to_dict()) if current.id in ids else None
         self._applied, self._errors, self._model = 0, [], ("", True)
         self._session = s  # results for another batch (opened meanwhile) are dropped
-        self.worker.start(_job(s.model or self.w.settings.model, self.w.schema.raw, ids, first, s.raw_record))
-        self.w.work_bar.setRange(0, 0)
-        self.w.work_bar.show()
-        self.w.work_cancel.show()
-        self.w.say(
+        self.worker.start(_job(s.model or self.settings.model, self.schema.raw, ids, first, s.raw_record))
+        self.bar.setRange(0, 0)
+        self.bar.show()
+        self.cancel_button.show()
+        self._say(
             "Pre-annotating this article in the background…"
             if auto
             else f"Pre-annotating {len(ids)} article(s) in the background…",
@@ -124,8 +158,8 @@ class Preannotator(QObject):
         is tried once, so undoing the pass and coming back leaves it clean; a later session
         offers it again.
         """
-        s = self.w.session
-        if s is None or s.document is None or not self.w.settings.preannotate_on_open:
+        s = self.session()
+        if s is None or s.document is None or not self.settings.preannotate_on_open:
             return
         if s.project is not None and not s.project.preannotate_on_open:
             return  # the lead's choice for this project
@@ -138,35 +172,35 @@ class Preannotator(QObject):
         self._start([rec.id], auto=True)
 
     def run_document(self) -> None:
-        s = self.w.session
+        s = self.session()
         if s is not None and s.document is not None:
             self._start([s.document.record.id])
 
     def run_batch(self) -> None:
-        s = self.w.session
+        s = self.session()
         if s is not None:
             self._start([it.id for it in s.batch.items if s.status(it.id) not in ("done", "skipped")])
 
     def cancel(self) -> None:
         if self.worker.busy:
             self.worker.cancel()
-            self.w.say("Cancelling pre-annotation after the current article…", 0)
+            self._say("Cancelling pre-annotation after the current article…", 0)
 
     def shutdown(self) -> None:
         self.worker.shutdown()
 
     def _progress(self, i: int, n: int) -> None:
-        self.w.work_bar.setRange(0, max(n, 1))
-        self.w.work_bar.setValue(i)
-        self.w.work_bar.setFormat(f"{i}/{n}")
+        self.bar.setRange(0, max(n, 1))
+        self.bar.setValue(i)
+        self.bar.setFormat(f"{i}/{n}")
 
     def _hide(self) -> None:
-        self.w.work_bar.hide()
-        self.w.work_cancel.hide()
+        self.bar.hide()
+        self.cancel_button.hide()
 
     def _failed(self, message: str) -> None:
         self._hide()
-        self.w.say(f"Pre-annotation failed: {message}", 0)
+        self._say(f"Pre-annotation failed: {message}", 0)
 
     def _item(self, item: tuple[Any, ...]) -> None:
         kind = item[0]
@@ -179,26 +213,26 @@ class Preannotator(QObject):
 
     def _apply(self, rid: str, snapshot: Record, result: Record) -> bool:
         """Merge one article's result into its live Document; True if anything changed."""
-        s = self.w.session
+        s = self.session()
         if s is None or s is not self._session or s.readonly or s.batch.position(rid) is None:
             return False
         if s.document is not None and s.document.record.id == rid:
-            edit = merge_edit(s.document.record, snapshot, result, self.w.schema)
-            return edit is not None and self.w.apply(
+            edit = merge_edit(s.document.record, snapshot, result, self.schema)
+            return edit is not None and self.apply(
                 edit, f"Pre-annotate ({len(edit.edits)} changes)", starts_work=False
             )
         try:
             doc = s.document_for(rid)  # saves itself on apply
         except (RecordError, ValueError, OSError):
             return False
-        edit = merge_edit(doc.record, snapshot, result, self.w.schema)
+        edit = merge_edit(doc.record, snapshot, result, self.schema)
         if edit is None:
             return False
         try:
             doc.apply(edit, f"Pre-annotate ({len(edit.edits)} changes)", starts_work=False)
         except EditRefused:
             return False
-        self.w.doc_list.status_changed(rid)
+        self.articleChanged.emit(rid)
         return True
 
     def _finished(self, _result: object, cancelled: bool) -> None:
@@ -209,9 +243,9 @@ class Preannotator(QObject):
         warn = "" if trained else " — NO TRAINED MODEL, rules only"
         if self._auto and not cancelled:
             done = "Pre-annotated" if self._applied else "Nothing to pre-annotate"
-            self.w.say(f"{done} with {model}{warn}{errs} (Ctrl+Z removes it; Preferences turns this off)", 0)
+            self._say(f"{done} with {model}{warn}{errs} (Ctrl+Z removes it; Preferences turns this off)", 0)
         else:
-            self.w.say(
+            self._say(
                 f"Pre-annotation {note}applied to {self._applied} article(s) with {model}{warn}{errs}", 0
             )
         self.run_on_open()  # an article opened while this job ran

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 
 from workbench.core.record import Record, Span
 from workbench.core.schema import AnnotationSchema
-from workbench.ui.text_view import Arrow, SpanStyle
+from workbench.ui.overlay import Arrow
+from workbench.ui.text_view import SpanStyle
 
 TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import NamedTuple, cast
 
 from PySide6.QtCore import QEvent, QMimeData, QPointF, QRect, QRectF, Qt, Signal
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 from workbench.ui import overlay
 from workbench.ui.highlighter import SpanHighlighter, ViewSpan
 from workbench.ui.offsets import OffsetMap
+from workbench.ui.overlay import Arrow
 
 GUTTER = overlay.GUTTER
 EAGER_UNITS = 10_000  # format the first screens (~10k UTF-16 units) while laying out; the rest as painted
@@ -88,14 +88,6 @@ class SpanStyle(NamedTuple):
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Arrow:
-    head: str
-    child: str
-    label: str
-    color: str = "#555555"
-
-
 class SpanTextView(QPlainTextEdit):
     spanClicked = Signal(str)  # id of the innermost span under a plain click
     selectionMoved = Signal()
@@ -121,7 +113,7 @@ class SpanTextView(QPlainTextEdit):
         self.arrows: list[Arrow] = []
         self.key_handler: Callable[[QKeyEvent], bool] | None = None
         self.tooltip_provider: Callable[[list[str]], str] | None = None
-        self._gutter = overlay.Gutter(self)
+        self._gutter = overlay.Gutter(self, self.paint_gutter)
         self.setViewportMargins(GUTTER, 0, 0, 0)
         self.updateRequest.connect(self._update_gutter)
         self._press: QPointF | None = None

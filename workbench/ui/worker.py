@@ -1,10 +1,13 @@
-"""Background work (pre-annotation) off the GUI thread, with progress and Cancel.
+"""Background work (pre-annotation, search; any use case of ``workbench.app``) off the GUI thread.
 
-The job is a plain function ``fn(progress, cancelled, deliver) -> result``
-(Orange's pattern, plus ``deliver`` for results that are ready before the end):
-it never touches Qt; what it delivers reaches the GUI thread through a queued
-signal, where the window applies it. Cancel sets a flag the job polls between
-documents.
+The job is a plain function ``fn(progress, deliver) -> result`` (Orange's
+pattern, plus ``deliver`` for results that are ready before the end). Its
+``progress`` is a :class:`workbench.app.progress.Progress`, the one every use
+case takes: :class:`WorkerProgress` turns ``start``/``step``/``note`` into
+queued signals and answers ``cancelled()`` from the Cancel flag, so a merge, an
+export or a training run can be started from the window unchanged. The job
+never touches Qt; what it delivers reaches the GUI thread through a queued
+signal, where the window applies it.
 """
 
 from __future__ import annotations
@@ -16,11 +19,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-Job = Callable[[Callable[[int, int], None], Callable[[], bool], Callable[[Any], None]], Any]
+from workbench.app.progress import Progress
 
 
 class _Runner(QObject):
     progress = Signal(int, int)
+    note = Signal(str)
     item = Signal(object)
     done = Signal(object)
     failed = Signal(str)
@@ -32,7 +36,7 @@ class _Runner(QObject):
 
     def run(self) -> None:
         try:
-            result = self.job(lambda i, n: self.progress.emit(i, n), self.cancel.is_set, self.item.emit)
+            result = self.job(WorkerProgress(self, self.cancel), self.item.emit)
         except Exception as e:  # the message goes to the status bar; details to stderr
             traceback.print_exc()
             self.failed.emit(f"{type(e).__name__}: {e}")
@@ -40,11 +44,39 @@ class _Runner(QObject):
         self.done.emit(result)
 
 
-class Worker(QObject):
-    """One job at a time: ``item(x)`` for each delivered result, then ``finished(result, cancelled)``
-    or ``failed(message)``."""
+class WorkerProgress(Progress):
+    """A use case's progress on the worker thread: each call is a signal the GUI thread receives."""
 
-    progress = Signal(int, int)
+    def __init__(self, runner: _Runner, cancel: threading.Event):
+        self._runner = runner
+        self._cancel = cancel
+        self.total = 0
+        self.done = 0
+
+    def start(self, total: int | None) -> None:
+        self.total, self.done = total or 0, 0
+        self._runner.progress.emit(0, self.total)
+
+    def step(self, n: int = 1, failed: bool = False) -> None:
+        self.done += n
+        self._runner.progress.emit(self.done, self.total)
+
+    def note(self, text: str) -> None:
+        self._runner.note.emit(text)
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
+Job = Callable[[WorkerProgress, Callable[[Any], None]], Any]
+
+
+class Worker(QObject):
+    """One job at a time: ``progress(done, total)`` and ``note(text)`` as it goes, ``item(x)`` for
+    each delivered result, then ``finished(result, cancelled)`` or ``failed(message)``."""
+
+    progress = Signal(int, int)  # total 0: not known
+    note = Signal(str)
     item = Signal(object)
     finished = Signal(object, bool)
     failed = Signal(str)
@@ -68,6 +100,7 @@ class Worker(QObject):
         runner.moveToThread(thread)
         thread.started.connect(runner.run)
         runner.progress.connect(self.progress)
+        runner.note.connect(self.note)
         runner.item.connect(self.item)
         runner.done.connect(self._done)
         runner.failed.connect(self._failed)

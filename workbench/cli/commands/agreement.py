@@ -6,20 +6,14 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
-import orjson
-
-from workbench.cli.commands._lead import (
-    agreement_over,
-    annotator_paths,
-    default_jobs,
-    ensure_parent,
-    shorten,
-    split_names,
-)
+from workbench.app.agreement import agreement_over
+from workbench.app.inputs import annotator_paths, ensure_parent
+from workbench.app.workers import default_jobs
 from workbench.cli.errors import UserError
-from workbench.cli.progress import lazy
+from workbench.cli.listing import shorten, split_names
+from workbench.cli.progress import TerminalProgress
+from workbench.core.agreement_report import AgreementReport
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,8 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    problems: list[str] = []
-    start, close = lazy("agreement", "agreement", sys.stderr)
+    progress = TerminalProgress("agreement", "agreement", None, sys.stderr, transient=True)
     with tempfile.TemporaryDirectory(prefix="workbench-brat-") as tmp:
         paths, note = annotator_paths(args.inputs, Path(tmp), say_where=False)
         try:
@@ -58,13 +51,11 @@ def run(args: argparse.Namespace) -> int:
                 split_names(args.annotators),
                 args.schema,
                 split_names(args.tokens) or [],
-                problems,
                 args.jobs,
-                start,
+                progress,
             )
         finally:
-            close()
-    report["problems"] = problems
+            progress.close()
     if args.html:
         from workbench.io.report_html import write_report
 
@@ -74,9 +65,8 @@ def run(args: argparse.Namespace) -> int:
         except OSError as e:
             raise UserError(f"cannot write {args.html}: {e.strerror or e}") from None
     if args.json:
-        # orjson: the standard encoder falls back to pure Python when it indents (0.4 s for 10k articles)
         sys.stdout.flush()
-        sys.stdout.buffer.write(orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n")
+        sys.stdout.buffer.write(report.to_json() + b"\n")
         sys.stdout.buffer.flush()
         return 0
     if note:
@@ -97,12 +87,12 @@ def _rows(header: list[str], rows: list[list[str]]) -> list[str]:
     return [fmt.format(*header), fmt.format(*["-" * w for w in widths])] + [fmt.format(*r) for r in rows]
 
 
-def render_table(r: dict[str, Any], n_docs: int = 10) -> str:
+def render_table(r: AgreementReport, n_docs: int = 10) -> str:
     """The terminal view: spans, relations, coefficients, worst documents, confusion."""
-    out = [f"{r['documents']} document(s), annotators: {', '.join(r['annotators'])}", ""]
-    strict, lenient = r["spans"]["strict"], r["spans"]["lenient"]
+    out = [f"{r.documents} document(s), annotators: {', '.join(r.annotators)}", ""]
+    strict, lenient = r.spans["strict"], r.spans["lenient"]
     rows = []
-    for lab in r["labels"]:
+    for lab in r.labels:
         s, le = strict["labels"][lab], lenient["labels"][lab]
         rows.append(
             [lab, _f(s["mean_f1"]), _f(le["mean_f1"]), _f(s["micro"]["precision"]), _f(s["micro"]["recall"])]
@@ -110,10 +100,10 @@ def render_table(r: dict[str, Any], n_docs: int = 10) -> str:
     rows.append(["all labels", _f(strict["mean_f1"]), _f(lenient["mean_f1"]), "", ""])
     out += ["Spans (mean over annotator pairs; P/R pooled, first of each pair as reference)"]
     out += _rows(["label", "strict F1", "lenient F1", "strict P", "strict R"], rows) + [""]
-    if r["relations"]:
+    if r.relations:
         out += ["Relations (same head span, child span and type)"]
-        out += _rows(["type", "mean F1"], [[k, _f(v["mean_f1"])] for k, v in r["relations"].items()]) + [""]
-    used = {name: c for name, c in r["coefficients"].items() if c["units"]}
+        out += _rows(["type", "mean F1"], [[k, _f(v["mean_f1"])] for k, v in r.relations.items()]) + [""]
+    used = {name: c for name, c in r.coefficients.items() if c["units"]}
     ordinal = any("alpha_ordinal" in c for c in used.values())
     rows = []
     for name, c in used.items():
@@ -127,9 +117,9 @@ def render_table(r: dict[str, Any], n_docs: int = 10) -> str:
     )
     out += ["Coefficients (units coded by at least two annotators)"]
     out += _rows(header, rows) + [""]
-    docs = r["per_document"][:n_docs]
+    docs = r.per_document[:n_docs]
     if docs:
-        out += [f"Documents to look at first (lowest strict span F1, {len(docs)} of {r['documents']})"]
+        out += [f"Documents to look at first (lowest strict span F1, {len(docs)} of {r.documents})"]
         rows = [
             [
                 (d["title"] or d["id"])[:50],
@@ -141,7 +131,7 @@ def render_table(r: dict[str, Any], n_docs: int = 10) -> str:
             for d in docs
         ]
         out += _rows(["title", "id", "strict F1", "lenient F1", "relation F1"], rows) + [""]
-    conf = r["confusion"]
+    conf = r.confusion
     if len(conf["labels"]) > 1:
         out += ["Label confusion between annotators (same offsets; ∅ = the other marked nothing there)"]
         labs = conf["labels"]
@@ -149,10 +139,8 @@ def render_table(r: dict[str, Any], n_docs: int = 10) -> str:
             ["", *labs], [[a, *[str(x) for x in row]] for a, row in zip(labs, conf["counts"], strict=True)]
         )
         out += [""]
-    if r.get("skipped"):
-        out += [f"Skipped {len(r['skipped'])} article(s):"] + [f"  {s}" for s in shorten(r["skipped"])]
-    if r.get("problems"):
-        out += [f"{len(r['problems'])} problem(s) in the inputs:"] + [
-            f"  {s}" for s in shorten(r["problems"])
-        ]
+    if r.skipped:
+        out += [f"Skipped {len(r.skipped)} article(s):"] + [f"  {s}" for s in shorten(r.skipped)]
+    if r.problems:
+        out += [f"{len(r.problems)} problem(s) in the inputs:"] + [f"  {s}" for s in shorten(r.problems)]
     return "\n".join(out).rstrip()

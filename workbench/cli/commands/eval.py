@@ -66,11 +66,11 @@ def run(args: argparse.Namespace) -> int:
 
     extra: dict[str, Any] = {}
     if args.run:
-        from workbench.nlp.models import ModelNotFound, configured_model, load_model
+        from workbench.nlp.models import ModelNotFound, select_model
         from workbench.nlp.preannotate import Preannotator, preannotate_records
 
         try:
-            model = load_model(configured_model(args.model), strict=bool(args.model))
+            model = select_model(flag=args.model)
         except ModelNotFound as e:
             raise UserError(str(e)) from None
         from workbench.core.schema import SchemaError, default_schema, load_schema

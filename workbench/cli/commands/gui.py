@@ -38,6 +38,6 @@ def run(args: argparse.Namespace) -> int:
             load_schema(args.schema)
         except SchemaError as e:
             raise UserError(str(e)) from None
-    from workbench.ui.app import run as run_window  # Qt only when the window is wanted
+    from workbench.ui.launch import annotation_window  # Qt only when the window is wanted
 
-    return run_window(paths or None, args.schema)
+    return annotation_window(paths or None, args.schema)

@@ -7,18 +7,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+from workbench.app.inputs import annotator_paths, open_inputs
+from workbench.app.merge import check_merge, merge_files, parse_policy
 from workbench.app.schemas import schema_for
-from workbench.cli.commands._lead import (
-    annotator_paths,
-    default_jobs,
-    merge_files,
-    open_inputs,
-    policy_from,
-    shorten,
-    split_names,
-)
+from workbench.app.workers import default_jobs
 from workbench.cli.errors import UserError
-from workbench.cli.progress import lazy
+from workbench.cli.listing import shorten, split_names
+from workbench.cli.progress import TerminalProgress
 from workbench.core.merge import Policy
 
 
@@ -47,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    policy = policy_from(args)
+    policy = parse_policy(args.policy, args.k)
     with tempfile.TemporaryDirectory(prefix="workbench-brat-") as tmp:
         keep = Path(args.imported) if args.imported else Path(tmp)
         try:
@@ -57,18 +52,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, policy: Policy, paths: list[Path], note: str | None) -> int:
-    if len(paths) < 2:
-        raise UserError("merge needs at least two annotator files")
     out = Path(args.output)
-    if out.resolve() in {p.resolve() for p in paths}:
-        raise UserError(f"{out} is one of the inputs; write the merged file elsewhere")
+    check_merge(paths, out)
     files = open_inputs(paths, split_names(args.annotators))
     schema = schema_for(files[0].schema, args.schema)
-    start, close = lazy("merging", "merge", sys.stderr)
+    progress = TerminalProgress("merging", "merge", None, sys.stderr, transient=True)
     try:
-        s = merge_files(files, out, policy, schema, jobs=args.jobs, progress=start)
+        s = merge_files(files, out, policy, schema, jobs=args.jobs, progress=progress)
     finally:
-        close()
+        progress.close()
     w = sys.stdout.write
     if note:
         w(f"{note}\n")

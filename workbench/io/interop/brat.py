@@ -1,35 +1,34 @@
-"""brat standoff (``.txt``/``.ann`` pairs) on top of the generic parser in ``workbench.io.brat``.
+"""The ``brat`` and ``polnear`` formats: folders of ``.txt``/``.ann`` pairs in, brat out.
 
-Import mapping (every line kind is kept):
-- ``T``: a span with the brat id as span id; a discontinuous ``T`` becomes one span per fragment
-  (``T5``, ``T5.2``...) and ``meta["brat"]["discontinuous"]`` remembers the group, so export
-  writes the one ``T`` line back.
-- ``R``: a relation, Arg1 = head, Arg2 = child.
-- ``E``: one relation per argument from the trigger span (label = role); ``meta["brat"]["events"]``
-  keeps type, trigger and argument order for export.
-- ``A``/``M``: span ``attrs`` (binary attributes are ``true``); attributes of events go with the event.
-- ``N``, ``#``: kept in ``meta["brat"]`` with their targets; ``*``: relations chaining the members,
-  remembered as one equivalence.
-A file with any problem (offsets outside the text, text that does not match, unknown
-references) is reported line by line and not imported, rather than guessed at.
+Both read brat standoff with the one parser (``workbench.io.brat.standoff``) and
+differ in what the lines mean, chosen by the format name and nothing else:
+
+- ``brat`` (:mod:`workbench.io.brat.generic`): every line kept under brat's own labels;
+  a file with any problem is reported line by line and not imported, rather than
+  guessed at. Exported back line for line.
+- ``polnear`` (:mod:`workbench.io.brat.polnear`): attributions as quotes with speakers
+  and cues, the records ``merge``/``agreement`` and ``eval`` read from the same folder.
+  Files are read in sorted order, so of an article annotated several times the
+  first annotator id in sorted order comes first and ``import`` keeps it (it
+  names the others as duplicates). What the mapping skips is reported and the
+  rest of the file imported, as merge and eval do.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 from workbench.core.problems import Problem
-from workbench.core.record import Record, Relation, Span, offset_problems
+from workbench.core.record import Record
 from workbench.core.schema import AnnotationSchema
 from workbench.io.atomic import write_text_atomic
-from workbench.io.brat import BratDocument, parse_ann, read_text, text_path_for
+from workbench.io.brat.generic import AnnotationConf, doc_to_record, record_to_ann
+from workbench.io.brat.polnear import polnear_file_record, polnear_problems
+from workbench.io.brat.standoff import BratDocument, parse_ann, read_text, text_path_for
 from workbench.io.interop._base import ExportReport, doc_values
 from workbench.io.interop._corpus import origin_meta
-
-_TID = re.compile(r"^T\d+$")
 
 
 def _ann_files(path: Path) -> list[Path]:
@@ -39,7 +38,11 @@ def _ann_files(path: Path) -> list[Path]:
     return [path.with_suffix(".ann")] if path.suffix == ".txt" else [path]
 
 
-def import_brat(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | Problem]:
+Mapping = Callable[[Path, Path, BratDocument], Iterator[Record | Problem]]
+
+
+def _read(path: Path, mapping: Mapping) -> Iterator[Record | Problem]:
+    """Each ``.ann`` under ``path`` parsed against its text and mapped, or why it could not be."""
     for ann in _ann_files(Path(path)):
         txt = text_path_for(ann)
         if txt is None or not ann.is_file():
@@ -50,225 +53,33 @@ def import_brat(path: Path, schema: AnnotationSchema | None = None) -> Iterator[
         except UnicodeDecodeError as e:
             yield Problem(str(ann), 0, f"not UTF-8 text ({e})")
             continue
-        problems = [Problem(p.file, p.line, p.message) for p in doc.problems]
-        rec = None if problems else _to_record(doc, txt, problems)
-        yield from problems
-        if rec is not None and not problems:
-            yield rec
+        yield from mapping(ann, txt, doc)
 
 
-def _to_record(doc: BratDocument, txt: Path, problems: list[Problem]) -> Record | None:
-    text = doc.text
+def _reported(problems: list[Problem]) -> Iterator[Problem]:
+    return (Problem(p.path, p.line or 0, p.message) for p in problems)
+
+
+def _generic(_ann: Path, txt: Path, doc: BratDocument) -> Iterator[Record | Problem]:
     meta = origin_meta("brat", doc.file, 1)
     meta["file"] = str(txt)
-    rec = Record.new(text, meta, status="done")
-    brat: dict[str, Any] = {}
-    for tb in doc.textbounds.values():
-        ids = [tb.id] + [f"{tb.id}.{i}" for i in range(2, len(tb.fragments) + 1)]
-        for sid, (s, e) in zip(ids, tb.fragments, strict=True):
-            bad = offset_problems(text, s, e, tb.id)
-            if bad:
-                problems.append(Problem(doc.file, tb.line, bad[0]))
-                continue
-            rec.spans[sid] = Span(sid, s, e, tb.label)
-        if len(ids) > 1:
-            brat.setdefault("discontinuous", {})[tb.id] = ids[1:]
-    if problems:
-        return None
-
-    def span_of(ref: str) -> str:
-        return doc.events[ref].trigger if ref in doc.events else ref
-
-    for r in doc.relations.values():
-        head, child = r.arg("Arg1") or r.args[0][1], r.arg("Arg2") or r.args[1][1]
-        rec.relations[r.id] = Relation(r.id, span_of(head), span_of(child), r.label)
-        roles = [role for role, _ in r.args]
-        if roles != ["Arg1", "Arg2"]:
-            brat.setdefault("relation_args", {})[r.id] = [list(a) for a in r.args]
-    events: dict[str, Any] = {}
-    for ev in doc.events.values():
-        args = []
-        for i, (role, ref) in enumerate(ev.args, 1):
-            rid = f"{ev.id}.{i}"
-            rec.relations[rid] = Relation(rid, ev.trigger, span_of(ref), role)
-            args.append([role, rid, ref if ref in doc.events else None])
-        events[ev.id] = {"type": ev.label, "trigger": ev.trigger, "args": args}
-    for a in doc.attributes.values():
-        value: Any = True if a.value is None else a.value
-        if a.target in doc.events:
-            events[a.target].setdefault("attrs", {})[a.label] = value
-        elif a.target in rec.spans:
-            s = rec.spans[a.target]
-            rec.spans[a.target] = s.with_(attrs={**s.attrs, a.label: value})
-        elif a.target in rec.relations:
-            r = rec.relations[a.target]
-            rec.relations[a.target] = r.with_(attrs={**r.attrs, a.label: value})
-    if events:
-        brat["events"] = events
-    if doc.normalizations:
-        brat["normalizations"] = [
-            [n.id, n.label, n.target, n.ref, n.text] for n in doc.normalizations.values()
-        ]
-    if doc.notes:
-        brat["notes"] = [[n.id, n.label, n.target, n.text] for n in doc.notes]
-    for k, eq in enumerate(doc.equivs, 1):
-        rel_ids = []
-        for j, (a, b) in enumerate(zip(eq.ids, eq.ids[1:], strict=False), 1):
-            rid = f"*{k}.{j}"
-            rec.relations[rid] = Relation(rid, span_of(a), span_of(b), eq.label)
-            rel_ids.append(rid)
-        brat.setdefault("equivs", []).append({"type": eq.label, "relations": rel_ids})
-    if brat:
-        rec.meta["brat"] = brat
-    return rec
+    rec, problems = doc_to_record(doc, meta)
+    yield from _reported(problems)
+    if rec is not None:
+        yield rec
 
 
-# ------------------------------------------------------------------ export
+def _polnear(ann: Path, _txt: Path, doc: BratDocument) -> Iterator[Record | Problem]:
+    yield from _reported(polnear_problems(doc))
+    yield polnear_file_record(doc, ann)
 
 
-class _Conf:
-    """What ``annotation.conf`` must declare: the schema plus whatever the exported data uses."""
-
-    def __init__(self, schema: AnnotationSchema | None):
-        self.schema = schema
-        self.entities: dict[str, None] = dict.fromkeys(schema.labels if schema else [])
-        self.relations: dict[str, tuple[set[str], set[str]]] = {}
-        self.events: dict[str, set[str]] = {}
-        self.equivs: set[str] = set()
-        self.attrs: dict[str, tuple[set[str], set[str]]] = {}
-
-    def text(self) -> str:
-        lines = [
-            "# Generated by workbench from the annotation schema and the exported data.",
-            "",
-            "[entities]",
-        ]
-        lines += [e for e in self.entities if e not in self.events]
-        lines += ["", "[relations]"]
-        sch = self.schema
-        if sch:
-            for r in sch.relations.values():
-                sym = ", <REL-TYPE>:symmetric" if r.symmetric else ""
-                lines.append(f"{r.name}\tArg1:{'|'.join(r.head)}, Arg2:{'|'.join(r.child)}{sym}")
-        for name, (heads, childs) in sorted(self.relations.items()):
-            if not sch or name not in sch.relations:
-                lines.append(f"{name}\tArg1:{'|'.join(sorted(heads))}, Arg2:{'|'.join(sorted(childs))}")
-        for name in sorted(self.equivs):
-            lines.append(f"{name}\tArg1:<ENTITY>, Arg2:<ENTITY>, <REL-TYPE>:symmetric-transitive")
-        lines += ["", "[events]"]
-        for name, roles in sorted(self.events.items()):
-            lines.append(f"{name}\t" + ", ".join(f"{r}*:<ENTITY>" for r in sorted(roles)))
-        lines += ["", "[attributes]"]
-        if sch:
-            for attr in sorted({a for lab in sch.labels.values() for a in lab.attributes}):
-                owners = [lab.name for lab in sch.labels.values() if attr in lab.attributes]
-                lines.append(f"{attr}\tArg:{'|'.join(owners)}, Value:{'|'.join(sch.values_of(attr))}")
-        for attr, (owners, values) in sorted(self.attrs.items()):
-            if sch and any(attr in lab.attributes for lab in sch.labels.values()):
-                continue
-            val = f", Value:{'|'.join(sorted(values))}" if values else ""
-            lines.append(f"{attr}\tArg:{'|'.join(sorted(owners))}{val}")
-        return "\n".join(lines) + "\n"
+def import_brat(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | Problem]:
+    return _read(path, _generic)
 
 
-def _clean(s: str) -> str:
-    return s.replace("\n", " ").replace("\r", " ").replace("\t", " ")
-
-
-def record_to_ann(rec: Record, conf: _Conf, report: ExportReport) -> str:
-    brat = rec.meta.get("brat") or {}
-    disc: dict[str, list[str]] = brat.get("discontinuous") or {}
-    absorbed = {x for extra in disc.values() for x in extra}
-    used = {s.id for s in rec.spans.values() if _TID.match(s.id)}
-    n = max((int(i[1:]) for i in used), default=0)
-    tid: dict[str, str] = {}
-    lines: list[str] = []
-    attr_lines: list[tuple[str, str, Any]] = []
-    for s in rec.sorted_spans():
-        if s.id in absorbed:
-            continue
-        if not _TID.match(s.id):
-            n += 1
-            tid[s.id] = f"T{n}"
-        else:
-            tid[s.id] = s.id
-        frags = [s] + [rec.spans[x] for x in disc.get(s.id, []) if x in rec.spans]
-        for extra in disc.get(s.id, []):
-            tid[extra] = tid[s.id]
-        spec = ";".join(f"{f.start} {f.end}" for f in frags)
-        covered = " ".join(rec.text[f.start : f.end] for f in frags)
-        lines.append(f"{tid[s.id]}\t{s.label} {spec}\t{_clean(covered)}")
-        conf.entities.setdefault(s.label, None)
-        for name, value in s.attrs.items():
-            attr_lines.append((name, tid[s.id], value))
-            owners, values = conf.attrs.setdefault(name, (set(), set()))
-            owners.add(s.label)
-            if value is not True:
-                values.add(str(value))
-    events = brat.get("events") or {}
-    in_event: set[str] = set()
-    ev_lines = []
-    for eid, ev in events.items():
-        args = []
-        for role, rid, ev_ref in ev["args"]:
-            if rid in rec.relations:
-                args.append(f"{role}:{ev_ref or tid[rec.relations[rid].child]}")
-                in_event.add(rid)
-                conf.events.setdefault(ev["type"], set()).add(role)
-        ev_lines.append(f"{eid}\t{ev['type']}:{tid[ev['trigger']]} " + " ".join(args))
-        conf.events.setdefault(ev["type"], set())
-        for name, value in (ev.get("attrs") or {}).items():
-            attr_lines.append((name, eid, value))
-            owners, values = conf.attrs.setdefault(name, (set(), set()))
-            owners.add("<EVENT>")
-            if value is not True:
-                values.add(str(value))
-    lines += [ln.rstrip() for ln in ev_lines]
-    equivs = brat.get("equivs") or []
-    in_equiv = {rid for eq in equivs for rid in eq["relations"]}
-    r_ids = {r.id for r in rec.relations.values() if re.match(r"^R\d+$", r.id)}
-    rn = max((int(i[1:]) for i in r_ids), default=0)
-    special = brat.get("relation_args") or {}
-    for r in rec.relations.values():
-        if r.id in in_event or r.id in in_equiv:
-            continue
-        if r.id in r_ids:
-            rid = r.id
-        else:
-            rn += 1
-            rid = f"R{rn}"
-        if r.id in special:
-            args = " ".join(f"{role}:{tid.get(ref, ref)}" for role, ref in special[r.id])
-        else:
-            args = f"Arg1:{tid[r.head]} Arg2:{tid[r.child]}"
-        lines.append(f"{rid}\t{r.label} {args}\t")
-        heads, childs = conf.relations.setdefault(r.label, (set(), set()))
-        heads.add(rec.spans[r.head].label)
-        childs.add(rec.spans[r.child].label)
-        for name, value in r.attrs.items():
-            attr_lines.append((name, rid, value))
-            conf.attrs.setdefault(name, (set(), set()))[0].add("<RELATION>")
-    for eq in equivs:
-        members: list[str] = []
-        for rid in eq["relations"]:
-            if rid in rec.relations:
-                for end in (rec.relations[rid].head, rec.relations[rid].child):
-                    if tid[end] not in members:
-                        members.append(tid[end])
-        if members:
-            lines.append(f"*\t{eq['type']} " + " ".join(members))
-            conf.equivs.add(eq["type"])
-    for k, (name, target, value) in enumerate(attr_lines, 1):
-        lines.append(f"A{k}\t{name} {target}" + ("" if value is True else f" {_clean(str(value))}"))
-    for nid, label, target, ref, text in brat.get("normalizations") or []:
-        lines.append(f"{nid}\t{label} {tid.get(target, target)} {ref}\t{text}")
-    for nid, label, target, text in brat.get("notes") or []:
-        lines.append(f"{nid}\t{label} {tid.get(target, target)}\t{text}")
-    report.leave_out("document fields (brat has no document-level annotation)", len(doc_values(rec.doc)))
-    report.records += 1
-    report.spans += len(rec.spans)
-    report.relations += len(rec.relations)
-    return "\n".join(lines) + ("\n" if lines else "")
+def import_polnear(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | Problem]:
+    return _read(path, _polnear)
 
 
 def _name_for(rec: Record, taken: set[str]) -> str:
@@ -283,11 +94,15 @@ def export_brat(records: Iterable[Record], schema: AnnotationSchema, out: Path) 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     report = ExportReport("brat", [out])
-    conf = _Conf(schema)
+    conf = AnnotationConf(schema)
     taken: set[str] = set()
     for rec in records:
         name = _name_for(rec, taken)
-        ann = record_to_ann(rec, conf, report)
+        ann = record_to_ann(rec, conf)
+        report.leave_out("document fields (brat has no document-level annotation)", len(doc_values(rec.doc)))
+        report.records += 1
+        report.spans += len(rec.spans)
+        report.relations += len(rec.relations)
         with open(out / f"{name}.txt", "w", encoding="utf-8", newline="") as fh:
             fh.write(rec.text)
         write_text_atomic(out / f"{name}.ann", ann)

@@ -16,7 +16,7 @@ from workbench.core.problems import Problem
 from workbench.core.record import Record
 from workbench.core.schema import AnnotationSchema
 from workbench.io.interop._base import ExportReport
-from workbench.io.interop.brat import export_brat, import_brat
+from workbench.io.interop.brat import export_brat, import_brat, import_polnear
 from workbench.io.interop.conll import export_conll, import_conll
 from workbench.io.interop.doccano import export_doccano, import_doccano
 from workbench.io.interop.hf import export_hf
@@ -34,6 +34,7 @@ IMPORTERS: dict[str, Importer] = {
     "prodigy": import_prodigy,
     "doccano": import_doccano,
     "brat": import_brat,
+    "polnear": import_polnear,
     "conll": import_conll,
     "newsmtsc": import_newsmtsc,
     "spacy": import_spacy,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workbench.core.merged_record import MergedRecord
 from workbench.core.schema import AnnotationSchema
 from workbench.ui.adjudication.window import AdjudicationWindow
 
@@ -17,7 +18,7 @@ def open_adjudication(
     from workbench.io.annotator_files import iter_merged
 
     problems: list[str] = []
-    merged = [d for _line, d in iter_merged(merged_path, problems)]
+    merged = [MergedRecord.from_dict(d) for _line, d in iter_merged(merged_path, problems)]
     if not merged:
         raise ValueError(f"{merged_path}: no merged records to adjudicate")
     win = AdjudicationWindow(merged, schema, gold_path, adjudicator, str(merged_path), problems)

@@ -37,6 +37,7 @@ from workbench.core.adjudication import (
 )
 from workbench.core.document import Change, Document, EditRefused
 from workbench.core.merge import parse_span_key
+from workbench.core.merged_record import MergedRecord
 from workbench.core.record import Record
 from workbench.core.schema import AnnotationSchema
 from workbench.io.store import AnnotatorStore
@@ -50,7 +51,7 @@ ANNOTATOR_COLORS = ["#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#007
 class AdjudicationWindow(QMainWindow):
     def __init__(
         self,
-        merged: list[dict[str, Any]],
+        merged: list[MergedRecord],
         schema: AnnotationSchema,
         gold_path: Path,
         adjudicator: str,
@@ -58,8 +59,8 @@ class AdjudicationWindow(QMainWindow):
         problems: list[str] | None = None,
     ):
         super().__init__()
-        self.merged = [m for m in merged if m["merge"].get("status") != "text_differs"]
-        self.not_adjudicable = [m["id"] for m in merged if m["merge"].get("status") == "text_differs"]
+        self.merged = [m for m in merged if m.status != "text_differs"]
+        self.not_adjudicable = [m.id for m in merged if m.status == "text_differs"]
         self.schema = schema
         self.adjudicator = adjudicator
         self.source = source
@@ -69,12 +70,12 @@ class AdjudicationWindow(QMainWindow):
         self.index = -1
         self._unsub: Any = None
         self.setWindowTitle(f"Adjudication — {Path(source).name or 'merged'} → {gold_path.name}")
-        annotators = list(self.merged[0]["merge"]["annotators"]) if self.merged else []
+        annotators = self.merged[0].annotators if self.merged else []
         self.annotators = annotators
         # top: article picker and status --------------------------------------------
         self.articles = QComboBox()
         for m in self.merged:
-            self.articles.addItem((m.get("meta") or {}).get("title") or m["id"], m["id"])
+            self.articles.addItem(m.title or m.id, m.id)
         self.articles.currentIndexChanged.connect(self._open_article)
         self.status = QLabel()
         self.message = QLabel()
@@ -185,7 +186,7 @@ class AdjudicationWindow(QMainWindow):
         if self._unsub is not None:
             self._unsub()
         m = self.merged[row]
-        raw = self.store.raw(m["id"])
+        raw = self.store.raw(m.id)
         if raw is not None:
             gold = Record.from_dict(raw)
         else:
@@ -194,21 +195,21 @@ class AdjudicationWindow(QMainWindow):
         self.doc = Document(gold, self.schema, annotator="gold")
         self._unsub = self.doc.subscribe(self._changed)
         self.conflicts = conflicts_of(m)
-        self.gold_view.set_text(m["text"])
+        self.gold_view.set_text(m.text)
         for ann, view in self.views.items():
-            view.set_text(m["text"])
-            version = m["versions"].get(ann)
+            view.set_text(m.text)
+            version = m.versions.get(ann)
             if version is None:
                 view.set_spans([])
                 view.setPlaceholderText(f"{ann} did not annotate this article")
                 continue
-            rec = Record.from_dict({**version, "text": m["text"]})
+            rec = Record.from_dict({**version, "text": m.text})
             view.set_spans(sp.styles(rec, self.schema).values())
         self._refresh(keep_row=False)
         self.step(+1, from_row=-1)
 
     @property
-    def merged_record(self) -> dict[str, Any]:
+    def merged_record(self) -> MergedRecord:
         return self.merged[self.articles.currentIndex()]
 
     # state -------------------------------------------------------------------------------
@@ -237,7 +238,7 @@ class AdjudicationWindow(QMainWindow):
             self.conflict_list.setCurrentRow(row)
             self._show_conflict(row)
         m = self.merged_record
-        agreed = sum(1 for it in m["items"] if it["agreed"])
+        agreed = sum(1 for it in m.items if it["agreed"])
         open_ = sum(1 for c in self.conflicts if c.id not in done)
         self.status.setText(
             f"Article {self.articles.currentIndex() + 1}/{len(self.merged)} · "
@@ -267,7 +268,7 @@ class AdjudicationWindow(QMainWindow):
         chosen = self._chosen_now(c)
         for i, v in enumerate(c.variants):
             tick = "☑" if i in chosen else "☐"
-            share = f"{len(v.by)}/{len(self.merged_record['merge']['present'])}"
+            share = f"{len(v.by)}/{len(self.merged_record.present)}"
             self.variant_list.addItem(f"{tick} {i + 1}  {v.text}  — {', '.join(v.by)} ({share})")
         if c.start is not None and c.end is not None:
             self._focus_range(c)

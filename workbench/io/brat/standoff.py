@@ -1,4 +1,4 @@
-"""brat standoff: a generic ``.ann`` parser and the PolNeAR attribution mapping.
+"""brat standoff: the generic ``.ann`` parser, for every mapping of brat data onto records.
 
 brat is how most attribution and NER corpora (PolNeAR, PARC-style data, brat's
 own tutorials) are shipped, so the reader is generic: it keeps every line kind
@@ -8,11 +8,9 @@ own tutorials) are shipped, so the reader is generic: it keeps every line kind
 ``.txt`` it annotates, and reports every problem with ``file:line`` instead of
 stopping at the first one: a lead fixing a hand-edited file wants the full list.
 
-:func:`polnear_record` maps PolNeAR's ``Source``/``Cue``/``Content`` spans and
-``Attribution`` events onto a workbench :class:`Record`: each content piece is a
-QUOTE span, and the pieces of one attribution share their SPEAKER and CUE
-(relations to the same spans), which is how the workbench represents a quote
-interrupted by "he said".
+What the lines *mean* is decided elsewhere: :mod:`.generic` keeps them all as
+spans and relations (lossless, written back line for line), :mod:`.polnear`
+reads PolNeAR's attributions as quotes with speakers and cues.
 
 This module is io: it must not import spaCy (or anything from ``nlp``/``ui``).
 """
@@ -23,26 +21,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from workbench.core.record import Record, Relation, Span, text_sha256
+from workbench.core.problems import Problem
 
 Fragment = tuple[int, int]
-
-# Quote marks news uses; used to tell direct content (wrapped in marks) from reported speech.
-OPENING_MARKS = "\"“‘«‹„‚'「『"
-CLOSING_MARKS = "\"”’»›“‘'」』"
-ALL_MARKS = set(OPENING_MARKS) | set(CLOSING_MARKS)
-
-
-@dataclass(frozen=True, slots=True)
-class BratProblem:
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +124,7 @@ class BratDocument:
     normalizations: dict[str, BratNormalization] = field(default_factory=dict)
     notes: list[BratNote] = field(default_factory=list)
     equivs: list[BratEquiv] = field(default_factory=list)
-    problems: list[BratProblem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 _FRAG = re.compile(r"^(\d+) (\d+)$")
@@ -177,7 +159,7 @@ def parse_ann(ann: str, text: str, file: str = "<ann>") -> BratDocument:
     doc = BratDocument(file=file, text=text)
 
     def bad(n: int, msg: str) -> None:
-        doc.problems.append(BratProblem(file, n, msg))
+        doc.problems.append(Problem(file, n, msg))
 
     for n, raw in enumerate(ann.split("\n"), 1):
         line = raw.rstrip("\r")
@@ -262,18 +244,16 @@ def _check_references(doc: BratDocument) -> None:
     for r in doc.relations.values():
         for role, i in r.args:
             if i not in known:
-                doc.problems.append(BratProblem(doc.file, r.line, f"{r.id}: {role} refers to unknown {i!r}"))
+                doc.problems.append(Problem(doc.file, r.line, f"{r.id}: {role} refers to unknown {i!r}"))
     for e in doc.events.values():
         if e.trigger not in doc.textbounds:
-            doc.problems.append(
-                BratProblem(doc.file, e.line, f"{e.id}: trigger {e.trigger!r} is not a T line")
-            )
+            doc.problems.append(Problem(doc.file, e.line, f"{e.id}: trigger {e.trigger!r} is not a T line"))
         for role, i in e.args:
             if i not in known:
-                doc.problems.append(BratProblem(doc.file, e.line, f"{e.id}: {role} refers to unknown {i!r}"))
+                doc.problems.append(Problem(doc.file, e.line, f"{e.id}: {role} refers to unknown {i!r}"))
     for a in doc.attributes.values():
         if a.target not in known:
-            doc.problems.append(BratProblem(doc.file, a.line, f"{a.id}: target {a.target!r} is unknown"))
+            doc.problems.append(Problem(doc.file, a.line, f"{a.id}: target {a.target!r} is unknown"))
 
 
 def read_text(path: str | Path) -> str:
@@ -306,136 +286,3 @@ def read_brat(ann_path: str | Path, txt_path: str | Path | None = None) -> BratD
 def iter_ann_files(folder: str | Path) -> Iterator[Path]:
     """Every ``.ann`` under a folder (PolNeAR keeps them in ``attributions/``), sorted."""
     yield from sorted(Path(folder).rglob("*.ann"))
-
-
-# --------------------------------------------------------------------- PolNeAR
-
-
-def quote_kind(content: str) -> str:
-    """``direct`` when the content is wrapped in quote marks, ``mixed`` when it only contains some.
-
-    A content that opens with a mark is what the workbench calls a direct quote;
-    reported speech with a quoted phrase inside ("said the plan was “dead”") is mixed.
-    """
-    s = content.strip().lstrip("—–-([ ")
-    if not s:
-        return "indirect"
-    if s[0] in OPENING_MARKS:
-        return "direct"
-    return "mixed" if any(c in ALL_MARKS and c != "'" for c in s) else "indirect"
-
-
-# brat entity labels (case-insensitive) and the news schema label they stand for
-ENTITY_LABELS = {
-    "person": "PERSON",
-    "per": "PERSON",
-    "organization": "ORG",
-    "organisation": "ORG",
-    "org": "ORG",
-    "gpe": "GPE",
-    "location": "LOC",
-    "loc": "LOC",
-    "fac": "LOC",
-    "norp": "NORP",
-    "event": "EVENT",
-}
-
-
-def polnear_annotator(ann_path: str | Path) -> str | None:
-    """PolNeAR files end in ``_<4 hex>`` naming the annotator."""
-    m = re.search(r"_([0-9a-f]{4})$", Path(ann_path).stem)
-    return m.group(1) if m else None
-
-
-def polnear_record(
-    doc: BratDocument,
-    *,
-    annotator: str | None = None,
-    meta: dict[str, Any] | None = None,
-    source_label: str = "MENTION",
-    entity_labels: dict[str, str] | None = None,
-) -> Record:
-    """Map PolNeAR attributions onto a Record (gold: origin None).
-
-    Each ``Content`` fragment becomes a QUOTE span (``attrs.quote_kind``: direct /
-    mixed / indirect, decided on the whole attribution), ``Cue`` a CUE span and
-    ``Source`` a ``source_label`` span (MENTION by default: PolNeAR sources are
-    noun phrases like "longtime Democratic pollster Pat Caddell", not typed
-    entities). Every piece gets SPEAKER and CUE relations to the same spans.
-    Text-bounds shared by several attributions become one span. Attributions
-    with no content are skipped and recorded in ``meta["brat_problems"]``.
-    Other text-bounds whose label names an entity type (``entity_labels``,
-    default :data:`ENTITY_LABELS`: Person, Organization, GPE, Location...) become
-    entity spans, so brat NER corpora can serve as gold too.
-    """
-    text = doc.text
-    rec = Record.new(text, meta={"file": doc.file, "sha256": text_sha256(text), **(meta or {})})
-    rec.annotator = annotator
-    span_of: dict[tuple[str, int], str] = {}
-    skipped: list[str] = [str(p) for p in doc.problems]
-
-    def add_span(
-        tb_id: str, label: str, frag_index: int = 0, attrs: dict[str, Any] | None = None
-    ) -> str | None:
-        key = (tb_id, frag_index)
-        if key in span_of:
-            return span_of[key]
-        tb = doc.textbounds.get(tb_id)
-        if tb is None:
-            return None
-        s, e = tb.fragments[frag_index]
-        # Trim whitespace at the edges: brat spans often include a trailing space.
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if s >= e:
-            return None
-        sid = rec.next_span_id()
-        rec.spans[sid] = Span(sid, s, e, label, dict(attrs or {}))
-        span_of[key] = sid
-        return sid
-
-    def relate(head: str, child: str, label: str) -> None:
-        rid = rec.next_relation_id()
-        rec.relations[rid] = Relation(rid, head, child, label)
-
-    for ev in sorted(doc.events.values(), key=lambda e: _event_order(e.id)):
-        if not ev.label.startswith("Attribution"):
-            continue
-        contents = [c for c in ev.args_of("Content") if c in doc.textbounds]
-        if not contents:
-            skipped.append(f"{doc.file}:{ev.line}: {ev.id} has no Content; skipped")
-            continue
-        joined = " ".join(doc.textbounds[c].text for c in contents)
-        kind = quote_kind(joined)
-        cue = next((add_span(c, "CUE") for c in ev.args_of("Cue")), None)
-        src = next((add_span(s, source_label) for s in ev.args_of("Source")), None)
-        for c in contents:
-            for i in range(len(doc.textbounds[c].fragments)):
-                q = add_span(c, "QUOTE", i, {"quote_kind": kind})
-                if q is None:
-                    continue
-                if src is not None:
-                    relate(q, src, "SPEAKER")
-                if cue is not None:
-                    relate(q, cue, "CUE")
-    labels = ENTITY_LABELS if entity_labels is None else entity_labels
-    for tb in doc.textbounds.values():
-        target = labels.get(tb.label.lower())
-        if target is not None:
-            add_span(tb.id, target)
-    if skipped:
-        rec.meta["brat_problems"] = skipped
-    return rec
-
-
-def _event_order(ident: str) -> tuple[int, str]:
-    digits = ident[1:]
-    return (int(digits), ident) if digits.isdigit() else (1 << 30, ident)
-
-
-def read_polnear(ann_path: str | Path, txt_path: str | Path | None = None) -> Record:
-    """One PolNeAR ``.ann`` file as a gold Record (annotator from the file name)."""
-    doc = read_brat(ann_path, txt_path)
-    return polnear_record(doc, annotator=polnear_annotator(ann_path), meta={"ann": str(ann_path)})

@@ -1,0 +1,189 @@
+"""Pre-annotate a corpus into one JSONL file: the run behind ``workbench preannotate INPUT... -o OUT``.
+
+Streaming (one batch in memory), resumable (ids already in OUT are skipped, so
+running it again after Ctrl+C, a cancel or a crash carries on), and safe: OUT
+only ever receives whole lines, appended, so a stopped run leaves a valid file.
+A failing article is reported with its id and skipped; the run goes on.
+
+What the user must see whatever the progress shows (the model in use, a repair
+of OUT, each input problem and each skipped article) goes to ``tell`` as it
+happens: a :class:`~workbench.core.problems.Problem` when it names a file and
+line, a plain line otherwise. The counts come back as a
+:class:`PreannotateSummary`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.app.errors import AppError
+from workbench.app.progress import NO_PROGRESS, Progress
+from workbench.core.problems import Problem
+from workbench.core.record import Record
+from workbench.core.schema import AnnotationSchema, SchemaError, default_schema, load_schema
+
+Tell = Callable[[Problem | str], None]
+
+
+def _ignore(_: Problem | str) -> None:
+    pass
+
+
+@dataclass(slots=True)
+class PreannotateSummary:
+    """What a run did; ``lines()`` is what a front end shows at the end."""
+
+    output: Path
+    model: str  # the model in use, in the user's words (the policy's message)
+    trained: bool
+    written: int = 0
+    failed: int = 0
+    skipped: int = 0  # already in OUT
+    problems: int = 0  # input files or lines that could not be read
+    interrupted: bool = False
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{self.output}: {self.written} articles pre-annotated, {self.failed} failed, "
+            f"{self.skipped} already done, {self.problems} input problems"
+        ]
+        if self.interrupted:
+            out.append("interrupted: the output is valid; run the same command again to resume")
+        elif not self.trained:
+            out.append("WARNING: no trained model was used: " + self.model)
+        return out
+
+
+def run_preannotation(
+    inputs: Sequence[Path],
+    output: Path,
+    *,
+    schema: AnnotationSchema | str | Path | None = None,
+    model: str | None = None,
+    batch_size: int = 64,
+    n_process: int = 1,
+    progress: Progress = NO_PROGRESS,
+    tell: Tell = _ignore,
+) -> PreannotateSummary:
+    """Append one pre-annotated record per new article of ``inputs`` to ``output``.
+
+    ``model`` is a model named by the user (a flag): it loads or the run stops; without
+    it the configured or default model is chosen (:func:`workbench.nlp.models.select_model`).
+    ``progress.cancelled()`` is polled between batches; Ctrl+C (``KeyboardInterrupt``)
+    stops the same way. Either way the summary says ``interrupted`` and OUT is valid.
+    """
+    from workbench.io.articles import read_articles
+    from workbench.io.jsonl import dumps
+    from workbench.nlp.models import ModelNotFound, select_model
+    from workbench.nlp.preannotate import Preannotator, preannotate_records
+
+    for p in inputs:
+        if not p.exists():
+            raise AppError(f"{p}: no such file or folder")
+    if output.is_dir():
+        raise AppError(f"{output} is a folder: give a JSONL file to write (folders are for --cluster)")
+    sch = _schema(schema)
+    try:
+        loaded = select_model(flag=model)
+    except ModelNotFound as e:
+        raise AppError(f"{e}\n(list installed pipelines with `python -m spacy info`)") from None
+    tell(("" if loaded.is_trained else "WARNING: ") + loaded.message)
+    annotator = Preannotator(loaded, sch)
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    done = done_ids(output, tell)
+    if done:
+        tell(f"{output}: {len(done)} articles already done, skipping them")
+    summary = PreannotateSummary(output, loaded.message, loaded.is_trained)
+
+    def records() -> Iterator[Record]:
+        for item in read_articles(inputs):
+            if not isinstance(item, Record):
+                summary.problems += 1
+                tell(item)
+                continue
+            if item.id in done:
+                summary.skipped += 1
+                continue
+            done.add(item.id)  # a story given twice is annotated once
+            yield item
+
+    total = estimate_total(inputs)
+    progress.start(None if total is None else max(total - len(done), 0))
+    stream = preannotate_records(records(), annotator, batch_size, n_process)
+    with open(output, "a", encoding="utf-8", newline="\n") as fh:
+        try:
+            for n, o in enumerate(stream, 1):
+                if o.record is None:
+                    summary.failed += 1
+                    tell(f"{o.id}: skipped: {o.error}")
+                else:
+                    fh.write(dumps(o.record.to_dict()) + "\n")  # one whole line per write
+                    summary.written += 1
+                    if summary.written % 64 == 0:
+                        fh.flush()
+                progress.step(failed=o.record is None)
+                if n % batch_size == 0 and progress.cancelled():
+                    summary.interrupted = True
+                    break
+        except KeyboardInterrupt:
+            summary.interrupted = True
+        finally:
+            stream.close()  # stops worker processes, if any
+            progress.close()
+            fh.flush()
+            os.fsync(fh.fileno())
+    return summary
+
+
+def _schema(schema: AnnotationSchema | str | Path | None) -> AnnotationSchema:
+    if isinstance(schema, AnnotationSchema):
+        return schema
+    try:
+        return load_schema(schema) if schema else default_schema()
+    except SchemaError as e:
+        raise AppError(str(e)) from None
+
+
+def done_ids(out: Path, tell: Tell = _ignore) -> set[str]:
+    """Ids already in OUT. A torn last line (killed writer) is moved aside so appends stay valid."""
+    from workbench.io.jsonl import LineError, read_jsonl, set_aside
+
+    ids: set[str] = set()
+    if not out.exists():
+        return ids
+    torn: LineError | None = None
+    for item in read_jsonl(out):
+        if isinstance(item, LineError):
+            if item.torn:
+                torn = item
+            else:
+                tell(f"warning: {item} (left as it is)")
+            continue
+        _, obj = item
+        if isinstance(obj.get("id"), str):
+            ids.add(obj["id"])
+    if torn is not None:
+        side = set_aside(out, [torn])
+        tell(Problem(str(out), torn.line, f"incomplete last line set aside to {side}"))
+    return ids
+
+
+def estimate_total(paths: Sequence[Path]) -> int | None:
+    """Roughly how many articles: files, or lines of JSONL files (cheap: bytes, not JSON)."""
+    total = 0
+    try:
+        for p in paths:
+            files = [f for f in p.rglob("*") if f.is_file()] if p.is_dir() else [p]
+            for f in files:
+                if f.suffix.lower() == ".jsonl":
+                    with open(f, "rb") as fh:
+                        total += sum(1 for line in fh if line.strip())
+                else:
+                    total += 1
+    except OSError:
+        return None
+    return total
