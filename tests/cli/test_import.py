@@ -155,7 +155,7 @@ def test_help_lists_the_formats(capsys: pytest.CaptureFixture) -> None:
 
 
 def test_other_formats_go_through_the_interop_registry(tmp_path: Path) -> None:
-    from workbench.cli.commands.import_ import other_formats
+    from workbench.app.importing import other_formats
 
     if "prodigy" not in other_formats():
         pytest.skip("the interop registry has no prodigy importer")
