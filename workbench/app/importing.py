@@ -192,9 +192,9 @@ def _write(
             if item.id in seen:
                 if where is None:
                     note = f"record {item.id} appears again (first from {seen[item.id]}); the first is kept"
-                    summary.duplicates.append(note)
                 else:
-                    summary.duplicates.append(f"{where}: same text as {seen[item.id]} (id {item.id}), skipped")
+                    note = f"{where}: same text as {seen[item.id]} (id {item.id}), skipped"
+                summary.duplicates.append(note)
                 continue
             seen[item.id] = where or str(given)
             out.write(dumps(item.to_dict()) + "\n")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from workbench.cli.errors import UserError
+if TYPE_CHECKING:
+    from workbench.io.project import Project
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,15 +26,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.io.project import Project, ProjectError, assign
+    from workbench.app.project import assign_batches, open_project
 
     names = [n.strip() for n in args.annotators.split(",") if n.strip()]
-    try:
-        project = Project.open(args.dir)
-        pre = _preannotator(project) if args.preannotate else None
-        batches = assign(project, names, args.size, args.overlap, args.seed, pre)
-    except (ProjectError, ValueError) as e:
-        raise UserError(str(e)) from None
+    project = open_project(args.dir)
+    batches = assign_batches(project, names, args.size, args.overlap, args.seed, args.preannotate, say=_say)
     total = len({i for ids in batches.values() for i in ids})
     if total == 0:
         print("nothing to assign: every article in the corpus is already assigned", file=sys.stderr)
@@ -41,28 +39,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _preannotator(project):  # noqa: ANN001, ANN202 - thin glue over workbench.nlp
-    """Pre-annotate a batch on its way out; an article that fails goes out plain, and is named."""
-    from workbench.nlp.preannotate import Preannotator, preannotate_records
-
-    annotator = Preannotator.create(project.model, str(project.schema_path))
-    print(annotator.model.message, file=sys.stderr)
-
-    def run(records):  # noqa: ANN001, ANN202
-        by_id = {r.id: r for r in records}
-        out = []
-        for outcome in preannotate_records(list(by_id.values()), annotator=annotator):
-            if outcome.record is not None:
-                out.append(outcome.record)
-            else:
-                print(f"pre-annotation failed for {outcome.id}: {outcome.error}", file=sys.stderr)
-                out.append(by_id[outcome.id])
-        return out
-
-    return run
+def _say(line: str) -> None:
+    print(line, file=sys.stderr)
 
 
-def _print_summary(project, batches: dict[str, list[str]]) -> None:  # noqa: ANN001
+def _print_summary(project: Project, batches: dict[str, list[str]]) -> None:
     from rich.console import Console
     from rich.table import Table
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from workbench.cli.errors import UserError
-from workbench.core.schema import SchemaError
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("init", help="create a project folder (schema, model, corpus, batches, annotations)")
@@ -19,14 +16,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.io.project import Project, ProjectError
+    from workbench.app.project import create_project
 
-    try:
-        project = Project.init(args.dir, args.schema, args.model, args.name)
-    except (ProjectError, SchemaError) as e:
-        raise UserError(str(e)) from None
-    except OSError as e:  # e.g. DIR is an existing file
-        raise UserError(f"cannot create the project in {args.dir}: {e.strerror or e}") from None
+    project = create_project(args.dir, args.schema, args.model, args.name)
     print(f"created project {project.data['name']!r} in {project.root}", file=sys.stderr)
     print(f"  schema {project.data['schema_ref']}, model {project.model or '(default)'}", file=sys.stderr)
     print(f"  next: workbench add {project.root} ARTICLES...", file=sys.stderr)

@@ -43,17 +43,10 @@ def _mapping(items: list[str]) -> dict[str, str | None]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.core.migrate import MappingMissing
-    from workbench.core.schema import SchemaError
-    from workbench.io.project import Project, ProjectError
-    from workbench.io.project_migrate import apply_migration, plan_migration
-    from workbench.io.store import StoreLocked
+    from workbench.app.project import apply_schema_change, open_project, plan_schema_change
 
-    try:
-        project = Project.open(args.dir)
-        plan = plan_migration(project, args.schema)
-    except (ProjectError, SchemaError) as e:
-        raise UserError(str(e)) from None
+    project = open_project(args.dir)
+    plan = plan_schema_change(project, args.schema)
     ch = plan.change
     err = sys.stderr
     for what, items in (
@@ -79,11 +72,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"to apply, map each of: {', '.join(missing)} (--map OLD=NEW or OLD=)", file=err)
         print("nothing changed (add --apply to rewrite the project)", file=err)
         return 1 if missing else 0
-    if missing:
-        raise UserError(f"refusing to drop annotations silently: map {', '.join(missing)} first")
-    try:
-        n = apply_migration(project, args.schema, plan, mapping)
-    except (MappingMissing, StoreLocked) as e:
-        raise UserError(str(e)) from None
+    n = apply_schema_change(project, args.schema, plan, mapping)
     print(f"schema is now {plan.new.ref}; {n} annotation(s) rewritten", file=err)
     return 0

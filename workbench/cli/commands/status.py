@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 
-from workbench.cli.errors import UserError
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("status", help="progress per annotator and agreement so far in a project")
@@ -16,14 +14,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.io.project import Project, ProjectError
-    from workbench.io.project_status import project_status
+    from workbench.app.project import open_project, status_of
 
-    try:
-        project = Project.open(args.dir)
-        st = project_status(project)
-    except ProjectError as e:
-        raise UserError(str(e)) from None
+    project = open_project(args.dir)
+    st = status_of(project)
     if args.json:
         print(
             json.dumps(
