@@ -1,0 +1,130 @@
+"""How good is pre-annotation: predicted records scored against gold, the work behind ``workbench eval``.
+
+Gold is a JSONL file of records or a brat/PolNeAR folder (or one ``.ann``);
+predictions are records read from a file or a brat folder, or made now by
+pre-annotating the gold texts in memory. The scoring rules are
+:mod:`workbench.nlp.evaluate`. Problems met on the way (a bad line, an article
+that failed) never stop it: they go to ``tell`` as they happen, prefixed with the
+side they came from (``gold:``, ``pred:``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from workbench.app.errors import AppError
+from workbench.core.record import Record
+
+Tell = Callable[[str], None]
+SHOWN = 20  # problems of one side worth listing; the rest are counted
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def evaluate(
+    gold_path: Path,
+    pred_path: Path | None = None,
+    *,
+    model: str | None = None,
+    schema: str | None = None,
+    batch_size: int = 64,
+    tell: Tell = _quiet,
+) -> dict[str, Any]:
+    """The report as plain data (what ``--json`` prints); without ``pred_path`` the gold texts are
+    pre-annotated now, with ``model`` (a flag: it loads or the evaluation stops) and ``schema``.
+    """
+    from workbench.nlp.evaluate import score
+
+    gold = _read_gold(gold_path, tell)
+    extra: dict[str, Any] = {}
+    if pred_path is None:
+        preds, extra["model"] = _predict(gold, model, schema, batch_size, tell)
+    elif pred_path.is_dir() or pred_path.suffix == ".ann":
+        preds = _read_brat_pred(pred_path, tell)
+    else:
+        preds = _read_pred(pred_path, tell)
+    report = score((g, preds.get(g.id)) for g in gold).to_dict()
+    report.update(extra)
+    report["gold_file"] = str(gold_path)
+    return report
+
+
+def _read_gold(path: Path, tell: Tell) -> list[Record]:
+    from workbench.nlp.evaluate import read_gold
+
+    if not path.exists():
+        raise AppError(f"{path}: no such file or folder")
+    try:
+        gold, problems = read_gold(path)
+    except (FileNotFoundError, OSError) as e:
+        raise AppError(str(e)) from None
+    for p in problems[:SHOWN]:
+        tell(f"gold: {p}")
+    if len(problems) > SHOWN:
+        tell(f"gold: ... {len(problems) - SHOWN} more problems")
+    if not gold:
+        raise AppError(f"{path}: no gold records found")
+    return gold
+
+
+def _predict(
+    gold: list[Record], model: str | None, schema: str | None, batch_size: int, tell: Tell
+) -> tuple[dict[str, Record], str | None]:
+    """Pre-annotations of the gold texts (nothing else of the gold), and the trained model used."""
+    from workbench.app.schemas import schema_for
+    from workbench.core.schema import default_schema
+    from workbench.nlp.models import ModelNotFound, select_model
+    from workbench.nlp.preannotate import Preannotator, preannotate_records
+
+    try:
+        loaded = select_model(flag=model)
+    except ModelNotFound as e:
+        raise AppError(str(e)) from None
+    sch = schema_for(None, schema) or default_schema()
+    tell(("" if loaded.is_trained else "WARNING: ") + loaded.message)
+    ann = Preannotator(loaded, sch)
+    preds: dict[str, Record] = {}
+    for o in preannotate_records((Record(id=g.id, text=g.text) for g in gold), ann, batch_size):
+        if o.record is not None:
+            preds[o.id] = o.record
+        else:
+            tell(f"{o.id}: pre-annotation failed: {o.error}")
+    return preds, loaded.origin if loaded.is_trained else None
+
+
+def _read_brat_pred(path: Path, tell: Tell) -> dict[str, Record]:
+    """brat on both sides (e.g. two annotators of PolNeAR)."""
+    from workbench.nlp.evaluate import read_gold
+
+    try:
+        records, problems = read_gold(path)
+    except OSError as e:
+        raise AppError(str(e)) from None
+    for p in problems[:SHOWN]:
+        tell(f"pred: {p}")
+    return {r.id: r for r in records}
+
+
+def _read_pred(path: Path, tell: Tell) -> dict[str, Record]:
+    from workbench.core.record import RecordError
+    from workbench.io.jsonl import LineError, read_jsonl
+
+    if not path.is_file():
+        raise AppError(f"{path}: no such file")
+    preds: dict[str, Record] = {}
+    for item in read_jsonl(path):
+        if isinstance(item, LineError):
+            tell(f"pred: {item}")
+            continue
+        line, obj = item
+        try:
+            rec = Record.from_dict(obj)
+        except (RecordError, KeyError, TypeError, ValueError) as e:
+            tell(f"pred: {path}:{line}: {e}")
+            continue
+        preds[rec.id] = rec  # a later line for the same id wins, as in annotator files
+    return preds
