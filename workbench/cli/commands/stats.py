@@ -1,8 +1,7 @@
 """``workbench stats FILE [--json]``: what a corpus or annotator file holds, at a glance.
 
-Built on the streaming index, so it answers for a 100k-record corpus without
-loading it; repeated ids count once (the later line wins), as the workbench
-itself would show them. Bad lines are listed by file:line and never stop it.
+The figures are :func:`workbench.app.stats.corpus_stats`; this command draws
+them as tables (or prints them as JSON) and lists the first bad lines by file:line.
 """
 
 from __future__ import annotations
@@ -10,12 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import Any
-
-from workbench.cli.errors import UserError
-from workbench.io.corpus import CorpusIndex, index_corpus
 
 SHOWN = 10  # bad lines listed on the terminal; --json has them all
 
@@ -33,60 +28,19 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
-def stats_dict(index: CorpusIndex) -> dict[str, Any]:
-    """The figures as plain data (what ``--json`` prints)."""
-    entries = list(index)
-    spans = sum(e.spans for e in entries)
-    rels = index.relation_counts()
-    return {
-        "file": str(index.path),
-        "lines": index.lines,
-        "documents": len(index),
-        "repeated_ids": index.repeated,
-        "characters": sum(e.chars for e in entries),
-        "statuses": dict(index.status_counts().most_common()),
-        "annotators": dict(Counter(e.annotator or "(none)" for e in entries).most_common()),
-        "schemas": dict(Counter(e.schema or "(none)" for e in entries).most_common()),
-        "spans": spans,
-        "spans_per_label": dict(index.label_counts().most_common()),
-        "relations": sum(rels.values()),
-        "relations_per_type": dict(rels.most_common()),
-        "reviews": dict(index.review_counts().most_common()),
-        "rejected": sum(e.rejected for e in entries),
-        "doc_fields": {k: dict(v.most_common()) for k, v in sorted(index.doc_counts().items())},
-        "bad_lines": [{"line": e.line, "message": e.message, "torn": e.torn} for e in index.errors],
-    }
-
-
 def run(args: argparse.Namespace) -> int:
-    path: Path = args.file
-    if not path.exists():
-        raise UserError(f"{path}: no such file")
-    if path.is_dir():
-        raise UserError(f"{path} is a folder; give a .jsonl corpus or annotator file")
-    try:
-        with open(path, "rb") as fh:
-            if b"\0" in fh.read(8192):
-                raise UserError(f"{path}: a binary file, not a JSONL corpus or annotator file")
-        index = index_corpus(path)
-    except OSError as e:
-        raise UserError(f"{path}: cannot read ({e.strerror or e})") from None
-    if not len(index) and index.errors:
-        first = index.errors[0]
-        raise UserError(
-            f"{path}: no records here: {len(index.errors)} line(s) are not workbench records "
-            f"(first, line {first.line}: {first.message}). Give a corpus or annotator .jsonl file; "
-            "`workbench import` makes one from articles"
-        )
-    data = stats_dict(index)
+    from workbench.app.stats import corpus_stats
+
+    stats = corpus_stats(args.file)
+    data = stats.figures
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         _print_tables(data)
-    for e in index.errors[:SHOWN]:
+    for e in stats.bad_lines[:SHOWN]:
         print(e, file=sys.stderr)
-    if len(index.errors) > SHOWN:
-        more = len(index.errors) - SHOWN
+    if len(stats.bad_lines) > SHOWN:
+        more = len(stats.bad_lines) - SHOWN
         print(f"... and {more} more bad line(s) (--json lists them all)", file=sys.stderr)
     return 0
 

@@ -2,27 +2,19 @@
 
 Problems stream to stdout as ``file:line: json.path: message`` while the file
 is read, so a lead sees the first faults of a huge corpus at once and can grep
-the output; the exit code says whether anything was wrong (1) or not (0).
+the output; the exit code says whether anything was wrong (1) or not (0). What is
+checked against what is :func:`workbench.app.validation.check_file`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from workbench.cli.errors import UserError
-from workbench.core.problems import Problem
-from workbench.core.schema import AnnotationSchema, SchemaError, load_schema
-from workbench.io.validate import (
-    ValidationSummary,
-    is_annotation_schema,
-    iter_json_file_problems,
-    iter_problems,
-    schema_file_problems,
-)
+from workbench.core.schema import AnnotationSchema
+from workbench.io.validate import ValidationSummary
 
 
 def register(subparsers: Any) -> None:
@@ -49,61 +41,26 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _emit(problem: Problem) -> None:
-    print(problem, flush=False)
+def run(args: argparse.Namespace) -> int:
+    from workbench.app.validation import check_file
 
-
-def _load_annotation_schema(path: Path) -> AnnotationSchema | None:
-    """The --schema file, or None after printing every one of its problems."""
-    if not path.is_file():
-        raise UserError(f"{path}: no such schema file")
-    try:
-        return load_schema(path)
-    except SchemaError as e:
-        for json_path, msg in e.problems:
-            _emit(Problem(str(path), None, msg, json_path))
+    path: Path = args.file
+    check = check_file(path, args.schema, args.unique_ids)
+    for p in check.problems:
+        print(p, flush=False)
+    sys.stdout.flush()
+    found = check.summary.problems
+    if check.kind == "bad_schema":
         print(
-            f"{path}: {len(e.problems)} problem(s) in the annotation schema; records not checked",
+            f"{args.schema}: {found} problem(s) in the annotation schema; records not checked",
             file=sys.stderr,
         )
-        return None
-
-
-def run(args: argparse.Namespace) -> int:
-    path: Path = args.file
-    if not path.exists():
-        raise UserError(f"{path}: no such file")
-    if path.is_dir():
-        raise UserError(f"{path} is a folder; give a .jsonl records file or a .json schema")
-    schema = None
-    if args.schema is not None:
-        schema = _load_annotation_schema(args.schema)
-        if schema is None:
-            return 1
-    summary = ValidationSummary()
-    if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(path.read_text("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            _emit(Problem(str(path), getattr(e, "lineno", 0), f"not valid JSON ({e})", "$"))
-            return 1
-        if is_annotation_schema(data):
-            problems = schema_file_problems(path, data)
-            for p in problems:
-                _emit(p)
-            if not args.quiet:
-                verdict = f"{len(problems)} problem(s)" if problems else "valid"
-                print(f"{path}: annotation schema: {verdict}", file=sys.stderr)
-            return 1 if problems else 0
-        stream = iter_json_file_problems(path, data, schema, summary)
-    else:
-        stream = iter_problems(path, schema, unique_ids=args.unique_ids, summary=summary)
-    for p in stream:
-        _emit(p)
-    sys.stdout.flush()
-    if not args.quiet:
-        _print_summary(path, summary, schema)
-    return 1 if summary.problems else 0
+    elif check.kind == "schema" and not args.quiet:
+        verdict = f"{found} problem(s)" if found else "valid"
+        print(f"{path}: annotation schema: {verdict}", file=sys.stderr)
+    elif check.kind == "records" and not args.quiet:
+        _print_summary(path, check.summary, check.schema)
+    return 1 if found or check.kind in ("bad_schema", "not_json") else 0
 
 
 def _print_summary(path: Path, s: ValidationSummary, schema: AnnotationSchema | None) -> None:
