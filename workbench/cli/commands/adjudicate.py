@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from workbench.app.adjudication import prepare_adjudication
+from workbench.cli.options import add_records_schema_option
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("merged", help="merged JSONL file written by `workbench merge`")
     p.add_argument("--gold", help="gold JSONL file (default: <merged>.gold.jsonl next to it)")
     p.add_argument("--adjudicator", help="your name (default: the annotator name in your settings)")
-    p.add_argument("--schema", help="annotation schema file (default: the one named in the records)")
+    add_records_schema_option(p)
     p.set_defaults(func=run)
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from workbench.app.agreement import agreement_over
 from workbench.app.inputs import annotator_paths, ensure_parent
-from workbench.app.workers import default_jobs
 from workbench.cli.errors import UserError
 from workbench.cli.listing import shorten, split_names
+from workbench.cli.options import add_annotators_option, add_jobs_option, add_records_schema_option
 from workbench.cli.progress import TerminalProgress
 from workbench.core.agreement_report import AgreementReport
 
@@ -28,15 +28,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("inputs", nargs="+", help="annotator JSONL files, one merged file, or a brat folder")
     p.add_argument("--html", help="write a self-contained HTML report here")
     p.add_argument("--json", action="store_true", help="print the full figures as JSON")
-    p.add_argument("--annotators", help="comma-separated names, one per file (default: from the records)")
-    p.add_argument("--schema", help="annotation schema file (default: the one named in the records)")
+    add_annotators_option(p)
+    add_records_schema_option(p)
     p.add_argument(
         "--tokens",
         help="comma-separated span labels for token-level alpha (e.g. MENTION,CUE,QUOTE, as PolNeAR reports)",
     )
-    p.add_argument(
-        "--jobs", type=int, default=default_jobs(), help="worker processes (default: one per core)"
-    )
+    add_jobs_option(p)
     p.add_argument("--documents", type=int, default=10, help="how many worst documents to list (default 10)")
     p.set_defaults(func=run)
 

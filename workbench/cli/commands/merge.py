@@ -10,9 +10,9 @@ from pathlib import Path
 from workbench.app.inputs import annotator_paths, open_inputs
 from workbench.app.merge import check_merge, merge_files, parse_policy
 from workbench.app.schemas import schema_for
-from workbench.app.workers import default_jobs
 from workbench.cli.errors import UserError
 from workbench.cli.listing import shorten, split_names
+from workbench.cli.options import add_annotators_option, add_jobs_option, add_records_schema_option
 from workbench.cli.progress import TerminalProgress
 from workbench.core.merge import Policy
 
@@ -32,12 +32,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--policy", choices=["unanimous", "majority", "at-least"], default="majority", help="when items agree"
     )
     p.add_argument("-k", type=int, default=2, help="annotators needed with --policy at-least (default 2)")
-    p.add_argument("--annotators", help="comma-separated names, one per file (default: from the records)")
-    p.add_argument("--schema", help="annotation schema file (default: the one named in the records)")
+    add_annotators_option(p)
+    add_records_schema_option(p)
     p.add_argument("--imported", help="where to keep the JSONL files made from a brat folder")
-    p.add_argument(
-        "--jobs", type=int, default=default_jobs(), help="worker processes (default: one per core)"
-    )
+    add_jobs_option(p)
     p.set_defaults(func=run)
 
 
