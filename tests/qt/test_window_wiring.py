@@ -1,5 +1,5 @@
 """The seams of the window: one action table and its dispatch, panels that follow the document,
-the worker's Progress, one way in from the command line, no import circles in ``ui``."""
+the worker's Progress, one way in from the command line (import circles: tests/unit/test_architecture.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import grimp
 import pytest
 
 from tests.qt.conftest import ANNOTATOR, REPO
@@ -154,15 +153,3 @@ def test_a_locked_gold_file_is_an_app_error_before_any_window(tmp_path: Path) ->
     setup = prepare_adjudication(merged, adjudicator="lead")
     with AnnotatorStore(setup.gold, "someone-else"), pytest.raises(AppError, match="someone-else"):
         adjudication_window(setup)
-
-
-def test_no_module_of_the_window_imports_one_that_imports_it_back() -> None:
-    graph = grimp.build_graph("workbench")
-    ui = sorted(m for m in graph.modules if m.startswith("workbench.ui"))
-    circles = [
-        (a, b)
-        for a in ui
-        for b in graph.find_modules_directly_imported_by(a)
-        if b.startswith("workbench.") and graph.find_shortest_chain(importer=b, imported=a)
-    ]
-    assert not circles

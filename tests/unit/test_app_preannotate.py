@@ -10,9 +10,9 @@ import pytest
 
 from tests.unit.test_app_preannotate_cluster import Recorder
 from workbench.app.errors import AppError
-from workbench.app.preannotate import PreannotateSummary, run_preannotation
+from workbench.app.preannotate import PreannotateSummary, done_ids, run_preannotation
 from workbench.core.problems import Problem
-from workbench.core.record import Record
+from workbench.core.record import Record, article_id
 from workbench.io.jsonl import LineError, read_jsonl
 from workbench.nlp.models import NO_MODEL_MESSAGE
 from workbench.nlp.preannotate import Preannotator
@@ -116,6 +116,18 @@ def test_a_torn_last_line_is_set_aside_and_said(tmp_path: Path) -> None:
     assert (torn.path, torn.line) == (str(out), 3)
     assert torn.message.startswith("incomplete last line set aside to ")
     assert summary.written == 1 and len(ids(out)) == 3
+
+
+def test_ids_already_done_follow_the_one_record_line_rule(tmp_path: Path) -> None:
+    """OUT is read as records are everywhere: an id-less record is its article id; a non-record is said."""
+    out = tmp_path / "o.jsonl"
+    out.write_text(
+        json.dumps({"id": "a1", "text": "x"}) + "\n" + json.dumps({"text": "Story."}) + '\n{"id": "a2"}\n',
+        encoding="utf-8",
+    )
+    told: list[Problem | str] = []
+    assert done_ids(out, told.append) == {"a1", article_id("Story.")}
+    assert told == [f"warning: {out}:3: not a record (needs a 'text' string) (left as it is)"]
 
 
 def test_mistakes_are_app_errors_before_anything_is_written(tmp_path: Path) -> None:

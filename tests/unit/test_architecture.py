@@ -24,3 +24,60 @@ def test_pyside6_pin_avoids_the_python311_none_refcount_crash() -> None:
 
     major, minor = (int(x) for x in version("PySide6-Essentials").split(".")[:2])
     assert (major, minor) < (6, 12)
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Every workbench module and the workbench modules it imports, at any level (grimp, as import-linter)."""
+    import grimp
+
+    graph = grimp.build_graph("workbench")
+    return {m: set(graph.find_modules_directly_imported_by(m)) for m in graph.modules}
+
+
+def test_no_import_cycles() -> None:
+    """A module never imports, directly or through others, a module that imports it back."""
+    edges = _import_graph()
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(v: str) -> None:  # Tarjan's strongly connected components
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in edges.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for module in sorted(edges):
+        if module not in index:
+            visit(module)
+    assert not cycles, "import cycles: " + "; ".join(" <-> ".join(c) for c in cycles)
+
+
+MAX_LINES = 500
+
+
+def test_modules_stay_small() -> None:
+    """Small modules with names that say what they hold: none grows past a few hundred lines."""
+    big = {
+        str(p.relative_to(REPO)): n
+        for p in (REPO / "workbench").rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert not big, f"modules over {MAX_LINES} lines: {big}"

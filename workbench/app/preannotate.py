@@ -150,22 +150,20 @@ def _schema(schema: AnnotationSchema | str | Path | None) -> AnnotationSchema:
 
 def done_ids(out: Path, tell: Tell = _ignore) -> set[str]:
     """Ids already in OUT. A torn last line (killed writer) is moved aside so appends stay valid."""
-    from workbench.io.jsonl import LineError, read_jsonl, set_aside
+    from workbench.io.jsonl import LineError, iter_records, set_aside
 
     ids: set[str] = set()
     if not out.exists():
         return ids
     torn: LineError | None = None
-    for item in read_jsonl(out):
+    for item in iter_records(out, fast=True):
         if isinstance(item, LineError):
             if item.torn:
                 torn = item
             else:
                 tell(f"warning: {item} (left as it is)")
             continue
-        _, obj = item
-        if isinstance(obj.get("id"), str):
-            ids.add(obj["id"])
+        ids.add(item[3])
     if torn is not None:
         side = set_aside(out, [torn])
         tell(Problem(str(out), torn.line, f"incomplete last line set aside to {side}"))

@@ -103,7 +103,7 @@ def _default_annotator(model: str | None, batch_size: int, schema: str | Path | 
     except SchemaError as e:
         raise ShardError(str(e)) from None
     try:
-        from workbench.nlp.models import configured_model
+        from workbench.nlp.model_names import configured_model
 
         model = configured_model(model)  # the naming step only: the client need not load the model
     except ImportError:  # spaCy missing on the client: each worker applies the policy itself

@@ -130,23 +130,22 @@ class Document:
         return self.history.group(label)
 
     def undo(self) -> str | None:
-        step = self.history.pop_undo()
-        if step is None:
-            return None
-        redo = step.inverse.apply(self.record)
-        self.history.push_redo(Step(step.label, redo))
-        self._stamp()
-        self._emit(Change("undo", step.label, step.inverse, redo, *_ids(step.inverse, redo)))
-        return step.label
+        return self._replay("undo", self.history.pop_undo, self.history.push_redo)
 
     def redo(self) -> str | None:
-        step = self.history.pop_redo()
+        return self._replay("redo", self.history.pop_redo, self.history.push_undo)
+
+    def _replay(
+        self, kind: str, pop: Callable[[], Step | None], push_back: Callable[[Step], None]
+    ) -> str | None:
+        """Undo and redo are one move in opposite directions: apply a stored inverse, keep its own."""
+        step = pop()
         if step is None:
             return None
-        undo = step.inverse.apply(self.record)
-        self.history.push_undo(Step(step.label, undo))
+        back = step.inverse.apply(self.record)
+        push_back(Step(step.label, back))
         self._stamp()
-        self._emit(Change("redo", step.label, step.inverse, undo, *_ids(step.inverse, undo)))
+        self._emit(Change(kind, step.label, step.inverse, back, *_ids(step.inverse, back)))
         return step.label
 
     def _stamp(self) -> None:

@@ -30,6 +30,13 @@ def _span(record: Record, span_id: str) -> Span:
         raise EditError(f"no span {span_id!r} in this document") from None
 
 
+def _relation(record: Record, relation_id: str) -> Relation:
+    try:
+        return record.relations[relation_id]
+    except KeyError:
+        raise EditError(f"no relation {relation_id!r} in this document") from None
+
+
 def _check_offsets(record: Record, start: int, end: int) -> None:
     """Outside the text, or splitting a surrogate pair of a text that carries one, is refused."""
     problems = offset_problems(record.text, start, end, "span")
@@ -226,10 +233,8 @@ class RemoveRelation:
     relation_id: str
 
     def apply(self, record: Record) -> Edit:
-        try:
-            r = record.relations.pop(self.relation_id)
-        except KeyError:
-            raise EditError(f"no relation {self.relation_id!r} in this document") from None
+        r = _relation(record, self.relation_id)
+        del record.relations[self.relation_id]
         return AddRelation(r)
 
     def describe(self) -> str:
@@ -241,10 +246,7 @@ class ReplaceRelation:
     relation: Relation
 
     def apply(self, record: Record) -> Edit:
-        try:
-            old = record.relations[self.relation.id]
-        except KeyError:
-            raise EditError(f"no relation {self.relation.id!r} in this document") from None
+        old = _relation(record, self.relation.id)
         record.relations[self.relation.id] = self.relation
         return ReplaceRelation(old)
 

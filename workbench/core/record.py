@@ -61,13 +61,7 @@ class Span:
             "label": self.label,
             "text": text[self.start : self.end],
         }
-        if self.attrs:
-            d["attrs"] = dict(self.attrs)
-        if self.origin is not None:
-            d["origin"] = self.origin
-        if self.review is not None:
-            d["review"] = self.review
-        return d
+        return _add_provenance(self, d)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Span:
@@ -76,9 +70,7 @@ class Span:
             start=int(d["start"]),
             end=int(d["end"]),
             label=str(d["label"]),
-            attrs=dict(d.get("attrs") or {}),
-            origin=d.get("origin"),
-            review=d.get("review"),
+            **_provenance_of(d),
         )
 
 
@@ -102,13 +94,7 @@ class Relation:
             "child": self.child,
             "label": self.label,
         }
-        if self.attrs:
-            d["attrs"] = dict(self.attrs)
-        if self.origin is not None:
-            d["origin"] = self.origin
-        if self.review is not None:
-            d["review"] = self.review
-        return d
+        return _add_provenance(self, d)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Relation:
@@ -117,10 +103,23 @@ class Relation:
             head=str(d["head"]),
             child=str(d["child"]),
             label=str(d["label"]),
-            attrs=dict(d.get("attrs") or {}),
-            origin=d.get("origin"),
-            review=d.get("review"),
+            **_provenance_of(d),
         )
+
+
+def _add_provenance(item: Span | Relation, d: dict[str, Any]) -> dict[str, Any]:
+    """Attributes, origin and review, written only when set: spans and relations carry them alike."""
+    if item.attrs:
+        d["attrs"] = dict(item.attrs)
+    if item.origin is not None:
+        d["origin"] = item.origin
+    if item.review is not None:
+        d["review"] = item.review
+    return d
+
+
+def _provenance_of(d: dict[str, Any]) -> dict[str, Any]:
+    return {"attrs": dict(d.get("attrs") or {}), "origin": d.get("origin"), "review": d.get("review")}
 
 
 class RecordError(ValueError):

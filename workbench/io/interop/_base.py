@@ -6,13 +6,15 @@ Kept apart from ``registry`` so format modules can import it without a cycle.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from workbench.core.record import Record, Span, offset_problems
 from workbench.core.schema import AnnotationSchema
+from workbench.io.atomic import atomic_write
+from workbench.io.jsonl import dumps
 
 
 @dataclass(slots=True)
@@ -54,6 +56,27 @@ class ExportReport:
             out.append(f"  nothing left out: {self.format} carried every annotation")
         out += [f"  note: {n}" for n in self.notes]
         return out
+
+
+def write_json_lines(
+    fmt: str,
+    records: Iterable[Record],
+    out: Path,
+    convert: Callable[[Record, ExportReport], dict[str, Any] | None],
+) -> ExportReport:
+    """One JSON object a line, written atomically: every exporter whose format is JSON Lines.
+
+    ``convert`` counts what it carries (and what it leaves out) in the report; a record it
+    turns into ``None`` is not written.
+    """
+    report = ExportReport(fmt, [Path(out)])
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(out) as fh:
+        for rec in records:
+            d = convert(rec, report)
+            if d is not None:
+                fh.write(dumps(d) + "\n")
+    return report
 
 
 def check_span(

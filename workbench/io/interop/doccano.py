@@ -15,16 +15,15 @@ from typing import Any
 from workbench.core.problems import Problem
 from workbench.core.record import Record, Relation
 from workbench.core.schema import AnnotationSchema
-from workbench.io.atomic import atomic_write
 from workbench.io.interop._base import (
     ExportReport,
     check_span,
     flat_categories,
     new_span,
     place_categories,
+    write_json_lines,
 )
 from workbench.io.interop._corpus import import_objects, origin_meta
-from workbench.io.jsonl import dumps
 
 _TEXT_KEYS = ("text", "data", "column_data")
 _LABEL_KEYS = ("label", "labels", "column_label")
@@ -120,9 +119,7 @@ def record_to_doccano(rec: Record, schema: AnnotationSchema | None, report: Expo
 
 
 def export_doccano(records: Iterable[Record], schema: AnnotationSchema, out: Path) -> ExportReport:
-    report = ExportReport("doccano", [Path(out)])
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(out) as fh:
-        for rec in records:
-            fh.write(dumps(record_to_doccano(rec, schema, report)) + "\n")
-    return report
+    def convert(rec: Record, report: ExportReport) -> dict[str, Any]:
+        return record_to_doccano(rec, schema, report)
+
+    return write_json_lines("doccano", records, out, convert)

