@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.test_app_preannotate import ids
 from tests.unit.test_app_preannotate_cluster import Recorder
 from workbench.app.errors import AppError, Cancelled
 from workbench.app.importing import ImportSummary, import_records
 from workbench.core.problems import Problem
-from workbench.io.jsonl import LineError, read_jsonl
 
 STORY = "Millbrook council voted on Tuesday to build a tidal barrier across the river."
 
@@ -27,14 +27,6 @@ def _folder(tmp_path: Path) -> Path:
     return src
 
 
-def _ids(path: Path) -> list[str]:
-    out = []
-    for item in read_jsonl(path):
-        assert not isinstance(item, LineError), str(item)
-        out.append(item[1]["id"])
-    return out
-
-
 def test_duplicates_and_problems_are_counted_and_the_good_articles_imported(tmp_path: Path) -> None:
     src = _folder(tmp_path)
     out = tmp_path / "corpus.jsonl"
@@ -45,7 +37,7 @@ def test_duplicates_and_problems_are_counted_and_the_good_articles_imported(tmp_
     assert dup.endswith("skipped") and "same text as" in dup and "b.txt" in dup
     (problem,) = s.problems
     assert isinstance(problem, Problem) and problem.line == 2 and problem.path.endswith("bad.jsonl")
-    assert len(_ids(out)) == 3
+    assert len(ids(out)) == 3
     assert s.lines()[0] == f"3 imported, 1 duplicate skipped, 1 problem -> {out}"
     assert s.lines()[2] == f"  problem: {problem}"
     assert progress.calls[0] == ("start", None) and progress.calls[-1] == ("close", None)
@@ -61,9 +53,9 @@ def test_an_existing_corpus_is_refused_replaced_or_appended_to(tmp_path: Path) -
     more = import_records([src], out, append=True)
     assert (more.imported, more.kept) == (2, 1)  # a.txt (and b.txt, its copy) were there already
     assert all("same text as" in d and str(out) in d for d in more.duplicates)
-    assert len(_ids(out)) == 3
+    assert len(ids(out)) == 3
     again = import_records([src / "c.txt"], out, replace=True)
-    assert again.imported == 1 and len(_ids(out)) == 1
+    assert again.imported == 1 and len(ids(out)) == 1
 
 
 def test_nothing_imported_writes_nothing_and_says_why(tmp_path: Path) -> None:
