@@ -115,7 +115,7 @@ smoke_window() {
     (cd "$home" && exec env -i "HOME=$home" "PATH=/usr/bin:/bin" "LANG=C.UTF-8" "DISPLAY=:$n" \
         "WORKBENCH_CONFIG_DIR=$home/config" "WORKBENCH_ANNOTATOR=smoke" "$APP" gui >"$home/gui.log" 2>&1) & app=$!
     for _ in $(seq 120); do
-        id="$(DISPLAY=":$n" xdotool search --onlyvisible --name '^Workbench' 2>/dev/null | head -1)" && [[ -n $id ]] && break
+        id="$(DISPLAY=":$n" xdotool search --onlyvisible --class workbench 2>/dev/null | head -1)" && [[ -n $id ]] && break
         kill -0 "$app" 2>/dev/null || break
         sleep 0.5
     done
@@ -177,8 +177,7 @@ secs=$(( $(date +%s) - start ))
 size=$(du -sm "$DIST/workbench" | cut -f1)
 log "built $DIST/workbench in ${secs}s, ${size} MB"
 echo "largest files:"
-(cd "$DIST/workbench" && find . -type f -printf '%s %p\n' | sort -rn | head -30 \
-    | awk '{ printf "  %6.1f MB  %s\n", $1 / 1048576, $2 }')
+(cd "$DIST/workbench" && find . -type f -printf '%s %p\n' | sort -rn | awk 'NR <= 30 { printf "  %6.1f MB  %s\n", $1 / 1048576, $2 }')
 
 smoke_hidden
 
