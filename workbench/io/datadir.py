@@ -21,6 +21,7 @@ import shutil
 from pathlib import Path
 
 from workbench.io import locks
+from workbench.io.atomic import fsync_dir
 from workbench.io.settings import ENV_VAR as CONFIG_ENV_VAR
 from workbench.io.settings import config_dir
 
@@ -97,20 +98,7 @@ def _move_one(src: Path, dst: Path) -> bool:
         tmp.unlink(missing_ok=True)
         return False
     tmp.unlink(missing_ok=True)
-    _fsync_dir(dst.parent)
+    fsync_dir(dst.parent)
     src.unlink()
-    _fsync_dir(src.parent)
+    fsync_dir(src.parent)
     return True
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
