@@ -4,7 +4,7 @@ MinHash over word shingles with LSH, so finding the neighbours of one article do
 not compare it with every other one. The MinHash and the LSH index are ``rensa``'s
 (Rust): ``datasketch`` did the same but imports SciPy, about 100 MB in the desktop
 bundle for one function. Rensa's index takes integer keys and an explicit number of
-bands; the keys are mapped here and the bands chosen as datasketch chose them.
+bands; the keys are mapped here, and the bands chosen the way datasketch chooses, favouring recall.
 """
 
 from __future__ import annotations
