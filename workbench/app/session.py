@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.app.batch import Batch, add_records, index_jsonl
-from workbench.core.document import Document
+from workbench.core.document import Change, Document
 from workbench.core.paths import corpora_dir
 from workbench.core.problems import Problem
 from workbench.core.record import Record, RecordError
@@ -193,7 +193,7 @@ class Session:
             self._docs.move_to_end(record_id)
             return cached[0]
         doc = Document(self.record(record_id), self.schema, self.annotator)
-        self._docs[record_id] = (doc, doc.subscribe(lambda _change, d=doc: self._save(d)))
+        self._docs[record_id] = (doc, doc.subscribe(lambda change, d=doc: self._save(d, change)))
         while len(self._docs) > OPEN_DOCUMENTS:
             rid, (old, unsubscribe) = next(iter(self._docs.items()))
             if old is self.document:
@@ -214,12 +214,16 @@ class Session:
         return rec.to_dict()
 
     def open(self, record_id: str) -> Document:
+        """Make ``record_id`` the current article; leaving another one folds its journal into the file."""
+        if self.document is not None and self.document.record.id != record_id and not self.readonly:
+            self.store.fold()  # a failure loses nothing: the journal keeps the edits until the next fold
         self.document = self.document_for(record_id)
         return self.document
 
-    def _save(self, doc: Document) -> None:
+    def _save(self, doc: Document, change: Change) -> None:
+        """The edit made durable at its own cost: the spans and relations it touched (decision 0013c)."""
         if not self.readonly:
-            self._report(self.store.save(doc.record))
+            self._report(self.store.save_edit(doc.record, change.span_ids, change.relation_ids))
 
     def retry_save(self) -> bool:
         if self.readonly:
