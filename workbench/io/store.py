@@ -11,6 +11,7 @@ the edit in memory and retries on the next save; the file on disk stays as it wa
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,9 +20,10 @@ from typing import Any
 
 from workbench.core.record import Record, RecordError
 from workbench.io import locks
-from workbench.io.atomic import atomic_write, fsync_dir
+from workbench.io.appending import append_durably, open_for_append
+from workbench.io.atomic import atomic_write
 from workbench.io.journal import RecordState, entry_for, placement, valid_entry
-from workbench.io.jsonl import LineError, dumps, iter_records, read_jsonl, set_aside
+from workbench.io.jsonl import LineError, dumps, iter_records, read_jsonl, record_id, set_aside, skim_records
 
 
 class StoreLocked(RuntimeError):
@@ -121,24 +123,64 @@ class AnnotatorStore:
     # loading -------------------------------------------------------------
     def _load(self) -> None:
         report = LoadReport()
-        if self.path.exists():
-            for item in iter_records(self.path):
-                report.lines += 1
-                if type(item) is LineError:
-                    report.errors.append(item)
-                    continue
-                _, _, size, rid, obj = item
-                self._records.pop(rid, None)  # later wins, and moves to the end
-                self._records[rid] = obj
-                self._live_bytes += size - self._line_bytes.get(rid, 0)
-                self._line_bytes[rid] = size
-                self._file_bytes += size
+        if self.path.exists() and not self._load_latest(report):
+            report = LoadReport()  # a latest line that breaks the record rule: walk it all, as before
+            self._load_every_line(report)
         report.records = len(self._records)
         self.report = report
         if report.errors and not self.readonly:
             report.set_aside = self._set_aside(report.errors)
         if self.journal_path.exists():
             self._replay_journal(report)
+
+    def _load_latest(self, report: LoadReport) -> bool:
+        """Index every line by id without parsing it, then parse only each id's latest line.
+
+        A file between compactions holds up to as many superseded bytes as live
+        ones; skimming them (as merge does, ``skim_records``) keeps an open close to
+        the cost of reading the compacted file. False if a latest line fails the
+        record rule: the caller then walks every line, so an earlier good version wins.
+        """
+        places: dict[str, tuple[int, int]] = {}
+        for item in skim_records(self.path):
+            report.lines += 1
+            if type(item) is LineError:
+                report.errors.append(item)
+                continue
+            _, start, size, rid, _ = item
+            places.pop(rid, None)  # later wins, and moves to the end
+            places[rid] = (start, size)
+            self._count_line(rid, size)
+        with open(self.path, "rb") as fh:
+            for rid, (start, size) in places.items():
+                fh.seek(start)
+                try:
+                    obj = json.loads(fh.read(size))  # the standard parser: the store keeps whole objects
+                    if type(obj) is not dict or record_id(obj) != rid:
+                        raise ValueError
+                except (ValueError, RecursionError):
+                    self._records.clear()
+                    self._line_bytes.clear()
+                    self._live_bytes = self._file_bytes = 0
+                    return False
+                self._records[rid] = obj
+        return True
+
+    def _load_every_line(self, report: LoadReport) -> None:
+        for item in iter_records(self.path):
+            report.lines += 1
+            if type(item) is LineError:
+                report.errors.append(item)
+                continue
+            _, _, size, rid, obj = item
+            self._records.pop(rid, None)  # later wins, and moves to the end
+            self._records[rid] = obj
+            self._count_line(rid, size)
+
+    def _count_line(self, rid: str, size: int) -> None:
+        self._live_bytes += size - self._line_bytes.get(rid, 0)
+        self._line_bytes[rid] = size
+        self._file_bytes += size
 
     def _replay_journal(self, report: LoadReport) -> None:
         """Apply the journal's entries (edits saved since the last fold); fold them in when writable.
@@ -297,7 +339,7 @@ class AnnotatorStore:
         for rid, dirty in self._dirty.items():
             entries.append((rid, entry_for(dirty.record, self._states[rid], dirty.spans, dirty.relations)))
         data = [(dumps(e) + "\n").encode("utf-8") for _, e in entries]
-        self._append(self._journal_fd(), b"".join(data))
+        append_durably(self._journal_fd(), b"".join(data))
         for (rid, entry), line in zip(entries, data, strict=True):
             state = self._states[rid]
             state.apply(entry)
@@ -312,28 +354,9 @@ class AnnotatorStore:
     def _append_lines(self, items: list[tuple[str, str]]) -> None:
         """Append whole record lines to the annotator file and fsync, counting live and superseded bytes."""
         lines = [(rid, (line + "\n").encode("utf-8")) for rid, line in items]
-        self._append(self._append_fd(), b"".join(b for _, b in lines))
+        append_durably(self._append_fd(), b"".join(b for _, b in lines))
         for rid, b in lines:
-            self._live_bytes += len(b) - self._line_bytes.get(rid, 0)
-            self._line_bytes[rid] = len(b)
-            self._file_bytes += len(b)
-
-    @staticmethod
-    def _append(fd: int, data: bytes) -> None:
-        before = os.fstat(fd).st_size
-        try:
-            view = memoryview(data)
-            while view:
-                n = os.write(fd, view)
-                view = view[n:]
-            os.fsync(fd)
-        except OSError:
-            # Never leave half a line behind: cut back to the last good size.
-            try:
-                os.ftruncate(fd, before)
-            except OSError:
-                pass
-            raise
+            self._count_line(rid, len(b))
 
     def _tidy(self) -> None:
         """Fold a journal that outgrew its records; compact a file whose superseded lines outweigh live ones.
@@ -388,26 +411,13 @@ class AnnotatorStore:
 
     def _append_fd(self) -> int:
         if self._fd is None:
-            self._fd = self._open_append(self.path)
+            self._fd = open_for_append(self.path)
         return self._fd
 
     def _journal_fd(self) -> int:
         if self._jfd is None:
-            self._jfd = self._open_append(self.journal_path)
+            self._jfd = open_for_append(self.journal_path)
         return self._jfd
-
-    @staticmethod
-    def _open_append(path: Path) -> int:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        new = not path.exists()
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
-        if new:
-            fsync_dir(path.parent)
-        size = os.fstat(fd).st_size
-        if size and os.pread(fd, 1, size - 1) != b"\n":
-            # A complete last line without newline (written by hand) must stay its own line.
-            os.write(fd, b"\n")
-        return fd
 
     def compact(self) -> None:
         """Rewrite to one line per record, atomically, and empty the journal. Pending edits are included."""
