@@ -61,7 +61,7 @@ class LoadReport:
             text += f", {self.journal_entries} edit(s) recovered from the journal"
         if self.journal_errors:
             where = f" (copied to {self.journal_set_aside})" if self.journal_set_aside else ""
-            text += f", {len(self.journal_errors)} journal entr(y/ies) that could not be applied{where}"
+            text += f", {len(self.journal_errors)} journal line(s) not applied{where}"
         return text
 
 
