@@ -9,8 +9,9 @@ works too. A project folder (``project.json``) opens the annotator's batch
 ``annotations/<name>.jsonl``, as the project layout says. The shipped demo
 corpus is the exception: its annotations go to ``<config folder>/annotations/``,
 since an installation may be read-only.
-Every change of the current document is appended to that file at once; a
-failed save is kept pending and retried by :meth:`retry_save`.
+Every change of the current document is saved at once (a small journal entry,
+folded into the file when the annotator leaves the article or closes; decision
+0013c); a failed save is kept pending and retried by :meth:`retry_save`.
 Part of the application layer: the window only wires its callbacks.
 """
 

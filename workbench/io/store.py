@@ -1,11 +1,16 @@
-"""The annotator store: every edit durable at once, nothing ever lost.
+"""The annotator store: every edit durable at once, nothing ever lost, the file kept small.
 
-One JSON Lines file per annotator. Each save appends the record's new revision
-and fsyncs; when an id appears twice the later line wins. Compaction rewrites
-the file to one line per id through a temp file and ``os.replace``. A torn last
-line (power cut, kill -9) is set aside in a side file and reported. A lock file
-keeps a second process from writing, and names who holds it. A failed save keeps
-the edit in memory and retries on the next save; the file on disk stays as it was.
+One JSON Lines file per annotator; when an id appears twice the later line wins.
+An article's first save appends its whole record; every edit after that appends a
+small entry to ``<file>.journal`` and fsyncs it (:mod:`workbench.io.journal`), and the
+journal is folded into the file as whole records when the annotator leaves the
+article, on close, when it outgrows its records, and at the next open after a crash
+(decision 0013c). Compaction rewrites the file to one line per id through a temp file
+and ``os.replace``, by itself when superseded lines outweigh live ones and on a clean
+close. A torn last line (power cut, kill -9) is set aside in a side file and reported.
+A lock file keeps a second process from writing, names who holds it, and is removed on
+a clean close. A failed save keeps the edit in memory and retries on the next save;
+the files on disk keep only whole lines.
 """
 
 from __future__ import annotations
