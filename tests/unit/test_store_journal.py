@@ -247,3 +247,31 @@ def test_a_clean_close_removes_the_lock_file_a_crash_does_not_block(tmp_path: Pa
     assert not st.lock_path.exists()
     with AnnotatorStore(path, "bob") as again:  # and the next writer takes it as usual
         assert len(again) == 1 and again.lock_path.exists()
+
+
+def test_an_unsaved_edit_is_what_the_store_shows_so_a_reopened_document_keeps_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window reopening its own batch builds new Documents from the store while a save waits."""
+    path = tmp_path / "alice.jsonl"
+    rec = article(4)
+    with AnnotatorStore(path, "alice") as st:
+        old = Document(rec, default_schema(), annotator="alice")
+        journaled(old, st)
+        old.apply(SetSpanLabel("p0", "ORG"))
+        real_write = os.write
+        monkeypatch.setattr(
+            os, "write", lambda fd, data: (_ for _ in ()).throw(OSError(errno.ENOSPC, "full"))
+        )
+        old.apply(SetSpanLabel("p1", "ORG"))  # cannot be saved yet
+        assert st.has_unsaved
+        new = Document(st.get(rec.id), default_schema(), annotator="alice")  # the reopened window's
+        assert new.record.spans["p1"].label == "ORG"
+        monkeypatch.setattr(os, "write", real_write)
+        assert st.flush()
+        journaled(new, st)
+        new.apply(SetSpanLabel("p2", "ORG"))
+        expected = new.record.to_dict()
+    with AnnotatorStore(path, readonly=True) as ro:
+        assert ro.raw(rec.id) == expected
+        assert [s["label"] for s in expected["spans"][:3]] == ["ORG", "ORG", "ORG"]

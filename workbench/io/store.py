@@ -334,6 +334,10 @@ class AnnotatorStore:
         except OSError as e:
             self.last_error = e
             self._close_fd()
+            for rid, dirty in self._dirty.items():
+                # what readers of this store see (a session reopened on it, a worker) is the edit
+                # kept in memory, as for a whole line that is pending
+                self._records[rid] = dirty.record.to_dict()
             return False
         self.last_error = None
         self._tidy()
@@ -375,9 +379,8 @@ class AnnotatorStore:
                 self._fold()
             if self._file_bytes - self._live_bytes > self._live_bytes:
                 self.compact()
-        except OSError as e:
-            self.last_error = e
-            self._close_fd()
+        except OSError:
+            self._close_fd()  # not a failed save: every edit is durable already
 
     def fold(self) -> bool:
         """Write the journaled records whole into the annotator file and empty the journal.
@@ -430,15 +433,20 @@ class AnnotatorStore:
             raise PermissionError(f"{self.path} is open read-only")
         self._close_fd()
         sizes: dict[str, int] = {}
+        written: dict[str, dict[str, Any]] = {}
         with atomic_write(self.path, "wb", encoding=None) as fh:
             for rid in self._records:
-                line = (dumps(self.raw(rid)) + "\n").encode("utf-8")
+                dirty = self._dirty.get(rid)
+                d = written[rid] = dirty.record.to_dict() if dirty else self.raw(rid)  # type: ignore[assignment]
+                line = (dumps(d) + "\n").encode("utf-8")
                 sizes[rid] = len(line)
                 fh.write(line)
+        # the file now holds every record whole: nothing pending, nothing journaled
+        self._records = written  # type: ignore[assignment]
         self._pending.clear()
-        for rid in self._journaled:
-            self._records[rid] = self._states[rid].to_dict()
+        self._dirty.clear()
         self._journaled.clear()
+        self._states.clear()
         self._line_bytes = sizes
         self._file_bytes = self._live_bytes = sum(sizes.values())
         self._empty_journal()
