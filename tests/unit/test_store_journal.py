@@ -57,6 +57,27 @@ def journaled(doc: Document, store: AnnotatorStore) -> list[bool]:
     return results
 
 
+def disk_full(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Every write fails with ENOSPC until the returned function is called."""
+    real_write = os.write
+
+    def full(fd: int, data: Any) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    return lambda: monkeypatch.setattr(os, "write", real_write)
+
+
+def edited(path: Path, rec: Record, *span_ids: str) -> tuple[AnnotatorStore, Document, list[bool]]:
+    """A store on ``path`` and a Document of ``rec`` saved as the session saves, the spans relabelled."""
+    st = AnnotatorStore(path, "alice")
+    doc = Document(rec, default_schema(), annotator="alice")
+    results = journaled(doc, st)
+    for sid in span_ids:
+        doc.apply(SetSpanLabel(sid, "ORG"))
+    return st, doc, results
+
+
 def random_edits(doc: Document, rng: random.Random, n: int) -> None:
     """Every kind of edit, including relations, rejections and undo/redo."""
     rec = doc.record
@@ -161,18 +182,10 @@ def test_journal_write_failure_keeps_the_edit_says_so_and_retries(
 ) -> None:
     path = tmp_path / "alice.jsonl"
     rec = article(2)
-    with AnnotatorStore(path, "alice") as st:
-        doc = Document(rec, default_schema(), annotator="alice")
-        results = journaled(doc, st)
-        doc.apply(SetSpanLabel("p0", "ORG"))
-        doc.apply(SetSpanLabel("p1", "ORG"))
+    st, doc, results = edited(path, rec, "p0", "p1")
+    with st:
         journal_before = st.journal_path.read_bytes()
-        real_write = os.write
-
-        def disk_full(fd: int, data: Any) -> int:
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-        monkeypatch.setattr(os, "write", disk_full)
+        restore = disk_full(monkeypatch)
         doc.apply(SetSpanLabel("p2", "ORG"))
         doc.apply(SetSpanAttr("p3", "sentiment", "negative"))
         assert results[-2:] == [False, False] and st.has_unsaved
@@ -180,7 +193,7 @@ def test_journal_write_failure_keeps_the_edit_says_so_and_retries(
         assert st.journal_path.read_bytes() == journal_before  # whole entries only
         with AnnotatorStore(path, readonly=True) as ro:
             assert ro.raw(rec.id)["spans"][2]["label"] == "PERSON"  # p2's edit is not on disk yet
-        monkeypatch.setattr(os, "write", real_write)
+        restore()
         assert st.flush() and not st.has_unsaved  # the retry writes both edits as one entry
         with AnnotatorStore(path, readonly=True) as ro:
             assert ro.raw(rec.id) == rec.to_dict()
@@ -189,11 +202,8 @@ def test_journal_write_failure_keeps_the_edit_says_so_and_retries(
 def test_an_entry_that_does_not_fit_is_reported_and_set_aside_not_applied(tmp_path: Path) -> None:
     path = tmp_path / "alice.jsonl"
     rec = article(3)
-    with AnnotatorStore(path, "alice") as st:
-        doc = Document(rec, default_schema(), annotator="alice")
-        journaled(doc, st)
-        doc.apply(SetSpanLabel("p0", "ORG"))
-        doc.apply(SetSpanLabel("p1", "ORG"))
+    st, doc, _ = edited(path, rec, "p0", "p1")
+    with st:
         saved = rec.to_dict()
         st._close_fd()  # a crash: the journal stays
         os.close(st._lock_fd)  # type: ignore[arg-type]
@@ -255,19 +265,14 @@ def test_an_unsaved_edit_is_what_the_store_shows_so_a_reopened_document_keeps_it
     """The window reopening its own batch builds new Documents from the store while a save waits."""
     path = tmp_path / "alice.jsonl"
     rec = article(4)
-    with AnnotatorStore(path, "alice") as st:
-        old = Document(rec, default_schema(), annotator="alice")
-        journaled(old, st)
-        old.apply(SetSpanLabel("p0", "ORG"))
-        real_write = os.write
-        monkeypatch.setattr(
-            os, "write", lambda fd, data: (_ for _ in ()).throw(OSError(errno.ENOSPC, "full"))
-        )
+    st, old, _ = edited(path, rec, "p0")
+    with st:
+        restore = disk_full(monkeypatch)
         old.apply(SetSpanLabel("p1", "ORG"))  # cannot be saved yet
         assert st.has_unsaved
         new = Document(st.get(rec.id), default_schema(), annotator="alice")  # the reopened window's
         assert new.record.spans["p1"].label == "ORG"
-        monkeypatch.setattr(os, "write", real_write)
+        restore()
         assert st.flush()
         journaled(new, st)
         new.apply(SetSpanLabel("p2", "ORG"))

@@ -146,18 +146,9 @@ class AnnotatorStore:
         the cost of reading the compacted file. False if a latest line fails the
         record rule: the caller then walks every line, so an earlier good version wins.
         """
-        places: dict[str, tuple[int, int]] = {}
-        for item in skim_records(self.path):
-            report.lines += 1
-            if type(item) is LineError:
-                report.errors.append(item)
-                continue
-            _, start, size, rid, _ = item
-            places.pop(rid, None)  # later wins, and moves to the end
-            places[rid] = (start, size)
-            self._count_line(rid, size)
+        places = self._index(skim_records(self.path), report)
         with open(self.path, "rb") as fh:
-            for rid, (start, size) in places.items():
+            for rid, (start, size, _) in places.items():
                 fh.seek(start)
                 try:
                     obj = json.loads(fh.read(size))  # the standard parser: the store keeps whole objects
@@ -172,15 +163,25 @@ class AnnotatorStore:
         return True
 
     def _load_every_line(self, report: LoadReport) -> None:
-        for item in iter_records(self.path):
+        self._records = {
+            rid: obj for rid, (_, _, obj) in self._index(iter_records(self.path), report).items()
+        }
+
+    def _index(
+        self, items: Iterable[Any], report: LoadReport
+    ) -> dict[str, tuple[int, int, dict[str, Any] | None]]:
+        """Each id's latest line (start, size, object if parsed), in later-wins order; counts bytes."""
+        places: dict[str, tuple[int, int, dict[str, Any] | None]] = {}
+        for item in items:
             report.lines += 1
             if type(item) is LineError:
                 report.errors.append(item)
                 continue
-            _, _, size, rid, obj = item
-            self._records.pop(rid, None)  # later wins, and moves to the end
-            self._records[rid] = obj
+            _, start, size, rid, obj = item
+            places.pop(rid, None)  # later wins, and moves to the end
+            places[rid] = (start, size, obj)
             self._count_line(rid, size)
+        return places
 
     def _count_line(self, rid: str, size: int) -> None:
         self._live_bytes += size - self._line_bytes.get(rid, 0)
