@@ -4,8 +4,8 @@ One JSON Lines file per annotator; when an id appears twice the later line wins.
 An article's first save appends its whole record; every edit after that appends a
 small entry to ``<file>.journal`` and fsyncs it (:mod:`workbench.io.journal`), and the
 journal is folded into the file as whole records when the annotator leaves the
-article, on close, when it outgrows its records, and at the next open after a crash
-(decision 0013c). Compaction rewrites the file to one line per id through a temp file
+article, on close, and when it outgrows its records; after a crash the next open
+replays it (decision 0013c). Compaction rewrites the file to one line per id through a temp file
 and ``os.replace``, by itself when superseded lines outweigh live ones and on a clean
 close. A torn last line (power cut, kill -9) is set aside in a side file and reported.
 A lock file keeps a second process from writing, names who holds it, and is removed on
@@ -189,7 +189,7 @@ class AnnotatorStore:
         self._file_bytes += size
 
     def _replay_journal(self, report: LoadReport) -> None:
-        """Apply the journal's entries (edits saved since the last fold); fold them in when writable.
+        """Apply the journal's entries (edits saved since the last fold) to the records read.
 
         An entry that cannot be placed (no such record, another revision) is reported
         and copied to a side file, never applied blindly nor dropped silently.
@@ -216,10 +216,12 @@ class AnnotatorStore:
         if self.readonly:
             return
         if report.journal_errors:
+            # copied out, then folded so the journal is emptied and they are reported once;
+            # a clean journal is folded later (leaving an article, close, size) at no cost to the open
             report.journal_set_aside = set_aside(self.journal_path, report.journal_errors)
             self._journal_bytes = self.journal_path.stat().st_size
-        with contextlib.suppress(OSError):  # a failure leaves the journal as it is: the next open tries again
-            self._fold()
+            with contextlib.suppress(OSError):  # a failure leaves the journal: the next open tries again
+                self._fold()
 
     def _set_aside(self, errors: list[LineError]) -> Path:
         """Copy bad lines to a side file, then take them out of the store file.
