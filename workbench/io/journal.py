@@ -16,8 +16,8 @@ saved. An entry says which record it changes, the revision it starts from
 (``null`` removes a span or relation.) Entries are folded into the annotator file
 as whole record lines when the annotator leaves an article, closes the window, and
 when the journal outgrows the records it covers (after a crash, every open replays
-it until the next of those); so the annotator file stays plain JSON Lines with "later line wins" for every reader
-that knows nothing of the journal (decision 0013c).
+it until the next of those); so the annotator file stays plain JSON Lines with
+"later line wins" for every reader that knows nothing of the journal (decision 0013c).
 
 Revisions make every step safe to repeat: an entry applies only to the state at its
 ``base``; one whose ``rev`` the record already has was folded before (the journal is

@@ -247,8 +247,11 @@ class AnnotatorStore:
 
     def raw(self, record_id: str) -> dict[str, Any] | None:
         d = self._records.get(record_id)
-        if d is None and record_id in self._records:
-            d = self._states[record_id].to_dict()
+        if d is None:
+            # journaled: the state builds the line; a worker thread may get here while the GUI
+            # thread compacts (states dropped, lines back in _records), hence the second look
+            state = self._states.get(record_id)
+            d = state.to_dict() if state is not None else self._records.get(record_id)
         return d
 
     def get(self, record_id: str) -> Record | None:
