@@ -63,7 +63,6 @@ class RecordState:
     spans: dict[str, dict[str, Any]]
     relations: dict[str, dict[str, Any]]
     rejected_ids: tuple[int, ...] = ()
-    entry_bytes: int = 0  # journal bytes written for this record since it was last folded
     _line: dict[str, Any] | None = field(default=None, repr=False)
 
     @classmethod

@@ -359,7 +359,6 @@ class AnnotatorStore:
             state = self._states[rid]
             state.apply(entry)
             state.rejected_ids = tuple(map(id, self._dirty[rid].record.rejected))
-            state.entry_bytes += len(line)
             self._journaled.add(rid)
             self._records.pop(rid, None)
             self._records[rid] = None  # the state holds it; raw() builds the line when asked
@@ -413,7 +412,6 @@ class AnnotatorStore:
             self._append_lines(items)
             for rid in self._journaled:
                 self._records[rid] = self._states[rid].to_dict()
-                self._states[rid].entry_bytes = 0
             self._journaled.clear()
         self._empty_journal()
 
