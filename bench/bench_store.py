@@ -258,7 +258,7 @@ def main() -> None:
         folder = Path(d)
         print(f"folder: {folder}")
         bench_edit(folder, "long", long_article(), args.edits)
-        bench_edit(folder, "3 KB", article(0, sentences=40), args.edits)
+        bench_edit(folder, "3 KB", article(0, sentences=47), args.edits)
         bench_file_size(folder)
         for articles in args.reopen_articles:
             bench_reopen(folder, args.reopen_edits, articles)
