@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
+from workbench.io.store import AnnotatorStore
 from workbench.ui.app import create_window
 from workbench.ui.main_window import MainWindow
 
@@ -57,15 +57,11 @@ def open_window(qtbot: Any) -> Iterator[Any]:
 
 
 def store_records(path: Path) -> dict[str, dict[str, Any]]:
-    """What is on disk now: the last line of each id wins (the store's rule)."""
-    out: dict[str, dict[str, Any]] = {}
+    """What is saved on disk now: the file (later line wins) and the journal of edits not yet folded in."""
     if not path.exists():
-        return out
-    for line in path.read_text("utf-8").splitlines():
-        if line.strip():
-            d = json.loads(line)
-            out[d["id"]] = d
-    return out
+        return {}
+    with AnnotatorStore(path, readonly=True) as st:
+        return {rid: st.raw(rid) for rid in st.ids()}  # type: ignore[misc]
 
 
 def on_disk(win: MainWindow) -> dict[str, Any]:

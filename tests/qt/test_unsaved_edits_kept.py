@@ -106,3 +106,38 @@ def test_reopening_ones_own_batch_with_unsaved_edits_keeps_them_without_asking(
     monkeypatch.setattr(store, "_append_fd", real)  # the disk has room again
     qtbot.waitUntil(lambda: not store.has_unsaved, timeout=10_000)  # retried without another edit
     assert [s["label"] for s in store_records(store_path)["d0"]["spans"]] == ["PERSON"]
+
+
+def test_an_edit_the_journal_cannot_take_is_kept_said_once_and_retried(
+    qtbot: Any, open_window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the first save an edit costs a journal entry (decision 0014); its failure is a failed save."""
+    text = "Angela Merkel visited Paris on Monday."
+    path = _corpus(tmp_path / "batch.jsonl", [text])
+    win = open_window([path])
+    store, store_path = win.session.store, win.session.store_path
+    win.view.select_range(0, len("Angela Merkel"))
+    qtbot.keyClick(win.view, "p")  # the article's first save: the whole record, in the file
+    assert win.session.saved
+    messages: list[str] = []
+    win.statusBar().messageChanged.connect(messages.append)
+
+    def disk_full() -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    real = store._journal_fd
+    store._close_fd()
+    monkeypatch.setattr(store, "_journal_fd", disk_full)
+    paris = text.index("Paris")
+    win.view.select_range(paris, paris + len("Paris"))
+    qtbot.keyClick(win.view, "g")
+    monday = text.index("Monday")
+    win.view.select_range(monday, monday + len("Monday"))
+    qtbot.keyClick(win.view, "e")
+    assert not win.session.saved and store.has_unsaved
+    assert sum("NOT SAVED" in m for m in messages) == 1  # said once, not at every edit
+    assert [s["label"] for s in store_records(store_path)["d0"]["spans"]] == ["PERSON"]
+    monkeypatch.setattr(store, "_journal_fd", real)  # the disk has room again
+    qtbot.waitUntil(lambda: not store.has_unsaved, timeout=10_000)  # retried without another edit
+    assert [s["label"] for s in store_records(store_path)["d0"]["spans"]] == ["PERSON", "GPE", "EVENT"]
+    assert win.session.saved

@@ -7,10 +7,18 @@ annotators of one corpus never share a file. Opening the annotator file itself
 works too. A project folder (``project.json``) opens the annotator's batch
 (``batches/<name>.jsonl``, or the corpus when none is assigned) and writes to
 ``annotations/<name>.jsonl``, as the project layout says. The shipped demo
+<<<<<<< HEAD
 corpus is the exception: its annotations go to ``<data folder>/annotations/``
 (``io/datadir.py``), since an installation may be read-only.
 Every change of the current document is appended to that file at once; a
 failed save is kept pending and retried by :meth:`retry_save`.
+=======
+corpus is the exception: its annotations go to ``<config folder>/annotations/``,
+since an installation may be read-only.
+Every change of the current document is saved at once (a small journal entry,
+folded into the file when the annotator leaves the article or closes; decision
+0014); a failed save is kept pending and retried by :meth:`retry_save`.
+>>>>>>> h-i15s
 Part of the application layer: the window only wires its callbacks.
 """
 
@@ -24,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.app.batch import Batch, add_records, index_jsonl
-from workbench.core.document import Document
+from workbench.core.document import Change, Document
 from workbench.core.paths import corpora_dir
 from workbench.core.problems import Problem
 from workbench.core.record import Record, RecordError
@@ -193,7 +201,7 @@ class Session:
             self._docs.move_to_end(record_id)
             return cached[0]
         doc = Document(self.record(record_id), self.schema, self.annotator)
-        self._docs[record_id] = (doc, doc.subscribe(lambda _change, d=doc: self._save(d)))
+        self._docs[record_id] = (doc, doc.subscribe(lambda change, d=doc: self._save(d, change)))
         while len(self._docs) > OPEN_DOCUMENTS:
             rid, (old, unsubscribe) = next(iter(self._docs.items()))
             if old is self.document:
@@ -214,12 +222,16 @@ class Session:
         return rec.to_dict()
 
     def open(self, record_id: str) -> Document:
+        """Make ``record_id`` the current article; leaving another one folds its journal into the file."""
+        if self.document is not None and self.document.record.id != record_id and not self.readonly:
+            self.store.fold()  # a failure loses nothing: the journal keeps the edits until the next fold
         self.document = self.document_for(record_id)
         return self.document
 
-    def _save(self, doc: Document) -> None:
+    def _save(self, doc: Document, change: Change) -> None:
+        """The edit made durable at its own cost: the spans and relations it touched (decision 0014)."""
         if not self.readonly:
-            self._report(self.store.save(doc.record))
+            self._report(self.store.save_edit(doc.record, change.span_ids, change.relation_ids))
 
     def retry_save(self) -> bool:
         if self.readonly:

@@ -229,9 +229,13 @@ class Record:
         return rec
 
 
-def _id_order(item: Span | Relation) -> tuple[Any, ...]:
+def id_order_key(item_id: str) -> tuple[Any, ...]:
     """Natural order of ids: r2 before r10; text and number parts alternate, so always comparable."""
-    return tuple(int(p) if i % 2 else p for i, p in enumerate(re.split(r"(\d+)", item.id)))
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(re.split(r"(\d+)", item_id)))
+
+
+def _id_order(item: Span | Relation) -> tuple[Any, ...]:
+    return id_order_key(item.id)
 
 
 def _next_id(prefix: str, existing: dict[str, Any]) -> str:

@@ -68,3 +68,17 @@ def holder(path: Path) -> dict[str, Any] | None:
         return None
     finally:
         os.close(fd)
+
+
+def release(fd: int, path: Path) -> None:
+    """Let go of a lock and remove its file (a clean close leaves no ``.lock`` behind).
+
+    The file is removed while the lock is still held, so nobody can take a lock on a
+    file that is about to vanish from under them... except a process that opened it
+    just before: :func:`acquire` would then lock an unlinked file (see decision 0014).
+    """
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+    os.close(fd)

@@ -1,25 +1,34 @@
-"""The annotator store: every edit durable at once, nothing ever lost.
+"""The annotator store: every edit durable at once, nothing ever lost, the file kept small.
 
-One JSON Lines file per annotator. Each save appends the record's new revision
-and fsyncs; when an id appears twice the later line wins. Compaction rewrites
-the file to one line per id through a temp file and ``os.replace``. A torn last
-line (power cut, kill -9) is set aside in a side file and reported. A lock file
-keeps a second process from writing, and names who holds it. A failed save keeps
-the edit in memory and retries on the next save; the file on disk stays as it was.
+One JSON Lines file per annotator; when an id appears twice the later line wins.
+An article's first save appends its whole record; every edit after that appends a
+small entry to ``<file>.journal`` and fsyncs it (:mod:`workbench.io.journal`), and the
+journal is folded into the file as whole records when the annotator leaves the
+article, on close, and when it outgrows its records; after a crash the next open
+replays it (decision 0014). Compaction rewrites the file to one line per id through a temp file
+and ``os.replace``, by itself when superseded lines outweigh live ones and on a clean
+close. A torn last line (power cut, kill -9) is set aside in a side file and reported.
+A lock file keeps a second process from writing, names who holds it, and is removed on
+a clean close. A failed save keeps the edit in memory and retries on the next save;
+the files on disk keep only whole lines.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from workbench.core.record import Record, RecordError
 from workbench.io import locks
-from workbench.io.atomic import atomic_write, fsync_dir
-from workbench.io.jsonl import LineError, dumps, iter_records, set_aside
+from workbench.io.appending import append_durably, open_for_append
+from workbench.io.atomic import atomic_write
+from workbench.io.journal import RecordState, entry_for, placement, valid_entry
+from workbench.io.jsonl import LineError, dumps, iter_records, read_jsonl, record_id, set_aside, skim_records
 
 
 class StoreLocked(RuntimeError):
@@ -40,16 +49,34 @@ class LoadReport:
     lines: int = 0
     errors: list[LineError] = field(default_factory=list)
     set_aside: Path | None = None
+    journal_entries: int = 0  # edits recovered from the journal (a crash before they were folded)
+    journal_errors: list[LineError] = field(default_factory=list)
+    journal_set_aside: Path | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.journal_errors
 
     def summary(self) -> str:
-        if self.ok:
-            return f"{self.records} records"
-        where = f"; the bad lines were copied to {self.set_aside}" if self.set_aside else ""
-        return f"{self.records} records, {len(self.errors)} bad line(s){where}"
+        text = f"{self.records} records"
+        if self.errors:
+            where = f"; the bad lines were copied to {self.set_aside}" if self.set_aside else ""
+            text += f", {len(self.errors)} bad line(s){where}"
+        if self.journal_entries:
+            text += f", {self.journal_entries} edit(s) recovered from the journal"
+        if self.journal_errors:
+            where = f" (copied to {self.journal_set_aside})" if self.journal_set_aside else ""
+            text += f", {len(self.journal_errors)} journal line(s) not applied{where}"
+        return text
+
+
+@dataclass
+class _Dirty:
+    """An edited record whose edit is not durable yet, and the span and relation ids it touched."""
+
+    record: Record
+    spans: set[str] = field(default_factory=set)
+    relations: set[str] = field(default_factory=set)
 
 
 class AnnotatorStore:
@@ -57,9 +84,16 @@ class AnnotatorStore:
         self.path = Path(path)
         self.annotator = annotator
         self.readonly = readonly
-        self._records: dict[str, dict[str, Any]] = {}
-        self._pending: dict[str, str] = {}
+        # id -> its line, or None while a RecordState holds it (journaled; raw() builds the line)
+        self._records: dict[str, dict[str, Any] | None] = {}
+        self._pending: dict[str, str] = {}  # whole lines not yet durable
+        self._states: dict[str, RecordState] = {}  # records edited through the journal
+        self._journaled: set[str] = set()  # ids whose latest state is in the journal, not the file yet
+        self._dirty: dict[str, _Dirty] = {}  # edits not yet durable
+        self._line_bytes: dict[str, int] = {}  # size of each id's latest line in the file
+        self._live_bytes = self._file_bytes = self._journal_bytes = 0
         self._fd: int | None = None
+        self._jfd: int | None = None
         self._lock_fd: int | None = None
         self.last_error: OSError | None = None
         self.report = LoadReport()
@@ -82,6 +116,10 @@ class AnnotatorStore:
         except locks.Held as e:
             raise StoreLocked(self.path, e.holder) from None
 
+    @property
+    def journal_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".journal")
+
     @staticmethod
     def holder(path: str | Path) -> dict[str, Any] | None:
         """Who holds the lock on ``path``, or None if nobody does."""
@@ -90,19 +128,100 @@ class AnnotatorStore:
     # loading -------------------------------------------------------------
     def _load(self) -> None:
         report = LoadReport()
-        if self.path.exists():
-            for item in iter_records(self.path):
-                report.lines += 1
-                if type(item) is LineError:
-                    report.errors.append(item)
-                    continue
-                _, _, _, rid, obj = item
-                self._records.pop(rid, None)  # later wins, and moves to the end
-                self._records[rid] = obj
+        if self.path.exists() and not self._load_latest(report):
+            report = LoadReport()  # a latest line that breaks the record rule: walk it all, as before
+            self._load_every_line(report)
         report.records = len(self._records)
+        self.report = report
         if report.errors and not self.readonly:
             report.set_aside = self._set_aside(report.errors)
-        self.report = report
+        if self.journal_path.exists():
+            self._replay_journal(report)
+
+    def _load_latest(self, report: LoadReport) -> bool:
+        """Index every line by id without parsing it, then parse only each id's latest line.
+
+        A file between compactions holds up to as many superseded bytes as live
+        ones; skimming them (as merge does, ``skim_records``) keeps an open close to
+        the cost of reading the compacted file. False if a latest line fails the
+        record rule: the caller then walks every line, so an earlier good version wins.
+        """
+        places = self._index(skim_records(self.path), report)
+        with open(self.path, "rb") as fh:
+            for rid, (start, size, _) in places.items():
+                fh.seek(start)
+                try:
+                    obj = json.loads(fh.read(size))  # the standard parser: the store keeps whole objects
+                    if type(obj) is not dict or record_id(obj) != rid:
+                        raise ValueError
+                except (ValueError, RecursionError):
+                    self._records.clear()
+                    self._line_bytes.clear()
+                    self._live_bytes = self._file_bytes = 0
+                    return False
+                self._records[rid] = obj
+        return True
+
+    def _load_every_line(self, report: LoadReport) -> None:
+        self._records = {
+            rid: obj for rid, (_, _, obj) in self._index(iter_records(self.path), report).items()
+        }
+
+    def _index(
+        self, items: Iterable[Any], report: LoadReport
+    ) -> dict[str, tuple[int, int, dict[str, Any] | None]]:
+        """Each id's latest line (start, size, object if parsed), in later-wins order; counts bytes."""
+        places: dict[str, tuple[int, int, dict[str, Any] | None]] = {}
+        for item in items:
+            report.lines += 1
+            if type(item) is LineError:
+                report.errors.append(item)
+                continue
+            _, start, size, rid, obj = item
+            places.pop(rid, None)  # later wins, and moves to the end
+            places[rid] = (start, size, obj)
+            self._count_line(rid, size)
+        return places
+
+    def _count_line(self, rid: str, size: int) -> None:
+        self._live_bytes += size - self._line_bytes.get(rid, 0)
+        self._line_bytes[rid] = size
+        self._file_bytes += size
+
+    def _replay_journal(self, report: LoadReport) -> None:
+        """Apply the journal's entries (edits saved since the last fold) to the records read.
+
+        An entry that cannot be placed (no such record, another revision) is reported
+        and copied to a side file, never applied blindly nor dropped silently.
+        """
+        path = str(self.journal_path)
+        for item in read_jsonl(self.journal_path):
+            if type(item) is LineError:
+                report.journal_errors.append(item)
+                continue
+            n, obj = item
+            state = self._state(obj["id"]) if valid_entry(obj) else None
+            where = placement(state, obj) if state is not None else "no record of this id to apply it to"
+            if not valid_entry(obj):
+                where = "not a journal entry"
+            if where == "apply":
+                state.apply(obj)  # type: ignore[union-attr]
+                self._journaled.add(obj["id"])
+                self._records.pop(obj["id"], None)
+                self._records[obj["id"]] = None
+                report.journal_entries += 1
+            elif where != "done":
+                report.journal_errors.append(LineError(path, n, where, raw=dumps(obj).encode("utf-8")))
+        self._journal_bytes = self.journal_path.stat().st_size
+        if self.readonly:
+            return
+        if report.journal_errors:
+            # copied out, then folded so the journal is emptied and they are reported once;
+            # a clean journal is folded later (leaving an article, close, size) at no cost to the open
+            report.journal_set_aside = set_aside(self.journal_path, report.journal_errors)
+            self._journal_bytes = self.journal_path.stat().st_size
+            with contextlib.suppress(OSError):  # a failure leaves the journal: the next open tries again
+                self._fold()
 
     def _set_aside(self, errors: list[LineError]) -> Path:
         """Copy bad lines to a side file, then take them out of the store file.
@@ -127,26 +246,32 @@ class AnnotatorStore:
         return list(self._records)
 
     def raw(self, record_id: str) -> dict[str, Any] | None:
-        return self._records.get(record_id)
+        d = self._records.get(record_id)
+        if d is None:
+            # journaled: the state builds the line; a worker thread may get here while the GUI
+            # thread compacts (states dropped, lines back in _records), hence the second look
+            state = self._states.get(record_id)
+            d = state.to_dict() if state is not None else self._records.get(record_id)
+        return d
 
     def get(self, record_id: str) -> Record | None:
-        d = self._records.get(record_id)
+        d = self.raw(record_id)
         return Record.from_dict(d) if d is not None else None
 
     def records(self) -> Iterator[Record]:
-        for d in self._records.values():
+        for rid in list(self._records):
             try:
-                yield Record.from_dict(d)
+                yield Record.from_dict(self.raw(rid))  # type: ignore[arg-type]
             except RecordError:
                 continue
 
     # writing -------------------------------------------------------------
     @property
     def has_unsaved(self) -> bool:
-        return bool(self._pending)
+        return bool(self._pending or self._dirty)
 
     def save(self, record: Record | dict[str, Any]) -> bool:
-        """Append the record's current state and fsync. False if it could not be written.
+        """Append the record's whole current state and fsync. False if it could not be written.
 
         On failure the line stays pending (in memory) and is written first by the
         next ``save`` or ``flush``; the file keeps only whole lines.
@@ -154,77 +279,215 @@ class AnnotatorStore:
         if self.readonly:
             raise PermissionError(f"{self.path} is open read-only")
         d = record.to_dict() if isinstance(record, Record) else record
-        self._records.pop(d["id"], None)
-        self._records[d["id"]] = d
-        self._pending.pop(d["id"], None)
-        self._pending[d["id"]] = dumps(d)
+        rid = d["id"]
+        self._states.pop(rid, None)  # the whole line supersedes any journal entry of this record
+        self._dirty.pop(rid, None)
+        self._journaled.discard(rid)
+        self._records.pop(rid, None)
+        self._records[rid] = d
+        self._pending.pop(rid, None)
+        self._pending[rid] = dumps(d)
         return self.flush()
 
-    def flush(self) -> bool:
-        if not self._pending:
-            return True
-        data = "".join(line + "\n" for line in self._pending.values()).encode("utf-8")
-        try:
-            fd = self._append_fd()
-            before = os.fstat(fd).st_size
+    def save_edit(
+        self, record: Record, span_ids: Iterable[str] = (), relation_ids: Iterable[str] = ()
+    ) -> bool:
+        """Make an edit of ``record`` durable at the cost of the edit: a journal entry, fsynced.
+
+        ``span_ids`` and ``relation_ids`` name what the edit touched (a
+        ``Document`` change says so); the small fields an edit changes go along
+        always. A record the file does not hold yet, or one not past its saved
+        revision, is saved whole instead. False if it could not be written: the
+        edit stays in memory and the next ``save_edit`` or ``flush`` writes it.
+        """
+        if self.readonly:
+            raise PermissionError(f"{self.path} is open read-only")
+        rid = record.id
+        state = None if rid in self._pending else self._state(rid)
+        dirty = self._dirty.get(rid)
+        stale = dirty.record is not record if dirty else state is None or record.rev <= state.rev
+        if state is None or stale:
+            return self.save(record)
+        if dirty is None:
+            dirty = self._dirty[rid] = _Dirty(record)
+        dirty.spans.update(span_ids)
+        dirty.relations.update(relation_ids)
+        return self.flush()
+
+    def _state(self, rid: str) -> RecordState | None:
+        """The record's saved state as a RecordState (built on its first edit), None if it has none."""
+        state = self._states.get(rid)
+        if state is None:
+            d = self._records.get(rid)
+            if d is None:
+                return None
             try:
-                view = memoryview(data)
-                while view:
-                    n = os.write(fd, view)
-                    view = view[n:]
-                os.fsync(fd)
-            except OSError:
-                # Never leave half a line behind: cut back to the last good size.
-                try:
-                    os.ftruncate(fd, before)
-                except OSError:
-                    pass
-                raise
+                state = self._states[rid] = RecordState.of(d)
+            except (RecordError, KeyError, TypeError, ValueError):
+                return None
+        return state
+
+    def flush(self) -> bool:
+        """Write what is pending: whole lines to the file, edit entries to the journal; fsync both."""
+        if not (self._pending or self._dirty):
+            return True
+        try:
+            if self._pending:
+                self._append_lines(list(self._pending.items()))
+                self._pending.clear()
+            if self._dirty:
+                self._write_entries()
+        except OSError as e:
+            self.last_error = e
+            self._close_fd()
+            for rid, dirty in self._dirty.items():
+                # what readers of this store see (a session reopened on it, a worker) is the edit
+                # kept in memory, as for a whole line that is pending
+                self._records[rid] = dirty.record.to_dict()
+            return False
+        self.last_error = None
+        self._tidy()
+        return True
+
+    def _write_entries(self) -> None:
+        entries = []
+        for rid, dirty in self._dirty.items():
+            entries.append((rid, entry_for(dirty.record, self._states[rid], dirty.spans, dirty.relations)))
+        data = [(dumps(e) + "\n").encode("utf-8") for _, e in entries]
+        append_durably(self._journal_fd(), b"".join(data))
+        for (rid, entry), line in zip(entries, data, strict=True):
+            state = self._states[rid]
+            state.apply(entry)
+            state.rejected_ids = tuple(map(id, self._dirty[rid].record.rejected))
+            self._journaled.add(rid)
+            self._records.pop(rid, None)
+            self._records[rid] = None  # the state holds it; raw() builds the line when asked
+            self._journal_bytes += len(line)
+        self._dirty.clear()
+
+    def _append_lines(self, items: list[tuple[str, str]]) -> None:
+        """Append whole record lines to the annotator file and fsync, counting live and superseded bytes."""
+        lines = [(rid, (line + "\n").encode("utf-8")) for rid, line in items]
+        append_durably(self._append_fd(), b"".join(b for _, b in lines))
+        for rid, b in lines:
+            self._count_line(rid, len(b))
+
+    def _tidy(self) -> None:
+        """Fold a journal that outgrew its records; compact a file whose superseded lines outweigh live ones.
+
+        Both keep sizes bounded at a cost spread over the edits that caused them. A
+        failure here loses nothing (the journal holds the edits): it is retried later.
+        """
+        try:
+            folded = sum(self._line_bytes.get(rid, 0) for rid in self._journaled)
+            if self._journaled and self._journal_bytes > folded:
+                self._fold()
+            if self._file_bytes - self._live_bytes > self._live_bytes:
+                self.compact()
+        except OSError:
+            self._close_fd()  # not a failed save: every edit is durable already
+
+    def fold(self) -> bool:
+        """Write the journaled records whole into the annotator file and empty the journal.
+
+        Called when the annotator leaves an article and on close; after it, a reader
+        that knows nothing of the journal sees every saved edit. False if the file
+        could not be written (the journal still holds the edits).
+        """
+        if self.readonly:
+            return True
+        if not self.flush():
+            return False
+        try:
+            self._fold()
         except OSError as e:
             self.last_error = e
             self._close_fd()
             return False
-        self._pending.clear()
-        self.last_error = None
         return True
+
+    def _fold(self) -> None:
+        if self._journaled:
+            items = [(rid, dumps(self._states[rid].to_dict())) for rid in self._journaled]
+            self._append_lines(items)
+            for rid in self._journaled:
+                self._records[rid] = self._states[rid].to_dict()
+            self._journaled.clear()
+        self._empty_journal()
+
+    def _empty_journal(self) -> None:
+        """Every entry is in the file now: cut the journal (entries that come back are skipped by rev)."""
+        if self._journal_bytes and not self._journaled and not self._dirty:
+            os.ftruncate(self._journal_fd(), 0)
+            self._journal_bytes = 0
 
     def _append_fd(self) -> int:
         if self._fd is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            new = not self.path.exists()
-            self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
-            if new:
-                fsync_dir(self.path.parent)
-            size = os.fstat(self._fd).st_size
-            if size and os.pread(self._fd, 1, size - 1) != b"\n":
-                # A complete last line without newline (written by hand) must stay its own line.
-                os.write(self._fd, b"\n")
+            self._fd = open_for_append(self.path)
         return self._fd
 
+    def _journal_fd(self) -> int:
+        if self._jfd is None:
+            self._jfd = open_for_append(self.journal_path)
+        return self._jfd
+
     def compact(self) -> None:
-        """Rewrite to one line per record, atomically. Pending edits are included."""
+        """Rewrite to one line per record, atomically, and empty the journal. Pending edits are included."""
         if self.readonly:
             raise PermissionError(f"{self.path} is open read-only")
         self._close_fd()
-        with atomic_write(self.path) as fh:
-            for d in self._records.values():
-                fh.write(dumps(d) + "\n")
+        sizes: dict[str, int] = {}
+        written: dict[str, dict[str, Any]] = {}
+        with atomic_write(self.path, "wb", encoding=None) as fh:
+            for rid in self._records:
+                dirty = self._dirty.get(rid)
+                d = written[rid] = dirty.record.to_dict() if dirty else self.raw(rid)  # type: ignore[assignment]
+                line = (dumps(d) + "\n").encode("utf-8")
+                sizes[rid] = len(line)
+                fh.write(line)
+        # the file now holds every record whole: nothing pending, nothing journaled
+        self._records = written  # type: ignore[assignment]
         self._pending.clear()
+        self._dirty.clear()
+        self._journaled.clear()
+        self._states.clear()
+        self._line_bytes = sizes
+        self._file_bytes = self._live_bytes = sum(sizes.values())
+        self._empty_journal()
 
     def _close_fd(self) -> None:
-        if self._fd is not None:
-            try:
-                os.close(self._fd)
-            except OSError:
-                pass
-            self._fd = None
+        for name in ("_fd", "_jfd"):
+            fd = getattr(self, name)
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+                setattr(self, name, None)
 
     def close(self) -> None:
+        """Flush, fold, compact what is superseded, remove the journal and the lock: the file at rest.
+
+        Whatever cannot be done (disk full) is left as it is: the journal and the
+        file still hold every edit that was saved, and the next open folds them.
+        """
+        clean = self.readonly
         if not self.readonly:
-            self.flush()
+            clean = self.fold()
+            if clean and self._file_bytes != self._live_bytes:
+                try:
+                    self.compact()
+                except OSError as e:
+                    self.last_error, clean = e, False
+            if clean and not self._journal_bytes:
+                with contextlib.suppress(OSError):
+                    self.journal_path.unlink(missing_ok=True)
         self._close_fd()
         if self._lock_fd is not None:
-            os.close(self._lock_fd)
+            if clean:
+                locks.release(self._lock_fd, self.lock_path)
+            else:
+                os.close(self._lock_fd)
             self._lock_fd = None
 
     def __enter__(self) -> AnnotatorStore:
