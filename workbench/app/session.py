@@ -7,18 +7,11 @@ annotators of one corpus never share a file. Opening the annotator file itself
 works too. A project folder (``project.json``) opens the annotator's batch
 (``batches/<name>.jsonl``, or the corpus when none is assigned) and writes to
 ``annotations/<name>.jsonl``, as the project layout says. The shipped demo
-<<<<<<< HEAD
 corpus is the exception: its annotations go to ``<data folder>/annotations/``
 (``io/datadir.py``), since an installation may be read-only.
-Every change of the current document is appended to that file at once; a
-failed save is kept pending and retried by :meth:`retry_save`.
-=======
-corpus is the exception: its annotations go to ``<config folder>/annotations/``,
-since an installation may be read-only.
 Every change of the current document is saved at once (a small journal entry,
 folded into the file when the annotator leaves the article or closes; decision
 0014); a failed save is kept pending and retried by :meth:`retry_save`.
->>>>>>> h-i15s
 Part of the application layer: the window only wires its callbacks.
 """
 
