@@ -42,6 +42,11 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._formats: dict[tuple[object, ...], QTextCharFormat] = {}
         self._dirty: set[int] = set()
         self.eager_until: int | None = None
+        self.focus: set[str] | None = None  # focus mode: only these spans are drawn
+
+    def set_focus(self, ids: set[str] | None) -> None:
+        self.focus = None if ids is None else set(ids)
+        self._dirty |= set(self._by_block)
 
     # index -----------------------------------------------------------------
     def _blocks_of(self, span: ViewSpan) -> range:
@@ -175,7 +180,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         clipped = []
         for sid in ids:
             s = self.spans.get(sid)
-            if s is None:
+            if s is None or (self.focus is not None and sid not in self.focus):
                 continue
             a, z = max(s.start - b0, 0), min(s.end - b0, n)
             if a < z:
