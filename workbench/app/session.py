@@ -101,6 +101,7 @@ def _read_articles(
             if clean and _is_raw(item):
                 cleaned = clean_record(item)
                 if cleaned is not item and originals is not None:
+                    item.meta["cleaned_to"] = cleaned.id  # opened uncleaned, it says what it was cleaned to
                     originals[cleaned.id] = item
                 item = cleaned
             out.append(item)
