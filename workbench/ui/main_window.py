@@ -39,7 +39,7 @@ from workbench.ui.menus import build_menus, follow_history
 from workbench.ui.open_document import OpenDocument
 from workbench.ui.preannotate import PreannotationRunner
 from workbench.ui.relations_panel import RelationPanel
-from workbench.ui.save_status import SaveStatus
+from workbench.ui.save_status import SaveStatus, fit_message
 from workbench.ui.settings_dialog import SettingsDialog
 from workbench.ui.takeover import Takeover
 from workbench.ui.text_view import SpanTextView
@@ -394,7 +394,7 @@ class MainWindow(QMainWindow):
 
     # messages ---------------------------------------------------------------------------
     def say(self, text: str, timeout: int = 8000) -> None:
-        self.statusBar().showMessage(text, timeout)
+        self.statusBar().showMessage(fit_message(self.statusBar(), text), timeout)
 
     def error(self, title: str, text: str) -> None:
         """Bad files get a clear dialog (no traceback); routine events go to the status bar."""

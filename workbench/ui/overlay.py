@@ -102,28 +102,27 @@ def _lane(view: PaintedView, index: int) -> float:
 
 
 def route(view: PaintedView, arrow: Arrow, index: int = 0) -> QPainterPath | None:
-    """The arrow's path, kept off the text: along line boundaries and down the left margin.
+    """The arrow's path, kept off the glyphs: along the top edge of lines and down the left margin.
 
-    Two spans on one line are joined by a low bracket over the line's top edge; otherwise
-    the path leaves the head along the top edge of its line, runs down (or up) the margin
-    lane and comes in along the top edge of the child's line, so it never crosses a glyph.
+    A line's top edge is its free strip (above the capitals, below the line before's
+    underlines), so the path leaves the head along the top of its line, runs down (or up)
+    a margin lane and comes in along the top of the child's line; two spans on one line
+    are joined along that strip alone. It never crosses a letter.
     """
     a, b = anchor(view, arrow.head), anchor(view, arrow.child)
     if a is None or b is None:
         return None
-    path = QPainterPath(a)
-    rise = 3.0 + 2.0 * (index % 3)
+    strip = 1.5
+    path = QPainterPath(QPointF(a.x(), a.y() + strip + 3))
+    path.lineTo(a.x(), a.y() + strip)
     if abs(a.y() - b.y()) < 1:
-        path.lineTo(a.x(), a.y() - rise)
-        path.lineTo(b.x(), b.y() - rise)
+        path.lineTo(b.x(), b.y() + strip)
     else:
         lane = _lane(view, index)
-        ya, yb = a.y() - 1 - (index % 3), b.y() - 1 - (index % 3)
-        path.lineTo(a.x(), ya)
-        path.lineTo(lane, ya)
-        path.lineTo(lane, yb)
-        path.lineTo(b.x(), yb)
-    path.lineTo(b)
+        path.lineTo(lane, a.y() + strip)
+        path.lineTo(lane, b.y() + strip)
+        path.lineTo(b.x(), b.y() + strip)
+    path.lineTo(b.x(), b.y() + strip + 3)
     return path
 
 
@@ -132,11 +131,12 @@ def paint_arrow(view: PaintedView, p: QPainter, arrow: Arrow, index: int = 0) ->
     if path is None:
         return
     color = QColor(arrow.color)
-    p.setPen(QPen(color, 1.6))
+    p.setPen(QPen(color, 1.3))
     p.setBrush(Qt.BrushStyle.NoBrush)
     p.drawPath(path)
     b = path.currentPosition()
-    tip = QPolygonF([b, QPointF(b.x() - 4, b.y() - 6), QPointF(b.x() + 4, b.y() - 6)])
+    x, y = b.x(), b.y()
+    tip = QPolygonF([QPointF(x, y + 1), QPointF(x - 3.5, y - 4), QPointF(x + 3.5, y - 4)])
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(color)
     p.drawPolygon(tip)
@@ -150,14 +150,21 @@ class MarginLabel:
     text: str
     color: QColor
     full: str
+    rank: int = 1  # 0: a relation of the current span, which keeps its line before the names
 
 
 def stack(labels: list[MarginLabel], height: float) -> list[tuple[float, MarginLabel]]:
     """Each label at its own line, or just below the one before it: never two on top of each other."""
+    merged: dict[tuple[float, str], list[MarginLabel]] = {}
+    for lab in labels:  # the same name twice on one line (two quotes of one speaker): once, counted
+        merged.setdefault((lab.y, lab.text), []).append(lab)
     out: list[tuple[float, MarginLabel]] = []
     floor = -1e9
-    for lab in sorted(labels, key=lambda m: m.y):
-        y = max(lab.y, floor)
+    for (y0, text), same in sorted(merged.items(), key=lambda kv: (kv[0][0], kv[1][0].rank)):
+        lab = same[0]
+        if len(same) > 1:
+            lab = MarginLabel(y0, f"{text} ×{len(same)}", lab.color, lab.full, lab.rank)
+        y = max(y0, floor)
         out.append((y, lab))
         floor = y + height
     return out
@@ -178,7 +185,7 @@ def margin_labels(view: PaintedView, fm: Any) -> list[MarginLabel]:
         if r:
             child = view.styles.get(arrow.child)
             full = f"{arrow.label} → {child.label if child else ''}"
-            out.append(MarginLabel(r[0].top(), f"{arrow.label} ▸", QColor(arrow.color), full))
+            out.append(MarginLabel(r[0].top(), f"{arrow.label} ▸", QColor(arrow.color), full, 0))
     return out
 
 
