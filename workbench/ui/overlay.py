@@ -153,20 +153,33 @@ class MarginLabel:
     rank: int = 1  # 0: a relation of the current span, which keeps its line before the names
 
 
-def stack(labels: list[MarginLabel], height: float) -> list[tuple[float, MarginLabel]]:
-    """Each label at its own line, or just below the one before it: never two on top of each other."""
+def stack(labels: list[MarginLabel], height: float, drift: float = 2.0) -> list[tuple[float, MarginLabel]]:
+    """Each label at its own line, or just below the one before it: never two on top of each other.
+
+    A label that would land more than ``drift`` rows below its line (a crowded paragraph) joins
+    the label above it as "+1" instead of drifting away from its text; its name is in the tooltip.
+    """
     merged: dict[tuple[float, str], list[MarginLabel]] = {}
     for lab in labels:  # the same name twice on one line (two quotes of one speaker): once, counted
         merged.setdefault((lab.y, lab.text), []).append(lab)
-    out: list[tuple[float, MarginLabel]] = []
+    placed: list[tuple[float, MarginLabel, list[MarginLabel]]] = []
     floor = -1e9
     for (y0, text), same in sorted(merged.items(), key=lambda kv: (kv[0][0], kv[1][0].rank)):
         lab = same[0]
         if len(same) > 1:
             lab = MarginLabel(y0, f"{text} ×{len(same)}", lab.color, lab.full, lab.rank)
         y = max(y0, floor)
-        out.append((y, lab))
+        if placed and y - y0 > drift * height and lab.rank > 0 and placed[-1][1].rank > 0:
+            placed[-1][2].append(lab)
+            continue
+        placed.append((y, lab, []))
         floor = y + height
+    out: list[tuple[float, MarginLabel]] = []
+    for y, lab, extra in placed:
+        if extra:
+            full = "\n".join([lab.full] + [e.full for e in extra])
+            lab = MarginLabel(lab.y, f"+{len(extra)} {lab.text}", lab.color, full, lab.rank)
+        out.append((y, lab))
     return out
 
 
@@ -203,7 +216,13 @@ def paint_gutter(view: PaintedView, gutter: QWidget, event: QPaintEvent) -> None
         rects = view.span_rects(s.id)
         if rects:
             y0, y1 = min(r.top() for r in rects), max(r.bottom() for r in rects)
-            p.fillRect(QRectF(GUTTER - 6, y0, 4, y1 - y0), QColor(s.color))
+            if s.pending:  # not reviewed yet: a dashed bar
+                y = y0
+                while y < y1:
+                    p.fillRect(QRectF(GUTTER - 6, y, 4, min(5.0, y1 - y)), QColor(s.color))
+                    y += 8
+            else:
+                p.fillRect(QRectF(GUTTER - 6, y0, 4, y1 - y0), QColor(s.color))
     placed = []
     for y, lab in stack(margin_labels(view, fm), fm.height()):
         name = fm.elidedText(lab.text, Qt.TextElideMode.ElideRight, GUTTER - 12)
