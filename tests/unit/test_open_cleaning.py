@@ -46,9 +46,11 @@ def test_the_original_opens_on_request_and_earlier_work_on_it_stays(tmp_path: Pa
     cleaned_id = next(i for i in s.originals)
     original_id = s.cleaning_twin(cleaned_id)
     assert original_id is not None and s.batch.load(original_id).text == PAGE
+    assert [it.id for it in s.batch.items].count(original_id) == 1 and cleaned_id not in s.batch._pos
     assert s.cleaning_twin(original_id) == cleaned_id
+    assert original_id not in s.batch._pos and len(s.batch) == 2  # one version of each article
     # an annotator file from before cleaning on open: the version with work on it stays in the batch
-    original = s.batch.load(original_id)
+    original = s.originals[cleaned_id]
     s.close()
     store = AnnotatorStore(tmp_path / "pages.ann.jsonl", "ann")
     original.spans["s1"] = Span("s1", 0, 4, "GPE")

@@ -198,9 +198,11 @@ class Session:
                 _put(self.batch, orig, instead_of=cleaned_id)
 
     def cleaning_twin(self, record_id: str) -> str | None:
-        """The other version of a cleaned-on-open article (original <-> cleaned), put into the batch.
+        """The other version of a cleaned-on-open article (original <-> cleaned), in its place.
 
-        None when the article was not cleaned: it already is what the file says.
+        The batch holds one version of each article at a time, so "next undone" never lands
+        on the twin of an article just marked done. None when the article was not cleaned:
+        it already is what the file says.
         """
         from workbench.io.clean import clean_record
 
@@ -211,7 +213,7 @@ class Session:
                 return None
             rec = clean_record(orig)
         if self.batch.position(rec.id) is None:
-            _put(self.batch, rec)
+            _put(self.batch, rec, instead_of=record_id)
         return rec.id
 
     @property

@@ -356,6 +356,7 @@ class MainWindow(QMainWindow):
         if other is None:
             self.say("This article was not cleaned when it opened: it is shown as the file has it")
         else:
+            self.doc_list.set_batch(s.batch, s.status)  # the row now stands for the other version
             self.open_document(other)
 
     def act_skip_next(self) -> None:
