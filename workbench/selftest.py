@@ -77,9 +77,11 @@ def run_selftest(
     out: Callable[[str], None] = print,
 ) -> Report:
     """Run every step; raise :class:`SelftestFailed` naming the first that fails."""
+    report = Report()
+    _desktop_step(dict(os.environ), report, out)  # before Qt: the environment the window would meet
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # headless even on a desktop session
     folder = Path(tempfile.mkdtemp(prefix="workbench-selftest-"))
-    report = Report(folder=folder)
+    report.folder = folder
     saved_env = {
         k: os.environ.get(k) for k in ("WORKBENCH_CONFIG_DIR", "WORKBENCH_ANNOTATOR", "WORKBENCH_MODEL")
     }
@@ -98,6 +100,37 @@ def run_selftest(
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
     return report
+
+
+def _desktop_step(env: dict[str, str], report: Report, out: Callable[[str], None]) -> None:
+    """The start-up check of ``workbench gui``: can the desktop plugin load, is there a display?
+
+    Missing libraries fail the step (this installation cannot show its window on this system);
+    having no display does not (the self-test itself runs offscreen, as on a build server).
+    """
+    from workbench.ui import preflight
+
+    step = "desktop start-up"
+    if sys.platform != "linux":
+        report.ok(step, f"nothing to check ahead of Qt on {sys.platform}", out)
+        return
+    desktop = [p for p in preflight.platforms(env) if p not in preflight.NEEDS_NO_DISPLAY] or ["xcb"]
+    if "xcb" not in desktop:
+        desktop.append("xcb")  # the plugin every X desktop (and Xwayland) uses
+    for platform in desktop:
+        if platform == "wayland" and not env.get("WAYLAND_DISPLAY"):
+            continue
+        finding = preflight.library_check(platform, env)
+        _check(finding is None, step, finding.message if finding else "")
+    where = {k: env[k] for k in ("DISPLAY", "WAYLAND_DISPLAY") if env.get(k)}
+    finding = preflight.check({**env, "QT_QPA_PLATFORM": ";".join(desktop)}) if where else None
+    if not where:
+        display = "no display here (the window needs one; this test runs offscreen)"
+    elif finding is None:
+        display = "display " + ", ".join(f"{k}={v}" for k, v in where.items()) + " reachable"
+    else:
+        display = finding.message.splitlines()[0]
+    report.ok(step, f"{', '.join(desktop)} platform plugin libraries load; {display}", out)
 
 
 def _steps(

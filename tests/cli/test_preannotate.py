@@ -122,7 +122,16 @@ def test_ctrl_c_leaves_valid_output_and_resume_finishes(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     cmd = [sys.executable, "-m", "workbench", "preannotate", str(corpus), "-o", str(out), "--batch-size", "8"]
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stderr=subprocess.PIPE, text=True)
+    # Ctrl+C must reach the command even when the suite runs as a background job, where the
+    # shell starts it with SIGINT ignored (and Python then never raises KeyboardInterrupt).
+    proc = subprocess.Popen(
+        cmd,
+        cwd=REPO,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and (not out.exists() or out.stat().st_size < 5_000):
         time.sleep(0.2)

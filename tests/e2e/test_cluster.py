@@ -152,6 +152,11 @@ def client() -> Iterator[Any]:
         yield c
 
 
+def both_workers_up(client: Any) -> None:
+    """The worker an earlier test killed is back: on a loaded machine its nanny takes seconds."""
+    client.wait_for_workers(2, timeout=120)
+
+
 def outputs(shards: list[Shard]) -> dict[str, bytes]:
     return {s.name: s.output.read_bytes() for s in shards if s.output.exists()}
 
@@ -207,6 +212,7 @@ def test_run_cluster_on_a_scheduler_address_with_the_default_preannotation(
     client: Any, inputs: Path, baseline: dict[str, bytes], tmp_path: Path
 ) -> None:
     """What ``--cluster tcp://host:8786`` does: connect to a running scheduler, nothing started locally."""
+    both_workers_up(client)
     address = client.scheduler.address
     assert address.startswith("tcp://127.0.0.1:")
     progress = Recorder()
@@ -249,6 +255,7 @@ def test_workers_that_would_write_different_output_are_refused(
 ) -> None:
     from workbench.nlp.cluster import ClusterUnavailable
 
+    both_workers_up(client)
     shards = plan_shards([str(inputs)], tmp_path / "out")
     with pytest.raises(ClusterUnavailable, match="workers disagree") as err:
         run_on_client(client, shards, PerProcess())

@@ -197,7 +197,7 @@ def test_selftest_passes_from_the_source_tree() -> None:
     """The same check build.sh runs on the bundle: real window, real model, real annotator file."""
     result = _workbench("selftest")
     assert result.returncode == 0, result.stdout + result.stderr
-    for step in ("demo corpus", "schema", "window", "pre-annotation", "annotator file"):
+    for step in ("desktop start-up", "demo corpus", "schema", "window", "pre-annotation", "annotator file"):
         assert f"ok  {step}:" in result.stdout, result.stdout
     assert "entities" in result.stdout and result.stdout.rstrip().endswith("selftest passed")
 

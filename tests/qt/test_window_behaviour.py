@@ -309,7 +309,7 @@ def test_dark_and_light_palettes_stay_readable(qtbot: Any, open_window: Any, tmp
 
 def test_no_arguments_opens_the_demo_then_the_last_batch(qtbot: Any, tmp_path: Path) -> None:
     from workbench.core.paths import corpora_dir
-    from workbench.io.settings import config_dir
+    from workbench.io.datadir import annotations_dir
 
     if not (corpora_dir() / "demo.jsonl").exists():
         pytest.skip("corpora/demo.jsonl is not there")
@@ -318,7 +318,7 @@ def test_no_arguments_opens_the_demo_then_the_last_batch(qtbot: Any, tmp_path: P
     qtbot.addWidget(win)
     win.show()
     assert win.session is not None and len(win.session.batch) >= 3
-    assert win.session.store_path.parent == config_dir() / "annotations"  # never into the installation
+    assert win.session.store_path.parent == annotations_dir()  # never into the installation
     screenshot(win, "demo_opened")
     win.close()
     other = corpus(tmp_path)

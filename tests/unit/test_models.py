@@ -217,7 +217,11 @@ def test_selftest_with_a_model_flag_that_cannot_load_fails_at_the_model_step() -
     lines: list[str] = []
     with pytest.raises(SelftestFailed, match="^model: cannot load spaCy model 'no_such_model_q'"):
         run_selftest(model="no_such_model_q", out=lines.append)
-    assert [line.split(":")[0] for line in lines] == ["  ok  demo corpus", "  ok  schema"]
+    assert [line.split(":")[0] for line in lines] == [
+        "  ok  desktop start-up",
+        "  ok  demo corpus",
+        "  ok  schema",
+    ]
 
 
 def test_the_worker_pool_and_pre_annotation_do_not_import_each_other() -> None:

@@ -1,4 +1,4 @@
-"""Articles in a folder the annotator cannot write (a read-only share) open; annotations go to config."""
+"""Articles in a folder the annotator cannot write (a read-only share) open; annotations go elsewhere."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from workbench.app import session
-from workbench.io.settings import config_dir
 
 
-def test_articles_in_a_read_only_folder_are_annotated_into_the_config_folder(
+def test_articles_in_a_read_only_folder_are_annotated_into_the_data_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path / "data"))
     share = tmp_path / "share"
     share.mkdir()
     article = share / "story.txt"
@@ -23,4 +23,4 @@ def test_articles_in_a_read_only_folder_are_annotated_into_the_config_folder(
     # tests may run as root, for whom every folder is writable: say how a normal user sees the share
     monkeypatch.setattr(session.os, "access", lambda p, m: False if Path(p) == share else real(p, m))
     target = session.annotator_path([article], "alice")
-    assert target == config_dir() / "annotations" / "story.alice.jsonl"
+    assert target == tmp_path / "data" / "annotations" / "story.alice.jsonl"

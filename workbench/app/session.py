@@ -7,8 +7,8 @@ annotators of one corpus never share a file. Opening the annotator file itself
 works too. A project folder (``project.json``) opens the annotator's batch
 (``batches/<name>.jsonl``, or the corpus when none is assigned) and writes to
 ``annotations/<name>.jsonl``, as the project layout says. The shipped demo
-corpus is the exception: its annotations go to ``<config folder>/annotations/``,
-since an installation may be read-only.
+corpus is the exception: its annotations go to ``<data folder>/annotations/``
+(``io/datadir.py``), since an installation may be read-only.
 Every change of the current document is appended to that file at once; a
 failed save is kept pending and retried by :meth:`retry_save`.
 Part of the application layer: the window only wires its callbacks.
@@ -29,7 +29,7 @@ from workbench.core.paths import corpora_dir
 from workbench.core.problems import Problem
 from workbench.core.record import Record, RecordError
 from workbench.core.schema import AnnotationSchema
-from workbench.io.settings import config_dir
+from workbench.io.datadir import annotations_dir
 from workbench.io.store import AnnotatorStore, StoreLocked
 
 ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".json", ".jsonl")
@@ -70,8 +70,8 @@ def annotator_path(paths: list[Path], annotator: str) -> Path:
     shipped = corpora_dir().resolve()
     if first == shipped or shipped in first.parents or not os.access(first.parent, os.W_OK):
         # the demo ships inside the installation, and articles may sit on a read-only share:
-        # annotate into the config folder rather than refuse to open them
-        return config_dir() / "annotations" / name
+        # annotate into the user's data folder rather than refuse to open them
+        return annotations_dir() / name
     return first.parent / name
 
 
