@@ -165,6 +165,56 @@ def main_window_shots(app: Any, work: Path, out: Path) -> list[Path]:
     return shots
 
 
+SEED = REPO / ".." / "shared" / "seed" / "000_bab8e4e99eda0806.txt"
+
+
+def seed_shots(app: Any, work: Path, out: Path) -> list[Path]:
+    """The seed article (a raw scraped page) cleaned on open and pre-annotated, a quote current,
+    at a laptop's 1366x768, light and dark: the "after" of docs/screenshots/seed-before.png."""
+    from workbench.core.schema import load_schema
+    from workbench.io.settings import load_settings
+    from workbench.ui.main_window import MainWindow
+
+    if not SEED.is_file():
+        print(f"skipped the seed pictures: {SEED} is not here")
+        return []
+    page = work / "seed" / SEED.name
+    page.parent.mkdir()
+    shutil.copyfile(SEED, page)
+    settings = load_settings()
+    settings.preannotate_on_open = False
+    win = MainWindow(load_schema(None), settings, "alice")
+    win.resize(1366, 768)
+    if not win.open_paths([page]):
+        raise SystemExit("make_screenshots: the seed article did not open")
+    win.show()
+    finished: list[Any] = []
+    win.preannotator.worker.finished.connect(lambda res, cancelled: finished.append(res))
+    win.run_action("preannotate")
+    _wait(app, lambda: bool(finished))
+    _settle(app)
+    rec = win.session.document.record
+    quotes = [
+        s.id
+        for s in rec.sorted_spans()
+        if s.label == "QUOTE" and any(r.head == s.id and r.label == "SPEAKER" for r in rec.relations.values())
+    ]
+    if quotes:
+        win.controller.set_current(quotes[len(quotes) // 2])
+    _settle(app)
+    shots = [_save(win, out / "seed-after.png")]
+    app.setPalette(dark_palette())
+    _settle(app)
+    shots.append(_save(win, out / "seed-after-dark.png"))
+    app.setPalette(light_palette())
+    win.run_action("focus_mode")
+    _settle(app)
+    shots.append(_save(win, out / "seed-focus.png"))
+    win.close()
+    _settle(app)
+    return shots
+
+
 def welcome_shot(app: Any, work: Path, out: Path) -> list[Path]:
     """What a new user sees first: the demo corpus with the welcome above the article."""
     from workbench.core.schema import load_schema
@@ -234,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         welcome_shot(app, work, args.out)
         main_window_shots(app, work, args.out)
+        seed_shots(app, work, args.out)
         adjudication_shot(app, work, args.out)
         print(write_keys().relative_to(REPO))
     finally:

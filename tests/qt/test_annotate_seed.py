@@ -59,8 +59,10 @@ def test_annotate_the_seed_article(qtbot: Any, open_window: Any, tmp_path: Path)
 
     # 4. a quote by keyboard selection, then SPEAKER: key s, click the speaker
     q0 = text.index("‘I think that we can think about three-way")
-    q1 = text.index("Russia .", q0) + len("Russia .")
+    q1 = text.index("Russia.", q0) + len("Russia.")
     click_char(qtbot, win, q0)
+    while view.cursor_offset() > q0:  # a click on the narrow ‘ may land just after it
+        qtbot.keyClick(view, Qt.Key.Key_Left)
     for _ in range(q1 - q0):
         qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
     assert view.selection() == (q0, q1)

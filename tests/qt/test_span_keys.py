@@ -60,13 +60,17 @@ def test_relation_by_keyboard_offers_only_allowed_ends_and_types(
     qtbot.keyClick(view, Qt.Key.Key_Return)
     d = on_disk(win)
     assert [(r["label"], r["head"], r["child"]) for r in d["relations"]] == [("SPEAKER", "s1", "s3")]
-    # a second SPEAKER for the same quote is refused by the schema (max one per quote), with a reason
+    # s again on a quote that has its one SPEAKER (max one per quote) replaces it, in one undo step
     qtbot.keyClick(view, "s")
+    assert "replaces" in win.statusBar().currentMessage()
     qtbot.keyClick(view, Qt.Key.Key_Tab)
     qtbot.keyClick(view, Qt.Key.Key_Tab)
     qtbot.keyClick(view, Qt.Key.Key_Return)
-    assert len(on_disk(win)["relations"]) == 1
-    assert "at most 1 SPEAKER" in win.statusBar().currentMessage()
+    d = on_disk(win)
+    assert [(r["label"], r["head"], r["child"]) for r in d["relations"]] == [("SPEAKER", "s1", "s4")]
+    assert "SPEAKER replaced" in win.statusBar().currentMessage()
+    win.run_action("undo")
+    assert [r["child"] for r in on_disk(win)["relations"]] == ["s3"]
     # generic relation key: the choice offered holds only the types allowed for the pair
     offered: list[list[str]] = []
 

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from workbench.app.batch import Batch, add_records, index_jsonl
+from workbench.app.batch import Batch, Item, add_records, index_jsonl, title_of
 from workbench.core.document import Change, Document
 from workbench.core.paths import corpora_dir
 from workbench.core.problems import Problem
@@ -80,20 +80,45 @@ def is_annotator_file(path: Path, annotator: str) -> bool:
     return path.is_file() and path.name.endswith(f".{_safe(annotator)}.jsonl")
 
 
-def _read_articles(path: Path, problems: list[Problem]) -> list[Record]:
-    """Article files and folders through the shared readers (txt, html, json...)."""
+RAW_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm")  # scraped pages: cleaned when opened
+
+
+def _read_articles(
+    path: Path, problems: list[Problem], clean: bool = True, originals: dict[str, Record] | None = None
+) -> list[Record]:
+    """Article files and folders through the shared readers (txt, html, json...).
+
+    Raw ``.txt``/``.html`` files get the cleaning and title detection of ``import --clean``
+    (menus, share bars, date lines and "RELATED ARTICLES" out; the original text kept in
+    ``meta["original_text"]``); JSON articles are someone's prepared text and stay as they are.
+    ``originals`` collects the uncleaned record of each cleaned one, by the cleaned id.
+    """
     from workbench.io.articles import read_articles
+    from workbench.io.clean import clean_record
 
     out: list[Record] = []
     for item in read_articles([path]):
         if isinstance(item, Record):
+            if clean and _is_raw(item):
+                cleaned = clean_record(item)
+                if cleaned is not item and originals is not None:
+                    item.meta["cleaned_to"] = cleaned.id  # opened uncleaned, it says what it was cleaned to
+                    originals[cleaned.id] = item
+                item = cleaned
             out.append(item)
         else:
             problems.append(item)
     return out
 
 
-def build_batch(paths: list[Path]) -> Batch:
+def _is_raw(rec: Record) -> bool:
+    file = rec.meta.get("file")
+    raw = isinstance(file, str) and file.lower().endswith(RAW_SUFFIXES)
+    return raw and not rec.spans and not rec.relations
+
+
+def build_batch(paths: list[Path], clean: bool = True, originals: dict[str, Record] | None = None) -> Batch:
+    """The articles to work through; ``clean=False`` shows raw files exactly as they are."""
     batch = Batch()
     for p in paths:
         if not p.exists():
@@ -101,13 +126,27 @@ def build_batch(paths: list[Path]) -> Batch:
         if p.is_file() and p.suffix.lower() == ".jsonl":
             index_jsonl(batch, p)
         else:
-            add_records(batch, _read_articles(p, batch.errors), p)
+            add_records(batch, _read_articles(p, batch.errors, clean, originals), p)
     if not batch.items:
         detail = "\n".join(map(str, batch.errors[:5]))
         raise OpenError(
             f"{', '.join(map(str, paths))}: no articles found" + (f"\n{detail}" if detail else "")
         )
     return batch
+
+
+def _put(batch: Batch, record: Record, instead_of: str | None = None) -> None:
+    """``record`` into the batch, in the place of ``instead_of`` (or after it when that one stays)."""
+    item = Item(record.id, title_of(record.text, record.meta), record.status, len(record.text), 0, -1)
+    if instead_of is not None and instead_of in batch._pos:  # noqa: SLF001 - the batch's own index
+        pos = batch._pos.pop(instead_of)  # noqa: SLF001
+        batch._held.pop(instead_of, None)  # noqa: SLF001
+        item.source = batch.items[pos].source
+        batch.items[pos] = item
+        batch._pos[record.id] = pos  # noqa: SLF001
+        batch._held[record.id] = record  # noqa: SLF001
+    else:
+        batch.add(item, record)
 
 
 SaveListener = Callable[[bool], None]
@@ -128,13 +167,14 @@ class Session:
         self.schema = schema
         self.project = project_of(self.paths)
         self.model: str | None = None
+        self.originals: dict[str, Record] = {}  # cleaned id -> the article as its file has it
         if self.project is not None:
             # a project folder: the annotator's own batch (or the whole corpus), the project's store
             batch_file = self.project.batch_file(annotator)
             self.batch = build_batch([batch_file if batch_file.exists() else self.project.corpus_path])
             self.model = self.project.model
         else:
-            self.batch = build_batch(self.paths)
+            self.batch = build_batch(self.paths, originals=self.originals)
         self.store_path = annotator_path(self.paths, annotator)
         self.locked: StoreLocked | None = None
         self.preannotated_on_open: set[str] = set()  # articles the window pre-annotated as they opened
@@ -146,10 +186,36 @@ class Session:
             except StoreLocked as e:
                 self.locked = e
                 self.store = AnnotatorStore(self.store_path, annotator, readonly=True)
+        self._keep_annotated_originals()
         self.document: Document | None = None
         self._docs: OrderedDict[str, tuple[Document, Callable[[], None]]] = OrderedDict()
         self.save_listeners: list[SaveListener] = []
         self.saved = True
+
+    def _keep_annotated_originals(self) -> None:
+        """Work done on an article before it was cleaned on open stays in front of the annotator."""
+        for cleaned_id, orig in list(self.originals.items()):
+            if orig.id in self.store and cleaned_id not in self.store:
+                _put(self.batch, orig, instead_of=cleaned_id)
+
+    def cleaning_twin(self, record_id: str) -> str | None:
+        """The other version of a cleaned-on-open article (original <-> cleaned), in its place.
+
+        The batch holds one version of each article at a time, so "next undone" never lands
+        on the twin of an article just marked done. None when the article was not cleaned:
+        it already is what the file says.
+        """
+        from workbench.io.clean import clean_record
+
+        rec = self.originals.get(record_id)
+        if rec is None:
+            orig = next((o for o in self.originals.values() if o.id == record_id), None)
+            if orig is None:
+                return None
+            rec = clean_record(orig)
+        if self.batch.position(rec.id) is None:
+            _put(self.batch, rec, instead_of=record_id)
+        return rec.id
 
     @property
     def readonly(self) -> bool:

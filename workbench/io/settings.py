@@ -44,6 +44,8 @@ class Settings:
     snap_to_tokens: bool = True
     # Pre-annotate an untouched article when it is opened (in the background, one undo step).
     preannotate_on_open: bool = True
+    # Ctrl+Return on an article with unreviewed pre-annotations asks once before marking it done.
+    ask_done_unreviewed: bool = True
     font_size: int | None = None
 
     @property

@@ -25,8 +25,15 @@ def facts(doc: Document) -> str:
     meta = [str(rec.meta[k]) for k in META_FIELDS if rec.meta.get(k)]
     pending = sum(1 for s in rec.spans.values() if s.review == "pending")
     meta.append(f"{len(rec.text):,} characters · {rec.status.replace('_', ' ')} · {len(rec.spans)} spans")
+    pending += sum(1 for r in rec.relations.values() if r.review == "pending")
     if pending:
         meta.append(f"{pending} to review")
+    cleaning = rec.meta.get("cleaning")
+    if isinstance(cleaning, dict) and "original_text" in rec.meta:
+        removed = len(cleaning.get("removed") or [])
+        meta.append(f"cleaned on open: {removed} piece(s) of page furniture out, Ctrl+Shift+U: the original")
+    elif isinstance(rec.meta.get("cleaned_to"), str):
+        meta.append("the original file text, uncleaned (Ctrl+Shift+U: the cleaned article)")
     return " · ".join(meta)
 
 

@@ -18,7 +18,7 @@ from workbench.core.schema import AnnotationSchema
 
 FILL_ALPHA = 0.55  # reviewed or person-made span
 PENDING_ALPHA = 0.28  # pre-annotation not yet reviewed: visibly paler
-QUOTE_ALPHA = 0.10  # quotes are long: a faint tint plus an underline and a gutter bar
+QUOTE_ALPHA = 0.12  # quotes are long: a faint tint and a bar in the margin, no underline
 
 
 def luminance(c: QColor) -> float:
@@ -82,16 +82,16 @@ class Legend(QLabel):
         for lab in self._schema.labels.values():
             quote = lab.kind == "quote"
             fill, text = fill_colors(pal, lab.color, QUOTE_ALPHA * 3 if quote else FILL_ALPHA)
-            deco = f"text-decoration: underline; text-decoration-color: {lab.color};" if quote else ""
+            bar = f"<span style='color:{lab.color}'>▌</span>" if quote else ""  # as in the margin
             key = f"&nbsp;<sup>{lab.key}</sup>" if lab.key else ""
             chips.append(
-                f"<span style='background-color:{fill.name()}; color:{text.name()}; {deco}'>"
+                f"{bar}<span style='background-color:{fill.name()}; color:{text.name()};'>"
                 f"&nbsp;{lab.name}{key}&nbsp;</span>"
             )
         muted = pal.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText).name()
         self.setText(
             " &nbsp;".join(chips) + f" &nbsp;<span style='color:{muted}'>pale = unreviewed pre-annotation,"
-            " dashed = unreviewed quote</span>"
+            " dashed margin bar = unreviewed quote</span>"
         )
 
     def changeEvent(self, e: QEvent) -> None:  # noqa: N802 - Qt override

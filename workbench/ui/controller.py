@@ -24,6 +24,7 @@ from workbench.core.edits import (
     EditGroup,
     RejectSpan,
     RemoveSpan,
+    ReplaceRelation,
     ResizeSpan,
     SetDocField,
     SetSpanAttr,
@@ -72,6 +73,7 @@ class Controller(QObject):
         self.current: str | None = None
         self.readonly_reason: str | None = None
         self.snap_tokens = True
+        self.focus_mode = False  # only the current span and the spans it is linked to are drawn
         self._tokens: list[tuple[int, int]] | None = None
         self._relation: tuple[str, RelationType | None] | None = None  # head id, type (None = choose)
         self._candidate: str | None = None
@@ -94,6 +96,7 @@ class Controller(QObject):
         self._relation = None
         self._candidate = None
         self._tokens = None
+        self._focus()
         if doc is not None:
             self._keys = {}
             for a in self.actions:
@@ -132,13 +135,33 @@ class Controller(QObject):
             self.set_current(None)
         elif self.current is not None:
             self.view.set_arrows(sp.arrows(self.doc.record, self.doc.schema, self.current))
+            self._focus()
 
     def set_current(self, span_id: str | None, ensure_visible: bool = True) -> None:
         self.current = span_id
         self.view.set_current(span_id, ensure_visible)
         if self.doc is not None:
             self.view.set_arrows(sp.arrows(self.doc.record, self.doc.schema, span_id))
+        self._focus()
         self.currentChanged.emit(span_id)
+
+    def _focus(self) -> None:
+        if not self.focus_mode or self.doc is None or self.current is None:
+            self.view.set_focus(None)
+            return
+        ids = {self.current}
+        for r in self.doc.record.relations_of(self.current):
+            ids |= {r.head, r.child}
+        self.view.set_focus(ids)
+
+    def act_focus_mode(self) -> None:
+        self.focus_mode = not self.focus_mode
+        self._focus()
+        self.message.emit(
+            "Focus: only the current span and its relations are shown (Ctrl+L again: all)"
+            if self.focus_mode
+            else "All spans shown"
+        )
 
     # keys ----------------------------------------------------------------------------
     def handle_key(self, e: QKeyEvent) -> bool:
@@ -229,11 +252,14 @@ class Controller(QObject):
             self.message.emit("No span to go to" if self._relation is None else "No span fits this relation")
             return
         anchor = self._candidate if self._relation is not None else self.current
+        spans = self.doc.record.spans
         if anchor in ids:
             nxt = ids[(ids.index(anchor) + step) % len(ids)]
         else:
-            pos = self.view.cursor_offset()
-            spans = self.doc.record.spans
+            # the end-picker starts from the relation's head: Tab is the nearest fit after it,
+            # Shift+Tab the nearest before it
+            head = spans.get(self._relation[0]) if self._relation is not None else None
+            pos = head.start if head is not None else self.view.cursor_offset()
             after = [i for i in ids if spans[i].start >= pos]
             nxt = (
                 (after[0] if after else ids[0])
@@ -289,16 +315,19 @@ class Controller(QObject):
         return after[0].id if after else None
 
     def accept_all(self) -> None:
+        """Every unreviewed pre-annotation of the article, spans and relations alike, in one undo step."""
         if self.doc is None:
             return
-        pend = [s.id for s in self.doc.record.sorted_spans() if s.review == "pending"]
-        if not pend:
+        rec = self.doc.record
+        pend = [s.id for s in rec.sorted_spans() if s.review == "pending"]
+        rels = [r for r in rec.relations.values() if r.review == "pending"]
+        if not pend and not rels:
             self.message.emit("No unreviewed pre-annotations left")
             return
-        if self.apply(
-            EditGroup(tuple(AcceptSpan(i) for i in pend), "Accept all"), f"Accept all ({len(pend)})"
-        ):
-            self.message.emit(f"Accepted {len(pend)} pre-annotation(s)")
+        edits = [AcceptSpan(i) for i in pend] + [ReplaceRelation(r.with_(review="accepted")) for r in rels]
+        n = len(edits)
+        if self.apply(EditGroup(tuple(edits), "Accept all"), f"Accept all ({n})"):
+            self.message.emit(f"Accepted {len(pend)} span(s) and {len(rels)} relation(s)")
 
     # relations ----------------------------------------------------------------------
     def _allowed(self, head: Span, child: Span) -> bool:
@@ -326,8 +355,11 @@ class Controller(QObject):
         self._relation = (head.id, rtype)
         self._candidate = None
         name = rtype.name if rtype else "relation"
+        old = self._replaced(head, rtype) if rtype is not None else None
+        was = self.doc.record.spans.get(old.child) if old is not None else None
+        replaces = f" (replaces “{_short(self.doc.record.span_text(was))}”)" if was is not None else ""
         self.message.emit(
-            f"{name} from {head.label}: click the other span, or Tab to it and press Enter (Esc cancels)"
+            f"{name} from {head.label}{replaces}: Tab to the other end, Enter (or click it); Esc cancels"
         )
         return True
 
@@ -353,12 +385,31 @@ class Controller(QObject):
             return
         self._relation = None
         self._candidate = None
-        rel = Relation(rec.next_relation_id(), head.id, child.id, chosen.name)
-        if self.apply(AddRelation(rel), f"Add {chosen.name} {head.label} → {child.label}"):
-            self.message.emit(
-                f"{chosen.name}: “{_short(rec.span_text(head))}” → “{_short(rec.span_text(child))}”"
-            )
+        said = f"“{_short(rec.span_text(head))}” → “{_short(rec.span_text(child))}”"
+        old = self._replaced(head, chosen)
+        if old is not None and old.child == child.id:
+            self.message.emit(f"{chosen.name} {said} is already there")
+        elif old is not None:
+            # a quote has one speaker: picking another replaces it (one undo step), it is not refused
+            was = rec.spans.get(old.child)
+            new = old.with_(child=child.id, review="edited" if old.origin else old.review)
+            if self.apply(ReplaceRelation(new), f"Replace {chosen.name} of {head.label}"):
+                self.message.emit(
+                    f"{chosen.name} replaced: {said} (was “{_short(rec.span_text(was)) if was else '?'}”)"
+                )
+        else:
+            rel = Relation(rec.next_relation_id(), head.id, child.id, chosen.name)
+            if self.apply(AddRelation(rel), f"Add {chosen.name} {head.label} → {child.label}"):
+                self.message.emit(f"{chosen.name}: {said}")
         self.set_current(head.id, False)
+
+    def _replaced(self, head: Span, rtype: RelationType) -> Relation | None:
+        """The relation a new one of ``rtype`` from ``head`` takes the place of, when the type allows one."""
+        assert self.doc is not None
+        if rtype.max_per_head is None:
+            return None
+        mine = [r for r in self.doc.record.relations.values() if r.head == head.id and r.label == rtype.name]
+        return mine[0] if len(mine) >= rtype.max_per_head else None
 
     def _menu_choice(self, allowed: list[RelationType]) -> RelationType | None:
         menu = QMenu(self.view)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPalette
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QHideEvent, QKeyEvent, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from workbench.core.schema import AnnotationSchema
 from workbench.ui.actions import ActionSpec, schema_keys
@@ -75,6 +75,7 @@ class HelpOverlay(QWidget):
             self.hide()
             return
         self.setGeometry(self.parentWidget().rect())
+        self._before = QApplication.focusWidget()
         self.show()
         self.raise_()
         self.setFocus()
@@ -89,6 +90,13 @@ class HelpOverlay(QWidget):
         c = QColor(self.palette().color(QPalette.ColorRole.Window))
         c.setAlpha(200)
         p.fillRect(self.rect(), c)
+
+    def hideEvent(self, e: QHideEvent) -> None:  # noqa: N802
+        """Closed by a key or a click: the focus goes back where it was (the article), not nowhere."""
+        super().hideEvent(e)
+        before = getattr(self, "_before", None)
+        if before is not None and before.isVisible():
+            before.setFocus()
 
     def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
         if e.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F1) or e.text() == "?":

@@ -6,7 +6,7 @@ about to paint, so opening a 100k-character article with 2,000 spans formats a
 screenful, not the whole text, and an edit rehighlights only the blocks its span
 touches.
 Overlaps are resolved per segment: the innermost non-quote span gives the fill,
-any quote adds an underline and a faint tint, and two or more stacked non-quote
+any quote adds a faint tint (its extent is the bar in the margin), and two or more stacked non-quote
 spans add an overline, so nested spans stay readable.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import NamedTuple
 
-from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import QFont, QPalette, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from workbench.ui.colors import FILL_ALPHA, PENDING_ALPHA, QUOTE_ALPHA, fill_colors
 
@@ -42,6 +42,11 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._formats: dict[tuple[object, ...], QTextCharFormat] = {}
         self._dirty: set[int] = set()
         self.eager_until: int | None = None
+        self.focus: set[str] | None = None  # focus mode: only these spans are drawn
+
+    def set_focus(self, ids: set[str] | None) -> None:
+        self.focus = None if ids is None else set(ids)
+        self._dirty |= set(self._by_block)
 
     # index -----------------------------------------------------------------
     def _blocks_of(self, span: ViewSpan) -> range:
@@ -141,17 +146,11 @@ class SpanHighlighter(QSyntaxHighlighter):
             fmt.setBackground(bg)
             fmt.setForeground(fg)
         elif quote is not None:
-            bg, fg = fill_colors(self.palette, quote.color, QUOTE_ALPHA)
+            # no underline: with a hundred spans, lines under every quote crowd the text; the
+            # tint and the margin bar (dashed until reviewed) say where a quote runs
+            bg, fg = fill_colors(self.palette, quote.color, QUOTE_ALPHA * (0.7 if quote.pending else 1.0))
             fmt.setBackground(bg)
             fmt.setForeground(fg)
-        if quote is not None:
-            fmt.setFontUnderline(True)
-            fmt.setUnderlineColor(QColor(quote.color))
-            fmt.setUnderlineStyle(
-                QTextCharFormat.UnderlineStyle.DashUnderline
-                if quote.pending
-                else QTextCharFormat.UnderlineStyle.SingleUnderline
-            )
         if stacked:
             fmt.setFontOverline(True)
             fmt.setFontWeight(QFont.Weight.DemiBold)
@@ -175,7 +174,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         clipped = []
         for sid in ids:
             s = self.spans.get(sid)
-            if s is None:
+            if s is None or (self.focus is not None and sid not in self.focus):
                 continue
             a, z = max(s.start - b0, 0), min(s.end - b0, n)
             if a < z:

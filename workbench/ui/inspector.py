@@ -76,6 +76,10 @@ class Inspector(QWidget):
             box.currentIndexChanged.connect(lambda _i, n=name: self._attr_changed(n))
             self.attr_boxes[name] = box
             self.span_form.addRow(name.replace("_", " ").capitalize(), box)
+        # where a span points (a mention's REFERS_TO, a quote's SPEAKER and CUE), under its attributes
+        self.span_links = QLabel()
+        self.span_links.setWordWrap(True)
+        self.span_form.addRow("Linked to", self.span_links)
         self.span_form.addRow("Origin", self.span_origin)
         lay.addWidget(self.span_box)
         # document ---------------------------------------------------------
@@ -116,6 +120,7 @@ class Inspector(QWidget):
         if span is None:
             self.span_text.setText("<i>No span selected. Tab to one or click it.</i>")
             self.span_origin.setText("")
+            self.span_links.setText("")
             for box in self.attr_boxes.values():
                 _set_combo(box, None)
                 self.span_form.setRowVisible(box, True)
@@ -129,6 +134,13 @@ class Inspector(QWidget):
             for name, box in self.attr_boxes.items():
                 self.span_form.setRowVisible(box, lab is not None and name in lab.attributes)
                 _set_combo(box, span.attrs.get(name))
+            links = []
+            for r in doc.record.relations.values():
+                other = doc.record.spans.get(r.child) if r.head == span.id else None
+                if other is not None:
+                    t = " ".join(doc.record.span_text(other).split())
+                    links.append(f"{r.label} → “{t if len(t) < 40 else t[:39] + '…'}”")
+            self.span_links.setText("<br>".join(links) or "<i>nothing (r or a relation key links it)</i>")
             origin = (span.origin or "annotator") + (f" · {span.review}" if span.review else "")
             fm = self.span_origin.fontMetrics()
             width = max(self.span_origin.width(), 160)

@@ -34,11 +34,12 @@ from workbench.ui.doc_list import DocListPanel
 from workbench.ui.docks import add_docks
 from workbench.ui.help_overlay import HelpOverlay
 from workbench.ui.inspector import Inspector
+from workbench.ui.keyboard_focus import EscapeToArticle, open_first_match
 from workbench.ui.menus import build_menus, follow_history
 from workbench.ui.open_document import OpenDocument
 from workbench.ui.preannotate import PreannotationRunner
 from workbench.ui.relations_panel import RelationPanel
-from workbench.ui.save_status import SaveStatus
+from workbench.ui.save_status import SaveStatus, fit_message
 from workbench.ui.settings_dialog import SettingsDialog
 from workbench.ui.takeover import Takeover
 from workbench.ui.text_view import SpanTextView
@@ -112,6 +113,13 @@ class MainWindow(QMainWindow):
         self.preannotator.articleChanged.connect(self.doc_list.status_changed)
         self.doc_list.documentActivated.connect(self.open_document)
         self.relations.spanRequested.connect(lambda i: self.controller.set_current(i))
+        self.relations.leave.connect(self._back_to_article)
+        self._escape = EscapeToArticle(self.view, self)
+        for panel in (self.inspector, self.relations, self.doc_list):
+            self._escape.watch(panel)
+        search = self.doc_list.search
+        search.returnPressed.connect(lambda: open_first_match(self.doc_list, self.open_document))
+        self._asked_done: set[str] = set()  # articles whose unreviewed items were pointed out once
         self.view.setFocus()
         self._refresh_recent()
         if settings.geometry:
@@ -269,7 +277,7 @@ class MainWindow(QMainWindow):
         self.project_status.show()
 
     def act_preferences(self) -> None:
-        dlg = SettingsDialog(self.settings, self)
+        dlg = SettingsDialog(self.settings, self, self.preannotator.model_in_use)
         if dlg.exec():
             dlg.apply()
             self.controller.snap_tokens = self.settings.snap_to_tokens
@@ -311,8 +319,45 @@ class MainWindow(QMainWindow):
         return self.apply(SetStatus(status), f"Mark {status.replace('_', ' ')}")
 
     def act_done_next(self) -> None:
+        doc = self.session.document if self.session else None
+        if doc is not None and self.settings.ask_done_unreviewed and doc.record.status != "done":
+            rec = doc.record
+            n = sum(s.review == "pending" for s in rec.spans.values())
+            n += sum(r.review == "pending" for r in rec.relations.values())
+            if n and rec.id not in self._asked_done:
+                self._asked_done.add(rec.id)  # asked once: the same key again means "done anyway"
+                self.say(
+                    f"{n} pre-annotation(s) not reviewed yet: Ctrl+Return again marks the article done "
+                    "anyway, Shift+Y accepts them all (Preferences can turn this question off)",
+                    0,
+                )
+                return
         if self._set_status("done"):
             self.act_next_undone()
+
+    def act_relations(self) -> None:
+        if not self.relations.enter():
+            self.say("The current span has no relations" if self.controller.current else "No span is current")
+
+    def act_delete_relation(self) -> None:
+        gone = self.relations.delete_current()
+        self.say(f"Deleted: {gone}" if gone else "No relation to delete: the current span has none")
+
+    def _back_to_article(self, key: Any) -> None:
+        self.view.setFocus()
+        if key is not None:
+            self.controller.handle_key(key)
+
+    def act_uncleaned(self) -> None:
+        s, doc = self.session, self.open_doc.doc
+        if s is None or doc is None:
+            return
+        other = s.cleaning_twin(doc.record.id)
+        if other is None:
+            self.say("This article was not cleaned when it opened: it is shown as the file has it")
+        else:
+            self.doc_list.set_batch(s.batch, s.status)  # the row now stands for the other version
+            self.open_document(other)
 
     def act_skip_next(self) -> None:
         if self._set_status("skipped"):
@@ -350,7 +395,7 @@ class MainWindow(QMainWindow):
 
     # messages ---------------------------------------------------------------------------
     def say(self, text: str, timeout: int = 8000) -> None:
-        self.statusBar().showMessage(text, timeout)
+        self.statusBar().showMessage(fit_message(self.statusBar(), text), timeout)
 
     def error(self, title: str, text: str) -> None:
         """Bad files get a clear dialog (no traceback); routine events go to the status bar."""

@@ -119,6 +119,11 @@ class PreannotationRunner(QObject):
         self.worker.finished.connect(self._finished)
         self.worker.failed.connect(self._failed)
 
+    @property
+    def model_in_use(self) -> str | None:
+        """The model of the running (or last) pass, as the worker named it; None before any."""
+        return self._model[0] or ("the default model (loading…)" if self.worker.busy else None)
+
     def _say(self, text: str, timeout: int = 8000) -> None:
         self.message.emit(text, timeout)
 

@@ -1,4 +1,9 @@
-"""Relations of the current span, as a list beside the arrows drawn on the text."""
+"""Relations of the current span, as a list beside the arrows drawn on the text.
+
+Reached by keyboard (Ctrl+R goes in, Esc or any annotation key goes back to the
+article), and its selected row is "the current relation" that Shift+Delete
+removes from the article.
+"""
 
 from __future__ import annotations
 
@@ -20,16 +25,25 @@ def _short(t: str, n: int = 36) -> str:
 
 class _List(QListWidget):
     deletePressed = Signal()
+    leave = Signal(object)  # the key event that sends the focus back to the article (None for Esc)
 
     def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
         if e.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self.deletePressed.emit()
+            return
+        if e.key() == Qt.Key.Key_Escape:
+            self.leave.emit(None)
+            return
+        text = e.text()
+        if text and text.isprintable() and not e.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.leave.emit(e)  # s, v, y...: meant for the article, which gets the key as well
             return
         super().keyPressEvent(e)
 
 
 class RelationPanel(QWidget):
     spanRequested = Signal(str)
+    leave = Signal(object)  # back to the article, with the key to replay there (or None)
 
     def __init__(self, apply: Callable[[Any, str], bool], parent: QWidget | None = None):
         super().__init__(parent)
@@ -49,9 +63,13 @@ class RelationPanel(QWidget):
         lay.addWidget(self.hint)
         self.list.itemActivated.connect(self._go)
         self.list.deletePressed.connect(self._delete)
+        self.list.leave.connect(self.leave)
         self.setMinimumHeight(90)
+        self._span: str | None = None
 
     def refresh(self, doc: Document | None, span_id: str | None) -> None:
+        keep = self.list.currentRow() if span_id is not None and span_id == self._span else 0
+        self._span = span_id
         self.list.clear()
         if doc is None or span_id is None or span_id not in doc.record.spans:
             self.hint.setText("Select a span to see its relations.")
@@ -70,13 +88,15 @@ class RelationPanel(QWidget):
             )
             item.setData(Qt.ItemDataRole.UserRole, (r.id, other_id))
             self.list.addItem(item)
+        if self.list.count():
+            self.list.setCurrentRow(min(max(keep, 0), self.list.count() - 1))
         keys = [
             f"{t.key} {t.name}"
             for t in doc.schema.relations.values()
             if t.key and rec.spans[span_id].label in t.head
         ]
         self.hint.setText(
-            ("Enter: go to the other span · Delete: remove. " if rels else "No relations. ")
+            ("Enter: go to the other span · Delete: remove · Esc: back. " if rels else "No relations. ")
             + (f"Start one: {', '.join(keys)}, or r." if keys else "")
         )
 
@@ -84,8 +104,27 @@ class RelationPanel(QWidget):
         _rid, other = item.data(Qt.ItemDataRole.UserRole)
         self.spanRequested.emit(other)
 
-    def _delete(self) -> None:
+    def enter(self) -> bool:
+        """Focus into the list (Ctrl+R); False when the current span has no relation to go to."""
+        if not self.list.count():
+            return False
+        if self.list.currentRow() < 0:
+            self.list.setCurrentRow(0)
+        self.list.setFocus()
+        return True
+
+    def current_relation(self) -> str | None:
         item = self.list.currentItem()
-        if item is not None:
-            rid, _other = item.data(Qt.ItemDataRole.UserRole)
-            self.apply(RemoveRelation(rid), "Delete relation")
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)[0]
+
+    def delete_current(self) -> str | None:
+        """Removes the selected relation (from the list or, by Shift+Delete, from the article); its text."""
+        item = self.list.currentItem()
+        if item is None:
+            return None
+        rid, _other = item.data(Qt.ItemDataRole.UserRole)
+        text = item.text()
+        return text if self.apply(RemoveRelation(rid), "Delete relation") else None
+
+    def _delete(self) -> None:
+        self.delete_current()

@@ -10,14 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QMainWindow, QStatusBar, QWidget
 
 from workbench.app.batch import title_of
 from workbench.app.session import Session
 
 RETRY_MS = 2000
 ALARM = "QLabel { color: white; background: #b3261e; padding: 0 4px; }"
+
+
+def fit_message(bar: QStatusBar, text: str) -> str:
+    """``text`` cut (…) to the room left of the permanent widgets: it never runs into "saved · alice".
+
+    The whole message stays in the bar's tooltip.
+    """
+    room = bar.width() - 24
+    for w in bar.findChildren(QWidget):
+        if w.isVisible() and w.parent() is not None and w.x() > bar.width() // 3:
+            room = min(room, w.x() - 16)
+    bar.setToolTip(text if len(text) > 60 else "")
+    return bar.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, max(room, 80))
 
 
 class SaveStatus(QObject):

@@ -35,7 +35,9 @@ def ask_annotator(parent: QWidget | None = None) -> str | None:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, parent: QWidget | None = None):
+    def __init__(self, settings: Settings, parent: QWidget | None = None, model_in_use: str | None = None):
+        """``model_in_use``: what the running (or last) pre-annotation pass loaded, shown when the
+        setting is empty so the field never looks blank while a model works."""
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self.settings = settings
@@ -47,6 +49,8 @@ class SettingsDialog(QDialog):
         self.model.addItem("")  # empty: the default chain (see workbench.nlp.models)
         self.model.addItems(models)
         self.model.setCurrentText(settings.model or "")
+        if model_in_use:
+            self.model.lineEdit().setPlaceholderText(f"default, in use: {model_in_use}")
         self.model.setToolTip(
             "An installed spaCy pipeline, or a path to one; empty uses the default "
             f"({', '.join(models) or 'none installed: rules only'})"
@@ -61,8 +65,11 @@ class SettingsDialog(QDialog):
         )
         form.addRow("Annotator", self.name)
         form.addRow("Pre-annotation model", self.model)
+        self.ask_done = QCheckBox("Ask once before marking an article with unreviewed items done")
+        self.ask_done.setChecked(settings.ask_done_unreviewed)
         form.addRow(self.snap)
         form.addRow(self.on_open)
+        form.addRow(self.ask_done)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -77,3 +84,4 @@ class SettingsDialog(QDialog):
         self.settings.model = self.model.currentText().strip() or None
         self.settings.snap_to_tokens = self.snap.isChecked()
         self.settings.preannotate_on_open = self.on_open.isChecked()
+        self.settings.ask_done_unreviewed = self.ask_done.isChecked()

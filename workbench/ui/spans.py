@@ -88,8 +88,24 @@ def _esc(t: str) -> str:
 
 
 # token geometry -----------------------------------------------------------------
+# Scraped pages glue words together ("EngstromCarly FiorinaSen"): a capital after three
+# lower-case letters starts a new word (McDonald and YouTube stay whole).
+RUN_TOGETHER = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z])")
+
+
 def tokens(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in TOKEN.finditer(text)]
+    """Words and punctuation runs (".”", "?!"): the steps of snapping, widening and shrinking."""
+    out: list[tuple[int, int]] = []
+    for m in TOKEN.finditer(text):
+        a, z = m.span()
+        if out and not m.group()[0].isalnum() and m.group()[0] != "_" and out[-1][1] == a:
+            prev = text[out[-1][0] : out[-1][1]]
+            if not (prev[0].isalnum() or prev[0] == "_"):
+                out[-1] = (out[-1][0], z)  # punctuation touching punctuation: one run
+                continue
+        cuts = [a] + [a + c.start() for c in RUN_TOGETHER.finditer(m.group())] + [z]
+        out.extend(zip(cuts, cuts[1:], strict=False))
+    return out
 
 
 def snap(toks: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
@@ -114,7 +130,7 @@ def strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def step_edge(toks: list[tuple[int, int]], span: Span, edge: str) -> tuple[int, int] | None:
-    """New (start, end) after moving one edge by a token; None when it cannot move."""
+    """New (start, end) after moving one edge by a token (a word or a punctuation run); None: cannot."""
     s, e = span.start, span.end
     if edge == "widen_left":
         prev = [t for t in toks if t[0] < s]

@@ -111,6 +111,7 @@ class SpanTextView(QPlainTextEdit):
         self.styles: dict[str, SpanStyle] = {}
         self.current: str | None = None
         self.arrows: list[Arrow] = []
+        self.focus: set[str] | None = None
         self.key_handler: Callable[[QKeyEvent], bool] | None = None
         self.tooltip_provider: Callable[[list[str]], str] | None = None
         self._gutter = overlay.Gutter(self, self.paint_gutter)
@@ -188,6 +189,16 @@ class SpanTextView(QPlainTextEdit):
 
     def set_arrows(self, arrows: list[Arrow]) -> None:
         self.arrows = arrows
+        self._gutter.update()  # the relation names stand in the margin
+        self.viewport().update()
+
+    def set_focus(self, ids: set[str] | None) -> None:
+        """Focus mode: only these spans are highlighted (None: all of them)."""
+        if ids == self.highlighter.focus:
+            return
+        self.highlighter.set_focus(ids)
+        self.focus = ids
+        self._gutter.update()
         self.viewport().update()
 
     def restyle(self) -> None:
