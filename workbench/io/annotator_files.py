@@ -10,6 +10,7 @@ given as an annotator file) are refused with a message naming the files.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -20,12 +21,14 @@ from typing import Any
 
 import orjson
 
+from workbench.core.merge import header_problems
 from workbench.core.problems import Problem
 from workbench.core.record import STATUSES, structural_problems
 from workbench.io.jsonl import LineError, iter_records, read_jsonl, record_id, skim_records
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _INT, _STR, _ATTRS = {int}, {str}, {dict, type(None)}
+_BOM = b"\xef\xbb\xbf"
 _MISSING = object()  # a span without a "text" key (null is a value, and a wrong one)
 
 
@@ -116,10 +119,16 @@ class AnnotatorFile:
         if self._fd is None:
             self._fd = os.open(self.path, os.O_RDONLY)
         # One pread of the known length: no buffer to refill after a seek, no search for the newline.
+        raw = os.pread(self._fd, where[2], where[0])
+        if where[0] == 0 and raw.startswith(_BOM):
+            raw = raw[len(_BOM) :]  # the index read line 1 past a byte order mark: so does this
         try:
-            d = orjson.loads(os.pread(self._fd, where[2], where[0]))
-        except ValueError as e:  # orjson's decode error, or bytes that are not UTF-8
-            raise ValueError(f"not valid JSON ({e})") from e
+            d = orjson.loads(raw)
+        except ValueError:  # what orjson refuses and the index's parser took (NaN), or no JSON at all
+            try:
+                d = json.loads(raw)
+            except (ValueError, RecursionError) as e:
+                raise ValueError(f"not valid JSON ({e})") from e
         if type(d) is not dict:
             raise ValueError(f"expected a JSON object, found {type(d).__name__}")
         record_id(d)  # the index skimmed this line: the one record rule is applied now
@@ -235,6 +244,7 @@ def iter_bundles(
                     continue
                 line, d = got
                 bad = [] if _looks_sound(d) else structural_problems(d)
+                bad += header_problems(d)
                 if bad:
                     problems.append(_left_out(f.path, line, "; ".join(bad)))
                     continue
@@ -263,6 +273,8 @@ def iter_merged(path: str | Path, problems: list[str] | None = None) -> Iterator
             problems.append(_left_out(path, line, "not a merged record"))
             continue
         bad = merged_problems(d)
+        if d.get("meta") is not None and type(d["meta"]) is not dict:
+            bad.append(f"merged record has no 'meta' object (found {type(d['meta']).__name__})")
         if any(b.startswith(("version of", "merged record has no")) for b in bad):
             problems.append(_left_out(path, line, "; ".join(bad)))
             continue
