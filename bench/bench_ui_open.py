@@ -5,7 +5,10 @@ Budget (issue 15): the first article is shown in under a second on a 100k-articl
 3x the same window with 1k (it follows the index, not the texts). Each size runs in a fresh
 process; the ratios are against the 1k run of the same invocation.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_ui_open.py [--sizes 1000,100000]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_ui_open.py [--sizes 1000,100000] [--own]
+
+``--own`` opens annotator files (``<corpus>.bench.jsonl``) instead of corpora: the annotator
+store then reads the whole file before the window opens, which is the store's part.
 """
 
 from __future__ import annotations
@@ -35,13 +38,14 @@ def make_corpus(path: Path, n: int) -> None:
             fh.write(json.dumps(d, ensure_ascii=False) + "\n")
 
 
-def child(n: int, folder: Path) -> None:
+def child(n: int, folder: Path, own: bool) -> None:
     import psutil
     from PySide6.QtWidgets import QApplication
 
     from workbench.ui.app import create_window
 
-    corpus = folder / f"corpus-{n}.jsonl"
+    # ``own``: the annotator's own file (``<name>.bench.jsonl``), which the annotator store reads too
+    corpus = folder / (f"corpus-{n}.bench.jsonl" if own else f"corpus-{n}.jsonl")
     if not corpus.exists():
         make_corpus(corpus, n)
     proc = psutil.Process()
@@ -84,9 +88,10 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000,100000")
     ap.add_argument("--data", help="keep the generated corpora here and reuse them")
     ap.add_argument("--child", type=int)
+    ap.add_argument("--own", action="store_true", help="open annotator files (the store reads them too)")
     a = ap.parse_args()
     if a.child:
-        child(a.child, Path(a.data))
+        child(a.child, Path(a.data), a.own)
         return
     folder = Path(a.data or tempfile.mkdtemp(prefix="wb-bench-open-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -94,7 +99,15 @@ def main() -> None:
     results = []
     for n in map(int, a.sizes.split(",")):
         env["WORKBENCH_CONFIG_DIR"] = tempfile.mkdtemp(prefix="wb-bench-config-")
-        cmd = [sys.executable, __file__, "--child", str(n), "--data", str(folder)]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--child",
+            str(n),
+            "--data",
+            str(folder),
+            *(["--own"] if a.own else []),
+        ]
         out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True).stdout
         results.append(json.loads(out.strip().splitlines()[-1]))
     for r in results:
