@@ -25,29 +25,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def make_corpus(path: Path, n: int) -> None:
-    """``n`` articles of about 3,000 characters and 30 spans (50 distinct texts, each id its own)."""
-    from bench._ui_fixtures import article
-
-    base = [article(3_000, 30, seed=k).to_dict() for k in range(50)]
-    with open(path, "w", encoding="utf-8") as fh:
-        for i in range(n):
-            d = dict(base[i % 50])
-            d["id"] = f"doc{i:06d}"
-            d["meta"] = {"title": f"Story {i}"}
-            fh.write(json.dumps(d, ensure_ascii=False) + "\n")
-
-
 def child(n: int, folder: Path, own: bool) -> None:
     import psutil
     from PySide6.QtWidgets import QApplication
 
+    from bench.bench_ui_switch import make_batch
     from workbench.ui.app import create_window
 
     # ``own``: the annotator's own file (``<name>.bench.jsonl``), which the annotator store reads too
     corpus = folder / (f"corpus-{n}.bench.jsonl" if own else f"corpus-{n}.jsonl")
     if not corpus.exists():
-        make_corpus(corpus, n)
+        make_batch(corpus, n)  # about 3,000 characters and 30 spans an article, each id its own
     proc = psutil.Process()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     rss0 = proc.memory_info().rss

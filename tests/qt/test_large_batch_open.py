@@ -28,8 +28,8 @@ def _corpus(tmp_path: Path) -> Path:
     path = tmp_path / "big.jsonl"
     with open(path, "w", encoding="utf-8") as fh:
         for i in range(N):
-            fh.write(json.dumps({"id": f"d{i:04d}", "text": TEXT.format(i=i), "meta": {"title": f"Story {i}"}}))
-            fh.write("\n")
+            rec = {"id": f"d{i:04d}", "text": TEXT.format(i=i), "meta": {"title": f"Story {i}"}}
+            fh.write(json.dumps(rec) + "\n")
     return path
 
 

@@ -16,6 +16,7 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -211,14 +212,8 @@ def start_batch(sources: list[tuple[Path, ReadArticles | None]], budget: float |
 
 
 def _chunks(walk: Iterator[Entry]) -> Iterator[list[Entry]]:
-    chunk: list[Entry] = []
-    for e in walk:
-        chunk.append(e)
-        if len(chunk) >= CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    """The rest of the walk in lists of :data:`CHUNK` entries, read as they are asked for."""
+    return iter(lambda: list(islice(walk, CHUNK)), [])
 
 
 __all__ = [

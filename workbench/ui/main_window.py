@@ -204,8 +204,7 @@ class MainWindow(QMainWindow):
             )
         self.say(
             f"Opened {len(session.batch)}{'+ (more coming)' if session.batch.pending else ''} article(s); "
-            f"annotations go to {session.store_path}"
-            + (" · " + "; ".join(notes) if notes else "")
+            f"annotations go to {session.store_path}" + (" · " + "; ".join(notes) if notes else "")
         )
         self.save_status.update()
         return True
