@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.batch import Batch, Entry
+from workbench.app.progress import Progress
 from workbench.core.document import Change, Document
 from workbench.core.edits import SetStatus, flatten
 from workbench.core.record import STATUSES
@@ -94,7 +95,7 @@ class DocListModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, 0), self.index(row, 1))
 
 
-def _drain(batch: Batch, progress: Any, deliver: Callable[[Any], None]) -> Batch:
+def _drain(batch: Batch, progress: Progress, deliver: Callable[[Any], None]) -> Batch:
     """On the worker thread: read the pending chunks of ``batch`` and hand each to the GUI thread."""
     for chunk in batch.pending or ():
         if progress.cancelled():
