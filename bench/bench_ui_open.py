@@ -29,22 +29,19 @@ def child(n: int, folder: Path, own: bool) -> None:
     import psutil
     from PySide6.QtWidgets import QApplication
 
-    from bench.bench_ui_switch import make_batch
-    from workbench.ui.app import create_window
+    from bench.bench_ui_switch import make_batch, shown_window
 
     # ``own``: the annotator's own file (``<name>.bench.jsonl``), which the annotator store reads too
-    corpus = folder / (f"corpus-{n}.bench.jsonl" if own else f"corpus-{n}.jsonl")
+    corpus = folder / (f"own-{n}.bench.jsonl" if own else f"corpus-{n}.jsonl")
     if not corpus.exists():
         make_batch(corpus, n)  # about 3,000 characters and 30 spans an article, each id its own
+    if not own:
+        (folder / f"corpus-{n}.bench.jsonl").unlink(missing_ok=True)  # the last run's annotator file
     proc = psutil.Process()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     rss0 = proc.memory_info().rss
     t = time.perf_counter()
-    win = create_window([corpus])
-    assert win is not None
-    win.resize(1300, 800)
-    win.show()
-    app.processEvents()
+    win = shown_window([corpus])
     win.view.viewport().repaint()
     first_s = time.perf_counter() - t
     s = win.session
