@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -34,26 +35,34 @@ def make_batch(path: Path, n: int) -> None:
             fh.write(json.dumps(d, ensure_ascii=False) + "\n")
 
 
+def shown_window(paths: list[Path]) -> Any:
+    """The window on ``paths``, shown at the benchmarks' size, its first events processed."""
+    from PySide6.QtWidgets import QApplication
+
+    from workbench.ui.app import create_window
+
+    win = create_window(paths)
+    assert win is not None
+    win.resize(1300, 800)
+    win.show()
+    QApplication.processEvents()
+    return win
+
+
 def child(n: int) -> None:
     import psutil
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from workbench.ui.app import create_window
-
     proc = psutil.Process()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    _app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "batch.jsonl"
         make_batch(corpus, n)
         rss0 = proc.memory_info().rss
         t = time.perf_counter()
-        win = create_window([corpus])
-        assert win is not None
-        win.resize(1300, 800)
-        win.show()
-        app.processEvents()
+        win = shown_window([corpus])
         open_s = time.perf_counter() - t
         rss_open = proc.memory_info().rss
         times, reads = [], []

@@ -4,14 +4,19 @@ A corpus JSON Lines file is indexed once (id, title, status, byte offset) and a
 record is read back from disk only when it is opened, so a 10k-article batch
 costs a few hundred bytes per article. Article files and folders go through the
 article readers and are kept as records (they are small batches by nature).
-Qt-free, so it is tested without a display.
+The index can be built in two parts (:func:`start_batch`): what a fraction of a
+second reads, then the rest in chunks (``Batch.pending``) that a worker thread
+reads and the owner takes in with :meth:`Batch.take`, so a 100k-article corpus
+shows its first article at once. Qt-free, so it is tested without a display.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +25,7 @@ from workbench.core.record import Record, RecordError
 from workbench.io.jsonl import LineError, iter_records, read_at
 
 TITLE_CHARS = 90
+CHUNK = 5_000  # index entries per chunk of the background part: a few tenths of a second of reading
 
 
 @dataclass(slots=True)
@@ -32,11 +38,18 @@ class Item:
     offset: int  # byte offset of the JSONL line, or -1 when the record is held in memory
 
 
+# One article of the index (with the record when it is held in memory), or a line that is none.
+Entry = tuple[Item, Record | None] | Problem
+
+
 @dataclass
 class Batch:
     sources: list[Path] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
+    # The rest of the index when it is built in two parts: chunks of entries, read by one
+    # thread (they may block on the disk) and taken in with take() by the batch's owner.
+    pending: Iterator[list[Entry]] | None = None
     _pos: dict[str, int] = field(default_factory=dict)
     _held: dict[str, Record] = field(default_factory=dict)
 
@@ -57,6 +70,25 @@ class Batch:
             self.items.append(item)
         if record is not None:
             self._held[item.id] = record
+
+    def fresh(self, chunk: list[Entry]) -> int:
+        """How many rows :meth:`take` will add for ``chunk`` (a list view announces them first)."""
+        seen = self._pos
+        new = {e[0].id for e in chunk if type(e) is tuple and e[0].id not in seen}
+        return len(new)
+
+    def take(self, chunk: list[Entry]) -> list[int]:
+        """Add a chunk of the index; the rows of articles seen before, updated in place (later wins)."""
+        replaced = []
+        for e in chunk:
+            if type(e) is tuple:
+                row = self._pos.get(e[0].id)
+                if row is not None:
+                    replaced.append(row)
+                self.add(*e)
+            else:
+                self.errors.append(e)  # type: ignore[arg-type]
+        return replaced
 
     def load(self, record_id: str) -> Record:
         """A fresh record for ``record_id`` as the source has it (raises RecordError)."""
@@ -119,24 +151,79 @@ def title_of(text: str, meta: dict[str, Any] | None) -> str:
 
 def index_jsonl(batch: Batch, path: Path) -> None:
     """Add every record line of a JSONL file; lines that are not records are kept as problems, never fatal."""
+    batch.take(list(_jsonl_entries(batch, path)))
+
+
+def _jsonl_entries(batch: Batch, path: Path) -> Iterator[Entry]:
     src = len(batch.sources)
     batch.sources.append(path)
     for item in iter_records(path, fast=True):
         if type(item) is LineError:
-            batch.errors.append(item)
+            yield item
             continue
         _, start, _, rid, obj = item
         text = obj["text"]
         status = obj.get("status") if isinstance(obj.get("status"), str) else "todo"
         meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
-        batch.add(Item(rid, title_of(text, meta), status, len(text), src, start))
+        yield Item(rid, title_of(text, meta), status, len(text), src, start), None
+
+
+# Reads article files or a folder: the records, with the problems put in the list it is given.
+ReadArticles = Callable[[list[Problem]], list[Record]]
 
 
 def add_records(batch: Batch, records: list[Record], origin: Path) -> None:
+    batch.take(list(_record_entries(batch, lambda _problems: records, origin)))
+
+
+def _record_entries(batch: Batch, read: ReadArticles, origin: Path) -> Iterator[Entry]:
     src = len(batch.sources)
     batch.sources.append(origin)
+    problems: list[Problem] = []
+    records = read(problems)
+    yield from problems
     for rec in records:
-        batch.add(Item(rec.id, title_of(rec.text, rec.meta), rec.status, len(rec.text), src, -1), rec)
+        yield Item(rec.id, title_of(rec.text, rec.meta), rec.status, len(rec.text), src, -1), rec
 
 
-__all__ = ["Batch", "Item", "RecordError", "add_records", "index_jsonl", "title_of"]
+def start_batch(sources: list[tuple[Path, ReadArticles | None]], budget: float | None) -> Batch:
+    """A batch indexed for about ``budget`` seconds (and at least to its first article); the rest pending.
+
+    ``sources`` are JSONL files (None) or article files and folders with the function that
+    reads them. What is not read in time is left in ``Batch.pending`` as chunks of
+    :data:`CHUNK` entries, read in order; ``budget`` None reads everything now.
+    """
+    batch = Batch()
+
+    def entries() -> Iterator[Entry]:
+        for path, read in sources:
+            yield from _jsonl_entries(batch, path) if read is None else _record_entries(batch, read, path)
+
+    walk = entries()
+    until = None if budget is None else time.perf_counter() + budget
+    now: list[Entry] = []
+    for e in walk:
+        now.append(e)
+        if until is not None and type(e) is tuple and len(now) % 64 == 0 and time.perf_counter() > until:
+            batch.pending = _chunks(walk)
+            break
+    batch.take(now)
+    return batch
+
+
+def _chunks(walk: Iterator[Entry]) -> Iterator[list[Entry]]:
+    """The rest of the walk in lists of :data:`CHUNK` entries, read as they are asked for."""
+    return iter(lambda: list(islice(walk, CHUNK)), [])
+
+
+__all__ = [
+    "Batch",
+    "Entry",
+    "Item",
+    "ReadArticles",
+    "RecordError",
+    "add_records",
+    "index_jsonl",
+    "start_batch",
+    "title_of",
+]

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from workbench.app.batch import Batch, Item, add_records, index_jsonl, title_of
+from workbench.app.batch import Batch, Item, ReadArticles, start_batch, title_of
 from workbench.core.document import Change, Document
 from workbench.core.paths import corpora_dir
 from workbench.core.problems import Problem
@@ -117,16 +117,27 @@ def _is_raw(rec: Record) -> bool:
     return raw and not rec.spans and not rec.relations
 
 
-def build_batch(paths: list[Path], clean: bool = True, originals: dict[str, Record] | None = None) -> Batch:
-    """The articles to work through; ``clean=False`` shows raw files exactly as they are."""
-    batch = Batch()
+def build_batch(
+    paths: list[Path],
+    budget: float | None = None,
+    clean: bool = True,
+    originals: dict[str, Record] | None = None,
+) -> Batch:
+    """The batch of ``paths``; with ``budget`` (seconds), the rest of a long index is left pending.
+
+    The window passes a budget, so a 100k-article corpus opens at once and its list fills
+    in the background (``Batch.pending``); everyone else gets the whole index.
+    ``clean=False`` shows raw files exactly as they are (decision 0015).
+    """
+    sources: list[tuple[Path, ReadArticles | None]] = []
     for p in paths:
         if not p.exists():
             raise OpenError(f"{p}: no such file or folder")
         if p.is_file() and p.suffix.lower() == ".jsonl":
-            index_jsonl(batch, p)
+            sources.append((p, None))
         else:
-            add_records(batch, _read_articles(p, batch.errors, clean, originals), p)
+            sources.append((p, lambda problems, p=p: _read_articles(p, problems, clean, originals)))
+    batch = start_batch(sources, budget)
     if not batch.items:
         detail = "\n".join(map(str, batch.errors[:5]))
         raise OpenError(
@@ -160,8 +171,13 @@ class Session:
         annotator: str,
         schema: AnnotationSchema,
         store: AnnotatorStore | None = None,
+        index_budget: float | None = None,
     ):
-        """``store``: the open store of a session on the same annotator file, taken over with its lock."""
+        """``store``: the open store of a session on the same annotator file, taken over with its lock.
+
+        ``index_budget``: seconds of indexing before the batch is usable, the rest left pending
+        (:func:`build_batch`); None indexes it all.
+        """
         self.paths = [Path(p) for p in paths]
         self.annotator = annotator
         self.schema = schema
@@ -171,10 +187,11 @@ class Session:
         if self.project is not None:
             # a project folder: the annotator's own batch (or the whole corpus), the project's store
             batch_file = self.project.batch_file(annotator)
-            self.batch = build_batch([batch_file if batch_file.exists() else self.project.corpus_path])
+            source = batch_file if batch_file.exists() else self.project.corpus_path
+            self.batch = build_batch([source], index_budget)
             self.model = self.project.model
         else:
-            self.batch = build_batch(self.paths, originals=self.originals)
+            self.batch = build_batch(self.paths, index_budget, originals=self.originals)
         self.store_path = annotator_path(self.paths, annotator)
         self.locked: StoreLocked | None = None
         self.preannotated_on_open: set[str] = set()  # articles the window pre-annotated as they opened

@@ -177,7 +177,7 @@ class Agreement(AgreementFigures):
         self.documents.append(
             {
                 "id": doc_id,
-                "title": title,
+                "title": title if title is None or type(title) is str else str(title),
                 "annotators": len(present),
                 "spans": {a: sum(c for m, c in counts.items() if m & bits[a]) for a in present},
                 "strict_f1": 2 * s_tp / s_n if s_n else None,

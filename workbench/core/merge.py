@@ -100,6 +100,26 @@ _LIST_TOKENS: dict[tuple[str, ...], str] = {}  # lists of strings (e.g. topics) 
 _NULL = value_token(None)
 
 
+_OBJECT = {dict, type(None)}
+
+
+def header_problems(d: dict[str, Any]) -> list[str]:
+    """What merge and agreement read beside the spans and relations, checked (the record check leaves it).
+
+    Both read ``meta`` and ``doc`` as objects, so a list there would stop them with a traceback;
+    a ``rev`` that is no whole number means the line is not what any workbench wrote. The usual
+    record passes in three type checks.
+    """
+    meta, doc, rev = d.get("meta"), d.get("doc"), d.get("rev")
+    if type(meta) in _OBJECT and type(doc) in _OBJECT and (rev is None or (type(rev) is int and rev >= 0)):
+        return []
+    bad = [f"{k} must be an object, found {type(v).__name__}" for k, v in (("meta", meta), ("doc", doc))]
+    bad = [b for b, v in zip(bad, (meta, doc), strict=True) if type(v) not in _OBJECT]
+    if rev is not None and (type(rev) is not int or rev < 0):
+        bad.append(f"rev must be a whole number >= 0, found {rev!r}")
+    return bad
+
+
 # merging ---------------------------------------------------------------------
 def versions_digest(versions: dict[str, dict[str, Any]]) -> str:
     """Fingerprint of the versions, so a hand-edited merged record is noticed.
@@ -439,8 +459,11 @@ def merged_problems(d: dict[str, Any]) -> list[str]:
     if info.get("status") == "text_differs":
         return problems
     for a, v in versions.items():
-        full = {**v, "text": d.get("text")}
-        problems += [f"version of {a}: {p}" for p in structural_problems(full)]
+        if not isinstance(v, dict):
+            problems.append(f"version of {a}: not a JSON object")
+            continue
+        bad = structural_problems({**v, "text": d.get("text")}) + header_problems(v)
+        problems += [f"version of {a}: {p}" for p in bad]
     if problems:
         return problems
     try:

@@ -10,31 +10,38 @@ given as an annotator file) are refused with a message naming the files.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from operator import lt
+from itertools import repeat
+from operator import itemgetter, lt
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from workbench.core.merge import header_problems
 from workbench.core.problems import Problem
 from workbench.core.record import STATUSES, structural_problems
 from workbench.io.jsonl import LineError, iter_records, read_jsonl, record_id, skim_records
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _INT, _STR, _ATTRS = {int}, {str}, {dict, type(None)}
+_BOM = b"\xef\xbb\xbf"
 _MISSING = object()  # a span without a "text" key (null is a value, and a wrong one)
+_SPAN_COLUMNS = itemgetter("start", "end", "id", "label")
+_RELATION_COLUMNS = itemgetter("id", "head", "child", "label")
+_get = dict.get
 
 
 def _looks_sound(d: dict[str, Any]) -> bool:
     """The common case of :func:`structural_problems`, fast; False sends the record to the full check.
 
-    Column-wise (one comprehension per field, then C-level checks on the columns) because
-    this runs on every span of every version before anything else; comprehensions measured
-    faster here than ``map`` with ``itemgetter``.
+    Column-wise, and every column is taken at C speed (``itemgetter`` and ``dict.get`` mapped
+    over the spans, ``zip(*...)`` to split them), because this runs on every span of every
+    version before anything else: about two thirds of the time of per-field comprehensions.
     """
     text = d.get("text")
     if type(text) is not str or (not text.isascii() and _SURROGATE.search(text)):
@@ -42,11 +49,9 @@ def _looks_sound(d: dict[str, Any]) -> bool:
     spans = d.get("spans") or ()
     rels = d.get("relations") or ()
     try:
-        starts = [s["start"] for s in spans]
-        ends = [s["end"] for s in spans]
-        ids = [s["id"] for s in spans]
-        labels = [s["label"] for s in spans]
+        span_ids: set[Any] = set()
         if spans:
+            starts, ends, ids, labels = zip(*map(_SPAN_COLUMNS, spans), strict=True)
             if {*map(type, starts), *map(type, ends)} != _INT or {
                 *map(type, ids),
                 *map(type, labels),
@@ -54,25 +59,18 @@ def _looks_sound(d: dict[str, Any]) -> bool:
                 return False
             if min(starts) < 0 or max(ends) > len(text) or not all(map(lt, starts, ends)):
                 return False
-            texts = [s.get("text", _MISSING) for s in spans]
-            cut = [text[a:b] for a, b in zip(starts, ends, strict=True)]
+            texts = list(map(_get, spans, repeat("text"), repeat(_MISSING)))
+            cut = list(map(text.__getitem__, map(slice, starts, ends)))
             if texts != cut and any(t is not _MISSING and t != c for t, c in zip(texts, cut, strict=True)):
                 return False
-            if not {type(s.get("attrs")) for s in spans} <= _ATTRS:
+            if not set(map(type, map(_get, spans, repeat("attrs")))) <= _ATTRS:
                 return False
-        span_ids = set(ids)
-        if len(span_ids) != len(ids):
-            return False
+            span_ids = set(ids)
+            if len(span_ids) != len(ids):
+                return False
         if rels:
-            rel_ids = [r["id"] for r in rels]
-            heads = [r["head"] for r in rels]
-            children = [r["child"] for r in rels]
-            if {
-                *map(type, rel_ids),
-                *map(type, heads),
-                *map(type, children),
-                *[type(r["label"]) for r in rels],
-            } != _STR:
+            rel_ids, heads, children, rel_labels = zip(*map(_RELATION_COLUMNS, rels), strict=True)
+            if {*map(type, rel_ids), *map(type, heads), *map(type, children), *map(type, rel_labels)} != _STR:
                 return False
             if (
                 len(set(rel_ids)) != len(rels)
@@ -80,9 +78,9 @@ def _looks_sound(d: dict[str, Any]) -> bool:
                 or not span_ids.issuperset(children)
             ):
                 return False
-            if not {type(r.get("attrs")) for r in rels} <= _ATTRS:
+            if not set(map(type, map(_get, rels, repeat("attrs")))) <= _ATTRS:
                 return False
-    except (KeyError, TypeError):
+    except (KeyError, TypeError):  # a missing key, or a span or relation that is no object
         return False
     status = d.get("status")
     return status is None or status in STATUSES
@@ -116,10 +114,16 @@ class AnnotatorFile:
         if self._fd is None:
             self._fd = os.open(self.path, os.O_RDONLY)
         # One pread of the known length: no buffer to refill after a seek, no search for the newline.
+        raw = os.pread(self._fd, where[2], where[0])
+        if where[0] == 0 and raw.startswith(_BOM):
+            raw = raw[len(_BOM) :]  # the index read line 1 past a byte order mark: so does this
         try:
-            d = orjson.loads(os.pread(self._fd, where[2], where[0]))
-        except ValueError as e:  # orjson's decode error, or bytes that are not UTF-8
-            raise ValueError(f"not valid JSON ({e})") from e
+            d = orjson.loads(raw)
+        except ValueError:  # what orjson refuses and the index's parser took (NaN), or no JSON at all
+            try:
+                d = json.loads(raw)
+            except (ValueError, RecursionError) as e:
+                raise ValueError(f"not valid JSON ({e})") from e
         if type(d) is not dict:
             raise ValueError(f"expected a JSON object, found {type(d).__name__}")
         record_id(d)  # the index skimmed this line: the one record rule is applied now
@@ -235,6 +239,7 @@ def iter_bundles(
                     continue
                 line, d = got
                 bad = [] if _looks_sound(d) else structural_problems(d)
+                bad += header_problems(d)
                 if bad:
                     problems.append(_left_out(f.path, line, "; ".join(bad)))
                     continue
@@ -263,6 +268,8 @@ def iter_merged(path: str | Path, problems: list[str] | None = None) -> Iterator
             problems.append(_left_out(path, line, "not a merged record"))
             continue
         bad = merged_problems(d)
+        if d.get("meta") is not None and type(d["meta"]) is not dict:
+            bad.append(f"merged record has no 'meta' object (found {type(d['meta']).__name__})")
         if any(b.startswith(("version of", "merged record has no")) for b in bad):
             problems.append(_left_out(path, line, "; ".join(bad)))
             continue

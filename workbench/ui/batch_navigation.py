@@ -31,3 +31,30 @@ def next_undone(session: Session, start: int, step: int = 1) -> str | None:
         if session.status(it.id) not in FINISHED and (start < 0 or it.id != items[start].id):
             return it.id
     return None
+
+
+class Awaited:
+    """The article to open (the last one open, or the one asked for) when a filling batch lacks it yet.
+
+    The window opens a stand-in at once (the first undone article so far) and goes to the awaited
+    one when it arrives, unless the annotator has moved on or changed the stand-in meanwhile.
+    """
+
+    def __init__(self, record_id: str, stand_in: str):
+        self.id = record_id
+        self.stand_in = stand_in
+
+    def due(self, session: Session) -> bool:
+        """Whether to open it now: it has arrived and the stand-in is open and untouched."""
+        doc = session.document
+        return (
+            session.batch.position(self.id) is not None
+            and doc is not None
+            and doc.record.id == self.stand_in
+            and not doc.history.can_undo
+        )
+
+    def gone(self, session: Session) -> bool:
+        """Whether waiting is pointless: the annotator moved on, or the whole batch is read."""
+        doc = session.document
+        return session.batch.pending is None or doc is None or doc.record.id != self.stand_in

@@ -2,12 +2,15 @@
 
 The model reads statuses through a callable (the session's), so it shows the
 annotator's file as it is now without copying it; a status change repaints one
-row. Search runs over titles and texts of the whole batch.
+row. Search runs over titles and texts of the whole batch. A batch whose index is
+still pending (a large corpus, ``Batch.pending``) is read on a worker thread and its
+rows are inserted chunk by chunk, so the window works on the first article meanwhile.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -30,7 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.app.batch import Batch
+from workbench.app.batch import Batch, Entry
+from workbench.app.progress import Progress
 from workbench.core.document import Change, Document
 from workbench.core.edits import SetStatus, flatten
 from workbench.core.record import STATUSES
@@ -79,6 +83,26 @@ class DocListModel(QAbstractTableModel):
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, 1))
 
+    def take(self, chunk: list[Entry]) -> None:
+        """A chunk of the pending index: new articles become rows at the end, repeated ones update theirs."""
+        first, n = len(self.batch.items), self.batch.fresh(chunk)
+        if n:
+            self.beginInsertRows(QModelIndex(), first, first + n - 1)
+        replaced = self.batch.take(chunk)
+        if n:
+            self.endInsertRows()
+        for row in replaced:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, 1))
+
+
+def _drain(batch: Batch, progress: Progress, deliver: Callable[[Any], None]) -> Batch:
+    """On the worker thread: read the pending chunks of ``batch`` and hand each to the GUI thread."""
+    for chunk in batch.pending or ():
+        if progress.cancelled():
+            break
+        deliver((batch, chunk))
+    return batch
+
 
 class _Filter(QSortFilterProxyModel):
     def __init__(self) -> None:
@@ -104,6 +128,8 @@ class _Filter(QSortFilterProxyModel):
 
 class DocListPanel(QWidget):
     documentActivated = Signal(str)
+    arrived = Signal()  # more of a pending batch is in the list
+    filled = Signal()  # the whole batch is in the list
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -140,6 +166,10 @@ class DocListPanel(QWidget):
         self._searcher.failed.connect(self._search_failed)
         self._searching: tuple[Batch | None, str] = (None, "")  # what the running (or last) search is for
         self._closed = False
+        self._filler = Worker(self)  # reads the pending part of a large batch
+        self._filler.item.connect(self._take)
+        self._filler.finished.connect(self._filled)
+        self._filler.failed.connect(self._fill_failed)
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._search_timer.timeout.connect(self._run_search)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
@@ -147,7 +177,13 @@ class DocListPanel(QWidget):
         self.table.activated.connect(self._activated)
         self.table.clicked.connect(self._activated)
 
+    @property
+    def filling(self) -> bool:
+        """Whether part of the batch is still being read into the list."""
+        return self._filler.busy
+
     def set_batch(self, batch: Batch, status: Callable[[str], str]) -> None:
+        self._filler.shutdown()  # the last batch's index is no longer wanted (its chunks are ignored)
         self.proxy.hits = None  # the last batch's search results mean nothing here
         if self.search.text().strip():
             self._search_timer.start()  # search the new batch for what the box says
@@ -160,6 +196,35 @@ class DocListPanel(QWidget):
         head.resizeSection(0, max(fm.horizontalAdvance(t) for t in STATUS_TEXT.values()) + 16)
         head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.update_progress()
+        if batch.pending is not None and not self._closed:
+            self._filler.start(lambda progress, deliver: _drain(batch, progress, deliver))
+            self.progress.setFormat(f"reading the batch… {len(batch.items):,} articles")
+
+    def _take(self, got: tuple[Batch, list[Entry]]) -> None:
+        batch, chunk = got
+        if self.model is None or batch is not self.model.batch:
+            return  # a chunk of a batch this list no longer shows
+        self.model.take(chunk)
+        total = len(batch.items)
+        self.progress.setFormat(f"reading the batch… {total:,} articles")
+        self.filter.setItemText(0, f"All ({total})")
+        self.arrived.emit()
+
+    def _filled(self, batch: Batch, cancelled: bool) -> None:
+        if cancelled or self.model is None or batch is not self.model.batch:
+            return
+        batch.pending = None
+        self.update_progress()  # statuses counted once, over the whole batch
+        if self.search.text().strip():
+            self._search_timer.start()  # the search so far saw part of the batch
+        self.filled.emit()
+
+    def _fill_failed(self, message: str) -> None:
+        """The batch file became unreadable while being indexed: keep what was read and say so."""
+        if self.model is not None:
+            self.model.batch.pending = None
+            self.update_progress()
+            self.progress.setFormat(f"{self.progress.format()} (batch read only in part: {message})")
 
     def update_progress(self) -> None:
         """Progress bar and per-status counts in the filter (one pass over the batch)."""
@@ -267,3 +332,4 @@ class DocListPanel(QWidget):
         self._closed = True
         self._search_timer.stop()
         self._searcher.shutdown()
+        self._filler.shutdown()

@@ -27,7 +27,7 @@ from workbench.io.settings import Settings, save_settings
 from workbench.ui import spans as sp
 from workbench.ui.actions import ACTIONS, ActionSpec, collisions
 from workbench.ui.article_header import ArticleHeader
-from workbench.ui.batch_navigation import next_undone, position
+from workbench.ui.batch_navigation import Awaited, next_undone, position
 from workbench.ui.controller import Controller
 from workbench.ui.dispatch import Dispatcher
 from workbench.ui.doc_list import DocListPanel
@@ -43,6 +43,9 @@ from workbench.ui.save_status import SaveStatus, fit_message
 from workbench.ui.settings_dialog import SettingsDialog
 from workbench.ui.takeover import Takeover
 from workbench.ui.text_view import SpanTextView
+
+# Seconds of indexing before a batch opens at its first article; the list fills in the background.
+INDEX_BUDGET = 0.25
 
 
 class MainWindow(QMainWindow):
@@ -112,6 +115,9 @@ class MainWindow(QMainWindow):
         self.controller.message.connect(self.say)
         self.preannotator.articleChanged.connect(self.doc_list.status_changed)
         self.doc_list.documentActivated.connect(self.open_document)
+        self._awaited: Awaited | None = None  # the article to go to when a filling batch reaches it
+        self.doc_list.arrived.connect(self._batch_arrived)
+        self.doc_list.filled.connect(self._batch_arrived)
         self.relations.spanRequested.connect(lambda i: self.controller.set_current(i))
         self.relations.leave.connect(self._back_to_article)
         self._escape = EscapeToArticle(self.view, self)
@@ -160,7 +166,11 @@ class MainWindow(QMainWindow):
                 return True
         try:
             session = Session(
-                paths, self.annotator, self.schema, store=self.session.store if same_store else None
+                paths,
+                self.annotator,
+                self.schema,
+                store=self.session.store if same_store else None,
+                index_budget=INDEX_BUDGET,
             )
         except OpenError as e:
             self.error("Cannot open", str(e))
@@ -187,8 +197,12 @@ class MainWindow(QMainWindow):
                 f"{len(session.batch.errors)} problem(s) reading articles, first: {session.batch.errors[0]}"
             )
         target = document or self.settings.last_document.get(session.key)
+        self._awaited = None
         if target is None or session.batch.position(target) is None:
-            target = next_undone(session, -1) or session.batch.items[0].id
+            stand_in = next_undone(session, -1) or session.batch.items[0].id
+            if target is not None and session.batch.pending is not None:  # may be in the part still read
+                self._awaited = Awaited(target, stand_in)
+            target = stand_in
         self.open_document(target)
         clashes = collisions(self.schema, self.controller.actions)
         if clashes:  # the window's own keys win; the schema's lead should pick other keys
@@ -197,11 +211,25 @@ class MainWindow(QMainWindow):
                 + (f" (+{len(clashes) - 1} more)" if len(clashes) > 1 else "")
             )
         self.say(
-            f"Opened {len(session.batch)} article(s); annotations go to {session.store_path}"
-            + (" · " + "; ".join(notes) if notes else "")
+            f"Opened {len(session.batch)}{'+ (more coming)' if session.batch.pending else ''} article(s); "
+            f"annotations go to {session.store_path}" + (" · " + "; ".join(notes) if notes else "")
         )
         self.save_status.update()
         return True
+
+    def _batch_arrived(self) -> None:
+        """More of a large batch is in the list: go to the awaited article; when all is read, say so."""
+        s, awaited = self.session, self._awaited
+        if s is not None and awaited is not None:
+            if awaited.due(s):
+                self._awaited = None
+                self.open_document(awaited.id)
+            elif awaited.gone(s):
+                self._awaited = None
+        if s is not None and s.batch.pending is None:
+            errors = s.batch.errors
+            problems = f"; {len(errors)} problem(s), first: {errors[0]}" if errors else ""
+            self.say(f"All {len(s.batch):,} article(s) of the batch are in the list{problems}")
 
     def close_session(self, keep_store: bool = False) -> None:
         if self.session is not None:
