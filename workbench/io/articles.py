@@ -12,7 +12,6 @@ silent change is CRLF/CR -> LF.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any, BinaryIO
 from workbench.core.problems import Problem
 from workbench.core.record import Record, RecordError, text_sha256
 from workbench.io.html import declared_charset, extract_html
+from workbench.io.safe_files import not_regular, split_found, walk_files
 
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
 _CHUNK = 1024 * 1024
@@ -354,6 +354,10 @@ def read_file(
     path = Path(path)
     file = str(path)
     reader = _READERS[kind or KINDS.get(path.suffix.lower(), "text")]
+    why = not_regular(path)  # a FIFO would block the read for ever
+    if why:
+        yield Problem(file, None, why)
+        return
     try:
         yield from reader(path, file, max_bytes)
     except Refused as e:
@@ -363,12 +367,14 @@ def read_file(
 
 
 def walk_folder(folder: Path) -> Iterator[Path]:
-    """Files under a folder, recursively, in a stable sorted order, hidden files and folders skipped."""
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield Path(root) / name
+    """Files under a folder, recursively, in a stable sorted order, hidden files and folders skipped.
+
+    Only regular files that stay inside the folder (:mod:`workbench.io.safe_files`);
+    :func:`read_articles` reports the rest.
+    """
+    for item in walk_files(folder):
+        if not isinstance(item, Problem):
+            yield item
 
 
 def read_articles(
@@ -382,8 +388,9 @@ def read_articles(
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            files = list(walk_folder(path))
-            if not files:
+            files, refused = split_found(walk_files(path))
+            yield from refused
+            if not files and not refused:
                 yield Problem(str(path), None, "folder has no files")
             for f in files:
                 if f.suffix.lower() not in KINDS:

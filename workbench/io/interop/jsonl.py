@@ -16,6 +16,9 @@ from workbench.io.jsonl import LineError, read_jsonl
 
 def import_jsonl(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | Problem]:
     for f in files_in(Path(path), (".jsonl",)):
+        if isinstance(f, Problem):
+            yield f
+            continue
         for item in read_jsonl(f):
             if isinstance(item, LineError):
                 yield item
