@@ -107,7 +107,11 @@ def check_export(corpus: Path, fmt: str, out: Path, split: str | None = None, th
     if out.exists() and not out.is_dir() and (split or fmt in FOLDER_FORMATS):
         raise AppError(f"{out} is a file; {fmt} with these options writes a folder")
     if (split or fmt in FOLDER_FORMATS) and out.is_dir() and not out.is_symlink():
-        foreign = not_an_export(out)
+        if out.resolve() in corpus.resolve().parents:
+            raise AppError(
+                f"{corpus} is inside {out}; an export replaces its whole folder, so write it elsewhere"
+            )
+        foreign = not_an_export(out, fmt, bool(split))
         if foreign:
             raise AppError(
                 f"{out} holds files an export did not write ({', '.join(foreign[:3])}); an export "
@@ -123,18 +127,21 @@ def check_export(corpus: Path, fmt: str, out: Path, split: str | None = None, th
 
 
 # What an export may find in the folder it replaces (exports older than the mark wrote no mark).
-_EXPORT_NAMES = re.compile(
-    r"^(train|dev|test|config\.cfg|annotation\.conf|ner\.jsonl|relations\.jsonl|labels\.json"
-    r"|.*\.(spacy|txt|ann|jsonl|conll))$"
-)
+_EXPORT_NAMES = {
+    "split": r"(train|dev|test)(\.jsonl|\.conll)?|config\.cfg",
+    "spacy": r".*\.spacy|config\.cfg",
+    "brat": r".*\.(txt|ann)|annotation\.conf",
+    "hf": r"ner\.jsonl|relations\.jsonl|labels\.json",
+}
 
 
-def not_an_export(folder: Path) -> list[str]:
-    """Names in ``folder`` that no export writes: an export must not swap such a folder away."""
+def not_an_export(folder: Path, fmt: str, split: bool) -> list[str]:
+    """Names in ``folder`` that this export would not write: it must not swap such a folder away."""
     if (folder / EXPORT_MARK).is_file():
         return []
+    names = re.compile(_EXPORT_NAMES["split" if split else fmt])
     return sorted(
-        p.name for p in folder.iterdir() if not p.name.startswith(".") and not _EXPORT_NAMES.match(p.name)
+        p.name for p in folder.iterdir() if not p.name.startswith(".") and not names.fullmatch(p.name)
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from workbench.app.errors import AppError, Cancelled
+from workbench.app.errors import AppError, Cancelled, cannot_write
 from workbench.app.progress import NO_PROGRESS, Progress
 from workbench.core.problems import Problem
 from workbench.core.record import Record, article_id
@@ -122,6 +122,8 @@ def import_records(
                 raise _NothingImported
     except _NothingImported:
         pass
+    except OSError as e:  # a full disk: the temp file is gone and the old corpus whole
+        raise cannot_write(e, output) from None
     return summary
 
 
