@@ -19,12 +19,14 @@ from typing import Any
 
 from workbench.app.errors import AppError
 from workbench.core.problems import Problem
-from workbench.core.record import Record, RecordError
+from workbench.core.record import Record
 from workbench.core.schema import AnnotationSchema
 from workbench.io.atomic import EXPORT_MARK, atomic_folder
 from workbench.io.corpus import Entry, index_corpus
+from workbench.io.interop._base import without_surrogates
 from workbench.io.interop.registry import EXPORTERS, OUTPUT_SUFFIX, ExportReport
 from workbench.io.interop.split import SplitPlan, parse_ratios, plan_split
+from workbench.io.validate import checked_record, faults_text
 
 FOLDER_FORMATS = ("spacy", "brat", "hf")  # formats that write a folder whatever the options
 
@@ -76,14 +78,29 @@ def entry_labels(e: Entry) -> set[str]:
 
 
 def iter_records(path: Path, entries: Iterable[Entry], bad: list[Problem]) -> Iterator[Record]:
-    """Records read back one at a time by byte offset; a line that does not fit is named and skipped."""
+    """Records read back one at a time by byte offset; a line that does not fit is named and skipped.
+
+    A record passes the gate ``validate`` applies (:func:`checked_record`), so one malformed
+    record is a problem with its file and line, never the end of the export. Lone surrogates
+    (from a ``\\ud83d`` escape) are written as U+FFFD, one character for one, and said so.
+    """
     with open(path, "rb") as fh:
         for e in sorted(entries, key=lambda e: e.offset):
             fh.seek(e.offset)
             try:
-                yield Record.from_dict(json.loads(fh.readline()))
-            except (RecordError, ValueError) as err:
-                bad.append(Problem(str(path), e.line, str(err)))
+                obj = json.loads(fh.readline())
+            except (ValueError, RecursionError) as err:
+                bad.append(Problem(str(path), e.line, f"not valid JSON ({err})"))
+                continue
+            rec = checked_record(obj)
+            if not isinstance(rec, Record):
+                bad.append(Problem(str(path), e.line, f"skipped: {faults_text(rec)}"))
+                continue
+            fixed, n = without_surrogates(rec.text)
+            if n:
+                rec.text = fixed
+                bad.append(Problem(str(path), e.line, f"{n} lone surrogate character(s) written as U+FFFD"))
+            yield rec
 
 
 def output_path(out: Path, fmt: str, split: str | None) -> Path:
@@ -109,7 +126,8 @@ def check_export(corpus: Path, fmt: str, out: Path, split: str | None = None, th
     if (split or fmt in FOLDER_FORMATS) and out.is_dir() and not out.is_symlink():
         if out.resolve() in corpus.resolve().parents:
             raise AppError(
-                f"{corpus} is inside {out}; an export replaces its whole folder, so write it elsewhere"
+                f"the input file {corpus} is inside {out}; an export replaces its whole folder, "
+                "so write it elsewhere"
             )
         foreign = not_an_export(out, fmt, bool(split))
         if foreign:

@@ -168,6 +168,7 @@ def _write(
     progress: Progress,
 ) -> None:
     from workbench.io.jsonl import dumps
+    from workbench.io.validate import checked_record, faults_text
 
     seen: dict[str, str] = {}
     if existing is not None:
@@ -189,6 +190,10 @@ def _write(
             # An article read now has a content id and a place; a workbench record keeps its own id
             # and the file it was first imported from, which says nothing about this run.
             where = _source(item)
+            checked = checked_record(item.to_dict())  # what validate refuses is not imported either
+            if not isinstance(checked, Record):
+                summary.problems.append(f"{where or given}: skipped: {faults_text(checked)}")
+                continue
             if where is not None and not (item.id == article_id(item.text) and _within(where, [given])):
                 where = None
             if item.id in seen:
