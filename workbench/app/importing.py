@@ -48,6 +48,7 @@ class ImportSummary:
     kept: int = 0  # records of an appended-to corpus
     duplicates: list[str] = field(default_factory=list)
     problems: list[Problem | str] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)  # what was given, for "found nothing in ..."
 
     @property
     def nothing_imported(self) -> bool:
@@ -68,7 +69,8 @@ class ImportSummary:
 
     def why_nothing(self) -> str:
         """The sentence for a run that imported nothing."""
-        why = "" if self.problems else f" (no {self.format} input found in the given paths)"
+        where = ", ".join(self.inputs) or "the given paths"
+        why = "" if self.problems else f" (no {self.format} input found in {where})"
         written = "" if self.output is None else "; no file written"
         return f"nothing was imported{why}{written}"
 
@@ -102,7 +104,7 @@ def import_records(
     """
     check_format(format)
     if not isinstance(output, Path):
-        summary = ImportSummary(None, format)
+        summary = ImportSummary(None, format, inputs=[str(p) for p in paths])
         _write(paths, output, None, summary, format, clean, max_bytes, progress)
         return summary
     if output.is_dir():
@@ -114,7 +116,7 @@ def import_records(
     from workbench.io.atomic import atomic_write
 
     existing = output if append and output.exists() else None
-    summary = ImportSummary(output, format)
+    summary = ImportSummary(output, format, inputs=[str(p) for p in paths])
     try:
         with atomic_write(output) as fh:
             _write(paths, fh, existing, summary, format, clean, max_bytes, progress)

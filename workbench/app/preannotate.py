@@ -25,6 +25,7 @@ from workbench.core.problems import Problem
 from workbench.core.record import Record
 from workbench.core.schema import AnnotationSchema, SchemaError, default_schema, load_schema
 from workbench.io.articles import walk_folder
+from workbench.io.interop._base import without_surrogates
 
 Tell = Callable[[Problem | str], None]
 
@@ -128,6 +129,9 @@ def run_preannotation(
                 continue
             done.add(item.id)
             first[item.id] = _place(item)
+            item.text, bad = without_surrogates(item.text)  # spaCy cannot read them; one for one
+            if bad:
+                tell(f"{first[item.id]}: {bad} lone surrogate character(s) read as U+FFFD")
             yield item
 
     total = estimate_total(inputs)
@@ -138,7 +142,7 @@ def run_preannotation(
             for n, o in enumerate(stream, 1):
                 if o.record is None:
                     summary.failed += 1
-                    tell(f"{o.id}: skipped: {o.error}")
+                    tell(f"{first.get(o.id, '?')} (record {o.id}): skipped: {o.error}")
                 else:
                     fh.write(dumps(o.record.to_dict()) + "\n")  # one whole line per write
                     summary.written += 1

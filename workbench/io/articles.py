@@ -206,7 +206,7 @@ def article_from_object(obj: Any, file: str, line: int | None) -> Record | Probl
     if "text" in obj and RECORD_KEYS & obj.keys():
         try:
             rec = Record.from_dict(obj)
-        except (RecordError, KeyError, TypeError, ValueError) as e:
+        except (RecordError, KeyError, TypeError, ValueError, AttributeError, OverflowError) as e:
             hint = " (files from Prodigy, doccano etc. need --format)" if "spans" in obj else ""
             return Problem(file, line, f"not a usable workbench record: {e}{hint}")
         rec.meta.setdefault("file", file)
@@ -275,6 +275,8 @@ def _read_json(path: Path, file: str, max_bytes: int) -> Iterator[Record | Probl
         obj = json.loads(text)
     except json.JSONDecodeError as e:
         raise Refused(f"not valid JSON ({e.msg}, column {e.colno})", e.lineno) from e
+    except (ValueError, RecursionError) as e:  # a 5,000-digit number, a 100,000-deep value
+        raise Refused(f"not usable JSON ({e})") from None
     if isinstance(obj, list):
         if not obj:
             raise Refused("empty JSON list: no articles")
@@ -335,6 +337,9 @@ def _read_jsonl(path: Path, file: str, max_bytes: int) -> Iterator[Record | Prob
                 continue
             except json.JSONDecodeError as e:
                 yield Problem(file, n, f"not valid JSON ({e.msg}, column {e.colno})")
+                continue
+            except (ValueError, RecursionError) as e:  # a 5,000-digit number, a 100,000-deep value
+                yield Problem(file, n, f"not usable JSON ({e})")
                 continue
             yield article_from_object(obj, file, n)
     if not found:
