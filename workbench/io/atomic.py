@@ -126,6 +126,7 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
 
 
 EXPORT_MARK = ".workbench-export"
+_STAGING: set[Path] = set()  # folders this process is building now
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -152,10 +153,14 @@ def atomic_folder(path: str | Path) -> Iterator[Path]:
     export knows it may replace it.
     """
     path = Path(path)
+    if path in _STAGING:  # already a folder being built (an export of splits): it is swapped in whole
+        yield path
+        return
     folder = path.parent if str(path.parent) else Path(".")
     folder.mkdir(parents=True, exist_ok=True)
     clean_stale(path)
     stage = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder))
+    _STAGING.add(stage)
     fd = os.open(stage, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
@@ -172,6 +177,7 @@ def atomic_folder(path: str | Path) -> Iterator[Path]:
             stage = old
         fsync_dir(folder)
     finally:
+        _STAGING.discard(stage)
         shutil.rmtree(stage, ignore_errors=True)  # the half-built folder, or the old one after the swap
         os.close(fd)
 
