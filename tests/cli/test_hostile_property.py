@@ -108,6 +108,14 @@ def _check(code: int, err: str, path: Path, out: Path | None = None) -> None:
             assert out.read_bytes() == OLD
 
 
+def _import_appending(fmt: str, given: Path, tmp: Path) -> None:
+    """``import --append`` onto an existing corpus: a failed run names the input and keeps the corpus."""
+    out = tmp / f"{fmt}.jsonl"
+    out.write_bytes(OLD)
+    code, err = _run("import", "--format", fmt, str(given), "-o", str(out), "--append")
+    _check(code, err, given, out)
+
+
 @SETTINGS
 @given(data=files)
 def test_import_validate_stats_eval(data: bytes) -> None:
@@ -115,11 +123,7 @@ def test_import_validate_stats_eval(data: bytes) -> None:
         f = Path(tmp) / "in.jsonl"
         f.write_bytes(data)
         for fmt in ("jsonl", "prodigy", "doccano", "newsmtsc", "articles"):
-            out = Path(tmp) / f"{fmt}.jsonl"
-            out.write_bytes(OLD)
-            code, err = _run("import", "--format", fmt, str(f), "-o", str(out), "--append")
-            if code != 0:
-                _check(code, err, f, out)
+            _import_appending(fmt, f, Path(tmp))
         for cmd in (["validate", str(f)], ["stats", str(f)], ["eval", str(f), str(f)]):
             code, err = _run(*cmd)
             _check(code, err, f)
@@ -130,7 +134,7 @@ def test_import_validate_stats_eval(data: bytes) -> None:
 def test_import_other_tools_files(data: bytes, text: bytes) -> None:
     """The same bytes as a CoNLL file, a brat pair, a spaCy DocBin (raw and compressed)."""
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "in"
+        folder = Path(tmp) / "tools-input"
         folder.mkdir()
         (folder / "a.conll").write_bytes(data)
         (folder / "a.ann").write_bytes(data)
@@ -138,12 +142,7 @@ def test_import_other_tools_files(data: bytes, text: bytes) -> None:
         (folder / "a.spacy").write_bytes(data)
         (folder / "b.spacy").write_bytes(zlib.compress(data))
         for fmt in ("conll", "brat", "polnear", "spacy"):
-            out = Path(tmp) / f"{fmt}.jsonl"
-            out.write_bytes(OLD)
-            code, err = _run("import", "--format", fmt, str(folder), "-o", str(out), "--append")
-            if code != 0:
-                assert str(folder) in err, err
-                assert out.read_bytes() == OLD
+            _import_appending(fmt, folder, Path(tmp))
 
 
 @SETTINGS
