@@ -71,6 +71,8 @@ class ImportSummary:
         """The sentence for a run that imported nothing."""
         where = ", ".join(self.inputs) or "the given paths"
         why = "" if self.problems else f" (no {self.format} input found in {where})"
+        if self.duplicates and not self.problems:
+            why = " (every input was already there)"
         written = "" if self.output is None else "; no file written"
         return f"nothing was imported{why}{written}"
 
