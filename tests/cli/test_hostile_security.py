@@ -165,3 +165,16 @@ def test_docbin_bomb_is_refused_before_it_expands(tmp_path: Path, monkeypatch: p
     problems = list(spacy_docbin.import_spacy(path))
     assert len(problems) == 1 and "expands to over 4 MB" in str(problems[0])
     assert str(path) in str(problems[0])
+
+
+def test_a_brat_text_linked_outside_the_folder_is_not_read(tmp_path: Path) -> None:
+    from workbench.io.interop.registry import IMPORTERS
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Angela Merkel secret", "utf-8")
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    (folder / "a.ann").write_text("T1\tPERSON 0 13\tAngela Merkel\n", "utf-8")
+    (folder / "a.txt").symlink_to(secret)
+    items = [str(i) for i in IMPORTERS["brat"](folder)]
+    assert len(items) == 1 and "leaves the folder" in items[0]

@@ -49,6 +49,12 @@ def _leaves(path: Path, root: Path) -> str | None:
     return None
 
 
+def refused(path: Path, root: Path) -> str | None:
+    """Why a file met under folder ``root`` may not be read (outside link, FIFO...), or None."""
+    why = _leaves(path, Path(root).resolve()) if path.is_symlink() else None
+    return why or not_regular(path)
+
+
 def walk_files(
     folder: Path, wanted: Callable[[Path], bool] = lambda _p: True, recursive: bool = True
 ) -> Iterator[Path | Problem]:
@@ -72,8 +78,7 @@ def walk_files(
             path = here / name
             if name.startswith(".") or not wanted(path):
                 continue
-            why = _leaves(path, root) if path.is_symlink() else None
-            why = why or not_regular(path)
+            why = refused(path, root)
             if why:
                 yield Problem(str(path), None, why)
             else:

@@ -28,7 +28,7 @@ from workbench.io.brat.polnear import polnear_file_record, polnear_problems
 from workbench.io.brat.standoff import BratDocument, parse_ann, read_text, text_path_for
 from workbench.io.interop._base import ExportReport, doc_values, inside, safe_file_name, without_surrogates
 from workbench.io.interop._corpus import files_in, origin_meta
-from workbench.io.safe_files import not_regular
+from workbench.io.safe_files import not_regular, refused
 
 
 def _ann_files(path: Path) -> Iterator[Path | Problem]:
@@ -52,7 +52,8 @@ def _read(path: Path, mapping: Mapping) -> Iterator[Record | Problem]:
         if txt is None or not ann.is_file():
             yield Problem(str(ann), 0, "no matching .txt/.ann pair found")
             continue
-        why = not_regular(ann) or not_regular(txt)
+        # the .txt beside an .ann is found by name: it gets the same checks as the .ann
+        why = not_regular(ann) or (refused(txt, Path(path)) if Path(path).is_dir() else not_regular(txt))
         if why:
             yield Problem(str(ann), None, why)
             continue
