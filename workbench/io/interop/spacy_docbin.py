@@ -160,17 +160,26 @@ def read_docbin(f: Path, limit: int | None = None) -> Any:
         raw = fh.read(limit + 1)
     if len(raw) > limit:
         raise ValueError(f"file is over the {limit // 2**20} MB limit for a .spacy file")
+    if _expanded_size(raw, limit) > limit:
+        raise ValueError(
+            f"expands to over {limit // 2**20} MB (a .spacy file is compressed; "
+            f"the limit keeps a small hostile file from filling memory)"
+        )
+    return DocBin().from_bytes(raw)
+
+
+def _expanded_size(raw: bytes, limit: int, step: int = 1 << 20) -> int:
+    """How many bytes ``raw`` inflates to, counted a megabyte at a time and stopped past ``limit``."""
+    z = zlib.decompressobj()
+    size = 0
+    data = raw
     try:
-        z = zlib.decompressobj()
-        z.decompress(raw, limit)
-        if z.unconsumed_tail:
-            raise ValueError(
-                f"expands to over {limit // 2**20} MB (a .spacy file is compressed; "
-                f"the limit keeps a small hostile file from filling memory)"
-            )
+        while data and size <= limit:
+            size += len(z.decompress(data, step))
+            data = z.unconsumed_tail
     except zlib.error as e:
         raise ValueError(f"not zlib-compressed ({e})") from None
-    return DocBin().from_bytes(raw)
+    return size
 
 
 def import_spacy(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | Problem]:
