@@ -203,3 +203,32 @@ def test_export_refuses_a_folder_of_other_files(tmp_path: Path, capsys) -> None:
         assert "thesis.docx" in capsys.readouterr().err
     assert main(["export", str(corpus), "-f", "jsonl", "-o", str(home), "--split", "50/50"]) == 2
     assert (home / "thesis.docx").read_text() == "years of work"
+
+
+def test_full_disk_messages_name_the_file_without_root(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys,  # noqa: ANN001
+) -> None:
+    """Where no small file system can be mounted: a write that fails with ENOSPC and no file name."""
+    import errno
+
+    from workbench.app import importing
+    from workbench.io import project
+
+    def full(*_a: object, **_k: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")  # as a write to an fd: no filename
+
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_bytes(b"")
+    monkeypatch.setattr(importing, "_write", full)
+    assert main(["import", str(_articles(tmp_path / "a", 2)), "-o", str(corpus), "--force"]) != 0
+    err = capsys.readouterr().err
+    assert f"cannot write {corpus}" in err and "No space left" in err and "None" not in err
+    root = tmp_path / "P"
+    assert main(["init", str(root)]) == 0
+    monkeypatch.setattr(project, "append_whole", full)
+    capsys.readouterr()
+    assert main(["add", str(root), str(tmp_path / "a")]) != 0
+    err = capsys.readouterr().err
+    assert "corpus.jsonl" in err and "No space left" in err and "None" not in err and "Traceback" not in err
