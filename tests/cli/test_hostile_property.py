@@ -15,6 +15,7 @@ import os
 import re
 import tempfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -116,14 +117,21 @@ def _import_appending(fmt: str, given: Path, tmp: Path) -> None:
     _check(code, err, given, out)
 
 
-@SETTINGS
-@given(data=files)
-def test_import_validate_stats_eval(data: bytes) -> None:
+@contextlib.contextmanager
+def _input_file(data: bytes) -> Iterator[Path]:
+    """``data`` as ``in.jsonl`` in a fresh folder (hypothesis runs many examples per test)."""
     with tempfile.TemporaryDirectory() as tmp:
         f = Path(tmp) / "in.jsonl"
         f.write_bytes(data)
+        yield f
+
+
+@SETTINGS
+@given(data=files)
+def test_import_validate_stats_eval(data: bytes) -> None:
+    with _input_file(data) as f:
         for fmt in ("jsonl", "prodigy", "doccano", "newsmtsc", "articles"):
-            _import_appending(fmt, f, Path(tmp))
+            _import_appending(fmt, f, f.parent)
         for cmd in (["validate", str(f)], ["stats", str(f)], ["eval", str(f), str(f)]):
             code, err = _run(*cmd)
             _check(code, err, f)
@@ -150,11 +158,9 @@ def test_import_other_tools_files(data: bytes, text: bytes) -> None:
 def test_export_every_format(data: bytes) -> None:
     from workbench.io.interop.registry import EXPORTERS, OUTPUT_SUFFIX
 
-    with tempfile.TemporaryDirectory() as tmp:
-        f = Path(tmp) / "in.jsonl"
-        f.write_bytes(data)
+    with _input_file(data) as f:
         for fmt in EXPORTERS:
-            out = Path(tmp) / f"out-{fmt}{OUTPUT_SUFFIX.get(fmt, '')}"
+            out = f.parent / f"out-{fmt}{OUTPUT_SUFFIX.get(fmt, '')}"
             if fmt in OUTPUT_SUFFIX:
                 out.write_bytes(OLD)
             code, err = _run("export", str(f), "-f", fmt, "-o", str(out))
