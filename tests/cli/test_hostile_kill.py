@@ -113,7 +113,7 @@ def _corpus(path: Path, n: int, tag: str) -> Path:
 @pytest.mark.parametrize("fmt", sorted(EXPORTERS))
 def test_killed_export_leaves_old_or_new(tmp_path: Path, fmt: str) -> None:
     old_corpus = _corpus(tmp_path / "old.jsonl", 5, "old")
-    corpus = _corpus(tmp_path / "new.jsonl", 400, "new")
+    corpus = _corpus(tmp_path / "new.jsonl", 200, "new")
     work = tmp_path / "w"
     work.mkdir()
     out = work / f"out{OUTPUT_SUFFIX.get(fmt, '')}"
@@ -138,7 +138,7 @@ def test_killed_export_leaves_old_or_new(tmp_path: Path, fmt: str) -> None:
 
 def test_killed_split_export_never_mixes_splits(tmp_path: Path) -> None:
     old_corpus = _corpus(tmp_path / "old.jsonl", 6, "old")
-    corpus = _corpus(tmp_path / "new.jsonl", 300, "new")
+    corpus = _corpus(tmp_path / "new.jsonl", 150, "new")
     work = tmp_path / "w"
     work.mkdir()
     out = work / "out"
