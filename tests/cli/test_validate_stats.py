@@ -261,7 +261,7 @@ def corpus(tmp_path: Path) -> Path:
 def test_stats_json_counts_later_lines_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = corpus(tmp_path)
     code, out, err = run(capsys, "stats", str(f), "--json")
-    assert code == 0
+    assert code == 1  # the figures, and a non-zero exit: two lines are not records
     d = json.loads(out)
     assert d["documents"] == 3 and d["lines"] == 6 and d["repeated_ids"] == 1
     assert d["statuses"] == {"done": 1, "todo": 1, "skipped": 1}
@@ -281,7 +281,7 @@ def test_stats_json_counts_later_lines_only(tmp_path: Path, capsys: pytest.Captu
 
 def test_stats_table_is_readable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "stats", str(corpus(tmp_path)))
-    assert code == 0
+    assert code == 1
     for needle in (
         "documents",
         "status",
@@ -329,7 +329,7 @@ def test_stats_refuses_what_is_not_a_corpus_and_keeps_long_error_lists_short(
     mixed = tmp_path / "mixed.jsonl"
     mixed.write_text(dumps(good(1)) + "\n" + "not json\n" * 25, "utf-8")
     code, out, err = run(capsys, "stats", str(mixed))
-    assert code == 0 and "documents" in out
+    assert code == 1 and "documents" in out
     assert err.count("not valid JSON") == 10 and "... and 15 more bad line(s)" in err
 
 

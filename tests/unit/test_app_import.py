@@ -65,10 +65,7 @@ def test_nothing_imported_writes_nothing_and_says_why(tmp_path: Path) -> None:
     before = out.read_bytes()
     s = import_records([src / "b.txt"], out, append=True)  # only a duplicate
     assert s.nothing_imported and s.kept == 1 and out.read_bytes() == before
-    assert (
-        s.why_nothing()
-        == "nothing was imported (no articles input found in the given paths); no file written"
-    )
+    assert s.why_nothing() == "nothing was imported (every input was already there); no file written"
     fresh = tmp_path / "new.jsonl"
     bad = import_records([tmp_path / "missing.txt"], fresh)
     assert bad.nothing_imported and not fresh.exists()
@@ -81,7 +78,7 @@ def test_a_stream_receives_the_records_and_unknown_formats_are_refused(tmp_path:
     buf = io.StringIO()
     s = import_records([src / "c.txt"], buf)
     assert s.output is None and json.loads(buf.getvalue())["text"].startswith("Another story")
-    assert s.why_nothing() == "nothing was imported (no articles input found in the given paths)"  # no file
+    assert s.why_nothing() == f"nothing was imported (no articles input found in {src / 'c.txt'})"  # no file
     with pytest.raises(AppError, match="unknown format 'nope'; available: articles"):
         import_records([src], tmp_path / "x.jsonl", format="nope")
     with pytest.raises(AppError, match="is a folder; -o needs a file name"):

@@ -63,7 +63,8 @@ def test_export_is_sharded_so_memory_stays_flat(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(mod, "SHARD", 3)
     recs = [Record.new(f"Story number {i} about Paris .") for i in range(7)]
     export_spacy(recs, SCHEMA, tmp_path / "out")
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["000.spacy", "001.spacy", "002.spacy"]
+    names = sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith("."))
+    assert names == ["000.spacy", "001.spacy", "002.spacy"]
     assert [r.text for r in import_spacy(tmp_path / "out")] == [r.text for r in recs]
 
 

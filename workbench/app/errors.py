@@ -17,6 +17,16 @@ class AppError(Exception):
         self.exit_code = exit_code
 
 
+def cannot_write(e: OSError, target: object) -> AppError:
+    """An OSError of writing ``target`` as a message naming the file and the reason.
+
+    A write to an open file descriptor (a full disk during an atomic write) carries no
+    file name; the message then names the file being written, never ``None``.
+    """
+    where = e.filename if e.filename not in (None, "") else target
+    return AppError(f"cannot write {target}: {where}: {e.strerror or e}; the previous file is untouched")
+
+
 class Cancelled(AppError):
     """The user stopped the work (Esc in the window, Ctrl+C on the terminal)."""
 

@@ -110,8 +110,8 @@ def _read_brat_pred(path: Path, tell: Tell) -> dict[str, Record]:
 
 
 def _read_pred(path: Path, tell: Tell) -> dict[str, Record]:
-    from workbench.core.record import RecordError
     from workbench.io.jsonl import LineError, read_jsonl
+    from workbench.io.validate import checked_record, faults_text
 
     if not path.is_file():
         raise AppError(f"{path}: no such file")
@@ -121,10 +121,9 @@ def _read_pred(path: Path, tell: Tell) -> dict[str, Record]:
             tell(f"pred: {item}")
             continue
         line, obj = item
-        try:
-            rec = Record.from_dict(obj)
-        except (RecordError, KeyError, TypeError, ValueError) as e:
-            tell(f"pred: {path}:{line}: {e}")
+        rec = checked_record(obj)  # the gate validate applies: a bad record is named and skipped
+        if not isinstance(rec, Record):
+            tell(f"pred: {path}:{line}: skipped: {faults_text(rec)}")
             continue
         preds[rec.id] = rec  # a later line for the same id wins, as in annotator files
     return preds

@@ -10,6 +10,7 @@ split); :class:`ExportSummary` gathers them with the split plan for the front en
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,11 +19,14 @@ from typing import Any
 
 from workbench.app.errors import AppError
 from workbench.core.problems import Problem
-from workbench.core.record import Record, RecordError
+from workbench.core.record import Record
 from workbench.core.schema import AnnotationSchema
+from workbench.io.atomic import EXPORT_MARK, atomic_folder
 from workbench.io.corpus import Entry, index_corpus
+from workbench.io.interop._base import without_surrogates
 from workbench.io.interop.registry import EXPORTERS, OUTPUT_SUFFIX, ExportReport
 from workbench.io.interop.split import SplitPlan, parse_ratios, plan_split
+from workbench.io.validate import checked_record, faults_text
 
 FOLDER_FORMATS = ("spacy", "brat", "hf")  # formats that write a folder whatever the options
 
@@ -74,14 +78,29 @@ def entry_labels(e: Entry) -> set[str]:
 
 
 def iter_records(path: Path, entries: Iterable[Entry], bad: list[Problem]) -> Iterator[Record]:
-    """Records read back one at a time by byte offset; a line that does not fit is named and skipped."""
+    """Records read back one at a time by byte offset; a line that does not fit is named and skipped.
+
+    A record passes the gate ``validate`` applies (:func:`checked_record`), so one malformed
+    record is a problem with its file and line, never the end of the export. Lone surrogates
+    (from a ``\\ud83d`` escape) are written as U+FFFD, one character for one, and said so.
+    """
     with open(path, "rb") as fh:
         for e in sorted(entries, key=lambda e: e.offset):
             fh.seek(e.offset)
             try:
-                yield Record.from_dict(json.loads(fh.readline()))
-            except (RecordError, ValueError) as err:
-                bad.append(Problem(str(path), e.line, str(err)))
+                obj = json.loads(fh.readline())
+            except (ValueError, RecursionError) as err:
+                bad.append(Problem(str(path), e.line, f"not valid JSON ({err})"))
+                continue
+            rec = checked_record(obj)
+            if not isinstance(rec, Record):
+                bad.append(Problem(str(path), e.line, f"skipped: {faults_text(rec)}"))
+                continue
+            fixed, n = without_surrogates(rec.text)
+            if n:
+                rec.text = fixed
+                bad.append(Problem(str(path), e.line, f"{n} lone surrogate character(s) written as U+FFFD"))
+            yield rec
 
 
 def output_path(out: Path, fmt: str, split: str | None) -> Path:
@@ -104,6 +123,18 @@ def check_export(corpus: Path, fmt: str, out: Path, split: str | None = None, th
     """Refuse, before anything is read, an export that would overwrite its input or a file."""
     if out.exists() and not out.is_dir() and (split or fmt in FOLDER_FORMATS):
         raise AppError(f"{out} is a file; {fmt} with these options writes a folder")
+    if (split or fmt in FOLDER_FORMATS) and out.is_dir() and not out.is_symlink():
+        if out.resolve() in corpus.resolve().parents:
+            raise AppError(
+                f"the input file {corpus} is inside {out}; an export replaces its whole folder, "
+                "so write it elsewhere"
+            )
+        foreign = not_an_export(out, fmt, bool(split))
+        if foreign:
+            raise AppError(
+                f"{out} holds files an export did not write ({', '.join(foreign[:3])}); an export "
+                "replaces its whole folder, so give a new or empty folder"
+            )
     names = ("train", "dev", "test") if split else (None,)
     for target in (output_path(out, fmt, name) for name in names):
         if target.is_file() and target.samefile(corpus):
@@ -111,6 +142,25 @@ def check_export(corpus: Path, fmt: str, out: Path, split: str | None = None, th
             raise AppError(f"{target} is the input file; write the export elsewhere")
     if not 0.0 <= threshold <= 1.0:
         raise AppError("--near-duplicate-threshold is a similarity between 0 and 1")
+
+
+# What an export may find in the folder it replaces (exports older than the mark wrote no mark).
+_EXPORT_NAMES = {
+    "split": r"(train|dev|test)(\.jsonl|\.conll)?|config\.cfg",
+    "spacy": r".*\.spacy|config\.cfg",
+    "brat": r".*\.(txt|ann)|annotation\.conf",
+    "hf": r"ner\.jsonl|relations\.jsonl|labels\.json",
+}
+
+
+def not_an_export(folder: Path, fmt: str, split: bool) -> list[str]:
+    """Names in ``folder`` that this export would not write: it must not swap such a folder away."""
+    if (folder / EXPORT_MARK).is_file():
+        return []
+    names = re.compile(_EXPORT_NAMES["split" if split else fmt])
+    return sorted(
+        p.name for p in folder.iterdir() if not p.name.startswith(".") and not names.fullmatch(p.name)
+    )
 
 
 def export_corpus(
@@ -152,18 +202,33 @@ def export_corpus(
                 groups[plan.assignment[e.id]].append(e)
     else:
         groups = {"all": entries}
+    if not (split or fmt in FOLDER_FORMATS):
+        report = EXPORTERS[fmt](iter_records(corpus, entries, problems), schema, output_path(out, fmt, None))
+        return ExportSummary(fmt, {"all": report}, groups, plan, None, problems)
+    # A folder: every split and the config are built beside ``out`` and swapped in together, so a
+    # kill or a full disk leaves the previous export whole (never new train with old dev).
     reports = {}
-    for name, members in groups.items():
-        target = output_path(out, fmt, name if split else None)
-        bad: list[Problem] = []
-        reports[name] = EXPORTERS[fmt](iter_records(corpus, members, bad), schema, target)
-        problems += bad
-    config = _write_spacy_config(out, schema, groups, split is not None) if fmt == "spacy" else None
+    config = None
+    with atomic_folder(out) as stage:
+        for name, members in groups.items():
+            target = output_path(stage, fmt, name if split else None)
+            reports[name] = EXPORTERS[fmt](iter_records(corpus, members, problems), schema, target)
+            reports[name].outputs = [_moved(p, stage, out) for p in reports[name].outputs]
+        if fmt == "spacy":
+            config = _write_spacy_config(out, stage, schema, groups, split is not None)
     return ExportSummary(fmt, reports, groups, plan, config, problems)
 
 
+def _moved(path: Path, stage: Path, out: Path) -> Path:
+    """Where a file written into the staging folder is once the folder is swapped in."""
+    try:
+        return out / Path(path).relative_to(stage)
+    except ValueError:
+        return Path(path)
+
+
 def _write_spacy_config(
-    out: Path, schema: AnnotationSchema, groups: dict[str, list[Entry]], split: bool
+    out: Path, stage: Path, schema: AnnotationSchema, groups: dict[str, list[Entry]], split: bool
 ) -> Path:
     from workbench.io.interop.spacy_config import build_config, write_config
 
@@ -173,4 +238,5 @@ def _write_spacy_config(
     else:
         train = dev = out
     config = build_config(schema, train=train.resolve(), dev=dev.resolve(), fields_used=fields_used)
-    return write_config(out / "config.cfg", config)
+    write_config(stage / "config.cfg", config)
+    return out / "config.cfg"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from workbench.app.errors import AppError, Cancelled
+from workbench.app.errors import AppError, Cancelled, cannot_write
 from workbench.app.progress import NO_PROGRESS, Progress
 from workbench.core.problems import Problem
 from workbench.core.record import Record, article_id
@@ -48,6 +48,7 @@ class ImportSummary:
     kept: int = 0  # records of an appended-to corpus
     duplicates: list[str] = field(default_factory=list)
     problems: list[Problem | str] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)  # what was given, for "found nothing in ..."
 
     @property
     def nothing_imported(self) -> bool:
@@ -68,7 +69,10 @@ class ImportSummary:
 
     def why_nothing(self) -> str:
         """The sentence for a run that imported nothing."""
-        why = "" if self.problems else f" (no {self.format} input found in the given paths)"
+        where = ", ".join(self.inputs) or "the given paths"
+        why = "" if self.problems else f" (no {self.format} input found in {where})"
+        if self.duplicates and not self.problems:
+            why = " (every input was already there)"
         written = "" if self.output is None else "; no file written"
         return f"nothing was imported{why}{written}"
 
@@ -102,7 +106,7 @@ def import_records(
     """
     check_format(format)
     if not isinstance(output, Path):
-        summary = ImportSummary(None, format)
+        summary = ImportSummary(None, format, inputs=[str(p) for p in paths])
         _write(paths, output, None, summary, format, clean, max_bytes, progress)
         return summary
     if output.is_dir():
@@ -114,7 +118,7 @@ def import_records(
     from workbench.io.atomic import atomic_write
 
     existing = output if append and output.exists() else None
-    summary = ImportSummary(output, format)
+    summary = ImportSummary(output, format, inputs=[str(p) for p in paths])
     try:
         with atomic_write(output) as fh:
             _write(paths, fh, existing, summary, format, clean, max_bytes, progress)
@@ -122,6 +126,8 @@ def import_records(
                 raise _NothingImported
     except _NothingImported:
         pass
+    except OSError as e:  # a full disk: the temp file is gone and the old corpus whole
+        raise cannot_write(e, output) from None
     return summary
 
 
@@ -166,6 +172,7 @@ def _write(
     progress: Progress,
 ) -> None:
     from workbench.io.jsonl import dumps
+    from workbench.io.validate import checked_record, faults_text
 
     seen: dict[str, str] = {}
     if existing is not None:
@@ -187,6 +194,10 @@ def _write(
             # An article read now has a content id and a place; a workbench record keeps its own id
             # and the file it was first imported from, which says nothing about this run.
             where = _source(item)
+            checked = checked_record(item.to_dict())  # what validate refuses is not imported either
+            if not isinstance(checked, Record):
+                summary.problems.append(f"{where or given}: skipped: {faults_text(checked)}")
+                continue
             if where is not None and not (item.id == article_id(item.text) and _within(where, [given])):
                 where = None
             if item.id in seen:

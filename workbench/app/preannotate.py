@@ -24,6 +24,8 @@ from workbench.app.progress import NO_PROGRESS, Progress
 from workbench.core.problems import Problem
 from workbench.core.record import Record
 from workbench.core.schema import AnnotationSchema, SchemaError, default_schema, load_schema
+from workbench.io.articles import walk_folder
+from workbench.io.interop._base import without_surrogates
 
 Tell = Callable[[Problem | str], None]
 
@@ -42,6 +44,7 @@ class PreannotateSummary:
     written: int = 0
     failed: int = 0
     skipped: int = 0  # already in OUT
+    duplicates: int = 0  # same text as an earlier input of this run: written once, under the first
     problems: int = 0  # input files or lines that could not be read
     interrupted: bool = False
 
@@ -50,6 +53,11 @@ class PreannotateSummary:
             f"{self.output}: {self.written} articles pre-annotated, {self.failed} failed, "
             f"{self.skipped} already done, {self.problems} input problems"
         ]
+        if self.duplicates:
+            out.append(
+                f"{self.duplicates} input(s) had the same text as an earlier one and were written once, "
+                "under the first one's record (each is listed above with both places)"
+            )
         if self.interrupted:
             out.append("interrupted: the output is valid; run the same command again to resume")
         elif not self.trained:
@@ -99,16 +107,31 @@ def run_preannotation(
         tell(f"{output}: {len(done)} articles already done, skipping them")
     summary = PreannotateSummary(output, loaded.message, loaded.is_trained)
 
+    first: dict[str, str] = {}  # id -> where this run met the text first
+
     def records() -> Iterator[Record]:
         for item in read_articles(inputs):
             if not isinstance(item, Record):
                 summary.problems += 1
                 tell(item)
                 continue
+            if item.id in first:
+                # A story given twice is annotated once; a user joining results back by their own
+                # ids must learn which of theirs has no record of its own, and where its text is.
+                summary.duplicates += 1
+                tell(
+                    f"{_place(item)}: duplicate: same text as {first[item.id]}; "
+                    f"written once as record {item.id}"
+                )
+                continue
             if item.id in done:
                 summary.skipped += 1
                 continue
-            done.add(item.id)  # a story given twice is annotated once
+            done.add(item.id)
+            first[item.id] = _place(item)
+            item.text, bad = without_surrogates(item.text)  # spaCy cannot read them; one for one
+            if bad:
+                tell(f"{first[item.id]}: {bad} lone surrogate character(s) read as U+FFFD")
             yield item
 
     total = estimate_total(inputs)
@@ -119,7 +142,7 @@ def run_preannotation(
             for n, o in enumerate(stream, 1):
                 if o.record is None:
                     summary.failed += 1
-                    tell(f"{o.id}: skipped: {o.error}")
+                    tell(f"{first.get(o.id, '?')} (record {o.id}): skipped: {o.error}")
                 else:
                     fh.write(dumps(o.record.to_dict()) + "\n")  # one whole line per write
                     summary.written += 1
@@ -137,6 +160,15 @@ def run_preannotation(
             fh.flush()
             os.fsync(fh.fileno())
     return summary
+
+
+def _place(rec: Record) -> str:
+    """file:line of an article, with the id its own file gave it (``source_id``) when it had one."""
+    where = str(rec.meta.get("file") or "?")
+    if rec.meta.get("line"):
+        where += f":{rec.meta['line']}"
+    own = rec.meta.get("source_id")
+    return f"{where} (id {own})" if own is not None else where
 
 
 def _schema(schema: AnnotationSchema | str | Path | None) -> AnnotationSchema:
@@ -175,7 +207,7 @@ def estimate_total(paths: Sequence[Path]) -> int | None:
     total = 0
     try:
         for p in paths:
-            files = [f for f in p.rglob("*") if f.is_file()] if p.is_dir() else [p]
+            files = list(walk_folder(p)) if p.is_dir() else [p]  # no FIFO or outside link is read
             for f in files:
                 if f.suffix.lower() == ".jsonl":
                     with open(f, "rb") as fh:

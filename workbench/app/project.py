@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.app.errors import AppError
+from workbench.app.errors import AppError, cannot_write
 from workbench.core.problems import Problem
 from workbench.core.record import Record
 from workbench.core.schema import SchemaError
@@ -83,7 +83,12 @@ def add_articles(
                 item.meta["file"] = relative_to_project(item.meta["file"], project.root)
             yield item
 
-    report = project.add_records(records(), near_threshold=near)
+    try:
+        report = project.add_records(records(), near_threshold=near)
+    except ProjectError as e:  # another add holds the lock, or its lock file is a link
+        raise AppError(str(e)) from None
+    except OSError as e:  # a full disk: the corpus is as it was
+        raise cannot_write(e, project.corpus_path) from None
     return AddSummary(report, problems)
 
 

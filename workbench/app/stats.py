@@ -8,19 +8,47 @@ itself would show them. Bad lines are kept with the figures and never stop it.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from workbench.app.errors import AppError
+from workbench.core.problems import Problem
+from workbench.core.record import Record
 from workbench.io.corpus import CorpusIndex, index_corpus
-from workbench.io.jsonl import LineError
+from workbench.io.jsonl import LineError, read_jsonl
+from workbench.io.validate import checked_record, faults_text
 
 
 @dataclass
 class CorpusStats:
     figures: dict[str, Any]  # plain data, what ``--json`` prints
     bad_lines: list[LineError]
+    invalid: list[Problem] = field(default_factory=list)  # records validate refuses, by file:line
+
+    @property
+    def ok(self) -> bool:
+        """No bad line and no invalid record: what the command's exit code says."""
+        return not self.bad_lines and not self.invalid
+
+
+def invalid_records(path: Path) -> list[Problem]:
+    """Each record line that ``validate`` refuses, named by file:line with its first faults.
+
+    The figures count such a record as the index reads it; a lead must still learn it is
+    not usable (export, merge and eval skip it), so stats names it rather than staying quiet.
+    """
+    out: list[Problem] = []
+    for item in read_jsonl(path):
+        if isinstance(item, LineError):
+            continue  # a bad line: already in bad_lines
+        line, obj = item
+        if "text" not in obj:
+            continue  # not a record line at all: a bad line of the index
+        rec = checked_record(obj)
+        if not isinstance(rec, Record):
+            out.append(Problem(str(path), line, f"invalid record: {faults_text(rec)}"))
+    return out
 
 
 def corpus_stats(path: Path) -> CorpusStats:
@@ -43,7 +71,10 @@ def corpus_stats(path: Path) -> CorpusStats:
             f"(first, line {first.line}: {first.message}). Give a corpus or annotator .jsonl file; "
             "`workbench import` makes one from articles"
         )
-    return CorpusStats(figures(index), list(index.errors))
+    invalid = invalid_records(path)
+    data = figures(index)
+    data["invalid_records"] = [{"line": p.line, "message": p.message} for p in invalid]
+    return CorpusStats(data, list(index.errors), invalid)
 
 
 def figures(index: CorpusIndex) -> dict[str, Any]:

@@ -50,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as e:  # the last word on a file the command could not read or write: no traceback
+        where = e.filename if e.filename not in (None, "") else "a file"
+        print(f"workbench {args.command}: {where}: {e.strerror or e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

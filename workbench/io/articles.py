@@ -12,7 +12,6 @@ silent change is CRLF/CR -> LF.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any, BinaryIO
 from workbench.core.problems import Problem
 from workbench.core.record import Record, RecordError, text_sha256
 from workbench.io.html import declared_charset, extract_html
+from workbench.io.safe_files import not_regular, split_found, walk_files
 
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
 _CHUNK = 1024 * 1024
@@ -206,7 +206,7 @@ def article_from_object(obj: Any, file: str, line: int | None) -> Record | Probl
     if "text" in obj and RECORD_KEYS & obj.keys():
         try:
             rec = Record.from_dict(obj)
-        except (RecordError, KeyError, TypeError, ValueError) as e:
+        except (RecordError, KeyError, TypeError, ValueError, AttributeError, OverflowError) as e:
             hint = " (files from Prodigy, doccano etc. need --format)" if "spans" in obj else ""
             return Problem(file, line, f"not a usable workbench record: {e}{hint}")
         rec.meta.setdefault("file", file)
@@ -275,6 +275,8 @@ def _read_json(path: Path, file: str, max_bytes: int) -> Iterator[Record | Probl
         obj = json.loads(text)
     except json.JSONDecodeError as e:
         raise Refused(f"not valid JSON ({e.msg}, column {e.colno})", e.lineno) from e
+    except (ValueError, RecursionError) as e:  # a 5,000-digit number, a 100,000-deep value
+        raise Refused(f"not usable JSON ({e})") from None
     if isinstance(obj, list):
         if not obj:
             raise Refused("empty JSON list: no articles")
@@ -336,6 +338,9 @@ def _read_jsonl(path: Path, file: str, max_bytes: int) -> Iterator[Record | Prob
             except json.JSONDecodeError as e:
                 yield Problem(file, n, f"not valid JSON ({e.msg}, column {e.colno})")
                 continue
+            except (ValueError, RecursionError) as e:  # a 5,000-digit number, a 100,000-deep value
+                yield Problem(file, n, f"not usable JSON ({e})")
+                continue
             yield article_from_object(obj, file, n)
     if not found:
         raise Refused("empty file (no JSON lines)")
@@ -354,6 +359,10 @@ def read_file(
     path = Path(path)
     file = str(path)
     reader = _READERS[kind or KINDS.get(path.suffix.lower(), "text")]
+    why = not_regular(path)  # a FIFO would block the read for ever
+    if why:
+        yield Problem(file, None, why)
+        return
     try:
         yield from reader(path, file, max_bytes)
     except Refused as e:
@@ -363,12 +372,14 @@ def read_file(
 
 
 def walk_folder(folder: Path) -> Iterator[Path]:
-    """Files under a folder, recursively, in a stable sorted order, hidden files and folders skipped."""
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield Path(root) / name
+    """Files under a folder, recursively, in a stable sorted order, hidden files and folders skipped.
+
+    Only regular files that stay inside the folder (:mod:`workbench.io.safe_files`);
+    :func:`read_articles` reports the rest.
+    """
+    for item in walk_files(folder):
+        if not isinstance(item, Problem):
+            yield item
 
 
 def read_articles(
@@ -382,8 +393,9 @@ def read_articles(
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            files = list(walk_folder(path))
-            if not files:
+            files, refused = split_found(walk_files(path))
+            yield from refused
+            if not files and not refused:
                 yield Problem(str(path), None, "folder has no files")
             for f in files:
                 if f.suffix.lower() not in KINDS:

@@ -8,13 +8,44 @@ never leaves a stale lock behind.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
 import socket
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+
+class LinkRefused(OSError):
+    """The lock (or temp) file is a symbolic link: refused, never written through.
+
+    In a shared project folder anyone can plant ``.assign.lock -> ~/notes.txt``;
+    following it would truncate the victim's file with the holder's note.
+    """
+
+    def __init__(self, path: Path, what: str = "a link"):
+        super().__init__(
+            f"{path} is {what}, not a lock file; the workbench does not write through links "
+            "or into special files (remove it and run again)"
+        )
+        self.path = path
+
+
+def open_nofollow(path: Path, flags: int, mode: int = 0o644) -> int:
+    """``os.open`` that refuses a symbolic link at ``path`` (``O_NOFOLLOW``) with :class:`LinkRefused`."""
+    try:
+        fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), mode)
+    except OSError as e:
+        if e.errno == errno.ELOOP or (path.is_symlink() and e.errno in (errno.EMLINK, errno.ENOENT)):
+            raise LinkRefused(path) from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or device planted under the lock's name
+        os.close(fd)
+        raise LinkRefused(path, "not a regular file")
+    return fd
 
 
 class Held(Exception):
@@ -36,7 +67,7 @@ def _note(fd: int) -> dict[str, Any]:
 def acquire(path: Path, **who: Any) -> int:
     """Take the lock at ``path`` without waiting; returns the fd to keep (closing it releases)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = open_nofollow(path, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -56,9 +87,12 @@ def acquire(path: Path, **who: Any) -> int:
 
 def holder(path: Path) -> dict[str, Any] | None:
     """Who holds the lock at ``path`` now, or None if nobody does."""
-    if not path.exists():
+    if not path.exists() or path.is_symlink():
         return None
-    fd = os.open(path, os.O_RDWR)
+    try:
+        fd = open_nofollow(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -29,7 +29,7 @@ from typing import Any
 from workbench.core.record import Record, now_iso
 from workbench.core.schema import AnnotationSchema, load_schema
 from workbench.io import locks
-from workbench.io.atomic import write_text_atomic
+from workbench.io.atomic import atomic_write, write_text_atomic
 from workbench.io.jsonl import LineError, dumps, iter_records
 
 PROJECT_FILE = "project.json"
@@ -168,7 +168,17 @@ class Project:
                 yield Record.from_dict(item[4])
 
     def add_records(self, records: Iterable[Record], near_threshold: float = 0.8) -> AddReport:
-        """Append new articles to the corpus; exact and near duplicates are reported, not added."""
+        """Append new articles to the corpus; exact and near duplicates are reported, not added.
+
+        Under the project's ``add`` lock (two ``add`` runs at once would each read the corpus
+        and append the same articles), and whole or not at all: the corpus is copied with the
+        new lines to a temp file that replaces it, so a full disk or a kill leaves the old
+        corpus as it was, never a torn line that the next ``add`` would glue its article to.
+        """
+        with self.lock("add"):
+            return self._add_records(records, near_threshold)
+
+    def _add_records(self, records: Iterable[Record], near_threshold: float) -> AddReport:
         from workbench.io.near_duplicates import NearDuplicateIndex
 
         report = AddReport()
@@ -194,10 +204,7 @@ class Project:
             lines.append(dumps(rec.to_dict()) + "\n")
             report.added += 1
         if lines:
-            with open(self.corpus_path, "a", encoding="utf-8") as fh:
-                fh.writelines(lines)
-                fh.flush()
-                os.fsync(fh.fileno())
+            append_whole(self.corpus_path, lines)
         return report
 
     # assignments --------------------------------------------------------------
@@ -231,6 +238,8 @@ class Project:
         user = os.environ.get("USER") or os.environ.get("USERNAME") or "?"
         try:
             fd = locks.acquire(self.root / f".{what}.lock", user=user)
+        except locks.LinkRefused as e:
+            raise ProjectError(str(e)) from None
         except locks.Held as e:
             h = e.holder
             raise ProjectLocked(
@@ -241,6 +250,27 @@ class Project:
             yield
         finally:
             os.close(fd)
+
+
+def append_whole(path: Path, lines: list[str]) -> None:
+    """Append ``lines`` to a shared JSONL file whole or not at all (the caller holds the project lock).
+
+    The file is copied with the new lines into a temp file beside it that then replaces it
+    (``atomic_write``): a reader, a kill or a full disk sees the old file or the new one.
+    A last line without its newline (a writer killed before this rule) is ended first, so a
+    new record never lands on it.
+    """
+    with atomic_write(path, "wb") as out:
+        last = b"\n"
+        if path.exists():
+            with open(path, "rb") as old:
+                shutil.copyfileobj(old, out, 1 << 20)
+                if old.tell():
+                    old.seek(-1, os.SEEK_END)
+                    last = old.read(1)
+        if last != b"\n":
+            out.write(b"\n")
+        out.write("".join(lines).encode("utf-8"))
 
 
 def parsed_source() -> Path:
@@ -288,13 +318,9 @@ def assign(
             records = [corpus[i] for i in ids]
             if preannotate is not None:
                 records = list(preannotate(records))
-            path = project.batch_file(name)
-            with open(path, "a", encoding="utf-8") as fh:
-                for rec in records:
-                    rec.annotator = name
-                    fh.write(dumps(rec.to_dict()) + "\n")
-                fh.flush()
-                os.fsync(fh.fileno())
+            for rec in records:
+                rec.annotator = name
+            append_whole(project.batch_file(name), [dumps(rec.to_dict()) + "\n" for rec in records])
         project.save_assignments(data)
         return result.batches
 

@@ -147,9 +147,12 @@ def render(report: AgreementReport, title: str = "", max_documents: int = 40) ->
     # pairwise matrix
     if len(anns) > 1:
         pair_f = {}
+        # A pair's key is "a~b"; a name may hold "~" itself, so keys are matched, never split.
+        names = {f"{a}~{b}": (a, b) for a in anns for b in anns if a != b}
         for key, s in strict["pairs"].items():
-            a, b = key.split("~")
-            pair_f[(a, b)] = pair_f[(b, a)] = s["f1"]
+            if key in names:
+                a, b = names[key]
+                pair_f[(a, b)] = pair_f[(b, a)] = s["f1"]
         cells = [[None if a == b else pair_f.get((a, b)) for b in anns] for a in anns]
         known = [v for row in cells for v in row if v is not None]
         lo = min(int(min(known) * 10) / 10, 0.9) if known else 0.0

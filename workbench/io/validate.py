@@ -22,7 +22,7 @@ import jsonschema_rs
 from workbench.core import checks
 from workbench.core.paths import schemas_dir
 from workbench.core.problems import Problem
-from workbench.core.record import Record, Relation, Span, offset_problems, structural_problems
+from workbench.core.record import Record, RecordError, Relation, Span, offset_problems, structural_problems
 from workbench.core.schema import AnnotationSchema, schema_problems
 from workbench.io.jsonl import LineError, read_jsonl
 
@@ -69,8 +69,12 @@ def record_dict_problems(obj: Any, schema: AnnotationSchema | None = None) -> li
     """
     validator = record_validator()
     out: list[tuple[str, str]] = []
-    if not validator.is_valid(obj):
-        out += [(json_path(e.instance_path), _message(e)) for e in validator.iter_errors(obj)]
+    try:
+        errors = [] if validator.is_valid(obj) else list(validator.iter_errors(obj))
+    except UnicodeEncodeError:  # a lone surrogate somewhere: the validator reads UTF-8 only
+        obj = _without_surrogates(obj)
+        errors = [] if validator.is_valid(obj) else list(validator.iter_errors(obj))
+    out += [(json_path(e.instance_path), _message(e)) for e in errors]
     reported = {p for p, _ in out}
     try:
         structural = structural_problems(obj)
@@ -89,6 +93,50 @@ def record_dict_problems(obj: Any, schema: AnnotationSchema | None = None) -> li
                 if not (where == "$.status" and where in reported):
                     out.append((where, text))
     return out
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(obj: Any) -> Any:
+    """``obj`` with lone surrogates in its strings as U+FFFD: the JSON Schema validator cannot read them.
+
+    A ``\\ud83d`` escape is valid JSON and a record may carry one; it is not a fault of the
+    record's shape, and every exporter writes it as U+FFFD.
+    """
+    if isinstance(obj, str):
+        return _SURROGATE.sub("\ufffd", obj)
+    if isinstance(obj, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_without_surrogates(v) for v in obj]
+    return obj
+
+
+def checked_record(obj: Any) -> Record | list[tuple[str, str]]:
+    """The record in ``obj`` when ``validate`` would accept it, else every ``(json_path, message)`` why not.
+
+    The one gate of what import, export and evaluation take from a records file, so they
+    agree with ``validate``: parts a hand-written record may leave out (``meta``, ``doc``,
+    ``updated``...) are filled in by :class:`Record` first; what is present must be right
+    (``rev: -1``, ``updated: 5``, ``doc.sentiment: 5``, an attribute that is a list are faults).
+    """
+    try:
+        rec = Record.from_dict(obj)
+        faults = record_dict_problems(rec.to_dict())
+    except (RecordError, TypeError, ValueError, KeyError, AttributeError, OverflowError, RecursionError) as e:
+        try:  # say it in the JSON Schema's words ("$.meta: [1] is not of type object") where it can
+            said = [(p, m) for p, m in record_dict_problems(obj) if "required property" not in m]
+        except (TypeError, ValueError, RecursionError):
+            said = []
+        return said or [("$", f"not a record ({type(e).__name__}: {e})")]
+    return faults or rec
+
+
+def faults_text(faults: list[tuple[str, str]], most: int = 3) -> str:
+    """``checked_record``'s faults as one line: the first few, each with its JSON path."""
+    text = "; ".join(m if p == "$" else f"{p}: {m}" for p, m in faults[:most])
+    return text + (f" (and {len(faults) - most} more)" if len(faults) > most else "")
 
 
 def _message(error: Any) -> str:

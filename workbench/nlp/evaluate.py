@@ -291,6 +291,7 @@ def read_gold(path: str | Path) -> tuple[list[Record], list[str]]:
     from workbench.io.brat.polnear import read_polnear
     from workbench.io.brat.standoff import iter_ann_files, text_path_for
     from workbench.io.jsonl import LineError, read_jsonl
+    from workbench.io.validate import checked_record, faults_text
 
     p = Path(path)
     problems: list[str] = []
@@ -316,8 +317,9 @@ def read_gold(path: str | Path) -> tuple[list[Record], list[str]]:
             problems.append(str(item))
             continue
         line, obj = item
-        try:
-            records.append(Record.from_dict(obj))
-        except ValueError as e:
-            problems.append(f"{p}:{line}: {e}")
+        rec = checked_record(obj)  # the gate validate applies: a malformed record is named, not a crash
+        if isinstance(rec, Record):
+            records.append(rec)
+        else:
+            problems.append(f"{p}:{line}: skipped: {faults_text(rec)}")
     return records, problems

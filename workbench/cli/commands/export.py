@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from workbench.app.errors import cannot_write
 from workbench.app.export import ExportSummary, check_export, export_corpus, require_corpus
 from workbench.cli.errors import UserError
 from workbench.core.record import STATUSES
@@ -67,8 +68,8 @@ def run(args: argparse.Namespace) -> int:
             corpus, args.format, args.output, schema, statuses=args.status, split=args.split,
             seed=args.seed, threshold=args.near_duplicate_threshold,
         )  # fmt: skip
-    except OSError as e:  # e.g. -o below a file, or in a folder that cannot be written
-        raise UserError(f"cannot write {args.output}: {e.filename}: {e.strerror or e}") from None
+    except OSError as e:  # e.g. -o below a file, a folder that cannot be written, a full disk
+        raise cannot_write(e, args.output) from None
     _print(result, args)
     for p in result.problems:
         print(p, file=sys.stderr)

@@ -42,7 +42,12 @@ def run(args: argparse.Namespace) -> int:
     if len(stats.bad_lines) > SHOWN:
         more = len(stats.bad_lines) - SHOWN
         print(f"... and {more} more bad line(s) (--json lists them all)", file=sys.stderr)
-    return 0
+    for p in stats.invalid[:SHOWN]:
+        print(p, file=sys.stderr)
+    if len(stats.invalid) > SHOWN:
+        more = len(stats.invalid) - SHOWN
+        print(f"... and {more} more invalid record(s) (--json lists them all)", file=sys.stderr)
+    return 0 if stats.ok else 1
 
 
 def _print_tables(d: dict[str, Any]) -> None:

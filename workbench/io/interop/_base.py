@@ -5,6 +5,7 @@ Kept apart from ``registry`` so format modules can import it without a cycle.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -56,6 +57,40 @@ class ExportReport:
             out.append(f"  nothing left out: {self.format} carried every annotation")
         out += [f"  note: {n}" for n in self.notes]
         return out
+
+
+_UNSAFE = re.compile(r"[^\w.-]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def safe_file_name(name: str, limit: int = 120) -> str:
+    """A name made of the given one's letters, digits, ``.``, ``-`` and ``_`` that stays in its folder.
+
+    Separators, ``..``, leading dots and control characters go (an id is any string), and
+    the name is kept short enough for every file system; never empty.
+    """
+    safe = _UNSAFE.sub("_", name).lstrip(".")[:limit].rstrip(".")
+    return safe or "_"
+
+
+def inside(folder: Path, name: str) -> Path:
+    """``folder / name``, refused (ValueError) if it would resolve anywhere but directly in ``folder``."""
+    path = folder / name
+    if path.parent != folder or name in ("", ".", "..") or "/" in name or "\\" in name:
+        raise ValueError(f"{name!r} is not a file name inside {folder}")
+    return path
+
+
+def without_surrogates(text: str) -> tuple[str, int]:
+    """``text`` with lone surrogates (not encodable as UTF-8) as U+FFFD, and how many there were.
+
+    One code point for one, so every offset stays right; a JSON ``\\ud83d`` escape lets
+    them into a record, and text formats and spaCy cannot write them.
+    """
+    if text.isascii():
+        return text, 0
+    fixed, n = _SURROGATE.subn("\ufffd", text)
+    return fixed, n
 
 
 def write_json_lines(

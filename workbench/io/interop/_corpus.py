@@ -10,14 +10,21 @@ from typing import Any
 from workbench.core.problems import Problem
 from workbench.core.record import Record
 from workbench.io.jsonl import LineError, read_jsonl
+from workbench.io.safe_files import not_regular, walk_files
 
 
-def files_in(path: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    """The file itself, or the matching files of a folder in name order."""
+def files_in(path: Path, suffixes: tuple[str, ...], recursive: bool = False) -> Iterator[Path | Problem]:
+    """The file itself, or the matching files of a folder in name order; a problem for each refused one.
+
+    Links that leave the folder and anything but a regular file (a FIFO would block
+    the read for ever) are skipped and reported (:mod:`workbench.io.safe_files`).
+    """
     path = Path(path)
     if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
-    return [path]
+        yield from walk_files(path, lambda p: p.suffix.lower() in suffixes, recursive)
+        return
+    why = not_regular(path)
+    yield Problem(str(path), None, why) if why else path
 
 
 def read_objects(path: Path) -> Iterator[tuple[str, int, dict[str, Any]] | Problem]:
@@ -63,6 +70,9 @@ def import_objects(
     """Every JSON object under ``path`` turned into a record; one that does not fit is a problem
     named by file and line, and the rest of the file still imports."""
     for f in files_in(Path(path), (".jsonl", ".json")):
+        if isinstance(f, Problem):
+            yield f
+            continue
         for item in read_objects(f):
             if isinstance(item, Problem):
                 yield item

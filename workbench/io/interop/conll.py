@@ -56,7 +56,10 @@ def _build(file: str, line: int, sentences: list[Sentence]) -> Record:
 
 def import_conll(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | Problem]:
     for f in files_in(Path(path), (".conll", ".txt", ".iob", ".bio", ".tsv")):
-        yield from _import_file(f)
+        if isinstance(f, Problem):
+            yield f
+        else:
+            yield from _import_file(f)
 
 
 def _import_file(f: Path) -> Iterator[Record | Problem]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from workbench.core.record import Record
 from workbench.core.schema import AnnotationSchema
-from workbench.io.atomic import atomic_write, write_text_atomic
+from workbench.io.atomic import atomic_folder
 from workbench.io.interop._base import ExportReport, doc_values
 from workbench.io.interop.tokens import TokenIndex, iob2_tags, iob_entities
 from workbench.io.jsonl import dumps
@@ -45,15 +45,27 @@ def _span(rec: Record, span_id: str, index: TokenIndex, report: ExportReport) ->
 
 
 def export_hf(records: Iterable[Record], schema: AnnotationSchema, out: Path) -> ExportReport:
+    """``ner.jsonl``, ``relations.jsonl`` and ``labels.json``, built beside ``out`` and swapped in whole."""
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     report = ExportReport("hf", [out / "ner.jsonl", out / "labels.json", out / "relations.jsonl"])
+    with atomic_folder(out) as stage:
+        _write_hf(records, schema, stage, report)
+    report.notes.append(
+        "spans outside ner_tags (quotes, nested, unaligned) are in relations.jsonl other_spans"
+    )
+    return report
+
+
+def _write_hf(records: Iterable[Record], schema: AnnotationSchema, out: Path, report: ExportReport) -> None:
     tag_names = ["O"]
     for lab in schema.labels.values():
         if lab.kind == "entity":
             tag_names += [f"B-{lab.name}", f"I-{lab.name}"]
     tag_ids = {t: i for i, t in enumerate(tag_names)}
-    with atomic_write(out / "ner.jsonl") as ner_fh, atomic_write(out / "relations.jsonl") as rel_fh:
+    with (
+        open(out / "ner.jsonl", "x", encoding="utf-8") as ner_fh,
+        open(out / "relations.jsonl", "x", encoding="utf-8") as rel_fh,
+    ):
         for rec in records:
             index = TokenIndex.of(rec)
             sub = ExportReport("hf")
@@ -90,8 +102,4 @@ def export_hf(records: Iterable[Record], schema: AnnotationSchema, out: Path) ->
             report.spans += len(rec.spans)
             report.relations += len(rec.relations)
             report.doc_fields += len(doc_values(rec.doc))
-    write_text_atomic(out / "labels.json", json.dumps({"ner_tags": tag_names}, indent=1) + "\n")
-    report.notes.append(
-        "spans outside ner_tags (quotes, nested, unaligned) are in relations.jsonl other_spans"
-    )
-    return report
+    (out / "labels.json").write_text(json.dumps({"ner_tags": tag_names}, indent=1) + "\n", "utf-8")

@@ -7,24 +7,29 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.problems import Problem
-from workbench.core.record import Record, RecordError
+from workbench.core.record import Record
 from workbench.core.schema import AnnotationSchema
 from workbench.io.interop._base import ExportReport, doc_values, write_json_lines
 from workbench.io.interop._corpus import files_in
 from workbench.io.jsonl import LineError, read_jsonl
+from workbench.io.validate import checked_record, faults_text
 
 
 def import_jsonl(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | Problem]:
     for f in files_in(Path(path), (".jsonl",)):
+        if isinstance(f, Problem):
+            yield f
+            continue
         for item in read_jsonl(f):
             if isinstance(item, LineError):
                 yield item
                 continue
             line, obj = item
-            try:
-                yield Record.from_dict(obj)
-            except RecordError as e:
-                yield Problem(str(f), line, str(e))
+            rec = checked_record(obj)  # what validate refuses is refused here too, every fault named
+            if isinstance(rec, Record):
+                yield rec
+            else:
+                yield Problem(str(f), line, faults_text(rec))
 
 
 def export_jsonl(records: Iterable[Record], schema: AnnotationSchema, out: Path) -> ExportReport:

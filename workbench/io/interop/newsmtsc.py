@@ -83,7 +83,7 @@ def record_to_newsmtsc(rec: Record, report: ExportReport) -> dict[str, Any] | No
     carried: set[str] = set()
     for s in rec.spans.values():  # file order, so a round trip gives the same file
         sentiment = s.attrs.get("sentiment")
-        if sentiment not in SENTIMENT:
+        if not isinstance(sentiment, str) or sentiment not in SENTIMENT:
             continue
         t: dict[str, Any] = dict(extra.get(s.id, {}))
         t.update({"from": s.start, "to": s.end, "mention": rec.text[s.start : s.end]})

@@ -33,7 +33,11 @@ _TOP_KEYS = {"text", "meta", "tokens", "spans", "relations", "accept", "_workben
 _STATUS_OF_ANSWER = {"accept": "done", "reject": "skipped", "ignore": "skipped"}
 
 
-def _task_to_record(task: dict[str, Any], file: str, line: int, schema: AnnotationSchema | None) -> Record:
+def _task_to_record(
+    task: dict[str, Any], file: str, line: int, schema: AnnotationSchema | None, warn: list[str] | None = None
+) -> Record:
+    """One Prodigy task as a record; token indices that disagree with the characters go to ``warn``."""
+    warn = [] if warn is None else warn
     text = task.get("text")
     if not isinstance(text, str):
         raise ValueError("task has no 'text' string")
@@ -47,7 +51,7 @@ def _task_to_record(task: dict[str, Any], file: str, line: int, schema: Annotati
     for i, s in enumerate(task.get("spans") or []):
         if not isinstance(s, dict):
             raise ValueError(f"spans[{i}] is not an object")
-        _check_prodigy_span(text, tokens, s, f"spans[{i}]")
+        _check_prodigy_span(text, tokens, s, f"spans[{i}]", warn)
         sid = s.get("id") if isinstance(s.get("id"), str) and s.get("id") not in rec.spans else None
         span = new_span(
             rec, s["start"], s["end"], s["label"], id=sid, attrs=dict(s.get("attrs") or {}),
@@ -63,7 +67,7 @@ def _task_to_record(task: dict[str, Any], file: str, line: int, schema: Annotati
             sp = r.get(f"{role}_span") if isinstance(r, dict) else None
             if not isinstance(sp, dict):
                 raise ValueError(f"relations[{i}]: no {role}_span, cannot tell which span the relation joins")
-            _check_prodigy_span(text, tokens, sp, f"relations[{i}].{role}_span")
+            _check_prodigy_span(text, tokens, sp, f"relations[{i}].{role}_span", warn)
             key = (sp["start"], sp["end"], sp["label"])
             own = rec.spans.get(sp["id"]) if isinstance(sp.get("id"), str) else None
             if own is not None and (own.start, own.end, own.label) == key:
@@ -96,24 +100,41 @@ def _task_to_record(task: dict[str, Any], file: str, line: int, schema: Annotati
     return rec
 
 
-def _check_prodigy_span(text: str, tokens: list[Any], s: dict[str, Any], where: str) -> None:
+def _check_prodigy_span(text: str, tokens: list[Any], s: dict[str, Any], where: str, warn: list[str]) -> None:
+    """Character offsets must fit the text (else ValueError); token indices only get a warning.
+
+    Prodigy reads the character offsets; its relation files (spaCy's ``rel_component``
+    tutorial data among them) carry ``head_span``/``child_span`` token indices that disagree
+    with them, so refusing such a task would lose a record Prodigy itself reads fine.
+    """
     problem = check_span(text, s.get("start"), s.get("end"), s.get("label"), where, s.get("text"))
     if problem:
         raise ValueError(problem)
     ts, te = s.get("token_start"), s.get("token_end")
     if tokens and isinstance(ts, int) and isinstance(te, int):
         if not (0 <= ts <= te < len(tokens)):
-            raise ValueError(f"{where}: token_start/token_end {ts}-{te} outside the {len(tokens)} tokens")
-        if tokens[ts].get("start") != s["start"] or tokens[te].get("end") != s["end"]:
-            raise ValueError(f"{where}: tokens {ts}-{te} do not cover characters {s['start']}-{s['end']}")
+            warn.append(f"{where}: token_start/token_end {ts}-{te} outside the {len(tokens)} tokens")
+        elif not all(isinstance(t, dict) for t in (tokens[ts], tokens[te])) or (
+            tokens[ts].get("start") != s["start"] or tokens[te].get("end") != s["end"]
+        ):
+            warn.append(f"{where}: tokens {ts}-{te} do not cover characters {s['start']}-{s['end']}")
 
 
 def import_prodigy(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | Problem]:
-    yield from import_objects(
-        path,
-        lambda task, file, line: _task_to_record(task, file, line, schema),
-        (ValueError, TypeError, KeyError),
-    )
+    """Tasks as records; a task whose token indices disagree with its characters is imported by
+    its characters, with a warning after it (file:line) saying which spans disagreed."""
+    warned: list[Problem] = []
+
+    def convert(task: dict[str, Any], file: str, line: int) -> Record:
+        warn: list[str] = []
+        rec = _task_to_record(task, file, line, schema, warn)
+        warned.extend(Problem(file, line, f"warning: {w}; the character offsets are kept") for w in warn)
+        return rec
+
+    for item in import_objects(path, convert, (ValueError, TypeError, KeyError, AttributeError)):
+        yield item
+        yield from warned
+        warned.clear()
 
 
 def _span_dict(rec: Record, span_id: str, index: TokenIndex, report: ExportReport) -> dict[str, Any]:

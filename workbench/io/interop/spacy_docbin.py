@@ -19,6 +19,7 @@ Docs are written in shards of ``SHARD`` so memory stays flat whatever the corpus
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,9 @@ from typing import Any
 from workbench.core.problems import Problem
 from workbench.core.record import Record, RecordError
 from workbench.core.schema import AnnotationSchema
+from workbench.io.atomic import atomic_folder
 from workbench.io.interop._base import ExportReport, doc_values, new_span, place_categories
+from workbench.io.interop._corpus import files_in
 from workbench.io.interop.tokens import blank_nlp, entity_kind, make_doc
 from workbench.io.jsonl import dumps
 
@@ -87,14 +90,20 @@ def record_to_doc(rec: Record, schema: AnnotationSchema | None, report: ExportRe
 
 def export_spacy(records: Iterable[Record], schema: AnnotationSchema, out: Path) -> ExportReport:
     """Write ``out/000.spacy``, ``out/001.spacy``...; ``spacy train`` accepts the folder as a corpus path."""
-    from spacy.tokens import DocBin
 
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("*.spacy"):
-        old.unlink()
     report = ExportReport("spacy", [out])
     report.notes.append("relations, span attributes, ids and meta are in doc.user_data['workbench']")
+    with atomic_folder(out) as stage:  # the old shards stay whole until every new one is written
+        _write_shards(records, schema, stage, report)
+    return report
+
+
+def _write_shards(
+    records: Iterable[Record], schema: AnnotationSchema, out: Path, report: ExportReport
+) -> None:
+    from spacy.tokens import DocBin
+
     db = DocBin(store_user_data=True)
     shard = 0
 
@@ -110,12 +119,10 @@ def export_spacy(records: Iterable[Record], schema: AnnotationSchema, out: Path)
         if len(db) >= SHARD:
             flush()
     flush()
-    return report
 
 
-def _spacy_files(path: Path) -> list[Path]:
-    path = Path(path)
-    return sorted(path.rglob("*.spacy")) if path.is_dir() else [path]
+def _spacy_files(path: Path) -> Iterator[Path | Problem]:
+    return files_in(Path(path), (".spacy",), recursive=True)
 
 
 def doc_to_record(doc: Any, schema: AnnotationSchema | None) -> Record:
@@ -136,19 +143,73 @@ def doc_to_record(doc: Any, schema: AnnotationSchema | None) -> Record:
     return rec
 
 
-def import_spacy(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | Problem]:
-    """Docs of one ``.spacy`` file or every one under a folder; ``line`` in a problem is the doc number."""
+MAX_DOCBIN_BYTES = 256 * 1024 * 1024  # what one .spacy file may expand to (ours are ~10 MB a shard)
+
+
+def read_docbin(f: Path, limit: int | None = None) -> Any:
+    """The DocBin in ``f``, refused (ValueError) if the file or what it expands to exceeds ``limit``.
+
+    A ``.spacy`` file is zlib-compressed msgpack: a 1 MB file can claim gigabytes, which
+    spaCy's own reader would allocate before looking. It is expanded here in a bounded
+    step first.
+    """
     from spacy.tokens import DocBin
 
+    limit = MAX_DOCBIN_BYTES if limit is None else limit
+    with open(f, "rb") as fh:
+        raw = fh.read(limit + 1)
+    if len(raw) > limit:
+        raise ValueError(f"file is over the {limit // 2**20} MB limit for a .spacy file")
+    if _expanded_size(raw, limit) > limit:
+        raise ValueError(
+            f"expands to over {limit // 2**20} MB (a .spacy file is compressed; "
+            f"the limit keeps a small hostile file from filling memory)"
+        )
+    return DocBin().from_bytes(raw)
+
+
+def _expanded_size(raw: bytes, limit: int, step: int = 1 << 20) -> int:
+    """How many bytes ``raw`` inflates to, counted a megabyte at a time and stopped past ``limit``."""
+    z = zlib.decompressobj()
+    size = 0
+    data = raw
+    try:
+        while data and size <= limit:
+            size += len(z.decompress(data, step))
+            data = z.unconsumed_tail
+    except zlib.error as e:
+        raise ValueError(f"not zlib-compressed ({e})") from None
+    return size
+
+
+def import_spacy(path: Path, schema: AnnotationSchema | None = None) -> Iterator[Record | Problem]:
+    """Docs of one ``.spacy`` file or every one under a folder; ``line`` in a problem is the doc number.
+
+    A file that is not a DocBin, or is too big, is one problem; a hand-made DocBin whose
+    docs spaCy cannot rebuild stops at the first such doc with a problem naming it.
+    """
     vocab = blank_nlp().vocab
     for f in _spacy_files(Path(path)):
-        try:
-            db = DocBin().from_disk(f)
-        except Exception as e:  # spaCy raises plain ValueError/msgpack errors for non-DocBin bytes
-            yield Problem(str(f), 0, f"not a spaCy DocBin file ({type(e).__name__}: {e})")
+        if isinstance(f, Problem):
+            yield f
             continue
-        for i, doc in enumerate(db.get_docs(vocab), 1):
+        try:
+            db = read_docbin(f)
+        except Exception as e:  # spaCy raises plain ValueError/msgpack errors for non-DocBin bytes
+            yield Problem(str(f), None, f"not a usable spaCy DocBin file ({type(e).__name__}: {e})")
+            continue
+        docs = db.get_docs(vocab)
+        i = 0
+        while True:
+            i += 1
+            try:
+                doc = next(docs)
+            except StopIteration:
+                break
+            except Exception as e:  # odd attributes, arrays of the wrong shape: spaCy's own errors
+                yield Problem(str(f), i, f"doc {i}: spaCy cannot rebuild it ({type(e).__name__}: {e})")
+                break
             try:
                 yield doc_to_record(doc, schema)
-            except (RecordError, KeyError, TypeError, ValueError) as e:
+            except (RecordError, KeyError, TypeError, ValueError, AttributeError) as e:
                 yield Problem(str(f), i, f"doc {i}: {e}")

@@ -26,6 +26,9 @@ def blank_nlp() -> Any:
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
+    # Only the tokenizer and the sentencizer run here, with no parser or NER memory to bound:
+    # spaCy's 1,000,000-character default would refuse a long (30 MB) article for nothing.
+    nlp.max_length = 1 << 31
     return nlp
 
 
