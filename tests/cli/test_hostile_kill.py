@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import signal
 import time
@@ -70,13 +71,18 @@ def _leftovers(folder: Path) -> list[str]:
 
 
 def _kill_trials(
-    args: list[str], out: Path, reset: Callable[[], None], rng: random.Random, kills: int = KILLS
+    args: list[str],
+    out: Path,
+    reset: Callable[[], None],
+    rng: random.Random,
+    kills: int = KILLS,
+    snapshot: Callable[[Path], dict[str, bytes] | None] = _snapshot,
 ) -> tuple[int, int]:
     """Kill ``args`` ``kills`` times; returns (kept old, found new). Asserts nothing else is seen."""
     reset()
-    old = _snapshot(out)
+    old = snapshot(out)
     full = _timed(args)
-    new = _snapshot(out)
+    new = snapshot(out)
     assert new != old
     seen_old = seen_new = 0
     for _ in range(kills):
@@ -85,7 +91,7 @@ def _kill_trials(
         time.sleep(rng.uniform(0, full * 1.2))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
-        got = _snapshot(out)
+        got = snapshot(out)
         assert got in (old, new), f"a mix after a kill: {sorted(got or {})[:5]}"
         seen_old += got == old
         seen_new += got == new
@@ -189,3 +195,42 @@ def test_killed_add_leaves_old_or_new(tmp_path: Path) -> None:
 
     _kill_trials(["add", str(root), str(arts)], out, reset, random.Random(5))
     assert not [p for p in root.iterdir() if p.name.endswith(".tmp")]
+
+
+def _annotator_file(path: Path, annotator: str, n: int, tag: str) -> Path:
+    recs = []
+    for i in range(n):
+        rec = Record.new(
+            f"Story {tag} {i}: Angela Merkel visited Paris. She said: \u201cWe will help.\u201d " * 10
+        )
+        d = rec.to_dict()
+        label = "PERSON" if (i + len(annotator)) % 3 else "ORG"  # some conflicts, some agreement
+        d["spans"] = [{"id": "s1", "start": 0, "end": 5, "label": label}]
+        d.update(status="done", annotator=annotator, schema="news@1")
+        recs.append(d)
+    write_jsonl(path, recs)
+    return path
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_killed_merge_leaves_old_or_new(tmp_path: Path, jobs: str) -> None:
+    """With workers too: their part files go through a hidden folder that the next run sweeps."""
+    inputs = [_annotator_file(tmp_path / f"{a}.jsonl", a, 600, "new") for a in ("alice", "bob")]
+    old_inputs = [_annotator_file(tmp_path / f"old-{a}.jsonl", a, 4, "old") for a in ("alice", "bob")]
+    work = tmp_path / "w"
+    work.mkdir()
+    out = work / "merged.jsonl"
+    assert main(["merge", *map(str, old_inputs), "-o", str(out)]) == 0
+    saved = out.read_bytes()
+    stamp = re.compile(rb'"merged":"[^"]*"')  # when the merge ran: the one thing two runs differ in
+
+    def reset() -> None:
+        out.write_bytes(saved)
+
+    def without_stamp(path: Path) -> dict[str, bytes] | None:
+        return {"": stamp.sub(b"", path.read_bytes())} if path.exists() else None
+
+    args = ["merge", *map(str, inputs), "-o", str(out), "--jobs", jobs]
+    old, new = _kill_trials(args, out, reset, random.Random(int(jobs)), snapshot=without_stamp)
+    os.write(2, f"\nmerge --jobs {jobs}: {old} kills left the old file, {new} found the new one\n".encode())
+    assert not [p for p in work.iterdir() if ".parts-" in p.name]
