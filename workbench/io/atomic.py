@@ -62,6 +62,30 @@ def _stale(folder: Path, name: str) -> Iterator[Path]:
                 yield Path(entry.path)
 
 
+_LOCKED: set[int] = set()  # descriptors of the temp files and folders this process is writing
+
+
+def _release_in_child() -> None:
+    """A forked child (a merge worker) gives up its copies of the parent's locked descriptors.
+
+    An ``flock`` belongs to the open file, which a fork shares: a worker orphaned by a killed
+    parent would keep the temp file locked, and the next run would take it for a live one
+    and leave it. The descriptors are pointed at /dev/null rather than closed, so a copied
+    file object that the child never uses cannot write into the parent's file either.
+    """
+    if not _LOCKED:
+        return
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in _LOCKED:
+        with contextlib.suppress(OSError):
+            os.dup2(null, fd)
+    os.close(null)
+    _LOCKED.clear()
+
+
+os.register_at_fork(after_in_child=_release_in_child)
+
+
 def clean_stale(path: Path) -> list[Path]:
     """Remove the temp files (and export folders) of killed runs that wrote ``path``; returns them.
 
@@ -107,6 +131,7 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
     folder = path.parent if str(path.parent) else Path(".")
     clean_stale(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    _LOCKED.add(fd)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         _set_mode(fd, path)
@@ -118,8 +143,10 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
             fh.flush()
             os.fsync(fh.fileno())
             os.replace(tmp, path)  # while still locked: a cleaner never takes a finished file
+        _LOCKED.discard(fd)
         fsync_dir(folder)
     except BaseException:
+        _LOCKED.discard(fd)
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
@@ -162,6 +189,7 @@ def atomic_folder(path: str | Path) -> Iterator[Path]:
     stage = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder))
     _STAGING.add(stage)
     fd = os.open(stage, os.O_RDONLY)
+    _LOCKED.add(fd)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         os.chmod(stage, 0o777 & ~_umask())
@@ -179,6 +207,7 @@ def atomic_folder(path: str | Path) -> Iterator[Path]:
     finally:
         _STAGING.discard(stage)
         shutil.rmtree(stage, ignore_errors=True)  # the half-built folder, or the old one after the swap
+        _LOCKED.discard(fd)
         os.close(fd)
 
 
