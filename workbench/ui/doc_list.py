@@ -277,9 +277,9 @@ class DocListPanel(QWidget):
             return
         idx = self.proxy.mapFromSource(self.model.index(row, 1))
         if idx.isValid():
-            self.table.selectionModel().blockSignals(True)
+            # Not with the selection model's signals blocked: the view repaints the rows it
+            # deselects from those signals, and without them the old rows stayed painted selected.
             self.table.setCurrentIndex(idx)
-            self.table.selectionModel().blockSignals(False)
             self.table.scrollTo(idx)
 
     def _activated(self, index: QModelIndex) -> None:
