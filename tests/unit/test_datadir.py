@@ -73,3 +73,14 @@ def test_a_file_open_in_a_running_workbench_waits_for_a_later_start(folders: tup
         assert back.ids() == ["a"]
     finally:
         back.close()
+
+
+def test_a_link_in_the_old_folder_is_neither_copied_nor_removed(folders: tuple[Path, Path]) -> None:
+    old, new = folders
+    old.mkdir(parents=True)
+    secret = old.parent / "elsewhere.txt"
+    secret.write_text("not annotations\n")
+    (old / "demo.eve.jsonl").symlink_to(secret)
+    datadir.annotations_dir()
+    assert not (new / "demo.eve.jsonl").exists()
+    assert (old / "demo.eve.jsonl").is_symlink() and secret.read_text() == "not annotations\n"

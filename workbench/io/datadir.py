@@ -56,8 +56,8 @@ def move_old_annotations(old: Path, new: Path) -> list[Path]:
         return []
     moved: list[Path] = []
     for src in sorted(old.iterdir()):
-        if not src.is_file() or src.name.endswith(".lock"):
-            continue
+        if src.is_symlink() or not src.is_file() or src.name.endswith(".lock"):
+            continue  # a link is someone else's file: never copied in, never removed
         lock = src.with_name(src.name + ".lock")
         try:
             fd = locks.acquire(lock, annotator="workbench (moving to the data folder)")
@@ -89,7 +89,7 @@ def _move_one(src: Path, dst: Path) -> bool:
         try:
             os.link(tmp, dst)  # fails if dst appeared meanwhile: never overwrite
         except FileExistsError:
-            raise
+            raise  # handled below: the old file stays
         except OSError:  # a file system without hard links
             if dst.exists():
                 raise FileExistsError(dst) from None
