@@ -166,6 +166,7 @@ class DocListPanel(QWidget):
         self._searcher.failed.connect(self._search_failed)
         self._searching: tuple[Batch | None, str] = (None, "")  # what the running (or last) search is for
         self._closed = False
+        self._open_first = False  # Return was pressed while the search had not answered the box yet
         self._filler = Worker(self)  # reads the pending part of a large batch
         self._filler.item.connect(self._take)
         self._filler.finished.connect(self._filled)
@@ -302,6 +303,8 @@ class DocListPanel(QWidget):
         if not needle:
             self.proxy.hits = None
             self.proxy.refilter()
+            if self._open_first:
+                self.open_first_match()
             return
         batch = self.model.batch
         self._searching = (batch, needle)
@@ -317,8 +320,24 @@ class DocListPanel(QWidget):
         if not cancelled and batch is self.model.batch and needle == self.search.text().strip():
             self.proxy.hits = hits
             self.proxy.refilter()
+            if self._open_first:
+                self.open_first_match()
         else:
             self._run_search()
+
+    def open_first_match(self) -> None:
+        """Return in the search box: open the first listed article, once the search answers the box.
+
+        The search runs in a worker after a pause in typing; Return pressed before it has
+        answered is remembered and carried out when it does, never on a stale list.
+        """
+        if self._search_timer.isActive() or self._searcher.busy:
+            self._open_first = True
+            return
+        self._open_first = False
+        rid = self.proxy.index(0, 1).data(Qt.ItemDataRole.UserRole) if self.proxy.rowCount() else None
+        if rid:
+            self.documentActivated.emit(rid)
 
     def _search_failed(self, _message: str) -> None:
         """A batch file could not be read: keep the list; search again if the box or the batch changed."""

@@ -34,7 +34,7 @@ from workbench.ui.doc_list import DocListPanel
 from workbench.ui.docks import add_docks
 from workbench.ui.help_overlay import HelpOverlay
 from workbench.ui.inspector import Inspector
-from workbench.ui.keyboard_focus import EscapeToArticle, open_first_match
+from workbench.ui.keyboard_focus import EscapeToArticle
 from workbench.ui.menus import build_menus, follow_history
 from workbench.ui.open_document import OpenDocument
 from workbench.ui.preannotate import PreannotationRunner
@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
         for panel in (self.inspector, self.relations, self.doc_list):
             self._escape.watch(panel)
         search = self.doc_list.search
-        search.returnPressed.connect(lambda: open_first_match(self.doc_list, self.open_document))
+        search.returnPressed.connect(self.doc_list.open_first_match)
         self._asked_done: set[str] = set()  # articles whose unreviewed items were pointed out once
         self.view.setFocus()
         self._refresh_recent()

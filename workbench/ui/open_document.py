@@ -42,6 +42,8 @@ class OpenDocument(QObject):
         self.switched.emit(doc)
 
     def set_span(self, span_id: str | None) -> None:
+        if span_id == self.span_id:
+            return  # nothing moved: the panels refreshed from the switch or the change already
         self.span_id = span_id
         self.spanChanged.emit(span_id)
 

@@ -183,14 +183,17 @@ def stack(labels: list[MarginLabel], height: float, drift: float = 2.0) -> list[
     return out
 
 
-def margin_labels(view: PaintedView, fm: Any) -> list[MarginLabel]:
-    """Speaker names beside their quotes and the names of the current span's relations."""
+def margin_labels(view: PaintedView, quote_rects: dict[str, list[QRectF]]) -> list[MarginLabel]:
+    """Speaker names beside their quotes and the names of the current span's relations.
+
+    ``quote_rects``: the shown quotes' rectangles, looked up once per paint by the caller.
+    """
     text = view.palette().color(QPalette.ColorRole.Text)
     out: list[MarginLabel] = []
-    for s in view.styles.values():
-        if not (s.quote and s.note) or (view.focus is not None and s.id not in view.focus):
+    for sid, rects in quote_rects.items():
+        s = view.styles[sid]
+        if not s.note:
             continue
-        rects = view.span_rects(s.id)
         if rects and rects[0].top() == min(r.top() for r in rects):
             out.append(MarginLabel(rects[0].top(), s.note, text, f"{s.label} said by {s.note}"))
     for arrow in view.arrows:
@@ -210,10 +213,13 @@ def paint_gutter(view: PaintedView, gutter: QWidget, event: QPaintEvent) -> None
     font.setPointSizeF(font.pointSizeF() * 0.8)
     p.setFont(font)
     fm = p.fontMetrics()
-    for s in view.styles.values():
-        if not s.quote or (view.focus is not None and s.id not in view.focus):
-            continue
-        rects = view.span_rects(s.id)
+    quote_rects = {
+        s.id: view.span_rects(s.id)
+        for s in view.styles.values()
+        if s.quote and (view.focus is None or s.id in view.focus)
+    }
+    for sid, rects in quote_rects.items():
+        s = view.styles[sid]
         if rects:
             y0, y1 = min(r.top() for r in rects), max(r.bottom() for r in rects)
             if s.pending:  # not reviewed yet: a dashed bar
@@ -224,7 +230,7 @@ def paint_gutter(view: PaintedView, gutter: QWidget, event: QPaintEvent) -> None
             else:
                 p.fillRect(QRectF(GUTTER - 6, y0, 4, y1 - y0), QColor(s.color))
     placed = []
-    for y, lab in stack(margin_labels(view, fm), fm.height()):
+    for y, lab in stack(margin_labels(view, quote_rects), fm.height()):
         name = fm.elidedText(lab.text, Qt.TextElideMode.ElideRight, GUTTER - 12)
         box = QRectF(2, y, GUTTER - 10, fm.height())
         p.setPen(lab.color)
