@@ -194,7 +194,7 @@ class Controller(QObject):
                 self.message.emit("The selection is only white space")
                 return True
             span = Span(rec.next_span_id(), start, end, label)
-            if self.apply(AddSpan(span), f"Add {label} “{_short(rec.text[start:end])}”"):
+            if self.apply(AddSpan(span), f"Add {label} “{sp.short(rec.text[start:end], 30)}”"):
                 self.view.clear_selection()
                 self.set_current(span.id, False)
             return True
@@ -305,7 +305,7 @@ class Controller(QObject):
         nxt = self._next_pending(span)
         edit = AcceptSpan(span.id) if how == "accept" else RejectSpan(span.id)
         verb = "Accept" if how == "accept" else "Reject"
-        if self.apply(edit, f"{verb} {span.label} “{_short(self.doc.record.span_text(span))}”"):
+        if self.apply(edit, f"{verb} {span.label} “{sp.short(self.doc.record.span_text(span), 30)}”"):
             self.set_current(nxt)
 
     def _next_pending(self, span: Span) -> str | None:
@@ -357,7 +357,7 @@ class Controller(QObject):
         name = rtype.name if rtype else "relation"
         old = self._replaced(head, rtype) if rtype is not None else None
         was = self.doc.record.spans.get(old.child) if old is not None else None
-        replaces = f" (replaces “{_short(self.doc.record.span_text(was))}”)" if was is not None else ""
+        replaces = f" (replaces “{sp.short(self.doc.record.span_text(was), 30)}”)" if was is not None else ""
         self.message.emit(
             f"{name} from {head.label}{replaces}: Tab to the other end, Enter (or click it); Esc cancels"
         )
@@ -385,7 +385,7 @@ class Controller(QObject):
             return
         self._relation = None
         self._candidate = None
-        said = f"“{_short(rec.span_text(head))}” → “{_short(rec.span_text(child))}”"
+        said = f"“{sp.short(rec.span_text(head), 30)}” → “{sp.short(rec.span_text(child), 30)}”"
         old = self._replaced(head, chosen)
         if old is not None and old.child == child.id:
             self.message.emit(f"{chosen.name} {said} is already there")
@@ -395,7 +395,8 @@ class Controller(QObject):
             new = old.with_(child=child.id, review="edited" if old.origin else old.review)
             if self.apply(ReplaceRelation(new), f"Replace {chosen.name} of {head.label}"):
                 self.message.emit(
-                    f"{chosen.name} replaced: {said} (was “{_short(rec.span_text(was)) if was else '?'}”)"
+                    f"{chosen.name} replaced: {said} "
+                    f"(was “{sp.short(rec.span_text(was), 30) if was else '?'}”)"
                 )
         else:
             rel = Relation(rec.next_relation_id(), head.id, child.id, chosen.name)
@@ -457,8 +458,3 @@ class Controller(QObject):
         else:
             self.view.clear_selection()
             self.set_current(None, False)
-
-
-def _short(t: str, n: int = 30) -> str:
-    t = " ".join(t.split())
-    return t if len(t) <= n else t[: n - 1] + "…"

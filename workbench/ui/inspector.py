@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from workbench.core.document import Document
 from workbench.core.edits import SetDocField, SetSpanAttr, SetSpanLabel
 from workbench.core.schema import AnnotationSchema
+from workbench.ui import spans as sp
 
 NONE = "—"
 
@@ -127,8 +128,7 @@ class Inspector(QWidget):
         else:
             assert doc is not None
             text = doc.record.span_text(span)
-            text = " ".join(text.split())
-            self.span_text.setText(f"“{text if len(text) < 120 else text[:119] + '…'}”")
+            self.span_text.setText(f"“{sp.short(text, 120)}”")
             _set_combo(self.span_label, span.label)
             lab = self.schema.labels.get(span.label)
             for name, box in self.attr_boxes.items():
@@ -138,8 +138,7 @@ class Inspector(QWidget):
             for r in doc.record.relations.values():
                 other = doc.record.spans.get(r.child) if r.head == span.id else None
                 if other is not None:
-                    t = " ".join(doc.record.span_text(other).split())
-                    links.append(f"{r.label} → “{t if len(t) < 40 else t[:39] + '…'}”")
+                    links.append(f"{r.label} → “{sp.short(doc.record.span_text(other), 40)}”")
             self.span_links.setText("<br>".join(links) or "<i>nothing (r or a relation key links it)</i>")
             origin = (span.origin or "annotator") + (f" · {span.review}" if span.review else "")
             fm = self.span_origin.fontMetrics()

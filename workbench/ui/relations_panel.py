@@ -16,11 +16,7 @@ from PySide6.QtWidgets import QLabel, QListView, QListWidget, QListWidgetItem, Q
 
 from workbench.core.document import Document
 from workbench.core.edits import RemoveRelation
-
-
-def _short(t: str, n: int = 36) -> str:
-    t = " ".join(t.split())
-    return t if len(t) <= n else t[: n - 1] + "…"
+from workbench.ui import spans as sp
 
 
 class _List(QListWidget):
@@ -84,7 +80,7 @@ class RelationPanel(QWidget):
             arrow = "→" if r.head == span_id else "←"
             origin = "" if r.origin is None else f"  ({r.review or 'model'})"
             item = QListWidgetItem(
-                f"{r.label} {arrow} {other.label} “{_short(rec.span_text(other))}”{origin}"
+                f"{r.label} {arrow} {other.label} “{sp.short(rec.span_text(other), 36)}”{origin}"
             )
             item.setData(Qt.ItemDataRole.UserRole, (r.id, other_id))
             self.list.addItem(item)

@@ -17,6 +17,12 @@ from workbench.ui.text_view import SpanStyle
 TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
 
 
+def short(t: str, n: int) -> str:
+    """A span's text on one line, cut to ``n`` characters with an ellipsis: lists, labels, messages."""
+    t = " ".join(t.split())
+    return t if len(t) <= n else t[: n - 1] + "…"
+
+
 def speaker_of(record: Record, schema: AnnotationSchema, quote_id: str) -> str:
     """Text of the first non-cue span a quote points to (its speaker in the news schema)."""
     for r in record.relations.values():
