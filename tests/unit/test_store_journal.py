@@ -280,3 +280,17 @@ def test_an_unsaved_edit_is_what_the_store_shows_so_a_reopened_document_keeps_it
     with AnnotatorStore(path, readonly=True) as ro:
         assert ro.raw(rec.id) == expected
         assert [s["label"] for s in expected["spans"][:3]] == ["ORG", "ORG", "ORG"]
+
+
+def test_a_journal_planted_as_a_link_is_never_written_through(tmp_path: Path) -> None:
+    """In a shared annotations folder someone may plant ``alice.jsonl.journal -> ~/notes``."""
+    from workbench.io.appending import open_for_append
+    from workbench.io.locks import LinkRefused
+
+    victim = tmp_path / "notes.txt"
+    victim.write_text("mine\n")
+    journal = tmp_path / "alice.jsonl.journal"
+    journal.symlink_to(victim)
+    with pytest.raises(LinkRefused):
+        open_for_append(journal)
+    assert victim.read_text() == "mine\n"

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from workbench.io.atomic import fsync_dir
+from workbench.io.locks import open_nofollow
 
 
 def open_for_append(path: Path) -> int:
@@ -19,7 +20,8 @@ def open_for_append(path: Path) -> int:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     new = not path.exists()
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+    # never through a link or into a FIFO planted in a shared annotations folder
+    fd = open_nofollow(path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
     if new:
         fsync_dir(path.parent)  # the new name must survive a power cut as well as its lines
     size = os.fstat(fd).st_size
