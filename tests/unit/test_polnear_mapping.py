@@ -93,3 +93,24 @@ def test_read_polnear_is_the_record_of_one_file(tmp_path: Path) -> None:
     ann = folder / "attributions" / "story_4b22.ann"
     (rec,) = records_by_annotator(folder)["4b22"]
     assert read_polnear(ann).to_dict() == rec.to_dict()
+
+
+def test_a_brat_folder_with_a_fifo_or_an_outside_link_is_refused_not_read(tmp_path: Path) -> None:
+    """Merge and agreement walk a brat folder like every folder import: no hang on a FIFO."""
+    import os
+
+    import pytest
+
+    from workbench.io.brat.polnear import records_by_annotator
+
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    (folder / "a_4b22.txt").write_text("Ann said it.", "utf-8")
+    (folder / "a_4b22.ann").write_text("T1\tSource 0 3\tAnn\n", "utf-8")
+    os.mkfifo(folder / "b_4b22.ann")
+    outside = tmp_path / "secret.ann"
+    outside.write_text("T1\tSource 0 3\tAnn\n", "utf-8")
+    (folder / "c_4b22.ann").symlink_to(outside)
+    with pytest.raises(ValueError) as err:
+        records_by_annotator(folder)
+    assert "b_4b22.ann" in str(err.value) and "c_4b22.ann" in str(err.value)

@@ -202,11 +202,14 @@ def records_by_annotator(folder: str | Path, schema_ref: str | None = "news@1") 
     All versions of an article are kept (one per annotator): merge and agreement compare them.
     """
     out: dict[str, list[Record]] = {}
-    for ann in iter_ann_files(folder):
+    refused: list[Problem] = []
+    for ann in iter_ann_files(folder, refused):
         who = polnear_annotator(ann)
         if who is None:
             raise ValueError(f"{ann}: the file name does not end in _<annotator> (e.g. _4b22)")
         out.setdefault(who, []).append(read_polnear(ann, schema_ref=schema_ref))
+    if refused:
+        raise ValueError("; ".join(map(str, refused)))
     if not out:
         raise ValueError(f"{folder}: no .ann files found")
     return dict(sorted(out.items()))

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.core.problems import Problem
+from workbench.io.safe_files import walk_files
 
 Fragment = tuple[int, int]
 
@@ -283,6 +284,18 @@ def read_brat(ann_path: str | Path, txt_path: str | Path | None = None) -> BratD
     return parse_ann(read_text(ann_path), read_text(tp), str(ann_path))
 
 
-def iter_ann_files(folder: str | Path) -> Iterator[Path]:
-    """Every ``.ann`` under a folder (PolNeAR keeps them in ``attributions/``), sorted."""
-    yield from sorted(Path(folder).rglob("*.ann"))
+def iter_ann_files(folder: str | Path, refused: list[Problem] | None = None) -> Iterator[Path]:
+    """Every ``.ann`` under a folder (PolNeAR keeps them in ``attributions/``), sorted.
+
+    Walked like every folder import (``io/safe_files.py``): links that leave the folder,
+    FIFOs and other non-files are never read; they go to ``refused`` when it is given.
+    """
+    found = walk_files(Path(folder), lambda p: p.suffix == ".ann")
+    files = []
+    for item in found:
+        if isinstance(item, Problem):
+            if refused is not None:
+                refused.append(item)
+        else:
+            files.append(item)
+    yield from sorted(files)
