@@ -194,7 +194,8 @@ def _write(
             # An article read now has a content id and a place; a workbench record keeps its own id
             # and the file it was first imported from, which says nothing about this run.
             where = _source(item)
-            checked = checked_record(item.to_dict())  # what validate refuses is not imported either
+            line = item.to_dict()
+            checked = checked_record(line)  # what validate refuses is not imported either
             if not isinstance(checked, Record):
                 summary.problems.append(f"{where or given}: skipped: {faults_text(checked)}")
                 continue
@@ -208,7 +209,7 @@ def _write(
                 summary.duplicates.append(note)
                 continue
             seen[item.id] = where or str(given)
-            out.write(dumps(item.to_dict()) + "\n")
+            out.write(dumps(line) + "\n")
             summary.imported += 1
     finally:
         progress.close()

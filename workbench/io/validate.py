@@ -61,20 +61,24 @@ def record_validator() -> Any:
     return jsonschema_rs.validator_for(record_schema())
 
 
+def format_problems(obj: Any) -> list[tuple[str, str]]:
+    """``(json_path, message)`` for what the record's JSON Schema refuses in one record dict."""
+    validator = record_validator()
+    try:
+        errors = [] if validator.is_valid(obj) else list(validator.iter_errors(obj))
+    except UnicodeEncodeError:  # a lone surrogate somewhere: the validator reads UTF-8 only
+        obj = _without_surrogates(obj)
+        errors = [] if validator.is_valid(obj) else list(validator.iter_errors(obj))
+    return [(json_path(e.instance_path), _message(e)) for e in errors]
+
+
 def record_dict_problems(obj: Any, schema: AnnotationSchema | None = None) -> list[tuple[str, str]]:
     """``(json_path, message)`` for every fault of one record dict: format, structure, schema.
 
     All three layers are checked whatever the others found, so a record with a
     missing field, a span outside its text and an unknown label reports all three.
     """
-    validator = record_validator()
-    out: list[tuple[str, str]] = []
-    try:
-        errors = [] if validator.is_valid(obj) else list(validator.iter_errors(obj))
-    except UnicodeEncodeError:  # a lone surrogate somewhere: the validator reads UTF-8 only
-        obj = _without_surrogates(obj)
-        errors = [] if validator.is_valid(obj) else list(validator.iter_errors(obj))
-    out += [(json_path(e.instance_path), _message(e)) for e in errors]
+    out = format_problems(obj)
     reported = {p for p, _ in out}
     try:
         structural = structural_problems(obj)
@@ -122,8 +126,8 @@ def checked_record(obj: Any) -> Record | list[tuple[str, str]]:
     (``rev: -1``, ``updated: 5``, ``doc.sentiment: 5``, an attribute that is a list are faults).
     """
     try:
-        rec = Record.from_dict(obj)
-        faults = record_dict_problems(rec.to_dict())
+        rec = Record.from_dict(obj)  # the structural checks: it raises on any of them
+        faults = format_problems(rec.to_dict())  # what is present must have the record format's shape
     except (RecordError, TypeError, ValueError, KeyError, AttributeError, OverflowError, RecursionError) as e:
         try:  # say it in the JSON Schema's words ("$.meta: [1] is not of type object") where it can
             said = [(p, m) for p, m in record_dict_problems(obj) if "required property" not in m]
