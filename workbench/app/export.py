@@ -28,7 +28,10 @@ from workbench.io.interop.registry import EXPORTERS, OUTPUT_SUFFIX, ExportReport
 from workbench.io.interop.split import SplitPlan, parse_ratios, plan_split
 from workbench.io.validate import checked_record, faults_text
 
-FOLDER_FORMATS = ("spacy", "brat", "hf")  # formats that write a folder whatever the options
+
+def writes_folder(fmt: str, split: bool = False) -> bool:
+    """A split export, or a format the registry gives no file suffix, writes a folder."""
+    return split or fmt not in OUTPUT_SUFFIX
 
 
 @dataclass
@@ -121,9 +124,9 @@ def require_corpus(corpus: Path) -> None:
 
 def check_export(corpus: Path, fmt: str, out: Path, split: str | None = None, threshold: float = 0.7) -> None:
     """Refuse, before anything is read, an export that would overwrite its input or a file."""
-    if out.exists() and not out.is_dir() and (split or fmt in FOLDER_FORMATS):
+    if out.exists() and not out.is_dir() and writes_folder(fmt, bool(split)):
         raise AppError(f"{out} is a file; {fmt} with these options writes a folder")
-    if (split or fmt in FOLDER_FORMATS) and out.is_dir() and not out.is_symlink():
+    if writes_folder(fmt, bool(split)) and out.is_dir() and not out.is_symlink():
         if out.resolve() in corpus.resolve().parents:
             raise AppError(
                 f"the input file {corpus} is inside {out}; an export replaces its whole folder, "
@@ -157,7 +160,10 @@ def not_an_export(folder: Path, fmt: str, split: bool) -> list[str]:
     """Names in ``folder`` that this export would not write: it must not swap such a folder away."""
     if (folder / EXPORT_MARK).is_file():
         return []
-    names = re.compile(_EXPORT_NAMES["split" if split else fmt])
+    pattern = _EXPORT_NAMES.get("split" if split else fmt)
+    if pattern is None:  # a folder format with no list of its names: only its mark says it is ours
+        return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+    names = re.compile(pattern)
     return sorted(
         p.name for p in folder.iterdir() if not p.name.startswith(".") and not names.fullmatch(p.name)
     )
@@ -202,7 +208,7 @@ def export_corpus(
                 groups[plan.assignment[e.id]].append(e)
     else:
         groups = {"all": entries}
-    if not (split or fmt in FOLDER_FORMATS):
+    if not writes_folder(fmt, bool(split)):
         report = EXPORTERS[fmt](iter_records(corpus, entries, problems), schema, output_path(out, fmt, None))
         return ExportSummary(fmt, {"all": report}, groups, plan, None, problems)
     # A folder: every split and the config are built beside ``out`` and swapped in together, so a
