@@ -41,7 +41,8 @@ class TerminalProgress(Progress):
         self.n = self.failed = 0
         self.t0 = self.last = time.monotonic()
         self.bar: Any = None
-        self._make_bar(total)
+        if total is not None:  # else the bar comes with ``start``, once the work knows its total
+            self._make_bar(total)
 
     def start(self, total: int | None) -> None:
         """The work learnt its total: the bar shows it (made now if it was not yet).

@@ -11,9 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from workbench.app.progress import Progress
 from workbench.cli.errors import UserError
 from workbench.cli.progress import TerminalProgress
 from workbench.core.problems import Problem
@@ -89,7 +88,10 @@ def run(args: argparse.Namespace) -> int:
         model=args.model,
         batch_size=args.batch_size,
         n_process=args.n_process,
-        progress=_Bar(err, args.quiet),
+        # made when the run knows its total, so the bar comes below the lines printed before it
+        progress=TerminalProgress(
+            "pre-annotating", "preannotate", None, err, args.quiet, count_failures=True
+        ),
         tell=tell,
     )
     for line in summary.lines():
@@ -97,27 +99,3 @@ def run(args: argparse.Namespace) -> int:
     if summary.interrupted:
         return 130
     return 0 if summary.written or not summary.failed else 1
-
-
-class _Bar(Progress):
-    """The terminal bar, made when the run knows its total: below the lines printed before it."""
-
-    def __init__(self, err: TextIO, quiet: bool):
-        self.err, self.quiet = err, quiet
-        self.bar: TerminalProgress | None = None
-
-    def start(self, total: int | None) -> None:
-        if self.bar is None:
-            self.bar = TerminalProgress(
-                "pre-annotating", "preannotate", total, self.err, self.quiet, count_failures=True
-            )
-        else:
-            self.bar.start(total)
-
-    def step(self, n: int = 1, failed: bool = False) -> None:
-        if self.bar is not None:
-            self.bar.step(n, failed)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
