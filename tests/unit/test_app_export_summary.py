@@ -70,3 +70,20 @@ def test_mistakes_are_app_errors(corpus, tmp_path) -> None:
     with pytest.raises(AppError, match="is the input file"):
         check_export(corpus, "jsonl", corpus)
     assert output_path(tmp_path, "conll", None) == tmp_path / "conll.conll"
+
+
+def test_a_split_export_names_each_problem_once(tmp_path: Path) -> None:
+    """The split is planned on one reading of the corpus and written on another."""
+    from workbench.app.export import export_corpus
+    from workbench.core.record import Record
+    from workbench.core.schema import default_schema
+    from workbench.io.jsonl import write_jsonl
+
+    records = [Record.new(f"Story {i} about the council and its budget.").to_dict() for i in range(20)]
+    records[3]["text"] = "A lone \ud83d surrogate in story 3."
+    records[5]["rev"] = -1  # refused by the record gate
+    corpus = tmp_path / "c.jsonl"
+    write_jsonl(corpus, records)
+    summary = export_corpus(corpus, "spacy", tmp_path / "out", default_schema(), split="80/10/10")
+    said = [str(p) for p in summary.problems]
+    assert len(said) == 2 and len(set(said)) == 2, said

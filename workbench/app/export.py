@@ -222,7 +222,8 @@ def export_corpus(
             reports[name].outputs = [_moved(p, stage, out) for p in reports[name].outputs]
         if fmt == "spacy":
             config = _write_spacy_config(out, stage, schema, groups, split is not None)
-    return ExportSummary(fmt, reports, groups, plan, config, problems)
+    # a split reads every record twice (to plan, then to write): each problem is said once
+    return ExportSummary(fmt, reports, groups, plan, config, list(dict.fromkeys(problems)))
 
 
 def _moved(path: Path, stage: Path, out: Path) -> Path:
