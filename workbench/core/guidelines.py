@@ -101,8 +101,9 @@ def parse_example(source: str) -> Example:
     return Example("".join(out), tuple(marks))
 
 
-def example_problems(source: str, *, labels: set[str], values: set[str], positive: bool) -> list[str]:
-    """What is wrong with one example string: its markers, and tags that name nothing declared."""
+def example_problems(source: str, *, labels: set[str], values: set[str] | None, positive: bool) -> list[str]:
+    """What is wrong with one example string: its markers, and tags that name nothing declared
+    (``values`` None: the entry's value set is unknown, so only the markers are checked)."""
     try:
         ex = parse_example(source)
     except ExampleError as e:
@@ -111,14 +112,15 @@ def example_problems(source: str, *, labels: set[str], values: set[str], positiv
     if positive and not ex.marks:
         problems.append("a positive example marks nothing: put the words it illustrates in [[…]]")
     for mark in ex.marks:
-        if mark.tag is not None and mark.tag not in labels and mark.tag not in values:
-            known = "a declared span label" + (" or one of " + ", ".join(sorted(values)) if values else "")
-            problems.append(f"[[…|{mark.tag}]]: {mark.tag!r} is not {known}")
+        if mark.tag is None or mark.tag in labels or values is None or mark.tag in values:
+            continue
+        known = "a declared span label" + (" or one of " + ", ".join(sorted(values)) if values else "")
+        problems.append(f"[[…|{mark.tag}]]: {mark.tag!r} is not {known}")
     return problems
 
 
 def guideline_problems(
-    entry: dict[str, Any], path: str, labels: set[str], values: set[str]
+    entry: dict[str, Any], path: str, labels: set[str], values: set[str] | None
 ) -> list[tuple[str, str]]:
     """Problems with one ``guideline`` object's examples, each with the example's JSON path."""
     problems: list[tuple[str, str]] = []

@@ -162,11 +162,12 @@ def _example_problems(data: dict[str, Any], problems: list[tuple[str, str]]) -> 
     labels = {lab.get("name") for lab in data.get("span_labels", []) if isinstance(lab, dict)}
     value_sets = data.get("attributes", {}) if isinstance(data.get("attributes"), dict) else {}
 
-    def values_of(attribute: Any) -> set[str]:
+    def values_of(attribute: Any) -> set[str] | None:
+        """The values a tag may name; None (any) when the attribute is unknown, already a problem."""
         vs = value_sets.get(attribute) if isinstance(attribute, str) else None
-        return set(vs.get("values", [])) if isinstance(vs, dict) else set()
+        return set(vs.get("values", [])) if isinstance(vs, dict) else None
 
-    entries: list[tuple[str, Any, set[str]]] = []
+    entries: list[tuple[str, Any, set[str] | None]] = []
     for key in ("span_labels", "relation_types", "document_fields"):
         items = data.get(key, [])
         for i, item in enumerate(items if isinstance(items, list) else []):
