@@ -122,13 +122,20 @@ class AnnotationSchema:
         item = table.get(name)
         return item.guideline if item is not None else None
 
+    def guideline_entries(self) -> list[tuple[GuidelineKind, str, Guideline | None]]:
+        """Every label, relation type, attribute and document field in schema order, with its entry
+        (None when it has none, so a lead sees the gaps): what the guideline views walk."""
+        tables: list[tuple[GuidelineKind, dict[str, Any]]] = [
+            ("label", self.labels),
+            ("relation", self.relations),
+            ("attribute", self.value_sets),
+            ("field", self.doc_fields),
+        ]
+        return [(kind, name, item.guideline) for kind, table in tables for name, item in table.items()]
+
     @property
     def has_guidelines(self) -> bool:
-        return bool(self.guidelines.strip()) or any(
-            item.guideline is not None
-            for table in (self.labels, self.relations, self.value_sets, self.doc_fields)
-            for item in table.values()
-        )
+        return bool(self.guidelines.strip()) or any(g is not None for _, _, g in self.guideline_entries())
 
 
 @cache
