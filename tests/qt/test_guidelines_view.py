@@ -141,3 +141,26 @@ def test_guideline_fill_is_the_windows(qtbot: Any) -> None:
     qtbot.addWidget(w)
     bg, fg = fill_colors(w.palette(), "#e8a33d", FILL_ALPHA)
     assert window_fill(w.palette())("#e8a33d", "entity") == (bg.name(), fg.name())
+
+
+def test_a_schema_without_guidelines_hides_the_part_and_the_page_says_so(qtbot: Any) -> None:
+    from workbench.core.schema import parse_schema
+    from workbench.ui.guidelines_page import GuidelinesPage
+    from workbench.ui.inspector import Inspector
+
+    raw = json.loads(json.dumps(default_schema().raw))
+    raw.pop("guidelines")
+    for key in ("span_labels", "relation_types", "document_fields"):
+        for item in raw[key]:
+            item.pop("guideline", None)
+    for vs in raw["attributes"].values():
+        vs.pop("guideline", None)
+    schema = parse_schema(raw)
+    inspector = Inspector(schema, lambda _edit, _text: True)
+    qtbot.addWidget(inspector)
+    inspector.show()
+    assert inspector.guide.isHidden()
+    page = GuidelinesPage(schema)
+    qtbot.addWidget(page)
+    page.show()
+    assert "has no guidelines yet" in page.toPlainText()

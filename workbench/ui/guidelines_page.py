@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import QGroupBox, QLabel, QScrollArea, QTextBrowser, QToolButton, QVBoxLayout, QWidget
 
 from workbench.core.guidelines import GuidelineKind
@@ -35,30 +35,40 @@ def window_fill(palette: QPalette) -> Fill:
 
 
 class GuidelinesPage(QTextBrowser):
-    """The whole guidelines document; arrows and Page keys scroll it, links jump between entries."""
+    """The whole guidelines document; arrows and Page keys scroll it, links jump between entries.
+    Rendered when first shown (and again after a palette change), not when the window opens."""
 
     def __init__(self, schema: AnnotationSchema, parent: QWidget | None = None):
         super().__init__(parent)
         self.schema = schema
+        self._stale = True
         self.setOpenLinks(False)  # nothing outside the page is ever opened
         self.anchorClicked.connect(
             lambda url: self.scrollToAnchor(url.fragment()) if url.hasFragment() else None
         )
         self.document().setDefaultStyleSheet(STYLE)
         self.document().setDocumentMargin(14)
-        self.restyle()
 
-    def restyle(self) -> None:
-        title = f"<h1>Guidelines — {escape(self.schema.title)}</h1>"
-        self.setHtml(title + guidelines_body(self.schema, window_fill(self.palette())))
+    def render(self) -> None:
+        if self._stale:
+            title = f"<h1>Guidelines — {escape(self.schema.title)}</h1>"
+            self.setHtml(title + guidelines_body(self.schema, window_fill(self.palette())))
+            self._stale = False
 
     def show_entry(self, kind: GuidelineKind, name: str) -> None:
+        self.render()
         self.scrollToAnchor(anchor(kind, name))
+
+    def showEvent(self, e: QShowEvent) -> None:  # noqa: N802
+        self.render()
+        super().showEvent(e)
 
     def changeEvent(self, e: QEvent) -> None:  # noqa: N802
         super().changeEvent(e)
         if e.type() == QEvent.Type.PaletteChange:
-            self.restyle()
+            self._stale = True
+            if self.isVisible():
+                self.render()
 
 
 class _Entry(QWidget):
@@ -68,6 +78,7 @@ class _Entry(QWidget):
         super().__init__()
         self.schema, self.kind = schema, kind
         self.name: str | None = None
+        self._shown = False
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)
@@ -86,7 +97,11 @@ class _Entry(QWidget):
             lay.addWidget(w)
         self.show_name(None)
 
-    def show_name(self, name: str | None) -> None:
+    def show_name(self, name: str | None, again: bool = False) -> None:
+        """Show ``name``'s entry; the same one again only when ``again`` (a palette change)."""
+        if name == self.name and not again and self._shown:
+            return
+        self._shown = True
         self.name = name
         g = self.schema.guideline_for(self.kind, name) if name else None
         self.setVisible(name is not None)
@@ -156,5 +171,5 @@ class GuidelineBox(QScrollArea):
     def changeEvent(self, e: QEvent) -> None:  # noqa: N802
         super().changeEvent(e)
         if e.type() == QEvent.Type.PaletteChange:
-            self.label.show_name(self.label.name)
-            self.relation.show_name(self.relation.name)
+            self.label.show_name(self.label.name, again=True)
+            self.relation.show_name(self.relation.name, again=True)
