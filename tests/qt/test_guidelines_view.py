@@ -164,3 +164,44 @@ def test_a_schema_without_guidelines_hides_the_part_and_the_page_says_so(qtbot: 
     qtbot.addWidget(page)
     page.show()
     assert "has no guidelines yet" in page.toPlainText()
+
+
+def test_a_project_window_shows_the_projects_own_guidelines(
+    qtbot: Any, open_window: Any, tmp_path: Path, capsys: Any
+) -> None:
+    """init/add/assign from the command line with a schema whose guidelines the lead rewrote: the
+    window on the project shows those, not the shipped ones."""
+    from workbench.cli.main import main
+
+    raw = json.loads(json.dumps(default_schema().raw))
+    raw["guidelines"] = "Project Halden: harbour stories only."
+    quote = next(lab for lab in raw["span_labels"] if lab["name"] == "QUOTE")
+    quote["guideline"] = {
+        "definition": "Halden rule: only the mayor's words.",
+        "positive": ["[[“Open,”]] she said."],
+    }
+    schema = tmp_path / "halden.json"
+    schema.write_text(json.dumps(raw, ensure_ascii=False), "utf-8")
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.txt").write_text(
+        "The mayor said “the harbour will reopen soon.” Nobody objected.\n", "utf-8"
+    )
+    project = tmp_path / "proj"
+    assert main(["init", str(project), "--schema", str(schema)]) == 0
+    assert main(["add", str(project), str(articles)]) == 0
+    assert main(["assign", str(project), "--annotators", "tester", "--size", "1"]) == 0
+    capsys.readouterr()
+    win = open_window([project])
+    text = win.session.document.record.text
+    a = text.index("“the harbour")
+    z = text.index("soon.”") + len("soon.”")
+    cursor = win.view.textCursor()
+    cursor.setPosition(win.view.map.to_qt(a))
+    cursor.setPosition(win.view.map.to_qt(z), cursor.MoveMode.KeepAnchor)
+    win.view.setTextCursor(cursor)
+    qtbot.keyClick(win.view, "q")
+    assert win.session.document.record.spans[win.controller.current].label == "QUOTE"
+    assert "Halden rule: only the mayor" in win.inspector.guide.label.text.text()
+    qtbot.keyClick(win.view, Qt.Key.Key_F1, Qt.KeyboardModifier.ShiftModifier)
+    assert "Project Halden: harbour stories only." in win.help.guidelines.toPlainText()
