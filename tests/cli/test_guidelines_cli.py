@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import news_without_guidelines
 from workbench.cli.main import main
 from workbench.core.paths import schemas_dir
 from workbench.io.guidelines_html import paper_fill
@@ -33,18 +34,6 @@ def schema_file(tmp_path: Path, data: dict[str, Any], name: str = "s.json") -> P
     p = tmp_path / name
     p.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
     return p
-
-
-def bare() -> dict[str, Any]:
-    """The news schema with every guideline taken out."""
-    d = copy.deepcopy(NEWS)
-    d.pop("guidelines", None)
-    for key in ("span_labels", "relation_types", "document_fields"):
-        for item in d[key]:
-            item.pop("guideline", None)
-    for vs in d["attributes"].values():
-        vs.pop("guideline", None)
-    return d
 
 
 def test_text_to_stdout_has_the_project_text_and_every_entry(capsys: pytest.CaptureFixture[str]) -> None:
@@ -120,7 +109,7 @@ def test_an_output_that_is_a_folder_is_refused_and_nothing_is_written(
 def test_a_schema_without_guidelines_says_so_and_still_succeeds(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    p = schema_file(tmp_path, bare())
+    p = schema_file(tmp_path, news_without_guidelines())
     assert main(["guidelines", str(p)]) == 0
     io = capsys.readouterr()
     assert "no guidelines yet" in io.err and "no guidelines yet" in io.out

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from tests.conftest import news_without_guidelines
 from workbench.core.schema import default_schema
 
 TEXT = "Mayor Ellen Okafor said “We will build the barrier.” She added that work starts in May."
@@ -148,14 +149,7 @@ def test_a_schema_without_guidelines_hides_the_part_and_the_page_says_so(qtbot: 
     from workbench.ui.guidelines_page import GuidelinesPage
     from workbench.ui.inspector import Inspector
 
-    raw = json.loads(json.dumps(default_schema().raw))
-    raw.pop("guidelines")
-    for key in ("span_labels", "relation_types", "document_fields"):
-        for item in raw[key]:
-            item.pop("guideline", None)
-    for vs in raw["attributes"].values():
-        vs.pop("guideline", None)
-    schema = parse_schema(raw)
+    schema = parse_schema(news_without_guidelines())
     inspector = Inspector(schema, lambda _edit, _text: True)
     qtbot.addWidget(inspector)
     inspector.show()

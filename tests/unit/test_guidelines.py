@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import news_without_guidelines
 from workbench.core.guidelines import ExampleError, Guideline, Mark, parse_example
 from workbench.core.paths import schemas_dir
 from workbench.core.schema import SchemaError, default_schema, parse_schema, schema_problems
@@ -80,14 +81,7 @@ def test_the_shipped_news_schema_has_an_entry_for_what_annotators_decide() -> No
 
 
 def test_a_schema_without_guidelines_has_none() -> None:
-    d = news()
-    d.pop("guidelines", None)
-    for key in ("span_labels", "relation_types", "document_fields"):
-        for item in d[key]:
-            item.pop("guideline", None)
-    for vs in d["attributes"].values():
-        vs.pop("guideline", None)
-    s = parse_schema(d)
+    s = parse_schema(news_without_guidelines())
     assert s.guidelines == "" and not s.has_guidelines
     assert s.guideline_for("label", "QUOTE") is None
 
