@@ -111,11 +111,11 @@ def example_problems(source: str, *, labels: set[str], values: set[str] | None, 
     problems = []
     if positive and not ex.marks:
         problems.append("a positive example marks nothing: put the words it illustrates in [[…]]")
-    for mark in ex.marks:
-        if mark.tag is None or mark.tag in labels or values is None or mark.tag in values:
+    for tag in dict.fromkeys(m.tag for m in ex.marks if m.tag is not None):  # each unknown tag once
+        if tag in labels or values is None or tag in values:
             continue
         known = "a declared span label" + (" or one of " + ", ".join(sorted(values)) if values else "")
-        problems.append(f"[[…|{mark.tag}]]: {mark.tag!r} is not {known}")
+        problems.append(f"[[…|{tag}]]: {tag!r} is not {known}")
     return problems
 
 

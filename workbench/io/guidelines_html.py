@@ -13,7 +13,7 @@ file carries a Content-Security-Policy that allows no script at all, in case any
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -28,6 +28,12 @@ from workbench.io.atomic import atomic_write
 Fill = Callable[[str, str], tuple[str, str]]
 
 NEUTRAL = "#9a9a9a"  # a value or the subject of a relation entry: no label colour to borrow
+KIND_NAMES: dict[GuidelineKind, str] = {
+    "label": "span label",
+    "relation": "relation type",
+    "attribute": "attribute",
+    "field": "document field",
+}
 KIND_TITLES: dict[GuidelineKind, str] = {
     "label": "Span labels",
     "relation": "Relation types",
@@ -103,10 +109,9 @@ def example_html(source: str, schema: AnnotationSchema, kind: GuidelineKind, nam
         lab = schema.labels.get(m.tag or "")
         color, span_kind = (lab.color, lab.kind) if lab is not None else (own_color, own_kind)
         bg, fg = fill(color, span_kind)
+        title = f' title="{escape(m.tag)}"' if m.tag else ""
         opens.setdefault(m.start, []).append(
-            f'<span class="mark" style="background-color:{bg};color:{fg}">'
-            if m.tag is None
-            else f'<span class="mark" style="background-color:{bg};color:{fg}" title="{escape(m.tag)}">'
+            f'<span class="mark" style="background-color:{bg};color:{fg}"{title}>'
         )
         tag = f' <small class="tag">{escape(m.tag)}</small>' if m.tag else ""
         closes.setdefault(m.end, []).insert(0, tag + "</span>")
@@ -121,7 +126,15 @@ def example_html(source: str, schema: AnnotationSchema, kind: GuidelineKind, nam
 
 
 def entry_title(schema: AnnotationSchema, kind: GuidelineKind, name: str) -> str:
-    """What an entry is, in a line: ``QUOTE · span label, key q``; ``SPEAKER · QUOTE → PERSON, …``."""
+    """What an entry is, in a line: ``span label (quote), key q``; ``relation QUOTE → PERSON, …``."""
+    tables: dict[str, Mapping[str, object]] = {
+        "label": schema.labels,
+        "relation": schema.relations,
+        "attribute": schema.value_sets,
+        "field": schema.doc_fields,
+    }
+    if name not in tables[kind]:  # an entry asked for by name (a report's disputed label) not declared
+        return KIND_NAMES[kind]
     if kind == "label":
         lab = schema.labels[name]
         return f"span label ({lab.kind})" + (f", key {lab.key}" if lab.key else "")
@@ -193,19 +206,21 @@ def guidelines_body(schema: AnnotationSchema, fill: Fill, level: int = 2) -> str
         if mine:
             parts.append(f"<h{level}>{title}</h{level}>")
             parts.extend(entry_html(schema, kind, n, g, fill, level + 1) for n, g in mine)
-    missing = [f"{KIND_TITLES[k].lower()[:-1]} <code>{escape(n)}</code>" for k, n, g in entries if g is None]
+    missing = [f"{KIND_NAMES[k]} <code>{escape(n)}</code>" for k, n, g in entries if g is None]
     if missing:
         parts.append(f'<h{level}>Without a guideline</h{level}><p class="none">{", ".join(missing)}</p>')
     return "\n".join(parts)
 
 
 def contents_html(schema: AnnotationSchema) -> str:
-    links = [
-        f'<a href="#{anchor(k, n)}">{escape(n)}</a>'
-        for k, n, g in schema.guideline_entries()
-        if g is not None
-    ]
-    return f'<p class="toc">{" · ".join(links)}</p>' if links else ""
+    """One line of links per kind: the label CUE and the relation CUE must not look like one entry."""
+    entries = schema.guideline_entries()
+    lines = []
+    for kind, title in KIND_TITLES.items():
+        links = [f'<a href="#{anchor(k, n)}">{escape(n)}</a>' for k, n, g in entries if k == kind and g]
+        if links:
+            lines.append(f"{title}: {' · '.join(links)}")
+    return f'<p class="toc">{"<br>".join(lines)}</p>' if lines else ""
 
 
 CSS = """

@@ -163,6 +163,11 @@ class Inspector(QWidget):
                 cb.setEnabled(doc is not None)
                 cb.blockSignals(False)
 
+    def current_label(self) -> str | None:
+        """The label of the span the form shows (Shift+F1 opens the guidelines at its entry)."""
+        span = self.doc.record.spans.get(self.span_id) if self.doc is not None and self.span_id else None
+        return span.label if span is not None else None
+
     def show_relation(self, relation_id: str | None) -> None:
         """The relations list moved to another row: show that relation's type's guideline."""
         rel = self.doc.record.relations.get(relation_id) if self.doc is not None and relation_id else None

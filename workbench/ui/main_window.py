@@ -342,9 +342,7 @@ class MainWindow(QMainWindow):
             self.view.setFocus()
 
     def act_guidelines(self) -> None:
-        doc, current = self.session.document if self.session else None, self.controller.current
-        span = doc.record.spans.get(current) if doc is not None and current else None
-        self.help.show_guidelines("label", span.label) if span else self.help.show_guidelines()
+        self.help.show_guidelines("label", self.inspector.current_label())
         if not self.help.isVisible():
             self.view.setFocus()
 
