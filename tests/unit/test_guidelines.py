@@ -96,13 +96,15 @@ def test_every_bad_guideline_is_reported_with_its_path() -> None:
     d["span_labels"][8]["guideline"] = {"definition": "", "extra": 1}
     d["attributes"]["quote_kind"]["guideline"] = {
         "definition": "k",
-        "positive": ["[[a|direct]]", "[[a|dirct]]"],
+        "positive": ["[[a|direct]]", "[[a|dirct]] and [[b|dirct]]"],
     }
     d["document_fields"][0]["guideline"] = {
         "definition": "d",
         "positive": ["[[fine|positive]]", "[[b|direct]]"],
     }
-    problems = dict(schema_problems(d))
+    listed = schema_problems(d)
+    assert [p for p, _ in listed].count("$.attributes.quote_kind.guideline.positive[1]") == 1  # once per tag
+    problems = dict(listed)
     assert set(problems) == {
         "$.guidelines",
         "$.span_labels[7].guideline.positive[1]",
