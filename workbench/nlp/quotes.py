@@ -259,10 +259,16 @@ def _carry_over(text: str, ix: _Index, atts: list[Attribution]) -> None:
             named = _person_in_paragraph_before(ix, att.start)
             if named is not None:
                 att.speaker, att.carried = named, True
-        if att.speaker is not None:
+        if att.kind != "direct" and prev is not None and prev.kind == "direct" and _trails(ix, prev, att):
+            continue  # '“…,” said Caddell, speaking of X. “…”': the next quote is still Caddell's
+        if att.speaker is not None or att.kind == "direct":
             prev = att
-        elif att.kind == "direct":
-            prev = att
+
+
+def _trails(ix: _Index, quote: Attribution, att: Attribution) -> bool:
+    """``att`` is reported speech in the same sentence after a direct quote (its cue's participle)."""
+    between = ix.text[quote.end : att.start]
+    return ix.para(att.start) == ix.para(quote.end) and not any(c in _SENT_END for c in between)
 
 
 def _person_in_paragraph_before(ix: _Index, start: int) -> Token | None:
