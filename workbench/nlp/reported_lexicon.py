@@ -26,28 +26,36 @@ def _words(s: str) -> frozenset[str]:
 
 
 # verb + that-clause (ccomp): "learned that…", "ruled that…"
-CLAUSE_VERBS = _words("hope hop learn imply convince order notice clarify express rule")
+CLAUSE_VERBS = _words(
+    """hope hop learn imply convince order notice clarify express rule consider demonstrate forget require
+    seem appear"""
+)
 
 # verb + to-clause (xcomp): "agreed to…", "voted to…"
-TO_VERBS = _words("hope hop agree vote order instruct claim prefer chant")
+TO_VERBS = _words(
+    "hope hop agree vote order instruct claim prefer chant decide report look encourage push permit show"
+)
 
 # verb + object (dobj): "expressed concern", "outlined his plan", "mocked the senator"
 OBJECT_VERBS = _words(
     """express report reveal mock confirm repeat emphasize emphasise prefer voice deem outline stress
     reiterate signal disclose detail hail recount articulate retweet retweete recite lament downplay savage
-    reaffirm rebuke repudiate bash assail contemplate veto cheer shrug"""
+    reaffirm rebuke repudiate bash assail contemplate veto cheer shrug explain recall list reference invoke
+    request fear decline justify"""
 )
 
 # verb + preposition + object: "spoke about X", "railed against X", "cast X as Y"
 PREP_VERBS = {
-    "about": _words("ask speak write boast complain open"),
-    "against": _words("rail warn campaign push"),
-    "as": _words("cast view portray identify regard paint characterize characterise frame"),
+    "about": _words("ask speak write boast complain open talk worry"),
+    "against": _words("rail warn campaign push speak"),
+    "as": _words(
+        "cast view portray identify regard paint characterize characterise frame see know list name"
+    ),
     "at": _words("hint balk lash"),
-    "for": _words("push hope hop vouch press"),
+    "for": _words("push hope hop vouch press thank congratulate"),
     "like": _words("seem"),
     "of": _words("accuse speak warn assure talk"),
-    "on": _words("double"),
+    "on": _words("double agree push touch dwell"),
     "to": _words("allude"),
     "with": _words("side"),
     "behind": _words("throw"),
@@ -57,16 +65,20 @@ PREP_VERBS = {
 # noun + that/to-clause: "the claim that…", "a promise to…"
 NOUN_CLAUSE = _words(
     """claim promise suggestion concern willingness assertion complaint belief desire pledge fear request
-    doubt agreement inclination determination reluctance announcement intention assumption rumor rumour"""
+    doubt agreement inclination determination reluctance announcement intention assumption rumor rumour case
+    hope position proof"""
 )
 
 # noun + preposition + object, the preposition right after the noun: "criticism of X", "doubts about X"
 NOUN_PREP = {
-    "about": _words("doubt argument message joke"),
-    "for": _words("criticism enthusiasm proposal demand hope"),
-    "of": _words("criticism mention accusation approval chant"),
+    "about": _words("doubt argument message joke question story remark conversation word debate talk detail"),
+    "for": _words("criticism enthusiasm proposal demand hope request"),
+    "of": _words(
+        "criticism mention accusation approval chant endorsement favor favour hope critique opinion talk"
+    ),
     "on": _words("proposal criticism"),
     "over": _words("criticism"),
+    "to": _words("opposition"),
 }
 
 # subject + verb + to-clause, the subject being what is reported on: "X is expected to…" (passive),
