@@ -125,7 +125,8 @@ def _by_verbs(doc: Doc, ix: _Index, used: set[int]) -> list[Attribution]:
         ):
             continue  # the "content" is a direct quote, already handled
         meta = {"cue_token": v.i, "rule": _verb_rule(v)}
-        out.append(Attribution(pieces, "indirect", _cue_span(v), _speaker_of_cue(v, ix), meta=meta))
+        speaker = _speaker_of_cue(v, ix) or (_subject_up(v, ix) if v.lower_ != "according" else None)
+        out.append(Attribution(pieces, "indirect", _cue_span(v), speaker, meta=meta))
     return out
 
 
@@ -230,7 +231,7 @@ def _raising(doc: Doc, ix: _Index, used: set[int], matches: list[list[int]]) -> 
         pieces = [_subtree(ix.text, subj), _subtree(ix.text, doc[content_i])]
         if any(e - s < 2 for s, e in pieces) or pieces[0][1] > pieces[1][0]:
             continue
-        speaker = _agent(v) if passive else None
+        speaker = (_agent(v) if passive else None) or subj  # PolNeAR's source: who is expected / seems
         out.append(
             Attribution(
                 pieces, "indirect", _cue_span(v), speaker, meta={"cue_token": cue_i, "rule": "raising"}
@@ -241,13 +242,35 @@ def _raising(doc: Doc, ix: _Index, used: set[int], matches: list[list[int]]) -> 
 
 
 def _noun_speaker(n: Token, ix: _Index) -> Token | None:
-    """Whose claim: the possessor ("Trump's claim that…"), else the subject of the verb it is the
-    object of ("Trump made the claim that…")."""
+    """Whose claim: the possessor ("Trump's claim that…"), who it comes from ("criticism … from
+    X", "a request by X"), else the subject of the verb the noun phrase hangs from ("Trump made the
+    claim that…", "defended himself against accusations of…")."""
     poss = next((c for c in n.children if c.dep_ == "poss"), None)
     if poss is not None:
         return poss
-    if n.dep_ in ("dobj", "attr") and n.head is not n and n.head.pos_ in ("VERB", "AUX"):
-        return subject_of(n.head, lambda t: ix.quote_of[t.i] != -1)
+    for c in n.rights:
+        if c.dep_ == "prep" and c.lower_ in ("from", "by"):
+            who = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if who is not None and (who.ent_type_ or who.pos_ in ("PROPN", "PRON")):
+                return who
+    return _subject_up(n, ix)
+
+
+# How far up the parse a construction's speaker is looked for: a noun phrase or participle hangs from
+# the verb whose subject is the speaker ("opened by talking about…", "faced criticism of…").
+_CLIMB = frozenset("pobj pcomp prep dobj attr advcl xcomp conj acl npadvmod".split())
+
+
+def _subject_up(t: Token, ix: _Index) -> Token | None:
+    """The subject of ``t`` or of the nearest verb above it through :data:`_CLIMB` relations."""
+    for _ in range(5):
+        if t.pos_ in ("VERB", "AUX"):
+            subj = subject_of(t, lambda x: ix.quote_of[x.i] != -1)
+            if subj is not None:
+                return subj
+        if t.dep_ not in _CLIMB or t.head is t:
+            return None
+        t = t.head
     return None
 
 
@@ -282,7 +305,7 @@ def _by_constructions(
             elif any(c.dep_ == "nsubjpass" for c in v.children):
                 speaker = _agent(v)
             else:
-                speaker = _speaker_of_cue(v, ix)
+                speaker = _speaker_of_cue(v, ix) or _subject_up(v, ix)
             att = Attribution(
                 [piece], "indirect", (v.idx, cue_end), speaker, meta={"cue_token": cue_i, "rule": rule}
             )
