@@ -231,7 +231,7 @@ def _raising(doc: Doc, ix: _Index, used: set[int], matches: list[list[int]]) -> 
         pieces = [_subtree(ix.text, subj), _subtree(ix.text, doc[content_i])]
         if any(e - s < 2 for s, e in pieces) or pieces[0][1] > pieces[1][0]:
             continue
-        speaker = (_agent(v) if passive else None) or subj  # PolNeAR's source: who is expected / seems
+        speaker = _agent(v) if passive else None  # who expects it, when the sentence says
         out.append(
             Attribution(
                 pieces, "indirect", _cue_span(v), speaker, meta={"cue_token": cue_i, "rule": "raising"}
@@ -293,10 +293,17 @@ def _by_constructions(
             if cue_i in used or ix.quote_of[cue_i] != -1:
                 continue
             piece = _subtree(text, content)
+            obj = (
+                next((c for c in v.children if c.dep_ == "dobj" and c.i < ids[1]), None)
+                if rule == "prep"
+                else None
+            )
+            if obj is not None:  # "cast the deal as a betrayal": what is cast and as what
+                piece = (_subtree(text, obj)[0], piece[1])
             if piece[1] - piece[0] <= 3 or any(_same(piece, c) for c in contents):
                 continue
             cue_end = v.idx + len(v)
-            if rule == "prep" and ids[1] <= cue_i + 3:
+            if rule == "prep" and obj is None and ids[1] <= cue_i + 3:
                 cue_end = doc[ids[1]].idx + len(doc[ids[1]])  # "spoke about": the preposition is the cue's
             elif rule != "noun-prep":
                 cue_end = _cue_span(v)[1]
