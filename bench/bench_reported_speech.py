@@ -70,7 +70,7 @@ def main() -> None:
         without.append(s)
     new, old = min(with_layer), min(without)
     print(f"{len(texts)} articles, model {model.origin}")
-    print(f"nlp.pipe (parse)     {parse_s:7.2f} s")
+    print(f"nlp.pipe (parse)      {parse_s:7.2f} s")
     print(f"rules, constructions  {new:7.2f} s  ({n_with} QUOTE spans) = {new / parse_s:.1%} of parse")
     print(f"rules, as before      {old:7.2f} s  ({n_without} QUOTE spans) = {old / parse_s:.1%} of parse")
     ratio = (parse_s + old) / (parse_s + new)
