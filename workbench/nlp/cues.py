@@ -142,6 +142,9 @@ def subject_of(v: Token, inside_quote: Callable[[Token], bool] | None = None) ->
 
 
 def _cue_span(v: Token) -> tuple[int, int]:
+    if not v.doc.has_annotation("DEP"):
+        # no parse (blank pipeline): spaCy's Token.children/.rights then read past the doc and crash
+        return v.idx, v.idx + len(v)
     if v.lower_ == "according":
         to = next((c for c in v.children if c.lower_ == "to"), None)
         return v.idx, (to.idx + len(to)) if to is not None else v.idx + len(v)
