@@ -4,12 +4,12 @@ Direct quotes come from :mod:`workbench.nlp.marks` (characters only). Each is
 then given a cue and a speaker from the parse: a reporting verb right after
 the quote ("…,” said Caddell), else before it ("Caddell said: “…"), else the
 previous attribution carries over (a quote that continues the same speech, a
-paragraph that opens with a quote after the speaker's paragraph). Indirect
-speech comes from reporting verbs with a clausal complement ("said that…",
-"claimed its troops…"), parenthetical cues ("The President, it claims,
-enabled…") and "according to X". A short quoted phrase inside reported speech
-makes it ``mixed``; a short quoted phrase elsewhere is a scare quote
-(``partial`` or left out, by schema setting).
+paragraph that opens with a quote after the speaker's paragraph). Reported
+speech is :mod:`workbench.nlp.reported`'s ("said that…", "according to X",
+"expressed concern about…"); this module merges the two: a short quoted phrase
+inside reported speech makes it ``mixed``; a short quoted phrase elsewhere is a
+scare quote (``partial`` or left out, by schema setting). The lexicon, the
+:class:`Attribution` record and a cue's speaker are :mod:`workbench.nlp.cues`'.
 
 The output is plain :class:`Attribution` objects in character offsets; turning
 them into spans and relations (and resolving "he"/"the President") is
