@@ -63,7 +63,7 @@ def evaluate(
         labels = gold_labels(gold)
         report["effort"] = _effort(gold, preds, labels)
         if baseline_model is not None:
-            base, _ = _predict(gold, baseline_model, schema, batch_size, tell)
+            base, _ = _predict(gold, baseline_model, schema, batch_size, tell, baseline=True)
             report["baseline"] = {
                 "model": baseline_model,
                 "quotes": score((g, base.get(g.id)) for g in gold).to_dict()["quotes"],
@@ -110,9 +110,15 @@ def _read_gold(path: Path, tell: Tell) -> list[Record]:
 
 
 def _predict(
-    gold: list[Record], model: str | None, schema: str | None, batch_size: int, tell: Tell
+    gold: list[Record],
+    model: str | None,
+    schema: str | None,
+    batch_size: int,
+    tell: Tell,
+    baseline: bool = False,
 ) -> tuple[dict[str, Record], str | None]:
-    """Pre-annotations of the gold texts (nothing else of the gold), and the trained model used."""
+    """Pre-annotations of the gold texts (nothing else of the gold), and the trained model used.
+    A ``baseline`` was asked for by name: rules alone there is the point, not a warning."""
     from workbench.app.schemas import schema_for
     from workbench.core.schema import default_schema
     from workbench.nlp.models import ModelNotFound, select_model
@@ -123,7 +129,13 @@ def _predict(
     except ModelNotFound as e:
         raise AppError(str(e)) from None
     sch = schema_for(None, schema) or default_schema()
-    tell(("" if loaded.is_trained else "WARNING: ") + loaded.message)
+    if baseline:
+        tell(
+            "baseline: "
+            + (loaded.message if loaded.is_trained else f"{model} (rules only, no trained pipeline)")
+        )
+    else:
+        tell(("" if loaded.is_trained else "WARNING: ") + loaded.message)
     ann = Preannotator(loaded, sch)
     preds: dict[str, Record] = {}
     for o in preannotate_records((Record(id=g.id, text=g.text) for g in gold), ann, batch_size):
