@@ -25,6 +25,7 @@ import orjson
 from workbench.core.problems import Problem
 from workbench.core.record import article_id
 
+_BOM = b"\xef\xbb\xbf"
 TORN = "incomplete last line (the writer stopped mid-line)"
 NOT_A_RECORD = "not a record (needs a 'text' string)"
 
@@ -32,8 +33,21 @@ NOT_A_RECORD = "not a record (needs a 'text' string)"
 RecordLine = tuple[int, int, int, str, dict[str, Any]]
 # the same, with None for a line whose id was read from its head without parsing it
 SkimmedLine = tuple[int, int, int, str, dict[str, Any] | None]
+# the same with the line's status last (the ``status`` value, read from the line's tail if unparsed)
+StatusLine = tuple[int, int, int, str, dict[str, Any] | None, Any]
 # How the workbench writes a record line: the id first (dumps keeps a record's key order).
 _ID_HEAD = re.compile(rb'^\s*\{\s*"id"\s*:\s*"((?:[^"\\]|\\.)+)"')
+# ... and its last keys, as ``Record.to_dict`` orders them and ``dumps`` spells them. Anchored
+# at the line's end, the status it finds is the record's own: the closing brace is the
+# object's, and a key inside a string would have its quotes escaped.
+_STR = rb'"(?:[^"\\\n]|\\.)*"'
+_STATUS_TAIL = re.compile(
+    rb',"status":("[a-z_]{1,20}"|null),"annotator":(?:'
+    + _STR
+    + rb'|null),"schema":(?:'
+    + _STR
+    + rb'|null),"rev":-?\d{1,18},"updated":(?:"[^"\\\n]*"|null)\}\r?\n\Z'
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +107,17 @@ def _skimmed_id(raw: bytes) -> str | None:
         return None
 
 
+def _skimmed_status(raw: bytes) -> str | None | bool:
+    """The status of a line the workbench wrote whole (``False`` when the line ends otherwise)."""
+    m = _STATUS_TAIL.search(raw, max(0, len(raw) - 2048))
+    if m is None:
+        return False
+    status = m.group(1)
+    return None if status == b"null" else status[1:-1].decode("ascii")
+
+
 def _walk(
-    path: str | Path, records: bool, fast: bool, skim: bool = False
+    path: str | Path, records: bool, fast: bool, skim: bool = False, status: bool = False
 ) -> Iterator[tuple[Any, ...] | LineError]:
     """The one loop over a JSONL file's lines; see :func:`iter_records` for the rule it applies.
 
@@ -115,8 +138,11 @@ def _walk(
             offset = start + size
             if skimming:
                 rid = _skimmed_id(raw)
-                if rid is not None:
+                if rid is not None and not status:
                     yield n, start, size, rid, None
+                    continue
+                if rid is not None and (st := _skimmed_status(raw)) is not False:
+                    yield n, start, size, rid, None, st
                     continue
             try:
                 obj = loads(raw)
@@ -141,7 +167,7 @@ def _walk(
             except ValueError as e:
                 yield LineError(name, n, str(e), raw=_line(raw))
                 continue
-            yield n, start, size, rid, obj
+            yield (n, start, size, rid, obj, obj.get("status")) if status else (n, start, size, rid, obj)
             skimming = skim
 
 
@@ -167,6 +193,16 @@ def skim_records(path: str | Path) -> Iterator[SkimmedLine | LineError]:
     return _walk(path, True, True, skim=True)  # type: ignore[return-value]
 
 
+def skim_statuses(path: str | Path) -> Iterator[StatusLine | LineError]:
+    """:func:`skim_records` for a reader that also needs each line's status (the annotator store).
+
+    A line is left unparsed only when its head gives the id and its tail the status, the
+    way the workbench writes records (``Record.to_dict`` + :func:`dumps`); any other line is
+    parsed and judged at once. The last item is the status (the record's ``status`` value).
+    """
+    return _walk(path, True, True, skim=True, status=True)  # type: ignore[return-value]
+
+
 def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]] | LineError]:
     """``(line_no, object)`` for each JSON object line, :class:`LineError` for the others.
 
@@ -179,11 +215,38 @@ def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]] | LineEr
         yield item if isinstance(item, LineError) else (item[0], item[3])
 
 
+def parse_line(raw: bytes, *, exact: bool = True) -> Any:
+    """One line an index found, parsed: the one parser of lines read back by offset.
+
+    ``exact`` uses the standard parser (integers beyond 64 bits stay integers: readers
+    that keep whole objects); otherwise orjson first, the standard parser for what it
+    refuses (NaN, a lone surrogate), as the index's walk did. ValueError if no JSON.
+    """
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]  # the walk read line 1 past a byte order mark: so does this
+    if not exact:
+        try:
+            return orjson.loads(raw)
+        except ValueError:
+            pass
+    try:
+        return json.loads(raw)
+    except RecursionError as e:
+        raise ValueError(f"not valid JSON ({e})") from e
+    except ValueError as e:
+        raise ValueError(f"not valid JSON ({e})") from e
+
+
+def read_line(fd: int, offset: int, size: int, *, exact: bool = True) -> Any:
+    """The parsed line of ``size`` bytes at ``offset`` of an open file: one pread, no buffer to refill."""
+    return parse_line(os.pread(fd, size, offset), exact=exact)
+
+
 def read_at(path: str | Path, offset: int) -> dict[str, Any]:
     """The object on the line that starts at byte ``offset`` (as an index found it)."""
     with open(path, "rb") as fh:
         fh.seek(offset)
-        return json.loads(fh.readline())
+        return parse_line(fh.readline())  # type: ignore[no-any-return]
 
 
 def set_aside(path: str | Path, errors: list[LineError]) -> Path:

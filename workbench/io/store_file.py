@@ -1,0 +1,111 @@
+"""The annotator file as the store sees it: an index of where each record's line is, read on demand.
+
+The store (:mod:`workbench.io.store`) keeps, for a record it has not changed in this
+session, only where its latest line is (offset, size, status): an open reads the file
+once without parsing the lines the workbench wrote, and memory follows the number of
+articles, not their size (decision 0018s). These are the reads that index leads to, and
+the names the store's callers catch.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.io.jsonl import LineError, parse_line, read_line, record_id
+
+# Where a record's latest line is in the file: (byte offset, size in bytes, its status)
+At = tuple[int, int, Any]
+
+
+class StoreLocked(RuntimeError):
+    """Another process writes this annotator file."""
+
+    def __init__(self, path: Path, holder: dict[str, Any]):
+        who = holder.get("annotator") or "someone"
+        where = f"{holder.get('host', '?')} (pid {holder.get('pid', '?')})"
+        since = holder.get("since", "?")
+        super().__init__(f"{path} is open for writing by {who} on {where} since {since}")
+        self.path = path
+        self.holder = holder
+
+
+@dataclass
+class LoadReport:
+    records: int = 0
+    lines: int = 0
+    errors: list[LineError] = field(default_factory=list)
+    set_aside: Path | None = None
+    journal_entries: int = 0  # edits recovered from the journal (a crash before they were folded)
+    journal_errors: list[LineError] = field(default_factory=list)
+    journal_set_aside: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.journal_errors
+
+    def summary(self) -> str:
+        text = f"{self.records} records"
+        if self.errors:
+            where = f"; the bad lines were copied to {self.set_aside}" if self.set_aside else ""
+            text += f", {len(self.errors)} bad line(s){where}"
+        if self.journal_entries:
+            text += f", {self.journal_entries} edit(s) recovered from the journal"
+        if self.journal_errors:
+            where = f" (copied to {self.journal_set_aside})" if self.journal_set_aside else ""
+            text += f", {len(self.journal_errors)} journal line(s) not applied{where}"
+        return text
+
+
+class StaleLine(Exception):
+    """A line the index skimmed is not the record it was taken for (edited by hand since)."""
+
+
+def read_record(path: Path, rid: str, where: At) -> dict[str, Any]:
+    """The record on its line in the file, ValueError if that line is not ``rid``'s record."""
+    fd = os.open(path, os.O_RDONLY)  # per read: a compaction may replace the file meanwhile
+    try:
+        obj = read_line(fd, where[0], where[1])
+    finally:
+        os.close(fd)
+    if type(obj) is not dict or record_id(obj) != rid:
+        raise ValueError(f"{path}: the line of {rid} is not its record")
+    return obj
+
+
+def line_of(fd: int | None, rid: str, where: At) -> bytes:
+    """The bytes of ``rid``'s line (from an open file), newline-terminated; StaleLine if not its record.
+
+    A compaction copies the lines it does not rewrite, so it checks each one first.
+    """
+    raw = os.pread(fd, where[1], where[0]) if fd is not None else b""
+    try:
+        obj = parse_line(raw, exact=False)
+        if type(obj) is not dict or record_id(obj) != rid:
+            raise ValueError(rid)
+    except ValueError:
+        raise StaleLine(rid) from None
+    return raw if raw.endswith(b"\n") else raw + b"\n"
+
+
+def index_lines(items: Iterable[Any], report: LoadReport, count: Callable[[str, int], None]) -> dict[str, At]:
+    """Each id's latest line (offset, size, status), in later-wins order; ``count`` sees every line.
+
+    Lines the workbench wrote are skimmed, not parsed (id from the head, status from the
+    tail: ``skim_statuses``), so an open costs a read of the file, and memory follows the
+    number of articles, not their size; a record is parsed when someone asks for it.
+    """
+    places: dict[str, At] = {}
+    for item in items:
+        report.lines += 1
+        if type(item) is LineError:
+            report.errors.append(item)
+            continue
+        start, size, rid, status = item[1], item[2], item[3], item[-1]
+        places.pop(rid, None)  # later wins, and moves to the end
+        places[rid] = (start, size, status)
+        count(rid, size)
+    return places
