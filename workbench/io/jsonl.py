@@ -13,6 +13,7 @@ window's batch, the annotator store), so they agree on what a line is
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -33,20 +34,16 @@ NOT_A_RECORD = "not a record (needs a 'text' string)"
 RecordLine = tuple[int, int, int, str, dict[str, Any]]
 # the same, with None for a line whose id was read from its head without parsing it
 SkimmedLine = tuple[int, int, int, str, dict[str, Any] | None]
-# the same with the line's status last (the ``status`` value, read from the line's tail if unparsed)
-StatusLine = tuple[int, int, int, str, dict[str, Any] | None, Any]
 # How the workbench writes a record line: the id first (dumps keeps a record's key order).
-_ID_HEAD = re.compile(rb'^\s*\{\s*"id"\s*:\s*"((?:[^"\\]|\\.)+)"')
-# ... and its last keys, as ``Record.to_dict`` orders them and ``dumps`` spells them. Anchored
-# at the line's end, the status it finds is the record's own: the closing brace is the
-# object's, and a key inside a string would have its quotes escaped.
+_ID_HEAD = re.compile(rb'\s*\{\s*"id"\s*:\s*"((?:[^"\\]|\\.)+)"')
+# ... and its last keys, as ``Record.to_dict`` orders them (spaces allowed). Anchored at the
+# line's end, the status it finds is the record's own: the closing brace is the object's,
+# and a key inside a string would have its quotes escaped.
 _STR = rb'"(?:[^"\\\n]|\\.)*"'
 _STATUS_TAIL = re.compile(
-    rb',"status":("[a-z_]{1,20}"|null),"annotator":(?:'
-    + _STR
-    + rb'|null),"schema":(?:'
-    + _STR
-    + rb'|null),"rev":-?\d{1,18},"updated":(?:"[^"\\\n]*"|null)\}\r?\n\Z'
+    rb'"status"\s*:\s*("[a-z_]{1,20}"|null)\s*,\s*"annotator"\s*:\s*(?:' + _STR + rb"|null)"
+    rb'\s*,\s*"schema"\s*:\s*(?:' + _STR + rb'|null)\s*,\s*"rev"\s*:\s*-?\d{1,18}'
+    rb'\s*,\s*"updated"\s*:\s*(?:"[^"\\\n]*"|null)\s*\}\s*\Z'
 )
 
 
@@ -95,10 +92,11 @@ def _standard(raw: bytes) -> Any:
         return e
 
 
-def _skimmed_id(raw: bytes) -> str | None:
+def _skimmed_id(raw: bytes | mmap.mmap, start: int = 0, end: int | None = None) -> str | None:
     """The id of a terminated line that starts the way the workbench writes records, without parsing it."""
-    m = _ID_HEAD.match(raw)
-    if m is None or not raw.endswith(b"\n"):
+    end = len(raw) if end is None else end
+    m = _ID_HEAD.match(raw, start, end)
+    if m is None or raw[end - 1 : end] != b"\n":
         return None
     rid = m.group(1)
     try:
@@ -107,18 +105,44 @@ def _skimmed_id(raw: bytes) -> str | None:
         return None
 
 
-def _skimmed_status(raw: bytes) -> str | None | bool:
-    """The status of a line the workbench wrote whole (``False`` when the line ends otherwise)."""
-    m = _STATUS_TAIL.search(raw, max(0, len(raw) - 2048))
+def tail_status(tail: bytes) -> str | None | bool:
+    """The status of a record line from its last bytes, if the workbench wrote it; else ``False``.
+
+    For an index that skimmed the line (:func:`skim_records`) and is asked for its status:
+    the tail of a line ``Record.to_dict`` + :func:`dumps` wrote names it, so the line need
+    not be read whole. ``False`` when the tail ends otherwise (then parse the line).
+    """
+    at = tail.rfind(b'"status"')
+    m = _STATUS_TAIL.match(tail, at) if at >= 0 else None
     if m is None:
         return False
     status = m.group(1)
     return None if status == b"null" else status[1:-1].decode("ascii")
 
 
-def _walk(
-    path: str | Path, records: bool, fast: bool, skim: bool = False, status: bool = False
-) -> Iterator[tuple[Any, ...] | LineError]:
+def _judge(name: str, n: int, raw: bytes, fast: bool, records: bool) -> Any:
+    """A line by the rule: ``(id, object)`` (``(None, object)`` unless ``records``), a LineError or None."""
+    try:
+        obj = (orjson.loads if fast else json.loads)(raw)
+    except (ValueError, RecursionError) as e:  # decode errors are ValueErrors
+        if raw.isspace():
+            return None  # blank lines are neither records nor problems
+        obj = _standard(raw) if fast else e
+        if isinstance(obj, BaseException):
+            torn = not raw.endswith(b"\n")
+            msg = TORN if torn else f"not valid JSON ({obj})"
+            return LineError(name, n, msg, raw=_line(raw), torn=torn)
+    if type(obj) is not dict:
+        return LineError(name, n, f"expected a JSON object, found {type(obj).__name__}", raw=_line(raw))
+    if not records:
+        return None, obj
+    try:
+        return record_id(obj), obj
+    except ValueError as e:
+        return LineError(name, n, str(e), raw=_line(raw))
+
+
+def _walk(path: str | Path, records: bool, fast: bool) -> Iterator[tuple[Any, ...] | LineError]:
     """The one loop over a JSONL file's lines; see :func:`iter_records` for the rule it applies.
 
     ``fast`` parses with orjson first (about twice as fast) and falls back to the
@@ -128,47 +152,52 @@ def _walk(
     (the store, validation, importers) parse with the standard one.
     """
     name = str(path)
-    loads = orjson.loads if fast else json.loads
     offset = 0
-    skimming = False
     with open(path, "rb") as fh:
         for n, raw in enumerate(fh, 1):
             start = offset
             size = len(raw)
             offset = start + size
-            if skimming:
-                rid = _skimmed_id(raw)
-                if rid is not None and not status:
-                    yield n, start, size, rid, None
-                    continue
-                if rid is not None and (st := _skimmed_status(raw)) is not False:
-                    yield n, start, size, rid, None, st
-                    continue
-            try:
-                obj = loads(raw)
-            except (ValueError, RecursionError) as e:  # decode errors are ValueErrors
-                if raw.isspace():
-                    continue  # blank lines are neither records nor problems
-                obj = _standard(raw) if fast else e
-                if isinstance(obj, BaseException):
-                    torn = not raw.endswith(b"\n")
-                    msg = TORN if torn else f"not valid JSON ({obj})"
-                    yield LineError(name, n, msg, raw=_line(raw), torn=torn)
-                    continue
-            if type(obj) is not dict:
-                msg = f"expected a JSON object, found {type(obj).__name__}"
-                yield LineError(name, n, msg, raw=_line(raw))
+            got = _judge(name, n, raw, fast, records)
+            if got is None or type(got) is LineError:
+                if got is not None:
+                    yield got
                 continue
-            if not records:
-                yield n, start, size, obj
-                continue
-            try:
-                rid = record_id(obj)
-            except ValueError as e:
-                yield LineError(name, n, str(e), raw=_line(raw))
-                continue
-            yield (n, start, size, rid, obj, obj.get("status")) if status else (n, start, size, rid, obj)
-            skimming = skim
+            rid, obj = got
+            yield (n, start, size, rid, obj) if records else (n, start, size, obj)
+
+
+def _skim(path: str | Path) -> Iterator[SkimmedLine | LineError]:
+    """:func:`_walk` of records that leaves lines written the workbench's way unparsed.
+
+    The file is mapped and searched in place (newlines, the id at the head, the status at
+    the tail), so a skimmed line is never copied out: the index of a file of long records
+    costs about what finding its line ends does. The first record and every line that is
+    not written that way go through the same rule as :func:`_walk` (``_judge``).
+    """
+    name = str(path)
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size == 0:
+            return
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            start = n = 0
+            skimming = False
+            while start < size:
+                n += 1
+                nl = mm.find(b"\n", start)
+                end = size if nl < 0 else nl + 1
+                if skimming and (rid := _skimmed_id(mm, start, end)) is not None:
+                    yield n, start, end - start, rid, None
+                    start = end
+                    continue
+                got = _judge(name, n, mm[start:end], True, True)
+                if got is not None and type(got) is not LineError:
+                    yield n, start, end - start, got[0], got[1]
+                    skimming = True
+                elif got is not None:
+                    yield got
+                start = end
 
 
 def iter_records(path: str | Path, *, fast: bool = False) -> Iterator[RecordLine | LineError]:
@@ -190,17 +219,7 @@ def skim_records(path: str | Path) -> Iterator[SkimmedLine | LineError]:
     half the time. The reader must then judge the line by the same rule when it
     parses it (:func:`record_id`); a line that fails it is reported there.
     """
-    return _walk(path, True, True, skim=True)  # type: ignore[return-value]
-
-
-def skim_statuses(path: str | Path) -> Iterator[StatusLine | LineError]:
-    """:func:`skim_records` for a reader that also needs each line's status (the annotator store).
-
-    A line is left unparsed only when its head gives the id and its tail the status, the
-    way the workbench writes records (``Record.to_dict`` + :func:`dumps`); any other line is
-    parsed and judged at once. The last item is the status (the record's ``status`` value).
-    """
-    return _walk(path, True, True, skim=True, status=True)  # type: ignore[return-value]
+    return _skim(path)
 
 
 def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]] | LineError]:

@@ -27,8 +27,18 @@ from workbench.io import locks
 from workbench.io.appending import append_durably, open_for_append
 from workbench.io.atomic import atomic_write
 from workbench.io.journal import RecordState, entry_for, placement, valid_entry
-from workbench.io.jsonl import LineError, dumps, iter_records, read_jsonl, set_aside, skim_statuses
-from workbench.io.store_file import At, LoadReport, StaleLine, StoreLocked, index_lines, line_of, read_record
+from workbench.io.jsonl import LineError, dumps, iter_records, read_jsonl, set_aside, skim_records
+from workbench.io.store_file import (
+    UNREAD,
+    At,
+    LoadReport,
+    StaleLine,
+    StoreLocked,
+    index_lines,
+    line_of,
+    read_record,
+    read_status,
+)
 
 
 @dataclass
@@ -92,7 +102,9 @@ class AnnotatorStore:
     def _load(self) -> None:
         report = LoadReport()
         if self.path.exists():
-            self._records = index_lines(skim_statuses(self.path), report, self._count_line)  # type: ignore[assignment]
+            places, total = index_lines(skim_records(self.path), report)
+            self._records = places  # type: ignore[assignment]
+            self._counted(places, total)
         report.records = len(self._records)
         self.report = report
         if report.errors and not self.readonly:
@@ -107,9 +119,8 @@ class AnnotatorStore:
         and the bad line is reported (and, when writing, set aside) like any bad line.
         """
         report = LoadReport()
-        self._line_bytes = {}
-        self._live_bytes = self._file_bytes = 0
-        places = index_lines(iter_records(self.path), report, self._count_line)
+        places, total = index_lines(iter_records(self.path), report)
+        self._counted(places, total)
         for rid, v in list(self._records.items()):
             if type(v) is tuple:
                 if rid in places:
@@ -123,6 +134,12 @@ class AnnotatorStore:
         self.report.records = len(self._records)
         if fresh and not self.readonly:
             self.report.set_aside = self._set_aside(fresh)
+
+    def _counted(self, places: dict[str, At], total: int) -> None:
+        """Live and superseded bytes of the file as indexed (every line counted, each id's latest live)."""
+        self._line_bytes = {rid: at[1] for rid, at in places.items()}
+        self._live_bytes = sum(self._line_bytes.values())
+        self._file_bytes = total
 
     def _count_line(self, rid: str, size: int) -> None:
         self._live_bytes += size - self._line_bytes.get(rid, 0)
@@ -212,7 +229,16 @@ class AnnotatorStore:
         """The record's ``status`` as saved (from the index, no read); None if it has no such record."""
         d = self._records.get(record_id)
         if type(d) is tuple:
-            return d[2]
+            if d[2] is not UNREAD:
+                return d[2]
+            try:
+                status = read_status(self.path, record_id, d)
+            except ValueError:
+                status = UNREAD  # not its record: raw() finds the good version
+            if status is not UNREAD:
+                if self._records.get(record_id) is d:
+                    self._records[record_id] = (d[0], d[1], status)
+                return status
         d = self.raw(record_id)
         return d.get("status") if d is not None else None
 

@@ -10,15 +10,17 @@ the names the store's callers catch.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workbench.io.jsonl import LineError, parse_line, read_line, record_id
+from workbench.io.jsonl import LineError, parse_line, read_line, record_id, tail_status
 
-# Where a record's latest line is in the file: (byte offset, size in bytes, its status)
+# Where a record's latest line is in the file: (byte offset, size in bytes, its status or UNREAD)
 At = tuple[int, int, Any]
+UNREAD = object()  # a status not read yet (the line was skimmed): read from the line's tail when asked
+TAIL = 512  # bytes of a line's end that name its status, as the workbench writes records
 
 
 class StoreLocked(RuntimeError):
@@ -91,21 +93,38 @@ def line_of(fd: int | None, rid: str, where: At) -> bytes:
     return raw if raw.endswith(b"\n") else raw + b"\n"
 
 
-def index_lines(items: Iterable[Any], report: LoadReport, count: Callable[[str, int], None]) -> dict[str, At]:
-    """Each id's latest line (offset, size, status), in later-wins order; ``count`` sees every line.
+def index_lines(items: Iterable[Any], report: LoadReport) -> tuple[dict[str, At], int]:
+    """Each id's latest line (offset, size, status), in later-wins order, and the bytes of all lines.
 
-    Lines the workbench wrote are skimmed, not parsed (id from the head, status from the
-    tail: ``skim_statuses``), so an open costs a read of the file, and memory follows the
-    number of articles, not their size; a record is parsed when someone asks for it.
+    Lines the workbench wrote are skimmed, not parsed (``skim_records``: the id from the
+    head), so an open costs about finding the line ends, and memory follows the number of
+    articles, not their size; a record is parsed when someone asks for it, a status when
+    someone asks for that (:func:`read_status`, from the line's tail).
     """
     places: dict[str, At] = {}
+    total = lines = 0
+    pop = places.pop
     for item in items:
-        report.lines += 1
+        lines += 1
         if type(item) is LineError:
             report.errors.append(item)
             continue
-        start, size, rid, status = item[1], item[2], item[3], item[-1]
-        places.pop(rid, None)  # later wins, and moves to the end
-        places[rid] = (start, size, status)
-        count(rid, size)
-    return places
+        _, start, size, rid, obj = item
+        pop(rid, None)  # later wins, and moves to the end
+        places[rid] = (start, size, UNREAD if obj is None else obj.get("status"))
+        total += size
+    report.lines += lines
+    return places, total
+
+
+def read_status(path: Path, rid: str, where: At) -> Any:
+    """The status of ``rid``'s line: from its tail when the workbench wrote it, else from the whole line."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        n = min(TAIL, where[1])
+        status = tail_status(os.pread(fd, n, where[0] + where[1] - n))
+    finally:
+        os.close(fd)
+    if status is False:
+        return read_record(path, rid, where).get("status")
+    return status
