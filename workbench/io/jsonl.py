@@ -12,6 +12,7 @@ window's batch, the annotator store), so they agree on what a line is
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mmap
 import os
@@ -92,13 +93,8 @@ def _standard(raw: bytes) -> Any:
         return e
 
 
-def _skimmed_id(raw: bytes | mmap.mmap, start: int = 0, end: int | None = None) -> str | None:
-    """The id of a terminated line that starts the way the workbench writes records, without parsing it."""
-    end = len(raw) if end is None else end
-    m = _ID_HEAD.match(raw, start, end)
-    if m is None or raw[end - 1 : end] != b"\n":
-        return None
-    rid = m.group(1)
+def _head_id(rid: bytes) -> str | None:
+    """The id a line's head spells (JSON escapes undone); None if it spells none."""
     try:
         return json.loads(b'"' + rid + b'"') if b"\\" in rid else rid.decode("utf-8")
     except ValueError:
@@ -181,16 +177,22 @@ def _skim(path: str | Path) -> Iterator[SkimmedLine | LineError]:
         if size == 0:
             return
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            with contextlib.suppress(AttributeError, OSError):
+                mm.madvise(mmap.MADV_SEQUENTIAL)  # read ahead: the pages are touched once, in order
+            find, head = mm.find, _ID_HEAD.match
             start = n = 0
             skimming = False
             while start < size:
                 n += 1
-                nl = mm.find(b"\n", start)
+                nl = find(b"\n", start)
                 end = size if nl < 0 else nl + 1
-                if skimming and (rid := _skimmed_id(mm, start, end)) is not None:
-                    yield n, start, end - start, rid, None
-                    start = end
-                    continue
+                # a terminated line whose head gives the id is left unparsed
+                if skimming and nl >= 0 and (m := head(mm, start, end)) is not None:
+                    rid = _head_id(m.group(1))
+                    if rid is not None:
+                        yield n, start, end - start, rid, None
+                        start = end
+                        continue
                 got = _judge(name, n, mm[start:end], True, True)
                 if got is not None and type(got) is not LineError:
                     yield n, start, end - start, got[0], got[1]

@@ -25,7 +25,6 @@ from typing import Any
 from workbench.core.record import Record, RecordError
 from workbench.io import locks
 from workbench.io.appending import append_durably, open_for_append
-from workbench.io.atomic import atomic_write
 from workbench.io.journal import RecordState, entry_for, placement, valid_entry
 from workbench.io.jsonl import LineError, dumps, iter_records, read_jsonl, set_aside, skim_records
 from workbench.io.store_file import (
@@ -35,9 +34,9 @@ from workbench.io.store_file import (
     StaleLine,
     StoreLocked,
     index_lines,
-    line_of,
     read_record,
     read_status,
+    rewrite,
 )
 
 
@@ -425,9 +424,8 @@ class AnnotatorStore:
     def compact(self) -> None:
         """Rewrite to one line per record, atomically, and empty the journal. Pending edits are included.
 
-        A record not changed in this session is copied as its line's bytes (checked to be its
-        record first); the rest are written from their state. Afterwards every record is in
-        the file again and memory holds only where each one is.
+        A record unchanged in this session is copied as its line's bytes (checked first), the
+        rest written from their state; afterwards memory holds only where each record is.
         """
         if self.readonly:
             raise PermissionError(f"{self.path} is open read-only")
@@ -442,33 +440,16 @@ class AnnotatorStore:
         self._dirty.clear()
         self._journaled.clear()
         self._states.clear()
-        self._line_bytes = {rid: at[1] for rid, at in index.items()}
-        self._file_bytes = self._live_bytes = sum(self._line_bytes.values())
+        self._counted(index, sum(at[1] for at in index.values()))
         self._empty_journal()
 
     def _rewrite(self) -> dict[str, At]:
         self._close_fd()
-        index: dict[str, At] = {}
-        offset = 0
-        src = os.open(self.path, os.O_RDONLY) if self.path.exists() else None
-        try:
-            with atomic_write(self.path, "wb", encoding=None) as fh:
-                for rid, v in self._records.items():
-                    dirty = self._dirty.get(rid)
-                    if dirty is None and type(v) is tuple:
-                        line = line_of(src, rid, v)  # type: ignore[arg-type]
-                        status = v[2]
-                    else:
-                        d = dirty.record.to_dict() if dirty else self.raw(rid)
-                        line = (dumps(d) + "\n").encode("utf-8")
-                        status = d.get("status")  # type: ignore[union-attr]
-                    fh.write(line)
-                    index[rid] = (offset, len(line), status)
-                    offset += len(line)
-        finally:
-            if src is not None:
-                os.close(src)
-        return index
+        dirty = self._dirty
+        entries = ((rid, None if rid in dirty else v) for rid, v in self._records.items())
+        return rewrite(
+            self.path, entries, lambda rid: dirty[rid].record.to_dict() if rid in dirty else self.raw(rid)
+        )
 
     def _close_fd(self) -> None:
         for name in ("_fd", "_jfd"):

@@ -10,12 +10,13 @@ the names the store's callers catch.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workbench.io.jsonl import LineError, parse_line, read_line, record_id, tail_status
+from workbench.io.atomic import atomic_write
+from workbench.io.jsonl import LineError, dumps, parse_line, read_line, record_id, tail_status
 
 # Where a record's latest line is in the file: (byte offset, size in bytes, its status or UNREAD)
 At = tuple[int, int, Any]
@@ -128,3 +129,29 @@ def read_status(path: Path, rid: str, where: At) -> Any:
     if status is False:
         return read_record(path, rid, where).get("status")
     return status
+
+
+def rewrite(path: Path, entries: Iterable[tuple[str, Any]], whole: Callable[[str], Any]) -> dict[str, At]:
+    """Write ``path`` anew, atomically, one line per ``(id, where)``; the new index of it.
+
+    A record still where the index found it (``where`` a place) is copied as its line's
+    bytes, checked first (:func:`line_of`); any other is ``whole(id)``, written as a line.
+    """
+    index: dict[str, At] = {}
+    offset = 0
+    src = os.open(path, os.O_RDONLY) if path.exists() else None
+    try:
+        with atomic_write(path, "wb", encoding=None) as fh:
+            for rid, where in entries:
+                if type(where) is tuple:
+                    line, status = line_of(src, rid, where), where[2]
+                else:
+                    d = whole(rid)
+                    line, status = (dumps(d) + "\n").encode("utf-8"), d.get("status")
+                fh.write(line)
+                index[rid] = (offset, len(line), status)
+                offset += len(line)
+    finally:
+        if src is not None:
+            os.close(src)
+    return index
