@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,23 +29,14 @@ from workbench.io.jsonl import LineError, dumps, iter_records, read_jsonl, set_a
 from workbench.io.store_file import (
     UNREAD,
     At,
+    Dirty,
     LoadReport,
+    Reader,
     StaleLine,
     StoreLocked,
     index_lines,
-    read_record,
-    read_status,
     rewrite,
 )
-
-
-@dataclass
-class _Dirty:
-    """An edited record whose edit is not durable yet, and the span and relation ids it touched."""
-
-    record: Record
-    spans: set[str] = field(default_factory=set)
-    relations: set[str] = field(default_factory=set)
 
 
 class AnnotatorStore:
@@ -61,12 +51,13 @@ class AnnotatorStore:
         self._pending: dict[str, str] = {}  # whole lines not yet durable
         self._states: dict[str, RecordState] = {}  # records edited through the journal
         self._journaled: set[str] = set()  # ids whose latest state is in the journal, not the file yet
-        self._dirty: dict[str, _Dirty] = {}  # edits not yet durable
+        self._dirty: dict[str, Dirty] = {}  # edits not yet durable
         self._line_bytes: dict[str, int] = {}  # size of each id's latest line in the file
         self._live_bytes = self._file_bytes = self._journal_bytes = 0
         self._fd: int | None = None
         self._jfd: int | None = None
         self._lock_fd: int | None = None
+        self._reader = Reader(self.path)
         self.last_error: OSError | None = None
         self.report = LoadReport()
         if not readonly:
@@ -118,6 +109,7 @@ class AnnotatorStore:
         and the bad line is reported (and, when writing, set aside) like any bad line.
         """
         report = LoadReport()
+        self._reader.renew()  # the file as it is now (another process may have replaced it)
         places, total = index_lines(iter_records(self.path), report)
         self._counted(places, total)
         for rid, v in list(self._records.items()):
@@ -207,11 +199,15 @@ class AnnotatorStore:
             d = self._records.get(record_id)
             if type(d) is tuple:
                 try:
-                    return read_record(self.path, record_id, d)
+                    return self._reader.record(record_id, d)
                 except ValueError:
-                    if self._records.get(record_id) is d:  # not a compaction moving it meanwhile
+                    pass
+                if self._records.get(record_id) is d:  # not a compaction moving it meanwhile:
+                    try:  # once more, in case the file was renewed between the two looks
+                        return self._reader.record(record_id, d)
+                    except ValueError:
                         self._recover()
-                    continue
+                continue
             if d is None:
                 # journaled: the state builds the line; a worker thread may get here while the GUI
                 # thread compacts (states dropped, lines back in _records), hence the second look
@@ -231,7 +227,7 @@ class AnnotatorStore:
             if d[2] is not UNREAD:
                 return d[2]
             try:
-                status = read_status(self.path, record_id, d)
+                status = self._reader.status(record_id, d)
             except ValueError:
                 status = UNREAD  # not its record: raw() finds the good version
             if status is not UNREAD:
@@ -296,7 +292,7 @@ class AnnotatorStore:
         if state is None or stale:
             return self.save(record)
         if dirty is None:
-            dirty = self._dirty[rid] = _Dirty(record)
+            dirty = self._dirty[rid] = Dirty(record)
         dirty.spans.update(span_ids)
         dirty.relations.update(relation_ids)
         return self.flush()
@@ -435,6 +431,7 @@ class AnnotatorStore:
             self._recover()  # a skimmed line was no record: find its earlier good version first
             index = self._rewrite()
         # the file now holds every record whole: nothing pending, nothing journaled
+        self._reader.renew()
         self._records = index  # type: ignore[assignment]
         self._pending.clear()
         self._dirty.clear()
@@ -485,6 +482,7 @@ class AnnotatorStore:
                 with contextlib.suppress(OSError):
                     self.journal_path.unlink(missing_ok=True)
         self._close_fd()
+        self._reader.close()
         if self._lock_fd is not None:
             if clean:
                 locks.release(self._lock_fd, self.lock_path)

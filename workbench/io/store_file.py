@@ -9,12 +9,14 @@ the names the store's callers catch.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.core.record import Record
 from workbench.io.atomic import atomic_write
 from workbench.io.jsonl import LineError, dumps, parse_line, read_line, record_id, tail_status
 
@@ -67,16 +69,58 @@ class StaleLine(Exception):
     """A line the index skimmed is not the record it was taken for (edited by hand since)."""
 
 
-def read_record(path: Path, rid: str, where: At) -> dict[str, Any]:
-    """The record on its line in the file, ValueError if that line is not ``rid``'s record."""
-    fd = os.open(path, os.O_RDONLY)  # per read: a compaction may replace the file meanwhile
-    try:
-        obj = read_line(fd, where[0], where[1])
-    finally:
-        os.close(fd)
-    if type(obj) is not dict or record_id(obj) != rid:
-        raise ValueError(f"{path}: the line of {rid} is not its record")
-    return obj
+@dataclass
+class Dirty:
+    """An edited record whose edit is not durable yet, and the span and relation ids it touched."""
+
+    record: Record
+    spans: set[str] = field(default_factory=set)
+    relations: set[str] = field(default_factory=set)
+
+
+class Reader:
+    """Reads records and statuses where the index found them, through one descriptor of the file.
+
+    The descriptor stays on the file the index was made from: a compaction (or another
+    process) replacing the file does not move it; :meth:`renew` then takes the new file for
+    the new index. The old descriptor is kept open until :meth:`close`, so a worker thread
+    reading through it meanwhile never reads a descriptor number reused for another file.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._fd: int | None = None
+        self._old: list[int] = []
+
+    def fd(self) -> int:
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDONLY)
+        return self._fd
+
+    def renew(self) -> None:
+        if self._fd is not None:
+            self._old.append(self._fd)
+            self._fd = None
+
+    def close(self) -> None:
+        self.renew()
+        for fd in self._old:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._old.clear()
+
+    def record(self, rid: str, where: At) -> dict[str, Any]:
+        """The record on its line, ValueError if that line is not ``rid``'s record."""
+        obj = read_line(self.fd(), where[0], where[1])
+        if type(obj) is not dict or record_id(obj) != rid:
+            raise ValueError(f"{self.path}: the line of {rid} is not its record")
+        return obj
+
+    def status(self, rid: str, where: At) -> Any:
+        """The status on ``rid``'s line: from its tail when the workbench wrote it, else the whole line."""
+        n = min(TAIL, where[1])
+        status = tail_status(os.pread(self.fd(), n, where[0] + where[1] - n))
+        return self.record(rid, where).get("status") if status is False else status
 
 
 def line_of(fd: int | None, rid: str, where: At) -> bytes:
@@ -100,7 +144,7 @@ def index_lines(items: Iterable[Any], report: LoadReport) -> tuple[dict[str, At]
     Lines the workbench wrote are skimmed, not parsed (``skim_records``: the id from the
     head), so an open costs about finding the line ends, and memory follows the number of
     articles, not their size; a record is parsed when someone asks for it, a status when
-    someone asks for that (:func:`read_status`, from the line's tail).
+    someone asks for that (:meth:`Reader.status`, from the line's tail).
     """
     places: dict[str, At] = {}
     total = lines = 0
@@ -116,19 +160,6 @@ def index_lines(items: Iterable[Any], report: LoadReport) -> tuple[dict[str, At]
         total += size
     report.lines += lines
     return places, total
-
-
-def read_status(path: Path, rid: str, where: At) -> Any:
-    """The status of ``rid``'s line: from its tail when the workbench wrote it, else from the whole line."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        n = min(TAIL, where[1])
-        status = tail_status(os.pread(fd, n, where[0] + where[1] - n))
-    finally:
-        os.close(fd)
-    if status is False:
-        return read_record(path, rid, where).get("status")
-    return status
 
 
 def rewrite(path: Path, entries: Iterable[tuple[str, Any]], whole: Callable[[str], Any]) -> dict[str, At]:
