@@ -87,3 +87,19 @@ def test_compaction_copies_the_lines_it_does_not_rewrite(tmp_path: Path) -> None
     assert json.loads(lines[1])["status"] == "skipped"
     with AnnotatorStore(path, "ann", readonly=True) as st:
         assert st.status("a2") == "done" and st.status("a1") == "skipped"
+
+
+def test_compactions_in_a_long_session_keep_a_few_descriptors_and_close_them_all(tmp_path: Path) -> None:
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        pytest.skip("needs /proc to count open files")
+    before = len(list(fds.iterdir()))
+    with AnnotatorStore(tmp_path / "ann.jsonl", "ann") as st:
+        r = Record.new("Alice met Bob.", id="a")
+        for i in range(40):  # every compaction replaces the file the index reads from
+            r.rev = i + 1
+            assert st.save(r)
+            st.compact()
+            assert st.raw("a") == r.to_dict()
+        assert len(list(fds.iterdir())) - before <= 8
+    assert len(list(fds.iterdir())) == before

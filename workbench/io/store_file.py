@@ -83,8 +83,8 @@ class Reader:
 
     The descriptor stays on the file the index was made from: a compaction (or another
     process) replacing the file does not move it; :meth:`renew` then takes the new file for
-    the new index. The old descriptor is kept open until :meth:`close`, so a worker thread
-    reading through it meanwhile never reads a descriptor number reused for another file.
+    the new index. The last few old descriptors stay open (until :meth:`close`), so a worker
+    thread reading through one meanwhile never reads a descriptor number reused for another file.
     """
 
     def __init__(self, path: Path):
@@ -101,6 +101,9 @@ class Reader:
         if self._fd is not None:
             self._old.append(self._fd)
             self._fd = None
+        while len(self._old) > 4:  # a read takes milliseconds: older ones have no reader left
+            with contextlib.suppress(OSError):
+                os.close(self._old.pop(0))
 
     def close(self) -> None:
         self.renew()
