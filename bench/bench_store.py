@@ -11,7 +11,7 @@
   written once (<= 1.1x), and the largest file + journal during the edits vs the final file (<= 2.5x).
 - reopen after 10,000 edits left as a crash leaves them (no close: file and journal as they are),
   then read every record, vs the same on the compacted file of the same records (the store
-  reads records when asked, decision 0018s, so the open alone is only an index). Budget: <= 1.5x.
+  reads records when asked, decision 0020, so the open alone is only an index). Budget: <= 1.5x.
 - compaction of N records vs writing the same JSON lines plainly (one file, fsync). Budget: <= 2x.
 """
 
@@ -198,7 +198,7 @@ def bench_reopen(folder: Path, edits: int, articles: int = 100, repeats: int = 5
     for _ in range(repeats):
         path.write_bytes(crashed)
         journal.write_bytes(crashed_journal)
-        # The store reads a record when asked (decision 0018s): reading = the open + every record.
+        # The store reads a record when asked (decision 0020): reading = the open + every record.
         t = time.perf_counter()
         st = AnnotatorStore(path, "bench")  # indexes the file and replays the journal
         ours_open.append(time.perf_counter() - t)

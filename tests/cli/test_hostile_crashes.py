@@ -117,7 +117,7 @@ def test_the_annotator_store_opens_past_deep_and_huge_values(tmp_path: Path) -> 
     )
     store = AnnotatorStore(f, "alice")
     try:
-        # The open only indexes lines written the workbench's way (decision 0018s): these two
+        # The open only indexes lines written the workbench's way (decision 0020): these two
         # are found when read, then every line is walked and the bad ones reported, never fatal.
         assert store.raw("good") == GOOD
         assert store.raw("deep") is None and store.get("deep") is None

@@ -1,6 +1,6 @@
 """The offset-indexed annotator store: records read when asked, statuses from line tails, stale lines.
 
-An open keeps where each record's latest line is (decision 0018s), so these tests look
+An open keeps where each record's latest line is (decision 0020), so these tests look
 at what that must never change: the record and status every reader sees, a line edited
 by hand after the open, compaction copying lines it does not rewrite, and a status
 read from a line's tail that is always the record's own.

@@ -3,7 +3,7 @@
 The store (:mod:`workbench.io.store`) keeps, for a record it has not changed in this
 session, only where its latest line is (offset, size, status): an open reads the file
 once without parsing the lines the workbench wrote, and memory follows the number of
-articles, not their size (decision 0018s). These are the reads that index leads to, and
+articles, not their size (decision 0020). These are the reads that index leads to, and
 the names the store's callers catch.
 """
 
