@@ -133,6 +133,7 @@ def train_model(
 ) -> TrainSummary:
     """Train from gold files (JSONL records or brat/PolNeAR folders); see :func:`train_model_from_records`."""
     problems: list[str] = []
+    _check_out(Path(out))
     records = read_gold_files(list(gold), problems)
     dev_records = read_gold_files([dev], problems) if dev is not None else None
     sources = [(Path(p).name, 0) for p in gold]

@@ -37,7 +37,9 @@ LABELS = ("CONTENT", "CUE", "SOURCE")
 TOK2VEC, NER, STASH = "attr_tok2vec", "attr_ner", "attr_stash"
 COMPONENTS = (TOK2VEC, NER, STASH)
 STASH_FACTORY = "workbench_attribution_stash"
-POLICIES = ("keep", "confirmed", "drop")  # what happens to the rules' reported speech
+# What happens to the rules' reported speech: kept all, kept where the model found content or a cue
+# there too ("supported"), kept where it found content there ("confirmed"), or left to the model.
+POLICIES = ("keep", "supported", "confirmed", "drop")
 DEFAULT_POLICY = "confirmed"
 _EDGE = " \t\n,;:"
 
@@ -103,22 +105,60 @@ def combine(doc: Doc, rule_atts: list[Attribution], policy: str = DEFAULT_POLICY
         if policy == "drop":
             continue
         covered = sum(_overlap(p, r) for p in att.pieces for r in ranges)
-        if covered >= 0.5 * _chars(att):
+        cued = att.cue is not None and any(_overlap(att.cue, (c.start_char, c.end_char)) for c in cues)
+        if covered >= 0.5 * _chars(att) or (policy == "supported" and cued):
             kept.append(Found(att, False))
     taken = [p for f in kept for p in f.att.pieces]
+    # A content whose cue introduces one of the rules' direct quotes is that quote's context (its
+    # continuation, its paraphrase): left out, since sharing the cue would make the quote "mixed".
+    direct_cues = [f.att.cue for f in kept if f.att.cue is not None and f.att.kind == "direct"]
     for c in contents:
         rng = (c.start_char, c.end_char)
         if any(_overlap(rng, p) for p in taken):
             continue
         cue = _cue_for(c, cues)
+        if cue is not None and any(_overlap((cue.start_char, cue.end_char), d) for d in direct_cues):
+            continue
         att = Attribution([_trim(doc.text, rng)], content_kind(c.text))
         if cue is not None:
             att.cue = (cue.start_char, cue.end_char)
         att.speaker = _speaker_for(c, cue, sources)
         att.meta["model"] = True
         kept.append(Found(att, True))
+        taken.append(att.pieces[0])
+    used_cues = {f.att.cue for f in kept if f.att.cue is not None}
+    for cue in cues:
+        if (cue.start_char, cue.end_char) in used_cues:
+            continue
+        found = _from_cue(doc, cue, taken)
+        if found is not None:
+            kept.append(Found(found, True))
+            taken.append(found.pieces[0])
     kept.sort(key=lambda f: f.att.start)
     return kept
+
+
+def _from_cue(doc: Doc, cue: Span, taken: list[tuple[int, int]]) -> Attribution | None:
+    """A predicted cue the contents left alone: its clausal complement in the parse is the content."""
+    v = cue.root
+    comps = [c for c in v.children if c.dep_ in ("ccomp", "xcomp") and not (cue.start <= c.i < cue.end)]
+    if not comps:
+        return None
+    comp = max(comps, key=lambda c: c.right_edge.i - c.left_edge.i)
+    lo = comp.left_edge.i
+    hi = comp.right_edge.i + 1
+    # "said that …": the complementiser belongs to the content, as in the gold
+    if lo > 0 and doc[lo - 1].dep_ == "mark" and doc[lo - 1].head.i == comp.i:
+        lo -= 1
+    if hi - lo < 3 or lo <= cue.start < hi:
+        return None
+    rng = _trim(doc.text, (doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1])))
+    if rng[0] >= rng[1] or any(_overlap(rng, p) for p in taken):
+        return None
+    att = Attribution([rng], content_kind(doc.text[rng[0] : rng[1]]), cue=(cue.start_char, cue.end_char))
+    att.speaker = subject_of(v, lambda t: lo <= t.i < hi)
+    att.meta["model"] = True
+    return att
 
 
 def _trim(text: str, rng: tuple[int, int]) -> tuple[int, int]:

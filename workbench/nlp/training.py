@@ -226,7 +226,7 @@ def train(
     cancelled: Callable[[], bool],
     on_batch: Callable[[int], None] | None = None,
     seed: int = 0,
-    batch_words: int = 3000,
+    batch_words: int | None = None,
     dropout: float = 0.1,
 ) -> list[EpochResult]:
     """Epochs of ``nlp.update`` over shuffled batches; the best epoch on dev is written to ``best_dir``."""
@@ -234,6 +234,9 @@ def train(
     spacy.util.fix_random_seed(seed)
     optimizer = initialize(nlp, train_examples)
     frozen = [n for n in nlp.pipe_names if n not in (TOK2VEC, NER)]
+    if batch_words is None:  # about 3,000 words, but at least 20 updates an epoch on a small gold set
+        words = sum(len(eg.reference) for eg in train_examples)
+        batch_words = max(50, min(3000, words // 20))
     results: list[EpochResult] = []
     best = -1.0
     for epoch in range(1, epochs + 1):
