@@ -83,7 +83,7 @@ def test_the_command_writes_a_whole_model_with_meta_and_report(trained: Path) ->
 
 
 def test_preannotate_with_the_model_finds_what_only_it_knows(
-    trained: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    trained: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     text = (
         "Trains ran late again. Olga Berg opined that the harbour needed a new crane. The weather was mild."
@@ -103,6 +103,22 @@ def test_preannotate_with_the_model_finds_what_only_it_knows(
     assert speaker and "Berg" in rec.span_text(speaker[0])
     cue = [rec.spans[r.child] for r in rec.relations.values() if r.head == q.id and r.label == "CUE"]
     assert cue and rec.span_text(cue[0]) == "opined"
+    # two worker processes, pinned to the same folder, write the same spans with the same origin
+    par = tmp_path / "par.jsonl"
+    (tmp_path / "more.txt").write_text(text.replace("Olga Berg", "Ivo Marsh"), "utf-8")
+    args = ["preannotate", str(tmp_path / "unseen.txt"), str(tmp_path / "more.txt"), "-o", str(par)]
+    assert main([*args, "--model", str(trained), "--n-process", "2", "--batch-size", "1"]) == 0
+    by_id = {obj["id"]: Record.from_dict(obj) for _, obj in read_jsonl(par)}  # type: ignore[misc]
+    assert {(s.start, s.end, s.label, s.origin) for s in by_id[rec.id].spans.values()} == {
+        (s.start, s.end, s.label, s.origin) for s in rec.spans.values()
+    }
+    # $WORKBENCH_MODEL names it as well as the flag does
+    monkeypatch.setenv("WORKBENCH_MODEL", str(trained))
+    env_out = tmp_path / "env.jsonl"
+    assert main(["preannotate", str(tmp_path / "unseen.txt"), "-o", str(env_out)]) == 0
+    env_rec = Record.from_dict(next(obj for _, obj in read_jsonl(env_out)))  # type: ignore[misc]
+    assert any(s.origin == q.origin for s in env_rec.spans.values() if s.label == "QUOTE")
+    monkeypatch.delenv("WORKBENCH_MODEL")
     # the rules alone find no attribution there: the find is the model's
     out2 = tmp_path / "rules.jsonl"
     assert main(["preannotate", str(tmp_path / "unseen.txt"), "-o", str(out2)]) == 0

@@ -190,12 +190,8 @@ class Preannotator:
         (see :func:`workbench.nlp.models.select_model`).
         """
         sch = _schema(schema)
-        model = (
-            select_model(flag=model_name, schema=sch)
-            if pinned
-            else select_model(setting=model_name, schema=sch)
-        )
-        return cls(model, sch)
+        model = select_model(flag=model_name) if pinned else select_model(setting=model_name)
+        return cls(model, sch)  # refuses a model trained for another schema
 
     @property
     def nlp(self) -> Any:
