@@ -193,8 +193,6 @@ def _nearest(c: Span, cands: Iterable[Span], lo: int, hi: int) -> Span | None:
 
 def _cue_for(c: Span, cues: list[Span]) -> Span | None:
     """The predicted cue governing the content in the parse, else the nearest in its sentence(s)."""
-    if not cues:
-        return None
     lo, hi = _sent_range(c)
     t: Token = c.root
     for _ in range(6):
@@ -206,7 +204,16 @@ def _cue_for(c: Span, cues: list[Span]) -> Span | None:
         for cue in cues:
             if cue.start <= t.i < cue.end:
                 return cue
-    return _nearest(c, cues, lo, hi)
+    head = c.root.head
+    if GOVERNING_FIRST and head is not c.root and not (c.start <= head.i < c.end) and head.pos_ in ("VERB", "AUX"):
+        return c.doc[head.i : head.i + 1]  # the verb the content hangs from: "Protesters demanded that …"
+    near = _nearest(c, cues, lo, hi)
+    if near is None and head is not c.root and not (c.start <= head.i < c.end) and head.pos_ in ("VERB", "AUX"):
+        return c.doc[head.i : head.i + 1]
+    return near
+
+
+GOVERNING_FIRST = True
 
 
 def _speaker_for(c: Span, cue: Span | None, sources: list[Span]) -> Token | None:
@@ -223,4 +230,19 @@ def _speaker_for(c: Span, cue: Span | None, sources: list[Span]) -> Token | None
         if near is not None and not (near.start < c.end and c.start < near.end):
             return near.root
     near = _nearest(c, sources, lo, hi)
-    return near.root if near is not None else None
+    if near is not None:
+        return near.root
+    for t in (cue.root if cue is not None else None, c.root):  # "his plans", "the senator's call for …"
+        if t is not None:
+            poss = next((k for k in t.children if k.dep_ == "poss"), None)
+            if poss is not None and not (c.start <= poss.i < c.end):
+                return poss
+    if WIDE:
+        first = c.doc[lo].sent
+        plo = c.doc[first.start - 1].sent.start if first.start > 0 else lo
+        near = _nearest(c, sources, plo, hi)
+        return near.root if near is not None else None
+    return None
+
+
+WIDE = True
