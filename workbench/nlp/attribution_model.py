@@ -42,6 +42,7 @@ STASH_FACTORY = "workbench_attribution_stash"
 POLICIES = ("keep", "supported", "confirmed", "drop")
 DEFAULT_POLICY = "confirmed"
 _EDGE = " \t\n,;:"
+COMPLEMENTS = ("ccomp", "xcomp")
 
 
 @Language.component(STASH_FACTORY)
@@ -141,7 +142,7 @@ def combine(doc: Doc, rule_atts: list[Attribution], policy: str = DEFAULT_POLICY
 def _from_cue(doc: Doc, cue: Span, taken: list[tuple[int, int]]) -> Attribution | None:
     """A predicted cue the contents left alone: its clausal complement in the parse is the content."""
     v = cue.root
-    comps = [c for c in v.children if c.dep_ in ("ccomp", "xcomp") and not (cue.start <= c.i < cue.end)]
+    comps = [c for c in v.children if c.dep_ in COMPLEMENTS and not (cue.start <= c.i < cue.end)]
     if not comps:
         return None
     comp = max(comps, key=lambda c: c.right_edge.i - c.left_edge.i)
@@ -155,7 +156,10 @@ def _from_cue(doc: Doc, cue: Span, taken: list[tuple[int, int]]) -> Attribution 
     rng = _trim(doc.text, (doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1])))
     if rng[0] >= rng[1] or any(_overlap(rng, p) for p in taken):
         return None
-    att = Attribution([rng], content_kind(doc.text[rng[0] : rng[1]]), cue=(cue.start_char, cue.end_char))
+    kind = content_kind(doc.text[rng[0] : rng[1]])
+    if kind == "direct":  # quotes in marks are the rules' (they found it, or judged it a scare quote)
+        return None
+    att = Attribution([rng], kind, cue=(cue.start_char, cue.end_char))
     att.speaker = subject_of(v, lambda t: lo <= t.i < hi)
     att.meta["model"] = True
     return att
