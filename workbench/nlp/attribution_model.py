@@ -30,7 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from workbench.core.quote_marks import ALL_MARKS, CLOSING_MARKS, OPENING_MARKS
-from workbench.nlp.quotes import Attribution, subject_of
+from workbench.nlp.quotes import SPEECH, Attribution, subject_of
 
 ATTR_KEY = "workbench_attribution"
 LABELS = ("CONTENT", "CUE", "SOURCE")
@@ -39,7 +39,8 @@ COMPONENTS = (TOK2VEC, NER, STASH)
 STASH_FACTORY = "workbench_attribution_stash"
 # What happens to the rules' reported speech: kept all, kept where the model found content or a cue
 # there too ("supported"), kept where it found content there ("confirmed"), or left to the model.
-POLICIES = ("keep", "supported", "confirmed", "drop")
+# "speech": kept when its cue is a verb of saying, else only where the model supports it.
+POLICIES = ("keep", "speech", "supported", "confirmed", "drop")
 DEFAULT_POLICY = "confirmed"
 _EDGE = " \t\n,;:"
 COMPLEMENTS = ("ccomp", "xcomp")
@@ -107,7 +108,9 @@ def combine(doc: Doc, rule_atts: list[Attribution], policy: str = DEFAULT_POLICY
             continue
         covered = sum(_overlap(p, r) for p in att.pieces for r in ranges)
         cued = att.cue is not None and any(_overlap(att.cue, (c.start_char, c.end_char)) for c in cues)
-        if covered >= 0.5 * _chars(att) or (policy == "supported" and cued):
+        if covered >= 0.5 * _chars(att) or (policy in ("supported", "speech") and cued):
+            kept.append(Found(att, False))
+        elif policy == "speech" and att.cue is not None and _says(doc, att.cue):
             kept.append(Found(att, False))
     taken = [p for f in kept for p in f.att.pieces]
     # A content whose cue introduces one of the rules' direct quotes is that quote's context (its
@@ -165,6 +168,11 @@ def _from_cue(doc: Doc, cue: Span, taken: list[tuple[int, int]]) -> Attribution 
     return att
 
 
+def _says(doc: Doc, cue: tuple[int, int]) -> bool:
+    span = doc.char_span(cue[0], cue[1], alignment_mode="expand")
+    return span is not None and len(span) > 0 and span.root.lemma_.lower() in SPEECH
+
+
 def _trim(text: str, rng: tuple[int, int]) -> tuple[int, int]:
     s, e = rng
     while s < e and text[s] in _EDGE:
@@ -209,10 +217,20 @@ def _cue_for(c: Span, cues: list[Span]) -> Span | None:
             if cue.start <= t.i < cue.end:
                 return cue
     head = c.root.head
-    if GOVERNING_FIRST and head is not c.root and not (c.start <= head.i < c.end) and head.pos_ in ("VERB", "AUX"):
+    if (
+        GOVERNING_FIRST
+        and head is not c.root
+        and not (c.start <= head.i < c.end)
+        and head.pos_ in ("VERB", "AUX")
+    ):
         return c.doc[head.i : head.i + 1]  # the verb the content hangs from: "Protesters demanded that …"
     near = _nearest(c, cues, lo, hi)
-    if near is None and head is not c.root and not (c.start <= head.i < c.end) and head.pos_ in ("VERB", "AUX"):
+    if (
+        near is None
+        and head is not c.root
+        and not (c.start <= head.i < c.end)
+        and head.pos_ in ("VERB", "AUX")
+    ):
         return c.doc[head.i : head.i + 1]
     return near
 
