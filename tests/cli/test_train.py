@@ -190,3 +190,17 @@ def test_a_folder_that_is_not_a_model_is_named_as_such(
     assert main(["train", str(tmp_path / "a.txt"), "-o", str(folder)]) == 2
     assert "holds something other than a model" in capsys.readouterr().err
     assert (folder / "readme.txt").read_text("utf-8") == "hello"
+
+
+def test_a_folder_trained_again_is_loaded_again(trained: Path, tmp_path: Path) -> None:
+    """The window trains into the project's model folder and then uses it: never the old weights."""
+    import os
+
+    folder = tmp_path / "m"
+    shutil.copytree(trained, folder)
+    first = select_model(flag=str(folder))
+    assert select_model(flag=str(folder)) is first  # loaded once per process
+    st = (folder / "meta.json").stat()
+    os.utime(folder / "meta.json", ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    again = select_model(flag=str(folder))
+    assert again is not first and again.origin == first.origin

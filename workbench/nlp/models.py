@@ -81,6 +81,7 @@ class LoadedModel:
     message: str  # one line for the CLI status / window; plain warning when not trained
     source: str  # what was asked of spaCy: a worker pinned to it loads this very pipeline again
     tried: tuple[str, ...] = ()
+    stamp: float | None = None  # a model folder's meta.json time when loaded (see :func:`_stamp`)
 
     @property
     def origin(self) -> str:
@@ -114,6 +115,8 @@ def select_model(flag: str | None = None, setting: str | None = None, schema: An
     name = configured_model(flag, setting)
     strict = bool(flag)
     with _lock:
+        for key in [k for k in _cache if k[0] == name and _cache[k].stamp != _stamp(name)]:
+            del _cache[key]  # the folder was trained again ("Train from gold" then "use it"): load anew
         if (name, strict) not in _cache:
             lm = _blank() if name == BLANK else _first_that_loads(name, strict)
             _cache[(name, strict)] = lm
@@ -150,6 +153,16 @@ def _load(name: str) -> Language:
         raise ValueError(f"{path} is a file, not a spaCy pipeline folder")
     target: str | Path = path if (path.exists() or os.sep in name) else name
     return spacy.load(target)
+
+
+def _stamp(name: str | None) -> float | None:
+    """When a model folder was last written (its meta.json), None for a package or blank."""
+    if not name:
+        return None
+    try:
+        return (Path(name) / "meta.json").stat().st_mtime_ns / 1e9 if Path(name).is_dir() else None
+    except OSError:
+        return None
 
 
 def trained_for(nlp: Language) -> dict[str, Any] | None:
@@ -192,7 +205,7 @@ def _first_that_loads(name: str | None, strict: bool) -> LoadedModel:
         if cand != name and name:
             msg += f" (could not load {name!r}, used the next installed model)"
         version = str(nlp.meta.get("version", "0"))
-        return LoadedModel(nlp, label, version, trained, msg, cand, tuple(tried))
+        return LoadedModel(nlp, label, version, trained, msg, cand, tuple(tried), _stamp(cand))
     return _blank(tuple(tried))
 
 
