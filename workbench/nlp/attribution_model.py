@@ -10,7 +10,7 @@ pipeline plus three components placed before the base ``ner``:
   ``doc.spans[ATTR_KEY]`` and leaves the entity slots *missing*, so the base ``ner``
   after it finds people and places as if nothing had run before it.
 
-:func:`combine` then decides, per article, what becomes a quote (decision 0018t):
+:func:`combine` then decides, per article, what becomes a quote (decision 0021):
 the rules keep what they are best at (direct quotes found from quote marks, with
 their cues and speakers); model contents add the reported speech the rules miss,
 and each gets its cue and speaker by a linking step over the parse: the predicted
