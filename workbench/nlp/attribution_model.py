@@ -30,7 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from workbench.core.quote_marks import ALL_MARKS, CLOSING_MARKS, OPENING_MARKS
-from workbench.nlp.quotes import SPEECH, Attribution, subject_of
+from workbench.nlp.cues import SPEECH, Attribution, subject_of
 
 ATTR_KEY = "workbench_attribution"
 LABELS = ("CONTENT", "CUE", "SOURCE")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from workbench.nlp.quotes import Attribution
+from workbench.nlp.cues import Attribution
 
 PERSON_PRONOUNS = frozenset("he she him her his i".split())
 ORG_PRONOUNS = frozenset("it its".split())
