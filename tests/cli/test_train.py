@@ -168,6 +168,10 @@ def test_a_model_for_another_schema_is_refused_by_name(
     assert code == 2
     err = capsys.readouterr().err
     assert str(other) in err and "interviews@2" in err and "news@1" in err
+    gold = tmp_path / "gold.jsonl"
+    write_jsonl(gold, [_article(0, random.Random(1))])
+    assert main(["eval", str(gold), "--run", "--model", str(other)]) == 2  # a message, not a traceback
+    assert "interviews@2" in capsys.readouterr().err
 
 
 def test_a_folder_that_is_not_a_model_is_named_as_such(

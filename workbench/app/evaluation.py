@@ -124,11 +124,11 @@ def _predict(
     from workbench.nlp.models import ModelNotFound, select_model
     from workbench.nlp.preannotate import Preannotator, preannotate_records
 
+    sch = schema_for(None, schema) or default_schema()
     try:
-        loaded = select_model(flag=model)
+        loaded = select_model(flag=model, schema=sch)  # a model trained for another schema is refused here
     except ModelNotFound as e:
         raise AppError(str(e)) from None
-    sch = schema_for(None, schema) or default_schema()
     if baseline:
         tell(
             "baseline: "
