@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +28,38 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is absent: real-data tests need the project's shared folder")
     return SHARED
+
+
+def news_without_guidelines() -> dict[str, Any]:
+    """The shipped news schema's JSON with every guideline taken out: a schema that has none."""
+    import json
+
+    from workbench.core.paths import schemas_dir
+
+    raw: dict[str, Any] = json.loads((schemas_dir() / "news.json").read_text("utf-8"))
+    raw.pop("guidelines", None)
+    for key in ("span_labels", "relation_types", "document_fields"):
+        for item in raw.get(key, []):
+            item.pop("guideline", None)
+    for vs in raw.get("attributes", {}).values():
+        vs.pop("guideline", None)
+    return raw
+
+
+def news_without_label(label: str) -> dict[str, Any]:
+    """The shipped news schema's JSON with one span label removed everywhere it is referenced
+    (relation ends, model labels) but left in guideline examples, as a lead removing it would."""
+    import json
+
+    from workbench.core.paths import schemas_dir
+
+    raw: dict[str, Any] = json.loads((schemas_dir() / "news.json").read_text("utf-8"))
+    raw["span_labels"] = [lab for lab in raw["span_labels"] if lab["name"] != label]
+    for rel in raw["relation_types"]:
+        rel["head"] = [x for x in rel["head"] if x != label]
+        rel["child"] = [x for x in rel["child"] if x != label]
+    raw["model_labels"] = {k: v for k, v in raw["model_labels"].items() if v != label}
+    return raw
 
 
 def shared_path(*parts: str) -> Path:

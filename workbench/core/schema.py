@@ -14,6 +14,7 @@ from typing import Any
 
 import jsonschema_rs
 
+from workbench.core.guidelines import Guideline, GuidelineKind, guideline_problems, unknown_tags
 from workbench.core.paths import schemas_dir
 
 
@@ -34,6 +35,7 @@ class ValueSet:
     ordered: bool = False
     keys: dict[str, str] = field(default_factory=dict)
     description: str = ""
+    guideline: Guideline | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class SpanLabel:
     key: str | None = None
     attributes: tuple[str, ...] = ()
     description: str = ""
+    guideline: Guideline | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,7 @@ class RelationType:
     symmetric: bool = False
     max_per_head: int | None = None
     description: str = ""
+    guideline: Guideline | None = None
 
     def allows(self, head_label: str, child_label: str) -> bool:
         if head_label in self.head and child_label in self.child:
@@ -68,6 +72,7 @@ class DocField:
     attribute: str
     multiple: bool = False
     description: str = ""
+    guideline: Guideline | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +87,7 @@ class AnnotationSchema:
     overlap: str = "any"
     model_labels: dict[str, str | None] = field(default_factory=dict)
     preannotation: dict[str, Any] = field(default_factory=dict)
+    guidelines: str = ""
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -104,6 +110,63 @@ class AnnotationSchema:
     def values_of(self, attribute: str) -> tuple[str, ...]:
         return self.value_sets[attribute].values
 
+    def guideline_for(self, kind: GuidelineKind, name: str) -> Guideline | None:
+        """The guideline entry of a label, relation type, attribute or document field (None when it
+        has none). ``kind`` is needed: the label CUE and the relation CUE share a name."""
+        table: dict[str, Any] = {
+            "label": self.labels,
+            "relation": self.relations,
+            "attribute": self.value_sets,
+            "field": self.doc_fields,
+        }[kind]
+        item = table.get(name)
+        return item.guideline if item is not None else None
+
+    def guideline_entries(self) -> list[tuple[GuidelineKind, str, Guideline | None]]:
+        """Every label, relation type, attribute and document field in schema order, with its entry
+        (None when it has none, so a lead sees the gaps): what the guideline views walk."""
+        tables: list[tuple[GuidelineKind, dict[str, Any]]] = [
+            ("label", self.labels),
+            ("relation", self.relations),
+            ("attribute", self.value_sets),
+            ("field", self.doc_fields),
+        ]
+        return [(kind, name, item.guideline) for kind, table in tables for name, item in table.items()]
+
+    def guideline_notes(self) -> list[tuple[str, str]]:
+        """Examples whose tags name no declared label (or value of the entry's attribute), as
+        ``(json_path, message)``: not problems (a label removed mid-project must not block the
+        schema), but a lead should rewrite them."""
+        notes = []
+        paths = {
+            "label": lambda n: f"$.span_labels[{list(self.labels).index(n)}]",
+            "relation": lambda n: f"$.relation_types[{list(self.relations).index(n)}]",
+            "attribute": lambda n: _path(["attributes", n]),
+            "field": lambda n: f"$.document_fields[{list(self.doc_fields).index(n)}]",
+        }
+        for kind, name, g in self.guideline_entries():
+            if g is None:
+                continue
+            attribute = (
+                name if kind == "attribute" else self.doc_fields[name].attribute if kind == "field" else None
+            )
+            values = self.value_sets[attribute].values if attribute in self.value_sets else ()
+            for side, examples in (("positive", g.positive), ("negative", g.negative)):
+                for i, source in enumerate(examples):
+                    for tag in unknown_tags(source, self.labels, values):
+                        what = "a declared span label" + (f" or a value of {attribute}" if attribute else "")
+                        notes.append(
+                            (
+                                f"{paths[kind](name)}.guideline.{side}[{i}]",
+                                f"[[…|{tag}]]: {tag!r} is not {what}",
+                            )
+                        )
+        return notes
+
+    @property
+    def has_guidelines(self) -> bool:
+        return bool(self.guidelines.strip()) or any(g is not None for _, _, g in self.guideline_entries())
+
 
 @cache
 def _meta_validator() -> Any:
@@ -123,14 +186,34 @@ def schema_problems(data: Any) -> list[tuple[str, str]]:
     problems = [(_path(e.instance_path), e.message) for e in _meta_validator().iter_errors(data)]
     if not isinstance(data, dict):
         return problems
-    try:
-        _reference_problems(data, problems)
-    except (KeyError, TypeError, AttributeError):
-        pass  # a shape the meta-schema refused already; the references checked so far still count
+    for check in (_reference_problems, _example_problems):
+        try:
+            check(data, problems)
+        except (KeyError, TypeError, AttributeError):
+            pass  # a shape the meta-schema refused already; the references checked so far still count
     return problems
 
 
-def _reference_problems(data: dict[str, Any], problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _example_problems(data: dict[str, Any], problems: list[tuple[str, str]]) -> None:
+    """Guideline examples whose ``[[…]]`` marks do not pair up (appended to ``problems``)."""
+    items: list[tuple[str, Any]] = []
+    for key in ("span_labels", "relation_types", "document_fields"):
+        listed = data.get(key, [])
+        items += [
+            (f"$.{key}[{i}]", item) for i, item in enumerate(listed if isinstance(listed, list) else [])
+        ]
+    attributes = data.get("attributes", {})
+    items += [
+        (_path(["attributes", n]), vs)
+        for n, vs in (attributes.items() if isinstance(attributes, dict) else [])
+    ]
+    for path, item in items:
+        g = item.get("guideline") if isinstance(item, dict) else None
+        if isinstance(g, dict):
+            problems.extend(guideline_problems(g, path))
+
+
+def _reference_problems(data: dict[str, Any], problems: list[tuple[str, str]]) -> None:
     """Names that must refer to something declared elsewhere in the schema (appended to ``problems``)."""
     value_sets = data.get("attributes", {})
     labels = [lab["name"] for lab in data["span_labels"]]
@@ -183,7 +266,11 @@ def _reference_problems(data: dict[str, Any], problems: list[tuple[str, str]]) -
     for model_label, target in data.get("model_labels", {}).items():
         if target is not None and target not in labels:
             problems.append((f"$.model_labels.{model_label}", f"unknown span label {target!r}"))
-    return problems
+
+
+def _guideline(item: dict[str, Any]) -> Guideline | None:
+    g = item.get("guideline")
+    return Guideline.from_dict(g) if g is not None else None
 
 
 def parse_schema(data: Any, source: str = "<schema>") -> AnnotationSchema:
@@ -197,6 +284,7 @@ def parse_schema(data: Any, source: str = "<schema>") -> AnnotationSchema:
             ordered=bool(vs.get("ordered", False)),
             keys=dict(vs.get("keys", {})),
             description=vs.get("description", ""),
+            guideline=_guideline(vs),
         )
         for name, vs in data.get("attributes", {}).items()
     }
@@ -208,6 +296,7 @@ def parse_schema(data: Any, source: str = "<schema>") -> AnnotationSchema:
             key=lab.get("key"),
             attributes=tuple(lab.get("attributes", [])),
             description=lab.get("description", ""),
+            guideline=_guideline(lab),
         )
         for lab in data["span_labels"]
     }
@@ -220,6 +309,7 @@ def parse_schema(data: Any, source: str = "<schema>") -> AnnotationSchema:
             symmetric=bool(r.get("symmetric", False)),
             max_per_head=r.get("max_per_head"),
             description=r.get("description", ""),
+            guideline=_guideline(r),
         )
         for r in data.get("relation_types", [])
     }
@@ -229,6 +319,7 @@ def parse_schema(data: Any, source: str = "<schema>") -> AnnotationSchema:
             attribute=f["attribute"],
             multiple=bool(f.get("multiple", False)),
             description=f.get("description", ""),
+            guideline=_guideline(f),
         )
         for f in data.get("document_fields", [])
     }
@@ -243,6 +334,7 @@ def parse_schema(data: Any, source: str = "<schema>") -> AnnotationSchema:
         overlap=data.get("overlap", "any"),
         model_labels=dict(data.get("model_labels", {})),
         preannotation=dict(data.get("preannotation", {})),
+        guidelines=data.get("guidelines", ""),
         raw=data,
     )
 
