@@ -10,7 +10,8 @@
   session does (leaving an article folds its journal): the file at rest vs the same records
   written once (<= 1.1x), and the largest file + journal during the edits vs the final file (<= 2.5x).
 - reopen after 10,000 edits left as a crash leaves them (no close: file and journal as they are),
-  vs opening the compacted file of the same records. Budget: <= 1.5x.
+  then read every record, vs the same on the compacted file of the same records (the store
+  reads records when asked, decision 0020, so the open alone is only an index). Budget: <= 1.5x.
 - compaction of N records vs writing the same JSON lines plainly (one file, fsync). Budget: <= 2x.
 """
 
@@ -193,18 +194,23 @@ def bench_reopen(folder: Path, edits: int, articles: int = 100, repeats: int = 5
     with open(compacted, "w", encoding="utf-8") as fh:
         for r in records:
             fh.write(dumps(r.to_dict()) + "\n")
-    ours, base = [], []
+    ours, base, ours_open, base_open = [], [], [], []
     for _ in range(repeats):
         path.write_bytes(crashed)
         journal.write_bytes(crashed_journal)
+        # The store reads a record when asked (decision 0020): reading = the open + every record.
         t = time.perf_counter()
-        st = AnnotatorStore(path, "bench")  # reads the file and replays the journal
+        st = AnnotatorStore(path, "bench")  # indexes the file and replays the journal
+        ours_open.append(time.perf_counter() - t)
+        got = {rid: st.raw(rid) for rid in st.ids()}
         ours.append(time.perf_counter() - t)
         n = len(st)
-        got = {rid: st.raw(rid) for rid in st.ids()}
         st.close()
         t = time.perf_counter()
         st = AnnotatorStore(compacted, "bench")
+        base_open.append(time.perf_counter() - t)
+        for rid in st.ids():
+            st.raw(rid)
         base.append(time.perf_counter() - t)
         st.close()
     assert n == articles and all(got[r.id] == r.to_dict() for r in records)
@@ -214,7 +220,10 @@ def bench_reopen(folder: Path, edits: int, articles: int = 100, repeats: int = 5
         f"(file {len(crashed):,} B, journal {len(crashed_journal):,} B; "
         f"compacted {compacted.stat().st_size:,} B)"
     )
-    print(f"  open (file + journal replay) {o * 1e3:8.1f} ms   open of the compacted file {b * 1e3:8.1f} ms")
+    print(
+        f"  open + read every record {o * 1e3:8.1f} ms (the open alone {min(ours_open) * 1e3:.1f} ms)   "
+        f"the same on the compacted file {b * 1e3:8.1f} ms ({min(base_open) * 1e3:.1f} ms)"
+    )
     print(f"  ratio {o / b:5.2f}x   budget <= 1.5x -> {'OK' if o / b <= 1.5 else 'MISSED'}")
 
 

@@ -117,10 +117,15 @@ def test_the_annotator_store_opens_past_deep_and_huge_values(tmp_path: Path) -> 
     )
     store = AnnotatorStore(f, "alice")
     try:
+        # The open only indexes lines written the workbench's way (decision 0020): these two
+        # are found when read, then every line is walked and the bad ones reported, never fatal.
+        assert store.raw("good") == GOOD
+        assert store.raw("deep") is None and store.get("deep") is None
         assert len(store.report.errors) == 2 and store.report.records == 1
         assert {e.line for e in store.report.errors} == {2, 3}
     finally:
         store.close()
+    assert [json.loads(line)["id"] for line in f.read_text().splitlines()] == ["good"]  # set aside
 
 
 def test_a_binary_ann_is_a_problem_and_the_other_pairs_import(tmp_path: Path, capsys) -> None:  # noqa: ANN001

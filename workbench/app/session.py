@@ -243,9 +243,9 @@ class Session:
         return str(self.store_path)
 
     def status(self, record_id: str) -> str:
-        raw = self.store.raw(record_id)
-        if raw is not None and isinstance(raw.get("status"), str):
-            return raw["status"]
+        status = self.store.status(record_id)  # from the store's index: no record is read
+        if isinstance(status, str):
+            return status
         return self.batch.item(record_id).status
 
     def counts(self) -> dict[str, int]:

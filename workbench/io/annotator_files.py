@@ -10,7 +10,6 @@ given as an annotator file) are refused with a message naming the files.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterator
@@ -20,16 +19,13 @@ from operator import itemgetter, lt
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from workbench.core.merge import header_problems
 from workbench.core.problems import Problem
 from workbench.core.record import STATUSES, structural_problems
-from workbench.io.jsonl import LineError, iter_records, read_jsonl, record_id, skim_records
+from workbench.io.jsonl import LineError, iter_records, read_jsonl, read_line, record_id, skim_records
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _INT, _STR, _ATTRS = {int}, {str}, {dict, type(None)}
-_BOM = b"\xef\xbb\xbf"
 _MISSING = object()  # a span without a "text" key (null is a value, and a wrong one)
 _SPAN_COLUMNS = itemgetter("start", "end", "id", "label")
 _RELATION_COLUMNS = itemgetter("id", "head", "child", "label")
@@ -113,17 +109,7 @@ class AnnotatorFile:
             return None
         if self._fd is None:
             self._fd = os.open(self.path, os.O_RDONLY)
-        # One pread of the known length: no buffer to refill after a seek, no search for the newline.
-        raw = os.pread(self._fd, where[2], where[0])
-        if where[0] == 0 and raw.startswith(_BOM):
-            raw = raw[len(_BOM) :]  # the index read line 1 past a byte order mark: so does this
-        try:
-            d = orjson.loads(raw)
-        except ValueError:  # what orjson refuses and the index's parser took (NaN), or no JSON at all
-            try:
-                d = json.loads(raw)
-            except (ValueError, RecursionError) as e:
-                raise ValueError(f"not valid JSON ({e})") from e
+        d = read_line(self._fd, where[0], where[2], exact=False)  # ValueError says why it is no JSON
         if type(d) is not dict:
             raise ValueError(f"expected a JSON object, found {type(d).__name__}")
         record_id(d)  # the index skimmed this line: the one record rule is applied now

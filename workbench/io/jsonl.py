@@ -12,7 +12,9 @@ window's batch, the annotator store), so they agree on what a line is
 
 from __future__ import annotations
 
+import contextlib
 import json
+import mmap
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -25,6 +27,7 @@ import orjson
 from workbench.core.problems import Problem
 from workbench.core.record import article_id
 
+_BOM = b"\xef\xbb\xbf"
 TORN = "incomplete last line (the writer stopped mid-line)"
 NOT_A_RECORD = "not a record (needs a 'text' string)"
 
@@ -33,7 +36,16 @@ RecordLine = tuple[int, int, int, str, dict[str, Any]]
 # the same, with None for a line whose id was read from its head without parsing it
 SkimmedLine = tuple[int, int, int, str, dict[str, Any] | None]
 # How the workbench writes a record line: the id first (dumps keeps a record's key order).
-_ID_HEAD = re.compile(rb'^\s*\{\s*"id"\s*:\s*"((?:[^"\\]|\\.)+)"')
+_ID_HEAD = re.compile(rb'\s*\{\s*"id"\s*:\s*"((?:[^"\\]|\\.)+)"')
+# ... and its last keys, as ``Record.to_dict`` orders them (spaces allowed). Anchored at the
+# line's end, the status it finds is the record's own: the closing brace is the object's,
+# and a key inside a string would have its quotes escaped.
+_STR = rb'"(?:[^"\\\n]|\\.)*"'
+_STATUS_TAIL = re.compile(
+    rb'"status"\s*:\s*("[a-z_]{1,20}"|null)\s*,\s*"annotator"\s*:\s*(?:' + _STR + rb"|null)"
+    rb'\s*,\s*"schema"\s*:\s*(?:' + _STR + rb'|null)\s*,\s*"rev"\s*:\s*-?\d{1,18}'
+    rb'\s*,\s*"updated"\s*:\s*(?:"[^"\\\n]*"|null)\s*\}\s*\Z'
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,21 +93,52 @@ def _standard(raw: bytes) -> Any:
         return e
 
 
-def _skimmed_id(raw: bytes) -> str | None:
-    """The id of a terminated line that starts the way the workbench writes records, without parsing it."""
-    m = _ID_HEAD.match(raw)
-    if m is None or not raw.endswith(b"\n"):
-        return None
-    rid = m.group(1)
+def _head_id(rid: bytes) -> str | None:
+    """The id a line's head spells (JSON escapes undone); None if it spells none."""
     try:
         return json.loads(b'"' + rid + b'"') if b"\\" in rid else rid.decode("utf-8")
     except ValueError:
         return None
 
 
-def _walk(
-    path: str | Path, records: bool, fast: bool, skim: bool = False
-) -> Iterator[tuple[Any, ...] | LineError]:
+def tail_status(tail: bytes) -> str | None | bool:
+    """The status of a record line from its last bytes, if the workbench wrote it; else ``False``.
+
+    For an index that skimmed the line (:func:`skim_records`) and is asked for its status:
+    the tail of a line ``Record.to_dict`` + :func:`dumps` wrote names it, so the line need
+    not be read whole. ``False`` when the tail ends otherwise (then parse the line).
+    """
+    at = tail.rfind(b'"status"')
+    m = _STATUS_TAIL.match(tail, at) if at >= 0 else None
+    if m is None:
+        return False
+    status = m.group(1)
+    return None if status == b"null" else status[1:-1].decode("ascii")
+
+
+def _judge(name: str, n: int, raw: bytes, fast: bool, records: bool) -> Any:
+    """A line by the rule: ``(id, object)`` (``(None, object)`` unless ``records``), a LineError or None."""
+    try:
+        obj = (orjson.loads if fast else json.loads)(raw)
+    except (ValueError, RecursionError) as e:  # decode errors are ValueErrors
+        if raw.isspace():
+            return None  # blank lines are neither records nor problems
+        obj = _standard(raw) if fast else e
+        if isinstance(obj, BaseException):
+            torn = not raw.endswith(b"\n")
+            msg = TORN if torn else f"not valid JSON ({obj})"
+            return LineError(name, n, msg, raw=_line(raw), torn=torn)
+    if type(obj) is not dict:
+        return LineError(name, n, f"expected a JSON object, found {type(obj).__name__}", raw=_line(raw))
+    if not records:
+        return None, obj
+    try:
+        return record_id(obj), obj
+    except ValueError as e:
+        return LineError(name, n, str(e), raw=_line(raw))
+
+
+def _walk(path: str | Path, records: bool, fast: bool) -> Iterator[tuple[Any, ...] | LineError]:
     """The one loop over a JSONL file's lines; see :func:`iter_records` for the rule it applies.
 
     ``fast`` parses with orjson first (about twice as fast) and falls back to the
@@ -105,44 +148,58 @@ def _walk(
     (the store, validation, importers) parse with the standard one.
     """
     name = str(path)
-    loads = orjson.loads if fast else json.loads
     offset = 0
-    skimming = False
     with open(path, "rb") as fh:
         for n, raw in enumerate(fh, 1):
             start = offset
             size = len(raw)
             offset = start + size
-            if skimming:
-                rid = _skimmed_id(raw)
-                if rid is not None:
-                    yield n, start, size, rid, None
-                    continue
-            try:
-                obj = loads(raw)
-            except (ValueError, RecursionError) as e:  # decode errors are ValueErrors
-                if raw.isspace():
-                    continue  # blank lines are neither records nor problems
-                obj = _standard(raw) if fast else e
-                if isinstance(obj, BaseException):
-                    torn = not raw.endswith(b"\n")
-                    msg = TORN if torn else f"not valid JSON ({obj})"
-                    yield LineError(name, n, msg, raw=_line(raw), torn=torn)
-                    continue
-            if type(obj) is not dict:
-                msg = f"expected a JSON object, found {type(obj).__name__}"
-                yield LineError(name, n, msg, raw=_line(raw))
+            got = _judge(name, n, raw, fast, records)
+            if got is None or type(got) is LineError:
+                if got is not None:
+                    yield got
                 continue
-            if not records:
-                yield n, start, size, obj
-                continue
-            try:
-                rid = record_id(obj)
-            except ValueError as e:
-                yield LineError(name, n, str(e), raw=_line(raw))
-                continue
-            yield n, start, size, rid, obj
-            skimming = skim
+            rid, obj = got
+            yield (n, start, size, rid, obj) if records else (n, start, size, obj)
+
+
+def _skim(path: str | Path) -> Iterator[SkimmedLine | LineError]:
+    """:func:`_walk` of records that leaves lines written the workbench's way unparsed.
+
+    The file is mapped and searched in place (newlines, the id at the head, the status at
+    the tail), so a skimmed line is never copied out: the index of a file of long records
+    costs about what finding its line ends does. The first record and every line that is
+    not written that way go through the same rule as :func:`_walk` (``_judge``).
+    """
+    name = str(path)
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size == 0:
+            return
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            with contextlib.suppress(AttributeError, OSError):
+                mm.madvise(mmap.MADV_SEQUENTIAL)  # read ahead: the pages are touched once, in order
+            find, head = mm.find, _ID_HEAD.match
+            start = n = 0
+            skimming = False
+            while start < size:
+                n += 1
+                nl = find(b"\n", start)
+                end = size if nl < 0 else nl + 1
+                # a terminated line whose head gives the id is left unparsed
+                if skimming and nl >= 0 and (m := head(mm, start, end)) is not None:
+                    rid = _head_id(m.group(1))
+                    if rid is not None:
+                        yield n, start, end - start, rid, None
+                        start = end
+                        continue
+                got = _judge(name, n, mm[start:end], True, True)
+                if got is not None and type(got) is not LineError:
+                    yield n, start, end - start, got[0], got[1]
+                    skimming = True
+                elif got is not None:
+                    yield got
+                start = end
 
 
 def iter_records(path: str | Path, *, fast: bool = False) -> Iterator[RecordLine | LineError]:
@@ -164,7 +221,7 @@ def skim_records(path: str | Path) -> Iterator[SkimmedLine | LineError]:
     half the time. The reader must then judge the line by the same rule when it
     parses it (:func:`record_id`); a line that fails it is reported there.
     """
-    return _walk(path, True, True, skim=True)  # type: ignore[return-value]
+    return _skim(path)
 
 
 def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]] | LineError]:
@@ -179,11 +236,38 @@ def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]] | LineEr
         yield item if isinstance(item, LineError) else (item[0], item[3])
 
 
+def parse_line(raw: bytes, *, exact: bool = True) -> Any:
+    """One line an index found, parsed: the one parser of lines read back by offset.
+
+    ``exact`` uses the standard parser (integers beyond 64 bits stay integers: readers
+    that keep whole objects); otherwise orjson first, the standard parser for what it
+    refuses (NaN, a lone surrogate), as the index's walk did. ValueError if no JSON.
+    """
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]  # the walk read line 1 past a byte order mark: so does this
+    if not exact:
+        try:
+            return orjson.loads(raw)
+        except ValueError:
+            pass
+    try:
+        return json.loads(raw)
+    except RecursionError as e:
+        raise ValueError(f"not valid JSON ({e})") from e
+    except ValueError as e:
+        raise ValueError(f"not valid JSON ({e})") from e
+
+
+def read_line(fd: int, offset: int, size: int, *, exact: bool = True) -> Any:
+    """The parsed line of ``size`` bytes at ``offset`` of an open file: one pread, no buffer to refill."""
+    return parse_line(os.pread(fd, size, offset), exact=exact)
+
+
 def read_at(path: str | Path, offset: int) -> dict[str, Any]:
     """The object on the line that starts at byte ``offset`` (as an index found it)."""
     with open(path, "rb") as fh:
         fh.seek(offset)
-        return json.loads(fh.readline())
+        return parse_line(fh.readline())  # type: ignore[no-any-return]
 
 
 def set_aside(path: str | Path, errors: list[LineError]) -> Path:

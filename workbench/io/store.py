@@ -16,67 +16,27 @@ the files on disk keep only whole lines.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from workbench.core.record import Record, RecordError
 from workbench.io import locks
 from workbench.io.appending import append_durably, open_for_append
-from workbench.io.atomic import atomic_write
 from workbench.io.journal import RecordState, entry_for, placement, valid_entry
-from workbench.io.jsonl import LineError, dumps, iter_records, read_jsonl, record_id, set_aside, skim_records
-
-
-class StoreLocked(RuntimeError):
-    """Another process writes this annotator file."""
-
-    def __init__(self, path: Path, holder: dict[str, Any]):
-        who = holder.get("annotator") or "someone"
-        where = f"{holder.get('host', '?')} (pid {holder.get('pid', '?')})"
-        since = holder.get("since", "?")
-        super().__init__(f"{path} is open for writing by {who} on {where} since {since}")
-        self.path = path
-        self.holder = holder
-
-
-@dataclass
-class LoadReport:
-    records: int = 0
-    lines: int = 0
-    errors: list[LineError] = field(default_factory=list)
-    set_aside: Path | None = None
-    journal_entries: int = 0  # edits recovered from the journal (a crash before they were folded)
-    journal_errors: list[LineError] = field(default_factory=list)
-    journal_set_aside: Path | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and not self.journal_errors
-
-    def summary(self) -> str:
-        text = f"{self.records} records"
-        if self.errors:
-            where = f"; the bad lines were copied to {self.set_aside}" if self.set_aside else ""
-            text += f", {len(self.errors)} bad line(s){where}"
-        if self.journal_entries:
-            text += f", {self.journal_entries} edit(s) recovered from the journal"
-        if self.journal_errors:
-            where = f" (copied to {self.journal_set_aside})" if self.journal_set_aside else ""
-            text += f", {len(self.journal_errors)} journal line(s) not applied{where}"
-        return text
-
-
-@dataclass
-class _Dirty:
-    """An edited record whose edit is not durable yet, and the span and relation ids it touched."""
-
-    record: Record
-    spans: set[str] = field(default_factory=set)
-    relations: set[str] = field(default_factory=set)
+from workbench.io.jsonl import LineError, dumps, iter_records, read_jsonl, set_aside, skim_records
+from workbench.io.store_file import (
+    UNREAD,
+    At,
+    Dirty,
+    LoadReport,
+    Reader,
+    StaleLine,
+    StoreLocked,
+    index_lines,
+    rewrite,
+)
 
 
 class AnnotatorStore:
@@ -84,17 +44,20 @@ class AnnotatorStore:
         self.path = Path(path)
         self.annotator = annotator
         self.readonly = readonly
-        # id -> its line, or None while a RecordState holds it (journaled; raw() builds the line)
-        self._records: dict[str, dict[str, Any] | None] = {}
+        # id -> where its latest line is in the file (offset, size, status), read when asked for;
+        # or the line itself (saved in this session); or None while a RecordState holds it
+        # (journaled; raw() builds the line). In file order, the later line last.
+        self._records: dict[str, At | dict[str, Any] | None] = {}
         self._pending: dict[str, str] = {}  # whole lines not yet durable
         self._states: dict[str, RecordState] = {}  # records edited through the journal
         self._journaled: set[str] = set()  # ids whose latest state is in the journal, not the file yet
-        self._dirty: dict[str, _Dirty] = {}  # edits not yet durable
+        self._dirty: dict[str, Dirty] = {}  # edits not yet durable
         self._line_bytes: dict[str, int] = {}  # size of each id's latest line in the file
         self._live_bytes = self._file_bytes = self._journal_bytes = 0
         self._fd: int | None = None
         self._jfd: int | None = None
         self._lock_fd: int | None = None
+        self._reader = Reader(self.path)
         self.last_error: OSError | None = None
         self.report = LoadReport()
         if not readonly:
@@ -128,9 +91,10 @@ class AnnotatorStore:
     # loading -------------------------------------------------------------
     def _load(self) -> None:
         report = LoadReport()
-        if self.path.exists() and not self._load_latest(report):
-            report = LoadReport()  # a latest line that breaks the record rule: walk it all, as before
-            self._load_every_line(report)
+        if self.path.exists():
+            places, total = index_lines(skim_records(self.path), report)
+            self._records = places  # type: ignore[assignment]
+            self._counted(places, total)
         report.records = len(self._records)
         self.report = report
         if report.errors and not self.readonly:
@@ -138,50 +102,35 @@ class AnnotatorStore:
         if self.journal_path.exists():
             self._replay_journal(report)
 
-    def _load_latest(self, report: LoadReport) -> bool:
-        """Index every line by id without parsing it, then parse only each id's latest line.
+    def _recover(self) -> None:
+        """A latest line that was skimmed turned out to be no record: walk every line, as before.
 
-        A file between compactions holds up to as many superseded bytes as live
-        ones; skimming them (as merge does, ``skim_records``) keeps an open close to
-        the cost of reading the compacted file. False if a latest line fails the
-        record rule: the caller then walks every line, so an earlier good version wins.
+        Parsing every line finds the bad ones, so an earlier good version of the id wins
+        and the bad line is reported (and, when writing, set aside) like any bad line.
         """
-        places = self._index(skim_records(self.path), report)
-        with open(self.path, "rb") as fh:
-            for rid, (start, size, _) in places.items():
-                fh.seek(start)
-                try:
-                    obj = json.loads(fh.read(size))  # the standard parser: the store keeps whole objects
-                    if type(obj) is not dict or record_id(obj) != rid:
-                        raise ValueError
-                except (ValueError, RecursionError):
-                    self._records.clear()
-                    self._line_bytes.clear()
-                    self._live_bytes = self._file_bytes = 0
-                    return False
-                self._records[rid] = obj
-        return True
+        report = LoadReport()
+        self._reader.renew()  # the file as it is now (another process may have replaced it)
+        places, total = index_lines(iter_records(self.path), report)
+        self._counted(places, total)
+        for rid, v in list(self._records.items()):
+            if type(v) is tuple:
+                if rid in places:
+                    self._records[rid] = places[rid]
+                else:
+                    del self._records[rid]  # only bad lines of it: reported, never half-read
+        seen = {e.line for e in self.report.errors}
+        fresh = [e for e in report.errors if e.line not in seen]
+        self.report.errors += fresh
+        self.report.lines = report.lines
+        self.report.records = len(self._records)
+        if fresh and not self.readonly:
+            self.report.set_aside = self._set_aside(fresh)
 
-    def _load_every_line(self, report: LoadReport) -> None:
-        self._records = {
-            rid: obj for rid, (_, _, obj) in self._index(iter_records(self.path), report).items()
-        }
-
-    def _index(
-        self, items: Iterable[Any], report: LoadReport
-    ) -> dict[str, tuple[int, int, dict[str, Any] | None]]:
-        """Each id's latest line (start, size, object if parsed), in later-wins order; counts bytes."""
-        places: dict[str, tuple[int, int, dict[str, Any] | None]] = {}
-        for item in items:
-            report.lines += 1
-            if type(item) is LineError:
-                report.errors.append(item)
-                continue
-            _, start, size, rid, obj = item
-            places.pop(rid, None)  # later wins, and moves to the end
-            places[rid] = (start, size, obj)
-            self._count_line(rid, size)
-        return places
+    def _counted(self, places: dict[str, At], total: int) -> None:
+        """Live and superseded bytes of the file as indexed (every line counted, each id's latest live)."""
+        self._line_bytes = {rid: at[1] for rid, at in places.items()}
+        self._live_bytes = sum(self._line_bytes.values())
+        self._file_bytes = total
 
     def _count_line(self, rid: str, size: int) -> None:
         self._live_bytes += size - self._line_bytes.get(rid, 0)
@@ -246,13 +195,47 @@ class AnnotatorStore:
         return list(self._records)
 
     def raw(self, record_id: str) -> dict[str, Any] | None:
+        for _ in range(3):
+            d = self._records.get(record_id)
+            if type(d) is tuple:
+                try:
+                    return self._reader.record(record_id, d)
+                except ValueError:
+                    pass
+                if self._records.get(record_id) is d:  # not a compaction moving it meanwhile:
+                    try:  # once more, in case the file was renewed between the two looks
+                        return self._reader.record(record_id, d)
+                    except ValueError:
+                        self._recover()
+                continue
+            if d is None:
+                # journaled: the state builds the line; a worker thread may get here while the GUI
+                # thread compacts (states dropped, lines back in _records), hence the second look
+                state = self._states.get(record_id)
+                if state is not None:
+                    return state.to_dict()
+                d = self._records.get(record_id)
+                if type(d) is tuple:
+                    continue
+            return d  # type: ignore[return-value]
+        return None
+
+    def status(self, record_id: str) -> Any:
+        """The record's ``status`` as saved (from the index, no read); None if it has no such record."""
         d = self._records.get(record_id)
-        if d is None:
-            # journaled: the state builds the line; a worker thread may get here while the GUI
-            # thread compacts (states dropped, lines back in _records), hence the second look
-            state = self._states.get(record_id)
-            d = state.to_dict() if state is not None else self._records.get(record_id)
-        return d
+        if type(d) is tuple:
+            if d[2] is not UNREAD:
+                return d[2]
+            try:
+                status = self._reader.status(record_id, d)
+            except ValueError:
+                status = UNREAD  # not its record: raw() finds the good version
+            if status is not UNREAD:
+                if self._records.get(record_id) is d:
+                    self._records[record_id] = (d[0], d[1], status)
+                return status
+        d = self.raw(record_id)
+        return d.get("status") if d is not None else None
 
     def get(self, record_id: str) -> Record | None:
         d = self.raw(record_id)
@@ -309,7 +292,7 @@ class AnnotatorStore:
         if state is None or stale:
             return self.save(record)
         if dirty is None:
-            dirty = self._dirty[rid] = _Dirty(record)
+            dirty = self._dirty[rid] = Dirty(record)
         dirty.spans.update(span_ids)
         dirty.relations.update(relation_ids)
         return self.flush()
@@ -318,7 +301,10 @@ class AnnotatorStore:
         """The record's saved state as a RecordState (built on its first edit), None if it has none."""
         state = self._states.get(rid)
         if state is None:
-            d = self._records.get(rid)
+            try:
+                d = self.raw(rid)
+            except OSError:  # the file cannot be read now (folder gone): save the record whole
+                return None
             if d is None:
                 return None
             try:
@@ -432,28 +418,35 @@ class AnnotatorStore:
         return self._jfd
 
     def compact(self) -> None:
-        """Rewrite to one line per record, atomically, and empty the journal. Pending edits are included."""
+        """Rewrite to one line per record, atomically, and empty the journal. Pending edits are included.
+
+        A record unchanged in this session is copied as its line's bytes (checked first), the
+        rest written from their state; afterwards memory holds only where each record is.
+        """
         if self.readonly:
             raise PermissionError(f"{self.path} is open read-only")
-        self._close_fd()
-        sizes: dict[str, int] = {}
-        written: dict[str, dict[str, Any]] = {}
-        with atomic_write(self.path, "wb", encoding=None) as fh:
-            for rid in self._records:
-                dirty = self._dirty.get(rid)
-                d = written[rid] = dirty.record.to_dict() if dirty else self.raw(rid)  # type: ignore[assignment]
-                line = (dumps(d) + "\n").encode("utf-8")
-                sizes[rid] = len(line)
-                fh.write(line)
+        try:
+            index = self._rewrite()
+        except StaleLine:
+            self._recover()  # a skimmed line was no record: find its earlier good version first
+            index = self._rewrite()
         # the file now holds every record whole: nothing pending, nothing journaled
-        self._records = written  # type: ignore[assignment]
+        self._reader.renew()
+        self._records = index  # type: ignore[assignment]
         self._pending.clear()
         self._dirty.clear()
         self._journaled.clear()
         self._states.clear()
-        self._line_bytes = sizes
-        self._file_bytes = self._live_bytes = sum(sizes.values())
+        self._counted(index, sum(at[1] for at in index.values()))
         self._empty_journal()
+
+    def _rewrite(self) -> dict[str, At]:
+        self._close_fd()
+        dirty = self._dirty
+        entries = ((rid, None if rid in dirty else v) for rid, v in self._records.items())
+        return rewrite(
+            self.path, entries, lambda rid: dirty[rid].record.to_dict() if rid in dirty else self.raw(rid)
+        )
 
     def _close_fd(self) -> None:
         for name in ("_fd", "_jfd"):
@@ -466,23 +459,30 @@ class AnnotatorStore:
                 setattr(self, name, None)
 
     def close(self) -> None:
-        """Flush, fold, compact what is superseded, remove the journal and the lock: the file at rest.
+        """Flush, compact what is journaled or superseded, remove the journal and the lock: the file at rest.
 
         Whatever cannot be done (disk full) is left as it is: the journal and the
         file still hold every edit that was saved, and the next open folds them.
         """
         clean = self.readonly
         if not self.readonly:
-            clean = self.fold()
-            if clean and self._file_bytes != self._live_bytes:
+            # one write: a compaction takes the journaled records along (no fold first)
+            clean = self.flush()
+            if clean and (self._journaled or self._file_bytes != self._live_bytes):
                 try:
                     self.compact()
+                except OSError as e:
+                    self.last_error, clean = e, False
+            elif clean:
+                try:
+                    self._empty_journal()
                 except OSError as e:
                     self.last_error, clean = e, False
             if clean and not self._journal_bytes:
                 with contextlib.suppress(OSError):
                     self.journal_path.unlink(missing_ok=True)
         self._close_fd()
+        self._reader.close()
         if self._lock_fd is not None:
             if clean:
                 locks.release(self._lock_fd, self.lock_path)
