@@ -303,6 +303,8 @@ def test_every_key_of_the_table_on_a_real_article(qtbot: Any, open_window: Any, 
     w.modal_then_escape("Ctrl+,", lambda dlg: dlg.ask_done.isChecked())
     w.press("Ctrl+Shift+S")
     assert "project" in win.statusBar().currentMessage()
+    w.press("Ctrl+Shift+T")
+    assert "Train from gold needs a project folder" in win.statusBar().currentMessage()
     path = win.session.store_path
     w.press("Ctrl+Q")
     qtbot.waitUntil(lambda: not win.isVisible())

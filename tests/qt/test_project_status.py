@@ -38,7 +38,7 @@ def test_project_status_dialog_shows_progress_and_agreement(
     qtbot.keyClick(
         win.view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )
-    before = win.project_status
+    before = win.project_actions.dialog
     qtbot.addWidget(before)
     assert "no article has been started by two annotators" in before.agreement.text()
     before.close()
@@ -49,7 +49,7 @@ def test_project_status_dialog_shows_progress_and_agreement(
     qtbot.keyClick(
         win.view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )
-    dlg = win.project_status
+    dlg = win.project_actions.dialog
     qtbot.addWidget(dlg)
     assert dlg.isVisible()
     rows = {dlg.table.item(r, 0).text(): dlg.table.item(r, 2).text() for r in range(dlg.table.rowCount())}

@@ -68,7 +68,7 @@ def test_the_dispatch_runs_the_named_handler_and_passes_keys_it_declines() -> No
 def test_every_action_of_the_table_names_a_handler_the_window_has(open_window: Any, tmp_path: Path) -> None:
     win = open_window([corpus(tmp_path)])
     assert set(win.dispatcher.handlers) == {a.id for a in ACTIONS}
-    assert all(a.handler.split(".")[0] in ("window", "controller") for a in ACTIONS)
+    assert all(a.handler.split(".")[0] in ("window", "controller", "project") for a in ACTIONS)
 
 
 def test_panels_follow_an_edit_made_anywhere(open_window: Any, tmp_path: Path) -> None:

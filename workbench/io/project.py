@@ -139,7 +139,12 @@ class Project:
 
     @property
     def model(self) -> str | None:
-        return self.data.get("model")
+        """The configured pipeline: a package name as written, a folder inside the project resolved
+        against the project (``models/…`` is stored relative so the folder can move)."""
+        value = self.data.get("model")
+        if value and not Path(value).is_absolute() and (self.root / value).is_dir():
+            return str(self.root / value)
+        return value
 
     @property
     def preannotate_on_open(self) -> bool:

@@ -19,7 +19,7 @@ from workbench.core.schema import AnnotationSchema
 
 @dataclass(frozen=True, slots=True)
 class ActionSpec:
-    """One command. ``handler`` is ``"owner.method"``: the owner (``window`` or ``controller``)
+    """One command. ``handler`` is ``"owner.method"``: the owner (``window``, ``controller`` or ``project``)
     is an object the window names when it resolves the table; the method takes no argument and
     returns False only when it did not handle the key (the view then gets it)."""
 
@@ -50,14 +50,6 @@ ACTIONS: tuple[ActionSpec, ...] = (
         handler="window.act_open_folder",
     ),
     A(
-        "project_status",
-        "Project &status…",
-        ("Ctrl+Shift+S",),
-        "File",
-        "Progress per annotator and agreement so far (project folders)",
-        handler="window.act_project_status",
-    ),
-    A(
         "preferences",
         "&Preferences…",
         ("Ctrl+,",),
@@ -72,6 +64,30 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "File",
         "Close the window (everything is already saved)",
         handler="window.act_quit",
+    ),
+    A(
+        "project_status",
+        "Project &status…",
+        ("Ctrl+Shift+S",),
+        "Project",
+        "Progress per annotator and agreement so far (project folders)",
+        handler="project.act_status",
+    ),
+    A(
+        "train_from_gold",
+        "&Train from gold…",
+        ("Ctrl+Shift+T",),
+        "Project",
+        "Train a pre-annotation model on the project's adjudicated and done articles",
+        handler="project.act_train",
+    ),
+    A(
+        "training_report",
+        "Training &report",
+        (),
+        "Project",
+        "Open the report of the project's trained model in the browser",
+        handler="project.act_training_report",
     ),
     A(
         "undo",

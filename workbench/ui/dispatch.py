@@ -1,7 +1,7 @@
 """Action ids to the methods that carry them out, resolved once when a window is built.
 
 The action table (:mod:`workbench.ui.actions`) names each handler as
-``"owner.method"``; the window hands over its owners (itself, its controller)
+``"owner.method"``; the window hands over its owners (itself, its controller, its Project menu)
 and every name is looked up here before the window is shown. A handler that
 does not exist is a :class:`MissingHandler` naming the action, raised while the
 window is being constructed, never a silent no-op when someone presses the key.

@@ -38,6 +38,7 @@ from workbench.ui.keyboard_focus import EscapeToArticle
 from workbench.ui.menus import build_menus, follow_history
 from workbench.ui.open_document import OpenDocument
 from workbench.ui.preannotate import PreannotationRunner
+from workbench.ui.project_menu import ProjectActions
 from workbench.ui.relations_panel import RelationPanel
 from workbench.ui.save_status import SaveStatus, fit_message
 from workbench.ui.settings_dialog import SettingsDialog
@@ -92,7 +93,10 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(w)
         self.help = HelpOverlay(schema, actions, self)
         # one table: menus, shortcuts, single keys and help; a missing handler stops us here
-        self.dispatcher = Dispatcher(actions, {"window": self, "controller": self.controller})
+        self.project_actions = ProjectActions(self)
+        self.dispatcher = Dispatcher(
+            actions, {"window": self, "controller": self.controller, "project": self.project_actions}
+        )
         self.controller.dispatch = self.dispatcher.run
         self.actions_by_id, self.recent_menu = build_menus(
             self, schema, actions, self.dispatcher.run, self.controller.label_key_menu
@@ -296,16 +300,6 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "Open a folder of articles")
         if folder:
             self.open_paths([Path(folder)])
-
-    def act_project_status(self) -> None:
-        project = self.session.project if self.session is not None else None
-        if project is None:
-            self.statusBar().showMessage("Project status needs a project folder (workbench init makes one)")
-            return
-        from workbench.ui.project_status_dialog import ProjectStatusDialog
-
-        self.project_status = ProjectStatusDialog(project, self)
-        self.project_status.show()
 
     def act_preferences(self) -> None:
         dlg = SettingsDialog(self.settings, self, self.preannotator.model_in_use)

@@ -17,7 +17,7 @@ from workbench.core.schema import AnnotationSchema
 from workbench.ui.actions import ActionSpec, is_single
 from workbench.ui.open_document import OpenDocument
 
-MENU_ORDER = ("File", "Edit", "Document", "Span", "Label", "Help")
+MENU_ORDER = ("File", "Edit", "Document", "Span", "Label", "Project", "Help")
 
 
 def build_menus(

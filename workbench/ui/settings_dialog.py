@@ -7,9 +7,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QInputDialog,
     QLineEdit,
+    QPushButton,
     QWidget,
 )
 
@@ -51,8 +54,11 @@ class SettingsDialog(QDialog):
         self.model.setCurrentText(settings.model or "")
         if model_in_use:
             self.model.lineEdit().setPlaceholderText(f"default, in use: {model_in_use}")
+        self.model_folder = QPushButton("&Folder…")
+        self.model_folder.setToolTip("A model folder: one made by Train from gold or `workbench train`")
+        self.model_folder.clicked.connect(self.choose_model_folder)
         self.model.setToolTip(
-            "An installed spaCy pipeline, or a path to one; empty uses the default "
+            "An installed spaCy pipeline, or a model folder (Train from gold makes one); empty: the default "
             f"({', '.join(models) or 'none installed: rules only'})"
         )
         self.snap = QCheckBox("Snap new spans to whole words")
@@ -64,7 +70,10 @@ class SettingsDialog(QDialog):
             "one undo step removes what it added. Ctrl+P runs it on any article."
         )
         form.addRow("Annotator", self.name)
-        form.addRow("Pre-annotation model", self.model)
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.model, 1)
+        model_row.addWidget(self.model_folder)
+        form.addRow("Pre-annotation model", model_row)
         self.ask_done = QCheckBox("Ask once before marking an article with unreviewed items done")
         self.ask_done.setChecked(settings.ask_done_unreviewed)
         form.addRow(self.snap)
@@ -76,6 +85,13 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def choose_model_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Choose a trained model folder", self.model.currentText()
+        )
+        if folder:
+            self.model.setCurrentText(folder)
 
     def apply(self) -> None:
         name = self.name.text().strip()

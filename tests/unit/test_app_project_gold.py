@@ -1,0 +1,64 @@
+"""Which articles Train from gold uses, and switching a project to a trained model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from workbench.app.errors import AppError
+from workbench.app.project_gold import project_gold, use_model
+from workbench.core.record import Record
+from workbench.io.project import Project
+
+
+def _line(text: str, status: str, annotator: str, rid: str | None = None) -> str:
+    rec = Record.new(text, id=rid, status=status, annotator=annotator)
+    return json.dumps(rec.to_dict()) + "\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return Project.init(tmp_path / "p")
+
+
+def test_gold_wins_then_done_records_in_file_order(project: Project) -> None:
+    root = project.root
+    (root / "gold" / "adjudicated.jsonl").write_text(_line("Gold text.", "done", "lead", "a1"))
+    (root / "annotations" / "alice.jsonl").write_text(
+        _line("Alice a1.", "done", "alice", "a1")
+        + _line("Alice a2.", "in_progress", "alice", "a2")
+        + _line("Alice a2, finished.", "done", "alice", "a2")
+        + _line("Alice a3.", "skipped", "alice", "a3")
+    )
+    (root / "annotations" / "bob.jsonl").write_text(
+        _line("Bob a2.", "done", "bob", "a2") + _line("Bob a4.", "done", "bob", "a4") + "{torn"
+    )
+    gold = project_gold(project)
+    by_id = {r.id: r for r in gold.records}
+    assert sorted(by_id) == ["a1", "a2", "a4"]
+    assert by_id["a1"].text == "Gold text."  # adjudicated beats the annotators
+    assert by_id["a2"].text == "Alice a2, finished."  # later line wins; alice before bob
+    assert (gold.adjudicated, gold.done) == (1, 2)
+    assert len(gold.problems) == 1 and "bob.jsonl:3" in str(gold.problems[0])
+    assert "3 article(s): 1 adjudicated, 2 done by annotators" in gold.describe()
+
+
+def test_use_model_stores_a_relative_path_that_resolves(project: Project, tmp_path: Path) -> None:
+    model = project.root / "models" / "model-1"
+    model.mkdir(parents=True)
+    (model / "meta.json").write_text("{}")
+    assert use_model(project, model) == "models/model-1"
+    again = Project.open(project.root)
+    assert again.data["model"] == "models/model-1"
+    assert Path(again.model or "") == model
+    moved = tmp_path / "moved"
+    project.root.rename(moved)
+    assert Path(Project.open(moved).model or "") == moved / "models" / "model-1"
+
+
+def test_use_model_refuses_a_folder_that_is_not_a_model(project: Project, tmp_path: Path) -> None:
+    with pytest.raises(AppError, match="not a trained model"):
+        use_model(project, tmp_path)
+    assert Project.open(project.root).data["model"] is None
