@@ -14,6 +14,8 @@ from workbench.core.time_on_task import META_KEY, ActivityClock, TimeOnTask
 from workbench.io.store import AnnotatorStore
 from workbench.io.validate import record_dict_problems
 
+STAMP = "2026-11-01T00:00:00Z"
+
 
 class FakeTime:
     def __init__(self) -> None:
@@ -51,13 +53,20 @@ def test_a_tally_continues_across_openings_and_survives_odd_values() -> None:
     ft = FakeTime()
     clock = ActivityClock(now=ft, wall=ft.wall)
     prior = TimeOnTask.from_meta(
-        {META_KEY: {"active_seconds": 50, "sessions": 1, "edits": "x", "first_opened": "2026-11-01T00:00:00Z"}}
+        {
+            META_KEY: {
+                "active_seconds": 50,
+                "sessions": 1,
+                "edits": "x",
+                "first_opened": "2026-11-01T00:00:00Z",
+            }
+        }
     )
-    assert prior == TimeOnTask(50.0, 1, 0, "2026-11-01T00:00:00Z", None)
+    assert prior == TimeOnTask(50.0, 1, 0, STAMP, None)
     clock.open("a", prior)
     ft.t += 30
     clock.touch()
-    assert clock.leave() == TimeOnTask(80.0, 2, 0, "2026-11-01T00:00:00Z", clock.tally.last_active)
+    assert clock.leave() == TimeOnTask(80.0, 2, 0, STAMP, clock.tally.last_active)
     for junk in (None, {}, {META_KEY: 3}, {META_KEY: []}, "meta"):
         assert TimeOnTask.from_meta(junk) is None
     bad = TimeOnTask.from_meta({META_KEY: {"active_seconds": float("nan"), "sessions": True, "edits": -4}})
@@ -117,7 +126,11 @@ def test_a_models_pass_is_not_an_edit_of_the_annotator(tmp_path: Path) -> None:
     ft = FakeTime()
     s, ids = _session(tmp_path, ft)
     doc = s.open(ids[0])
-    doc.apply(AddSpan(Span("s1", 0, 7, "EVENT", origin="model:x@1", review="pending")), "Pre-annotate (1 changes)", starts_work=False)
+    doc.apply(
+        AddSpan(Span("s1", 0, 7, "EVENT", origin="model:x@1", review="pending")),
+        "Pre-annotate (1 changes)",
+        starts_work=False,
+    )
     ft.t += 5
     doc.apply(AddSpan(Span("s2", 9, 11, "EVENT")))
     s.close()
