@@ -7,13 +7,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-from workbench.app.agreement import agreement_over
+from workbench.app.agreement import Extras, agreement_over
+from workbench.app.agreement_extras import GROUPINGS
+from workbench.app.gamma import SAMPLE as GAMMA_SAMPLE
 from workbench.app.inputs import annotator_paths, ensure_parent
 from workbench.cli.errors import UserError
+from workbench.cli.lead_text import render_extras
 from workbench.cli.listing import shorten, split_names
 from workbench.cli.options import add_annotators_option, add_jobs_option, add_records_schema_option
 from workbench.cli.progress import TerminalProgress
 from workbench.core.agreement_report import AgreementReport
+
+DISPUTE_BELOW = 0.6
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,6 +41,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_jobs_option(p)
     p.add_argument("--documents", type=int, default=10, help="how many worst documents to list (default 10)")
+    p.add_argument(
+        "--by",
+        choices=GROUPINGS,
+        help="figures per hand-out batch (the project's assign rounds, or meta.batch) or per ISO week of "
+        "the last activity, to see drift over time",
+    )
+    p.add_argument(
+        "--gamma",
+        action="store_true",
+        help="add Mathet's gamma for spans (needs pip install 'workbench[gamma]'; seconds per article)",
+    )
+    p.add_argument(
+        "--gamma-sample",
+        type=int,
+        default=GAMMA_SAMPLE,
+        metavar="N",
+        help=f"measure gamma on at most N continua, drawn with a fixed seed (default {GAMMA_SAMPLE})",
+    )
+    p.add_argument(
+        "--dispute-below",
+        type=float,
+        default=DISPUTE_BELOW,
+        metavar="F1",
+        help=f"list labels and annotators whose strict span F1 is below this, with the guideline and "
+        f"spans to open (default {DISPUTE_BELOW}; 0 lists none)",
+    )
     p.set_defaults(func=run)
 
 
@@ -43,6 +74,16 @@ def run(args: argparse.Namespace) -> int:
     progress = TerminalProgress("agreement", "agreement", None, sys.stderr, transient=True)
     with tempfile.TemporaryDirectory(prefix="workbench-brat-") as tmp:
         paths, note = annotator_paths(args.inputs, Path(tmp), say_where=False)
+        if args.gamma_sample < 1:
+            raise UserError("--gamma-sample: give at least 1")
+        extras = Extras(
+            by=args.by,
+            gamma=args.gamma,
+            gamma_sample=args.gamma_sample,
+            dispute_below=args.dispute_below if args.dispute_below > 0 else None,
+            throughput=bool(args.html),
+            openable=note is None,  # a brat folder is read into a temp dir that goes with the run
+        )
         try:
             report = agreement_over(
                 paths,
@@ -51,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
                 split_names(args.tokens) or [],
                 args.jobs,
                 progress,
+                extras,
             )
         finally:
             progress.close()
@@ -70,6 +112,10 @@ def run(args: argparse.Namespace) -> int:
     if note:
         print(note)
     print(render_table(report, args.documents))
+    extra = render_extras(report)
+    if extra:
+        print()
+        print(extra)
     if args.html:
         print(f"HTML report: {args.html}")
     return 0
