@@ -88,8 +88,8 @@ def groups_html(groups: dict[str, Any]) -> list[str]:
     parts.append(_table([groups["by"], "documents", *names], rows))
     parts.append(
         '<p class="note">Each group is measured on its own articles. <i>batch</i>: the project\'s hand-out '
-        "rounds (<code>workbench assign</code>), or the records' <code>meta.batch</code>; <i>week</i>: the ISO "
-        "week of the last activity on the article. A falling line is drift; a low group is a training need."
+        "rounds (<code>workbench assign</code>), or the records' <code>meta.batch</code>; <i>week</i>: "
+        "the ISO week of the last activity on the article. A falling line is drift; a low group is a training need."
         "</p>"
     )
     return parts
@@ -163,7 +163,8 @@ def disputes_html(d: dict[str, Any]) -> list[str]:
             parts.append(_table(["article", "offsets", "text", "marked by", "not by", "open it"], rows))
     parts.append(
         '<p class="note">Copy a command into a terminal: the window opens that annotator\'s file on the '
-        "article with the span current. FILE stands for an annotator's file when the input was a brat folder.</p>"
+        "article with the span current. FILE stands for an annotator's file when the input was a brat "
+        "folder.</p>"
     )
     return parts
 
