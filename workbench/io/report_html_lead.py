@@ -89,8 +89,8 @@ def groups_html(groups: dict[str, Any]) -> list[str]:
     parts.append(
         '<p class="note">Each group is measured on its own articles. <i>batch</i>: the project\'s hand-out '
         "rounds (<code>workbench assign</code>), or the records' <code>meta.batch</code>; <i>week</i>: "
-        "the ISO week of the last activity on the article. A falling line is drift; a low group is a training need."
-        "</p>"
+        "the ISO week of the last activity on the article. A falling line is drift; a low group is a "
+        "training need.</p>"
     )
     return parts
 
