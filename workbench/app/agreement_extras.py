@@ -82,7 +82,7 @@ def project_batches(paths: list[Path]) -> dict[str, str]:
                 if i not in first or stamp < first[i]:
                     first[i] = stamp
     order = {s: n for n, s in enumerate(sorted(set(first.values())), 1)}
-    return {i: f"batch {order[s]} ({s[:10]})" for i, s in first.items()}
+    return {i: f"batch {order[s]} ({s[:16].replace('T', ' ')})" for i, s in first.items()}
 
 
 def group_of(by: str, article: str, versions: dict[str, dict[str, Any]], batches: dict[str, str]) -> str:

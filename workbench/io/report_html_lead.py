@@ -61,7 +61,8 @@ def line_chart_svg(keys: list[str], series: dict[str, list[float | None]], width
         for run in runs:
             if len(run) > 1:
                 pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in run)
-                out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2"/>')
+                dash = ' stroke-dasharray="6 3"' if n % 2 else ""  # lines that coincide stay visible
+                out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
         for i, v in enumerate(vs):
             if v is not None:
                 out.append(
