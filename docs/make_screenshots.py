@@ -344,14 +344,52 @@ def report_shot(app: Any, work: Path, out: Path) -> list[Path]:
     return shots
 
 
+def guideline_shots(app: Any, work: Path, out: Path) -> list[Path]:
+    """The guideline view: the inspector with the current quote's definition and its examples open,
+    the selected relation's entry under it; then Shift+F1, the whole document at the QUOTE entry."""
+    from workbench.core.schema import load_schema
+    from workbench.io.settings import load_settings
+    from workbench.ui.main_window import MainWindow
+
+    folder = work / "guidelines"
+    folder.mkdir()
+    corpus = folder / "demo.jsonl"
+    shutil.copyfile(REPO / "corpora" / "annotated" / "demo.alice.jsonl", corpus)  # annotated already
+    settings = load_settings()
+    settings.preannotate_on_open = False
+    win = MainWindow(load_schema(None), settings, "alice")
+    win.resize(*SIZE)
+    if not win.open_paths([corpus]):
+        raise SystemExit("make_screenshots: the annotated demo did not open")
+    win.show()
+    _settle(app)
+    quote = first_with_speaker(win.session.document.record)
+    if quote is None:
+        raise SystemExit("make_screenshots: the annotated demo has no attributed quote")
+    win.controller.set_current(quote)
+    _settle(app)
+    shots = [_save(win, out / "guidelines-inspector.png")]
+    # the examples opened (the dock only: they are the point of this one)
+    win.inspector.guide.label.more.setChecked(True)
+    _settle(app)
+    dock = win.inspector.parentWidget()
+    shots.append(_save(dock, out / "guidelines-examples.png"))
+    win.run_action("guidelines")
+    _settle(app)
+    shots.append(_save(win, out / "guidelines-page.png"))
+    win.run_action("guidelines")
+    win.close()
+    _settle(app)
+    return shots
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=DOCS / "screenshots")
     parser.add_argument(
-        "--only", help="make only these shots (comma-separated: welcome,main,seed,adjudication,report)"
+        "--only", help="comma-separated shot groups to make (e.g. guidelines,report); default all"
     )
     args = parser.parse_args(argv)
-    only = set(args.only.split(",")) if args.only else None
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     work = Path(tempfile.mkdtemp(prefix="workbench-screens-"))
     os.environ["WORKBENCH_CONFIG_DIR"] = str(work / "config")
@@ -365,17 +403,21 @@ def main(argv: list[str] | None = None) -> int:
         app.setStyle("Fusion")
         app.setPalette(light_palette())
         args.out.mkdir(parents=True, exist_ok=True)
-        for name, shot in (
-            ("welcome", welcome_shot),
-            ("main", main_window_shots),
-            ("seed", seed_shots),
-            ("adjudication", adjudication_shot),
-            ("report", report_shot),
-        ):
-            if only is None or name in only:
-                shot(app, work, args.out)
-        if only is None:
-            print(write_keys().relative_to(REPO))
+        groups: dict[str, Callable[[Any, Path, Path], list[Path]]] = {
+            "welcome": welcome_shot,
+            "main": main_window_shots,
+            "seed": seed_shots,
+            "adjudication": adjudication_shot,
+            "guidelines": guideline_shots,
+            "report": report_shot,
+        }
+        only = set(args.only.split(",")) if args.only else set(groups)
+        if only - set(groups):
+            raise SystemExit(f"make_screenshots: no such group: {', '.join(sorted(only - set(groups)))}")
+        for name, make in groups.items():
+            if name in only:
+                make(app, work, args.out)
+        print(write_keys().relative_to(REPO))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

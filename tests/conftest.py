@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +28,22 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is absent: real-data tests need the project's shared folder")
     return SHARED
+
+
+def news_without_guidelines() -> dict[str, Any]:
+    """The shipped news schema's JSON with every guideline taken out: a schema that has none."""
+    import json
+
+    from workbench.core.paths import schemas_dir
+
+    raw: dict[str, Any] = json.loads((schemas_dir() / "news.json").read_text("utf-8"))
+    raw.pop("guidelines", None)
+    for key in ("span_labels", "relation_types", "document_fields"):
+        for item in raw.get(key, []):
+            item.pop("guideline", None)
+    for vs in raw.get("attributes", {}).values():
+        vs.pop("guideline", None)
+    return raw
 
 
 def shared_path(*parts: str) -> Path:

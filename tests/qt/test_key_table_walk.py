@@ -294,6 +294,10 @@ def test_every_key_of_the_table_on_a_real_article(qtbot: Any, open_window: Any, 
     assert win.help.isVisible()
     w.press("?")
     assert not win.help.isVisible() and QApplication.focusWidget() is win.view
+    w.press("Shift+F1")
+    assert win.help.isVisible() and QApplication.focusWidget() is win.help.guidelines
+    w.press("Shift+F1")
+    assert not win.help.isVisible() and QApplication.focusWidget() is win.view
     w.modal_then_escape("Ctrl+O")
     w.modal_then_escape("Ctrl+Shift+O")
     w.modal_then_escape("Ctrl+,", lambda dlg: dlg.ask_done.isChecked())

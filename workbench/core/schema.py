@@ -14,6 +14,7 @@ from typing import Any
 
 import jsonschema_rs
 
+from workbench.core.guidelines import Guideline, GuidelineKind, guideline_problems
 from workbench.core.paths import schemas_dir
 
 
@@ -34,6 +35,7 @@ class ValueSet:
     ordered: bool = False
     keys: dict[str, str] = field(default_factory=dict)
     description: str = ""
+    guideline: Guideline | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class SpanLabel:
     key: str | None = None
     attributes: tuple[str, ...] = ()
     description: str = ""
+    guideline: Guideline | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,7 @@ class RelationType:
     symmetric: bool = False
     max_per_head: int | None = None
     description: str = ""
+    guideline: Guideline | None = None
 
     def allows(self, head_label: str, child_label: str) -> bool:
         if head_label in self.head and child_label in self.child:
@@ -68,6 +72,7 @@ class DocField:
     attribute: str
     multiple: bool = False
     description: str = ""
+    guideline: Guideline | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +87,7 @@ class AnnotationSchema:
     overlap: str = "any"
     model_labels: dict[str, str | None] = field(default_factory=dict)
     preannotation: dict[str, Any] = field(default_factory=dict)
+    guidelines: str = ""
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -104,6 +110,33 @@ class AnnotationSchema:
     def values_of(self, attribute: str) -> tuple[str, ...]:
         return self.value_sets[attribute].values
 
+    def guideline_for(self, kind: GuidelineKind, name: str) -> Guideline | None:
+        """The guideline entry of a label, relation type, attribute or document field (None when it
+        has none). ``kind`` is needed: the label CUE and the relation CUE share a name."""
+        table: dict[str, Any] = {
+            "label": self.labels,
+            "relation": self.relations,
+            "attribute": self.value_sets,
+            "field": self.doc_fields,
+        }[kind]
+        item = table.get(name)
+        return item.guideline if item is not None else None
+
+    def guideline_entries(self) -> list[tuple[GuidelineKind, str, Guideline | None]]:
+        """Every label, relation type, attribute and document field in schema order, with its entry
+        (None when it has none, so a lead sees the gaps): what the guideline views walk."""
+        tables: list[tuple[GuidelineKind, dict[str, Any]]] = [
+            ("label", self.labels),
+            ("relation", self.relations),
+            ("attribute", self.value_sets),
+            ("field", self.doc_fields),
+        ]
+        return [(kind, name, item.guideline) for kind, table in tables for name, item in table.items()]
+
+    @property
+    def has_guidelines(self) -> bool:
+        return bool(self.guidelines.strip()) or any(g is not None for _, _, g in self.guideline_entries())
+
 
 @cache
 def _meta_validator() -> Any:
@@ -123,14 +156,40 @@ def schema_problems(data: Any) -> list[tuple[str, str]]:
     problems = [(_path(e.instance_path), e.message) for e in _meta_validator().iter_errors(data)]
     if not isinstance(data, dict):
         return problems
-    try:
-        _reference_problems(data, problems)
-    except (KeyError, TypeError, AttributeError):
-        pass  # a shape the meta-schema refused already; the references checked so far still count
+    for check in (_reference_problems, _example_problems):
+        try:
+            check(data, problems)
+        except (KeyError, TypeError, AttributeError):
+            pass  # a shape the meta-schema refused already; the references checked so far still count
     return problems
 
 
-def _reference_problems(data: dict[str, Any], problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _example_problems(data: dict[str, Any], problems: list[tuple[str, str]]) -> None:
+    """Guideline examples whose ``[[…]]`` marks do not pair up or whose tags name nothing declared."""
+    labels = {lab.get("name") for lab in data.get("span_labels", []) if isinstance(lab, dict)}
+    value_sets = data.get("attributes", {}) if isinstance(data.get("attributes"), dict) else {}
+
+    def values_of(attribute: Any) -> set[str] | None:
+        """The values a tag may name; None (any) when the attribute is unknown, already a problem."""
+        vs = value_sets.get(attribute) if isinstance(attribute, str) else None
+        return set(vs.get("values", [])) if isinstance(vs, dict) else None
+
+    entries: list[tuple[str, Any, set[str] | None]] = []
+    for key in ("span_labels", "relation_types", "document_fields"):
+        items = data.get(key, [])
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                values = values_of(item.get("attribute")) if key == "document_fields" else set()
+                entries.append((f"$.{key}[{i}]", item, values))
+    for name, vs in value_sets.items():
+        entries.append((_path(["attributes", name]), vs, values_of(name)))
+    for path, item, values in entries:
+        g = item.get("guideline") if isinstance(item, dict) else None
+        if isinstance(g, dict):
+            problems.extend(guideline_problems(g, path, labels, values))
+
+
+def _reference_problems(data: dict[str, Any], problems: list[tuple[str, str]]) -> None:
     """Names that must refer to something declared elsewhere in the schema (appended to ``problems``)."""
     value_sets = data.get("attributes", {})
     labels = [lab["name"] for lab in data["span_labels"]]
@@ -183,7 +242,11 @@ def _reference_problems(data: dict[str, Any], problems: list[tuple[str, str]]) -
     for model_label, target in data.get("model_labels", {}).items():
         if target is not None and target not in labels:
             problems.append((f"$.model_labels.{model_label}", f"unknown span label {target!r}"))
-    return problems
+
+
+def _guideline(item: dict[str, Any]) -> Guideline | None:
+    g = item.get("guideline")
+    return Guideline.from_dict(g) if g is not None else None
 
 
 def parse_schema(data: Any, source: str = "<schema>") -> AnnotationSchema:
@@ -197,6 +260,7 @@ def parse_schema(data: Any, source: str = "<schema>") -> AnnotationSchema:
             ordered=bool(vs.get("ordered", False)),
             keys=dict(vs.get("keys", {})),
             description=vs.get("description", ""),
+            guideline=_guideline(vs),
         )
         for name, vs in data.get("attributes", {}).items()
     }
@@ -208,6 +272,7 @@ def parse_schema(data: Any, source: str = "<schema>") -> AnnotationSchema:
             key=lab.get("key"),
             attributes=tuple(lab.get("attributes", [])),
             description=lab.get("description", ""),
+            guideline=_guideline(lab),
         )
         for lab in data["span_labels"]
     }
@@ -220,6 +285,7 @@ def parse_schema(data: Any, source: str = "<schema>") -> AnnotationSchema:
             symmetric=bool(r.get("symmetric", False)),
             max_per_head=r.get("max_per_head"),
             description=r.get("description", ""),
+            guideline=_guideline(r),
         )
         for r in data.get("relation_types", [])
     }
@@ -229,6 +295,7 @@ def parse_schema(data: Any, source: str = "<schema>") -> AnnotationSchema:
             attribute=f["attribute"],
             multiple=bool(f.get("multiple", False)),
             description=f.get("description", ""),
+            guideline=_guideline(f),
         )
         for f in data.get("document_fields", [])
     }
@@ -243,6 +310,7 @@ def parse_schema(data: Any, source: str = "<schema>") -> AnnotationSchema:
         overlap=data.get("overlap", "any"),
         model_labels=dict(data.get("model_labels", {})),
         preannotation=dict(data.get("preannotation", {})),
+        guidelines=data.get("guidelines", ""),
         raw=data,
     )
 

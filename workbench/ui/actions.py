@@ -314,6 +314,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         handler="window.act_cancel_work",
     ),
     A("help", "Keyboard help", ("F1", "?"), "Help", "Show this list", handler="window.act_help"),
+    A(
+        "guidelines",
+        "Annotation guidelines",
+        ("Shift+F1",),
+        "Help",
+        "The schema's guidelines, at the current span's label",
+        handler="window.act_guidelines",
+    ),
 )
 
 

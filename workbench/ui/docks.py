@@ -25,6 +25,8 @@ def add_docks(
     rl.addWidget(QLabel("<b>Relations of the current span</b>"))
     rl.addWidget(relations)
     side.addWidget(rel_box)
+    side.setStretchFactor(0, 2)  # the inspector's guideline scrolls inside: give it the larger share
+    side.setStretchFactor(1, 1)
     for name, widget, area in (
         ("Documents", doc_list, Qt.DockWidgetArea.LeftDockWidgetArea),
         ("Inspector", side, Qt.DockWidgetArea.RightDockWidgetArea),

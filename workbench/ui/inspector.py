@@ -26,6 +26,7 @@ from workbench.core.document import Document
 from workbench.core.edits import SetDocField, SetSpanAttr, SetSpanLabel
 from workbench.core.schema import AnnotationSchema
 from workbench.ui import spans as sp
+from workbench.ui.guidelines_page import GuidelineBox
 
 NONE = "—"
 
@@ -83,6 +84,9 @@ class Inspector(QWidget):
         self.span_form.addRow("Linked to", self.span_links)
         self.span_form.addRow("Origin", self.span_origin)
         lay.addWidget(self.span_box)
+        # the guideline of the current label and of the relation selected in the relations list
+        self.guide = GuidelineBox(schema)
+        lay.addWidget(self.guide, 1)
         # document ---------------------------------------------------------
         doc_box = QGroupBox("Document")
         doc_form = QFormLayout(doc_box)
@@ -109,7 +113,8 @@ class Inspector(QWidget):
                 box.setToolTip(f.description)
                 doc_form.addRow(f.name.capitalize(), box)
         lay.addWidget(doc_box)
-        lay.addStretch(1)
+        if not schema.has_guidelines:
+            lay.addStretch(1)
         self.refresh(None, None)
 
     # refresh ------------------------------------------------------------------
@@ -118,6 +123,7 @@ class Inspector(QWidget):
         self.span_id = span_id if doc is not None and span_id in doc.record.spans else None
         span = doc.record.spans[self.span_id] if doc is not None and self.span_id else None
         self.span_box.setEnabled(span is not None)
+        self.guide.show_label(span.label if span is not None else None)
         if span is None:
             self.span_text.setText("<i>No span selected. Tab to one or click it.</i>")
             self.span_origin.setText("")
@@ -156,6 +162,16 @@ class Inspector(QWidget):
                 cb.setChecked(v in values)
                 cb.setEnabled(doc is not None)
                 cb.blockSignals(False)
+
+    def current_label(self) -> str | None:
+        """The label of the span the form shows (Shift+F1 opens the guidelines at its entry)."""
+        span = self.doc.record.spans.get(self.span_id) if self.doc is not None and self.span_id else None
+        return span.label if span is not None else None
+
+    def show_relation(self, relation_id: str | None) -> None:
+        """The relations list moved to another row: show that relation's type's guideline."""
+        rel = self.doc.record.relations.get(relation_id) if self.doc is not None and relation_id else None
+        self.guide.show_relation(rel.label if rel is not None else None)
 
     def _again(self) -> None:
         self.refresh(self.doc, self.span_id)  # refused edits must not leave the form lying

@@ -121,6 +121,9 @@ class MainWindow(QMainWindow):
         self.doc_list.arrived.connect(self._batch_arrived)
         self.doc_list.filled.connect(self._batch_arrived)
         self.relations.spanRequested.connect(lambda i: self.controller.set_current(i))
+        self.relations.list.currentItemChanged.connect(
+            lambda *_: self.inspector.show_relation(self.relations.current_relation())
+        )
         self.relations.leave.connect(self._back_to_article)
         self._escape = EscapeToArticle(self.view, self)
         for panel in (self.inspector, self.relations, self.doc_list):
@@ -337,6 +340,11 @@ class MainWindow(QMainWindow):
 
     def act_help(self) -> None:
         self.help.toggle()
+        if not self.help.isVisible():
+            self.view.setFocus()
+
+    def act_guidelines(self) -> None:
+        self.help.show_guidelines("label", self.inspector.current_label())
         if not self.help.isVisible():
             self.view.setFocus()
 
