@@ -115,6 +115,9 @@ def build(root: Path, per_batch: int = 2) -> Project:
         assert main([*argv, "--overlap", "1.0", "--seed", str(batch)]) == 0
         project = Project.open(root)
         assignments = project.assignments()
+        for entry in assignments["annotators"].values():  # handed out on the Monday of its week
+            entry["batches"][-1]["assigned"] = week.strftime("%Y-%m-%dT%H:%M:%SZ")
+        project.save_assignments(assignments)
         for name in ANNOTATORS:
             clock = SimClock(week)
             session = Session([root], name, project.schema())

@@ -1,4 +1,4 @@
-"""``workbench open FILE --at ID:START``: the real window opens on the disputed span, or says what is wrong."""
+"""``workbench open FILE --at ID:START``: the real window opens on the span, or says what is wrong."""
 
 from __future__ import annotations
 

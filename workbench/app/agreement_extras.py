@@ -209,15 +209,14 @@ def _quote(s: str) -> str:
 
 
 def guideline_of(schema: AnnotationSchema, label: str) -> dict[str, Any] | None:
-    """The schema's guideline entry for a span label (schema.guideline_for, issue 19 part 1), as a dict."""
-    lookup = getattr(schema, "guideline_for", None)
-    entry = lookup("label", label) if lookup is not None else None
+    """The schema's guideline entry for a span label (decision 0018g), as the report's dict."""
+    entry = schema.guideline_for("label", label)
     if entry is None:
         return None
     return {
-        "definition": getattr(entry, "definition", "") or "",
-        "positive": list(getattr(entry, "positive", ()) or ()),
-        "negative": list(getattr(entry, "negative", ()) or ()),
+        "definition": entry.definition,
+        "positive": list(entry.positive),
+        "negative": list(entry.negative),
     }
 
 

@@ -66,7 +66,7 @@ class GammaReport:
 
     @property
     def sampled(self) -> bool:
-        return self.measured < self.continua
+        return self.asked and self.available and self.measured < self.continua
 
     def to_dict(self) -> dict[str, Any]:
         per = self.seconds / self.measured if self.measured else None

@@ -25,7 +25,7 @@ td:first-child,th:first-child{text-align:left}.note{color:#666;font-size:12px}
 .legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:-1px}
 svg text{font:12px system-ui,sans-serif}.warn{color:#a33}h3{font-size:15px;margin:18px 0 4px}
 blockquote{margin:4px 0 8px 0;padding:2px 12px;border-left:3px solid #ccd;color:#333}
-code.cmd{font-size:11px;user-select:all;white-space:nowrap}
+code.cmd{font-size:11px;user-select:all;white-space:nowrap}mark{background:#ffe08a}
 """
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from workbench.core.guidelines import ExampleError, parse_example
+
 PALETTE = ("#3b6fb6", "#d9822b", "#2e9e6a", "#b83f5a", "#7a5cc4", "#8c8c3a", "#3aa0b8", "#a0522d", "#555")
 
 
@@ -122,13 +124,35 @@ def gamma_html(g: dict[str, Any]) -> list[str]:
     return parts
 
 
+def example_html(source: str) -> str:
+    """A guideline example with its marked words highlighted (``[[words]]``, ``[[words|TAG]]``)."""
+    try:
+        ex = parse_example(source)
+    except ExampleError:
+        return escape(source)
+    depth = [0] * (len(ex.text) + 1)
+    for m in ex.marks:
+        depth[m.start] += 1
+        depth[m.end] -= 1
+    out, level, run = [], 0, ""
+    for i, ch in enumerate(ex.text):
+        nxt = level + depth[i]
+        if (nxt > 0) != (level > 0) and run:
+            out.append(f"<mark>{escape(run)}</mark>" if level > 0 else escape(run))
+            run = ""
+        level = nxt
+        run += ch
+    out.append(f"<mark>{escape(run)}</mark>" if level > 0 else escape(run))
+    return "".join(out)
+
+
 def _guideline(g: dict[str, Any] | None) -> str:
     if g is None:
         return '<p class="note">The schema has no guideline for this label.</p>'
     out = f"<p>{escape(g['definition'])}</p>" if g["definition"] else ""
     for key, title in (("positive", "Mark"), ("negative", "Do not mark")):
         if g[key]:
-            items = "".join(f"<li>{escape(str(x))}</li>" for x in g[key])
+            items = "".join(f"<li>{example_html(str(x))}</li>" for x in g[key])
             out += f"<p class='note'>{title}:</p><ul>{items}</ul>"
     return f"<blockquote>{out}</blockquote>"
 
