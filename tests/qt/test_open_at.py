@@ -78,3 +78,36 @@ def test_a_bad_id_or_offset_is_refused_with_a_clear_message(
     err = capsys.readouterr().err
     assert message in err and "workbench open" in err
     assert not [w for w in QApplication.topLevelWidgets() if w.isVisible() and hasattr(w, "session")]
+
+
+def test_a_dispute_link_opens_the_project_as_the_annotator_who_marked_the_span(
+    qtbot: Any, tmp_path: Path, capsys: Any, monkeypatch: Any
+) -> None:
+    from tests.simulated_project import build
+
+    project = build(tmp_path / "proj").root
+    monkeypatch.setenv("WORKBENCH_ANNOTATOR", ANNOTATOR)  # restored after the command sets it
+    assert main(["agreement", str(project), "--json"]) == 0
+    disputes = json.loads(capsys.readouterr().out)["disputes"]
+    example = next(x for lab in disputes["labels"] for x in lab["examples"] if lab["label"] == "LOC")
+    argv = example["open"].split()
+    assert argv[:3] == ["workbench", "open", str(project)] and argv[3:5] == ["--annotator", "carol"]
+    seen: dict[str, Any] = {}
+
+    def look() -> None:
+        win = next(w for w in QApplication.topLevelWidgets() if hasattr(w, "session") and w.isVisible())
+        doc = win.session.document
+        seen.update(
+            who=win.session.annotator, id=doc.record.id, label=doc.record.spans[win.controller.current].label
+        )
+        seen["store"] = win.session.store_path
+        win.close()
+
+    QTimer.singleShot(300, look)
+    assert main(argv[1:]) == 0
+    assert seen == {
+        "who": "carol",
+        "id": example["id"],
+        "label": "LOC",
+        "store": project / "annotations" / "carol.jsonl",
+    }

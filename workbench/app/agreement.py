@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.app.agreement_extras import GROUPINGS, Source, add_extras, project_batches, throughput_rows
+from workbench.app.agreement_extras import (
+    GROUPINGS,
+    Source,
+    add_extras,
+    project_batches,
+    project_root,
+    throughput_rows,
+)
 from workbench.app.errors import AppError
 from workbench.app.gamma import SAMPLE as GAMMA_SAMPLE
 from workbench.app.inputs import open_inputs
@@ -56,11 +63,12 @@ def agreement_over(
         source = Source(files=files)
         if extras is not None and extras.openable:
             source.openable = {f.annotator: f.path for f in files}
+            source.project = project_root(inputs)
     report.problems = problems
     if extras is not None:
         if extras.by is not None and extras.by not in GROUPINGS:
             raise AppError(f"--by {extras.by}: give one of {', '.join(GROUPINGS)}")
-        batches = project_batches(inputs) if extras.by == "batch" else {}
+        batches = project_batches(project_root(inputs)) if extras.by == "batch" else {}
         add_extras(
             report,
             source,

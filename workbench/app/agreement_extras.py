@@ -38,6 +38,7 @@ class Source:
     merged: Path | None = None
     # annotator -> a file a person can open on their version (None for a brat folder read into a temp dir)
     openable: dict[str, Path] = field(default_factory=dict)
+    project: Path | None = None  # the files are this project's annotations/: open the project as them
 
     def versions(
         self, problems: list[str], ids: list[str] | None = None
@@ -59,19 +60,27 @@ class Source:
 
 
 # grouping -----------------------------------------------------------------------------------
-def project_batches(paths: list[Path]) -> dict[str, str]:
-    """Article -> its hand-out batch, when the files are a project's ``annotations/`` (else empty).
+def project_root(paths: list[Path]) -> Path | None:
+    """The project whose ``annotations/`` holds every one of ``paths``, if there is one."""
+    roots = {p.resolve().parent.parent for p in paths if p.resolve().parent.name == "annotations"}
+    if len(roots) != 1 or len(paths) == 0 or not all(p.resolve().parent.name == "annotations" for p in paths):
+        return None
+    root = next(iter(roots))
+    return root if (root / "project.json").is_file() else None
+
+
+def project_batches(root: Path | None) -> dict[str, str]:
+    """Article -> its hand-out batch in the project (empty without one).
 
     A batch is one ``workbench assign`` round: every annotator's entry of one round carries the
     same ``assigned`` stamp; rounds are numbered in time order.
     """
-    roots = {p.resolve().parent.parent for p in paths if p.resolve().parent.name == "annotations"}
-    if len(roots) != 1 or len(paths) == 0 or not (next(iter(roots)) / "project.json").is_file():
+    if root is None:
         return {}
     from workbench.io.project import Project, ProjectError
 
     try:
-        assignments = Project.open(next(iter(roots))).assignments()
+        assignments = Project.open(root).assignments()
     except ProjectError:
         return {}
     first: dict[str, str] = {}
@@ -193,12 +202,21 @@ def _disputes(
 
 
 def _with_command(example: dict[str, Any], source: Source) -> dict[str, Any]:
-    """The spans' link: the command that opens the window on it, in the file of one who marked it."""
+    """The span's link: the command that opens the window on it as one who marked it.
+
+    In a project that is the project folder opened as that annotator (their batch and their
+    own file); otherwise their file, which the window reads as a corpus as ``workbench open``
+    always does.
+    """
     who = next((n for n in example["marked_by"] if n in source.openable), None)
     path = source.openable.get(who) if who else None
     target = f"{example['id']}:{example['start']}"
     example["file"] = str(path) if path else None
-    example["open"] = f"workbench open {_quote(str(path)) if path else 'FILE'} --at {_quote(target)}"
+    where = source.project if source.project is not None and path is not None else path
+    as_who = f" --annotator {_quote(who)}" if who else ""
+    example["open"] = (
+        f"workbench open {_quote(str(where)) if where else 'FILE'}{as_who} --at {_quote(target)}"
+    )
     return example
 
 

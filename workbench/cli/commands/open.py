@@ -16,6 +16,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     gui.add_arguments(p)
     p.add_argument(
+        "--annotator",
+        metavar="NAME",
+        help="open as this annotator (their batch and file in a project), e.g. to look at their spans",
+    )
+    p.add_argument(
         "--at",
         metavar="ID:START",
         help="open article ID with the cursor (and the span starting there) at code point START, "
@@ -37,9 +42,17 @@ def parse_at(value: str) -> tuple[str, int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not args.paths:
-        from workbench.cli.errors import UserError
+    from workbench.cli.errors import UserError
 
+    if not args.paths:
         raise UserError("give at least one PATH to open (or run `workbench gui`)")
     at = parse_at(args.at) if args.at else None
+    if args.annotator:
+        import os
+
+        from workbench.io.settings import ANNOTATOR_ENV
+
+        if not args.annotator.strip():
+            raise UserError("--annotator: give a name")
+        os.environ[ANNOTATOR_ENV] = args.annotator  # the name the window uses (io/settings.py)
     return gui.run(args, at)
