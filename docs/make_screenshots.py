@@ -318,9 +318,17 @@ def report_shot(app: Any, work: Path, out: Path) -> list[Path]:
     from workbench.app.agreement import Extras, agreement_over
     from workbench.app.gamma import available
     from workbench.app.inputs import annotator_paths
+    from workbench.io.project import Project
     from workbench.io.report_html import render
+    from workbench.ui.project_status_dialog import ProjectStatusDialog
 
     root = build(work / "report-project").root
+    dlg = ProjectStatusDialog(Project.open(root))
+    dlg.resize(900, 600)
+    dlg.show()
+    _settle(app)
+    status_shot = _save(dlg, out / "project-status.png")
+    dlg.close()
     paths, _ = annotator_paths([str(root)])
     extras = Extras(by="batch", gamma=available(), gamma_sample=6, dispute_below=0.6, throughput=True)
     report = agreement_over(paths, None, None, [], extras=extras)
@@ -330,7 +338,7 @@ def report_shot(app: Any, work: Path, out: Path) -> list[Path]:
     from workbench.io.report_html_lead import lead_sections
 
     lead = f"<html><head><style>{CSS}</style></head><body>{''.join(lead_sections(report))}</body></html>"
-    shots = []
+    shots = [status_shot]
     for name, page in (("agreement-report.png", html), ("agreement-report-lead.png", lead)):
         img = html_to_image(page)
         part = img.copy(0, 0, img.width(), min(1600, img.height()))

@@ -50,7 +50,7 @@ def line_chart_svg(keys: list[str], series: dict[str, list[float | None]], width
     for i, key in enumerate(keys):
         out.append(
             f'<text transform="translate({x(i):.1f},{top + plot_h + 14}) rotate(20)" fill="#444">'
-            f"{escape(key if len(key) <= 22 else key[:21] + '…')}</text>"
+            f"{escape(key if len(key) <= 30 else key[:29] + '…')}</text>"
         )
     for n, (name, vs) in enumerate(series.items()):
         colour = PALETTE[n % len(PALETTE)]
