@@ -133,3 +133,21 @@ def _over_files(
     for f in files:
         problems += [f"{e}; left out" for e in f.errors]
     return acc.report(), schema, files
+
+
+def project_report_path(root: Path) -> Path:
+    return root / "exports" / "agreement.html"
+
+
+def write_project_report(root: Path, progress: Progress = NO_PROGRESS) -> Path:
+    """The lead's HTML report of a project: by batch, disputes at 0.6, throughput (the window's button)."""
+    from workbench.app.inputs import annotator_paths, ensure_parent
+    from workbench.io.report_html import write_report
+
+    paths, _ = annotator_paths([str(root)])
+    extras = Extras(by="batch", dispute_below=0.6, throughput=True)
+    report = agreement_over(paths, None, None, [], progress=progress, extras=extras)
+    out = project_report_path(root)
+    ensure_parent(out)
+    write_report(report, out, title=str(root))
+    return out

@@ -250,23 +250,3 @@ def throughput_rows(paths: dict[str, Path], problems: list[str]) -> list[dict[st
         except (OSError, ValueError) as e:
             problems.append(f"{path}: no throughput ({e})")
     return rows
-
-
-def project_report_path(root: Path) -> Path:
-    return root / "exports" / "agreement.html"
-
-
-def write_project_report(root: Path, progress: Any = None) -> Path:
-    """The lead's HTML report of a project: by batch, disputes at 0.6, throughput (the window's button)."""
-    from workbench.app.agreement import Extras, agreement_over
-    from workbench.app.inputs import annotator_paths, ensure_parent
-    from workbench.app.progress import NO_PROGRESS
-    from workbench.io.report_html import write_report
-
-    paths, _ = annotator_paths([str(root)])
-    extras = Extras(by="batch", dispute_below=0.6, throughput=True)
-    report = agreement_over(paths, None, None, [], progress=progress or NO_PROGRESS, extras=extras)
-    out = project_report_path(root)
-    ensure_parent(out)
-    write_report(report, out, title=str(root))
-    return out

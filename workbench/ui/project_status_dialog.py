@@ -81,7 +81,7 @@ class ProjectStatusDialog(QDialog):
 
     def write_report(self) -> None:
         """Agreement by batch, disputes and throughput into the project's exports/agreement.html."""
-        from workbench.app.agreement_extras import write_project_report
+        from workbench.app.agreement import write_project_report
 
         root = self.project.root
         if self.worker.start(lambda progress, deliver: write_project_report(root, progress)):
