@@ -38,7 +38,10 @@ def render_gamma(g: dict[str, Any]) -> list[str]:
         f"({_f(g['seconds_per_continuum'], 2)} s each) + {g['import_seconds']:.1f} s to import"
     ]
     if g["per_label"]:
-        out.append("  per label: " + ", ".join(f"{k} {_f(v)}" for k, v in g["per_label"].items()))
+        out.append(
+            "  γ_k (label choice on aligned spans): "
+            + ", ".join(f"{k} {_f(v)}" for k, v in g["per_label"].items())
+        )
     if g["per_annotator"]:
         out.append("  per annotator: " + ", ".join(f"{k} {_f(v)}" for k, v in g["per_annotator"].items()))
     if g["message"]:

@@ -113,13 +113,15 @@ def gamma_html(g: dict[str, Any]) -> list[str]:
         parts.append(f'<p class="warn">{escape(g["message"])}</p>')
     rows = [[escape(k), _f(v)] for k, v in g["per_label"].items()]
     if rows:
-        parts.append(_table(["label", "γ_k"], rows))
+        parts.append(_table(["label", "γ_k (label choice on aligned spans)"], rows))
     rows = [[escape(k), _f(v)] for k, v in g["per_annotator"].items()]
     if rows:
         parts.append(_table(["annotator", "γ (mean of their pairs)"], rows))
     parts.append(
         '<p class="note">γ aligns overlapping and nested spans and weighs position and label differences '
-        "against random continua (1 = perfect, 0 = chance, may go below 0).</p>"
+        "against random continua (1 = perfect, 0 = chance, may go below 0). γ_k is Mathet's agreement on "
+        "the <i>category</i> of aligned spans only, not a per-label γ: do not compare it with per-label "
+        "F1.</p>"
     )
     return parts
 
