@@ -4,18 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.cli.listing import shorten
+from workbench.cli.listing import figure, shorten, text_table
 from workbench.core.agreement_report import AgreementReport
-
-
-def _f(x: float | None, digits: int = 3) -> str:
-    return "—" if x is None else f"{x:.{digits}f}"
-
-
-def _rows(header: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    fmt = "  ".join(f"{{:<{w}}}" if i == 0 else f"{{:>{w}}}" for i, w in enumerate(widths))
-    return [fmt.format(*header), fmt.format(*["-" * w for w in widths])] + [fmt.format(*r) for r in rows]
+from workbench.core.throughput import THROUGHPUT_HEADER, throughput_cells
 
 
 def render_groups(groups: dict[str, Any]) -> list[str]:
@@ -24,8 +15,8 @@ def render_groups(groups: dict[str, Any]) -> list[str]:
         return [f"By {groups['by']}: no article compared"]
     names = list(dict.fromkeys(k for g in items for k in g["figures"]))
     header = [groups["by"], "docs", *names]
-    rows = [[g["key"], str(g["documents"]), *(_f(g["figures"].get(n)) for n in names)] for g in items]
-    return [f"By {groups['by']} (each group measured on its own)", *_rows(header, rows)]
+    rows = [[g["key"], str(g["documents"]), *(figure(g["figures"].get(n)) for n in names)] for g in items]
+    return [f"By {groups['by']} (each group measured on its own)", *text_table(header, rows)]
 
 
 def render_gamma(g: dict[str, Any]) -> list[str]:
@@ -33,17 +24,17 @@ def render_gamma(g: dict[str, Any]) -> list[str]:
         return [g["message"]]
     how = "all annotators of an article together" if g["mode"] == "all" else "mean over annotator pairs"
     out = [
-        f"γ (Mathet, pygamma-agreement; {how}): {_f(g['gamma'])} on {g['measured']} of {g['continua']} "
+        f"γ (Mathet, pygamma-agreement; {how}): {figure(g['gamma'])} on {g['measured']} of {g['continua']} "
         f"continua from {g['articles']} article(s); {g['seconds']:.1f} s "
-        f"({_f(g['seconds_per_continuum'], 2)} s each) + {g['import_seconds']:.1f} s to import"
+        f"({figure(g['seconds_per_continuum'], 2)} s each) + {g['import_seconds']:.1f} s to import"
     ]
     if g["per_label"]:
         out.append(
             "  γ_k (label choice on aligned spans): "
-            + ", ".join(f"{k} {_f(v)}" for k, v in g["per_label"].items())
+            + ", ".join(f"{k} {figure(v)}" for k, v in g["per_label"].items())
         )
     if g["per_annotator"]:
-        out.append("  per annotator: " + ", ".join(f"{k} {_f(v)}" for k, v in g["per_annotator"].items()))
+        out.append("  per annotator: " + ", ".join(f"{k} {figure(v)}" for k, v in g["per_annotator"].items()))
     if g["message"]:
         out.append(f"  {g['message']}")
     return out
@@ -55,9 +46,10 @@ def render_disputes(d: dict[str, Any]) -> list[str]:
         return [f"Disputes: no label or annotator below strict span F1 {t}"]
     out = [f"Disputes (strict span F1 below {t})"]
     for lab in d["labels"]:
-        who = ", ".join(f"{a['name']} {_f(a['f1'], 2)}" for a in lab["annotators"]) or "none alone"
+        who = ", ".join(f"{a['name']} {figure(a['f1'], 2)}" for a in lab["annotators"]) or "none alone"
         out.append(
-            f"  {lab['label']}: F1 {_f(lab['f1'], 2)} (lenient {_f(lab['lenient_f1'], 2)}); below: {who}"
+            f"  {lab['label']}: F1 {figure(lab['f1'], 2)} "
+            f"(lenient {figure(lab['lenient_f1'], 2)}); below: {who}"
         )
         g = lab.get("guideline")
         if g and g.get("definition"):
@@ -72,29 +64,13 @@ def render_disputes(d: dict[str, Any]) -> list[str]:
             )
             out.append(f"      {ex['open']}")
     if d["annotators"]:
-        out.append("  annotators: " + ", ".join(f"{a['name']} {_f(a['f1'], 2)}" for a in d["annotators"]))
+        out.append("  annotators: " + ", ".join(f"{a['name']} {figure(a['f1'], 2)}" for a in d["annotators"]))
     return out
 
 
 def render_throughput(rows: list[dict[str, Any]]) -> list[str]:
-    header = ["annotator", "done", "timed", "articles/h", "median min", "edits/article", "acc", "edit", "rej"]
-    body = []
-    for t in rows:
-        pre = t["preannotation"]
-        body.append(
-            [
-                t["annotator"],
-                str(t["done"]),
-                str(t["timed"]),
-                _f(t["articles_per_hour"], 1),
-                _f(t["median_minutes"], 1),
-                _f(t["edits_per_article"], 1),
-                str(pre["accepted"]),
-                str(pre["edited"]),
-                str(pre["rejected"]),
-            ]
-        )
-    return ["Throughput (active time) and pre-annotations accepted / edited / rejected", *_rows(header, body)]
+    body = [throughput_cells(t) for t in rows]
+    return ["Throughput (active time) and pre-annotations", *text_table(list(THROUGHPUT_HEADER), body)]
 
 
 def render_extras(r: AgreementReport) -> str:

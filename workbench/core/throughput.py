@@ -103,39 +103,40 @@ def throughput_of(annotator: str, records: Iterable[dict[str, Any]]) -> Throughp
     return t
 
 
+THROUGHPUT_HEADER = (
+    "annotator",
+    "done",
+    "timed",
+    "active min",
+    "articles/h",
+    "median min",
+    "edits/article",
+    "accepted",
+    "edited",
+    "rejected",
+    "pending",
+)
+
+
+def throughput_cells(d: dict[str, Any]) -> list[str]:
+    """One annotator's row as text, from :meth:`Throughput.to_dict` (what reports carry)."""
+
+    def f(x: float | None) -> str:
+        return "—" if x is None else f"{x:.1f}"
+
+    pre = d["preannotation"]
+    return [
+        str(d["annotator"]),
+        str(d["done"]),
+        str(d["timed"]),
+        f(d["active_minutes"]),
+        f(d["articles_per_hour"]),
+        f(d["median_minutes"]),
+        f(d["edits_per_article"]),
+        *(str(pre[k]) for k in ("accepted", "edited", "rejected", "pending")),
+    ]
+
+
 def table_rows(rows: list[Throughput]) -> tuple[list[str], list[list[str]]]:
-    """Header and rows, as text, for the terminal table and the HTML report alike."""
-
-    def f(x: float | None, digits: int = 1) -> str:
-        return "—" if x is None else f"{x:.{digits}f}"
-
-    header = [
-        "annotator",
-        "done",
-        "timed",
-        "active min",
-        "articles/h",
-        "median min",
-        "edits/article",
-        "accepted",
-        "edited",
-        "rejected",
-        "pending",
-    ]
-    body = [
-        [
-            t.annotator,
-            str(t.done),
-            str(t.timed),
-            f(t.active_seconds / 60),
-            f(t.per_hour),
-            f(t.median_minutes),
-            f(t.edits_per_article),
-            str(t.accepted),
-            str(t.edited),
-            str(t.rejected),
-            str(t.pending),
-        ]
-        for t in rows
-    ]
-    return header, body
+    """Header and rows, as text, for the terminal table and the window's alike."""
+    return list(THROUGHPUT_HEADER), [throughput_cells(t.to_dict()) for t in rows]

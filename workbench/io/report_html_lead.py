@@ -13,6 +13,7 @@ from html import escape
 from typing import Any
 
 from workbench.core.guidelines import ExampleError, parse_example
+from workbench.core.throughput import THROUGHPUT_HEADER, throughput_cells
 
 PALETTE = ("#3b6fb6", "#d9822b", "#2e9e6a", "#b83f5a", "#7a5cc4", "#8c8c3a", "#3aa0b8", "#a0522d", "#555")
 
@@ -197,28 +198,10 @@ def disputes_html(d: dict[str, Any]) -> list[str]:
 
 
 def throughput_html(rows: list[dict[str, Any]]) -> list[str]:
-    body = []
-    for t in rows:
-        pre = t["preannotation"]
-        body.append(
-            [
-                escape(t["annotator"]),
-                str(t["done"]),
-                str(t["timed"]),
-                _f(t["active_minutes"], 1),
-                _f(t["articles_per_hour"], 1),
-                _f(t["median_minutes"], 1),
-                _f(t["edits_per_article"], 1),
-                str(pre["accepted"]),
-                str(pre["edited"]),
-                str(pre["rejected"]),
-                str(pre["pending"]),
-            ]
-        )
-    header = ["annotator", "done", "timed", "active min", "articles/h", "median min", "edits/article"]
+    body = [[escape(c) for c in throughput_cells(t)] for t in rows]
     return [
         "<h2>Throughput and pre-annotations</h2>",
-        _table(header + ["accepted", "edited", "rejected", "pending"], body),
+        _table(list(THROUGHPUT_HEADER), body),
         '<p class="note">Active time as the window measured it, idle gaps over two minutes left out. '
         "Rates count done articles with a recorded time. Accepted / edited / rejected: what became of the "
         "model's spans and relations in the articles each annotator started.</p>",
