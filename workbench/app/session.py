@@ -349,8 +349,8 @@ class Session:
         self._time_saved_at = self.clock.now()
         if self.readonly or (rec.id not in self.store and rec.status == "todo"):
             return  # an article only looked at is not written for its time; its first edit takes it along
-        if TimeOnTask.from_meta(rec.meta) == tally:
-            return
+        if tally.sessions == 0 or TimeOnTask.from_meta(rec.meta) == tally:
+            return  # never acted on (opened and left by a script, a click in the list), or nothing new
         _put_tally(rec, tally)
         rec.rev += 1  # a revision of its own, so the journal entry has a base (decision 0014)
         self._report(self.store.save_edit(rec))
