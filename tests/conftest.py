@@ -46,6 +46,22 @@ def news_without_guidelines() -> dict[str, Any]:
     return raw
 
 
+def news_without_label(label: str) -> dict[str, Any]:
+    """The shipped news schema's JSON with one span label removed everywhere it is referenced
+    (relation ends, model labels) but left in guideline examples, as a lead removing it would."""
+    import json
+
+    from workbench.core.paths import schemas_dir
+
+    raw: dict[str, Any] = json.loads((schemas_dir() / "news.json").read_text("utf-8"))
+    raw["span_labels"] = [lab for lab in raw["span_labels"] if lab["name"] != label]
+    for rel in raw["relation_types"]:
+        rel["head"] = [x for x in rel["head"] if x != label]
+        rel["child"] = [x for x in rel["child"] if x != label]
+    raw["model_labels"] = {k: v for k, v in raw["model_labels"].items() if v != label}
+    return raw
+
+
 def shared_path(*parts: str) -> Path:
     """A path under ../shared, skipping the test when it is missing."""
     p = SHARED.joinpath(*parts)

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import news_without_guidelines
+from tests.conftest import news_without_guidelines, news_without_label
 from workbench.cli.main import main
 from workbench.core.paths import schemas_dir
-from workbench.io.guidelines_html import paper_fill
+from workbench.io.guidelines_html import NEUTRAL, paper_fill
 
 NEWS = json.loads((schemas_dir() / "news.json").read_text("utf-8"))
 
@@ -137,3 +137,15 @@ def test_a_project_folder_uses_its_own_schema(tmp_path: Path, capsys: pytest.Cap
     capsys.readouterr()
     assert main(["guidelines", str(project)]) == 0
     assert "ask Hannah" in capsys.readouterr().out
+
+
+def test_examples_marking_a_removed_label_are_noted_and_drawn_grey(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    d = news_without_label("ORG")
+    out = tmp_path / "g.html"
+    assert main(["guidelines", str(schema_file(tmp_path, d)), "--html", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "note: " in err and "$.relation_types[0].guideline.positive[2]: [[…|ORG]]" in err
+    grey, _ = paper_fill(NEUTRAL, "other")
+    assert f'background-color:{grey};color:#111111" title="ORG">The ministry' in out.read_text("utf-8")

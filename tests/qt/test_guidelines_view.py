@@ -84,7 +84,7 @@ def test_the_inspector_shows_the_current_labels_definition_and_the_selected_rela
     assert "Links a QUOTE to its CUE span" in guide.relation.text.text()
     qtbot.keyClick(win.relations.list, Qt.Key.Key_Escape)
     assert QApplication.focusWidget() is win.view
-    # examples open on demand, by keyboard, painted in the label's colour
+    # examples open on demand (a click, or Space on the focused button), painted in the label's colour
     tab_to(qtbot, win, "CUE")
     assert definition("CUE") in guide.label.text.text() and not guide.label.examples.isVisible()
     guide.label.more.setFocus()

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import news_without_guidelines
+from tests.conftest import news_without_guidelines, news_without_label
 from workbench.core.guidelines import ExampleError, Guideline, Mark, parse_example
 from workbench.core.paths import schemas_dir
 from workbench.core.schema import SchemaError, default_schema, parse_schema, schema_problems
@@ -94,30 +94,38 @@ def test_every_bad_guideline_is_reported_with_its_path() -> None:
         "negative": ["x]]", "nothing marked is fine", "[[x|NOPE]]"],
     }
     d["span_labels"][8]["guideline"] = {"definition": "", "extra": 1}
-    d["attributes"]["quote_kind"]["guideline"] = {
-        "definition": "k",
-        "positive": ["[[a|direct]]", "[[a|dirct]] and [[b|dirct]]"],
-    }
-    d["document_fields"][0]["guideline"] = {
-        "definition": "d",
-        "positive": ["[[fine|positive]]", "[[b|direct]]"],
-    }
-    listed = schema_problems(d)
-    assert [p for p, _ in listed].count("$.attributes.quote_kind.guideline.positive[1]") == 1  # once per tag
-    problems = dict(listed)
+    d["attributes"]["quote_kind"]["guideline"] = {"definition": "k", "positive": ["[[a|direct]]", "a [[]] b"]}
+    problems = dict(schema_problems(d))
     assert set(problems) == {
         "$.guidelines",
         "$.span_labels[7].guideline.positive[1]",
         "$.span_labels[7].guideline.positive[2]",
         "$.span_labels[7].guideline.negative[0]",
-        "$.span_labels[7].guideline.negative[2]",
         "$.span_labels[8].guideline",
         "$.span_labels[8].guideline.definition",
         "$.attributes.quote_kind.guideline.positive[1]",
-        "$.document_fields[0].guideline.positive[1]",
     }
     assert "never closed" in problems["$.span_labels[7].guideline.positive[1]"]
-    assert "'NOPE'" in problems["$.span_labels[7].guideline.negative[2]"]
+    assert "marks nothing" in problems["$.span_labels[7].guideline.positive[2]"]
     with pytest.raises(SchemaError) as e:
         parse_schema(d, "bad.json")
     assert "$.attributes.quote_kind.guideline.positive[1]" in str(e.value)
+
+
+def test_a_tag_naming_nothing_declared_is_a_note_not_a_problem() -> None:
+    """Removing ORG mid-project must not be blocked by the SPEAKER example that marks an ORG; the
+    lead is told which examples to rewrite."""
+    d = news_without_label("ORG")
+    d["attributes"]["quote_kind"]["guideline"]["positive"].append("[[a|dirct]] and [[b|dirct]] [[c|GPE]]")
+    assert schema_problems(d) == []
+    notes = parse_schema(d).guideline_notes()
+    paths = [p for p, _ in notes]
+    assert "$.relation_types[0].guideline.positive[2]" in paths  # [[The ministry|ORG]] said …
+    assert paths.count("$.attributes.quote_kind.guideline.positive[4]") == 1  # each tag once
+    messages = dict(notes)
+    assert "'ORG' is not a declared span label" in messages["$.relation_types[0].guideline.positive[2]"]
+    assert (
+        "'dirct' is not a declared span label or a value of quote_kind"
+        in messages["$.attributes.quote_kind.guideline.positive[4]"]
+    )
+    assert default_schema().guideline_notes() == []

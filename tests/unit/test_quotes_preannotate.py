@@ -10,6 +10,7 @@ import pytest
 from tests.unit.test_speakers_seed import attributions, find
 from workbench.core.checks import record_problems
 from workbench.core.record import Record, Relation, Span
+from workbench.nlp.models import select_model
 from workbench.nlp.preannotate import LONG_CHARS, Preannotator, preannotate_records
 
 
@@ -148,3 +149,21 @@ def test_a_failing_article_is_reported_with_its_id_and_skipped(
     outcomes = list(preannotate_records(recs, annotator, batch_size=8))
     assert [(o.id, o.record is not None) for o in outcomes] == [("a", True), ("bad", False), ("c", True)]
     assert "RuntimeError: boom" in (outcomes[1].error or "")
+
+
+def test_rules_only_pipeline_never_walks_a_parse_it_does_not_have() -> None:
+    """spaCy's Token.children/.rights read past an unparsed doc: ``workbench eval
+    ../shared/data/polnear/dev --run --model blank:en`` died of SIGSEGV in the cue span of a
+    "said X" quote. Without a parse, the cue and the speaker are their own tokens."""
+    import spacy
+
+    from workbench.nlp.cues import _cue_span
+    from workbench.nlp.speakers import _np_extent
+
+    doc = spacy.blank("en")("“We will win,” said Senator Anna Berg of Ohio.")
+    said, berg = (next(t for t in doc if t.text == w) for w in ("said", "Berg"))
+    assert not doc.has_annotation("DEP")
+    assert _cue_span(said) == (said.idx, said.idx + 4)
+    assert _np_extent(berg) == (berg.idx, berg.idx + 4)
+    atts = attributions(Preannotator(select_model(flag="blank:en")).annotate(Record.new(doc.text)))
+    assert [(a.quote, a.cue, a.speaker) for a in atts] == [("“We will win,”", "said", "Senator")]

@@ -33,9 +33,16 @@ def evaluate(
     schema: str | None = None,
     batch_size: int = 64,
     tell: Tell = _quiet,
+    effort: bool = False,
+    baseline_model: str | None = None,
 ) -> dict[str, Any]:
     """The report as plain data (what ``--json`` prints); without ``pred_path`` the gold texts are
     pre-annotated now, with ``model`` (a flag: it loads or the evaluation stops) and ``schema``.
+
+    ``effort`` adds the edits an annotator needs to turn each prediction into its gold
+    (:mod:`workbench.core.edit_effort`). ``baseline_model`` pre-annotates the gold texts a
+    second time with that model (``blank:en`` for rules alone), adds its scores and effort
+    under ``baseline`` and the ratio of the mean edits per article, this run ÷ the baseline.
     """
     from workbench.nlp.evaluate import score
 
@@ -50,7 +57,38 @@ def evaluate(
     report = score((g, preds.get(g.id)) for g in gold).to_dict()
     report.update(extra)
     report["gold_file"] = str(gold_path)
+    if effort or baseline_model is not None:
+        from workbench.core.edit_effort import gold_labels
+
+        labels = gold_labels(gold)
+        report["effort"] = _effort(gold, preds, labels)
+        if baseline_model is not None:
+            base, _ = _predict(gold, baseline_model, schema, batch_size, tell, baseline=True)
+            report["baseline"] = {
+                "model": baseline_model,
+                "quotes": score((g, base.get(g.id)) for g in gold).to_dict()["quotes"],
+                "effort": _effort(gold, base, labels),
+            }
+            ours = report["effort"]["per_article"]["total"]
+            theirs = report["baseline"]["effort"]["per_article"]["total"]
+            report["effort_ratio"] = round(ours / theirs, 4) if theirs else None
     return report
+
+
+def _effort(gold: list[Record], preds: dict[str, Record], labels: Any) -> dict[str, Any]:
+    """Edit counts per article over the gold articles; a missing prediction is an empty one,
+    an article whose prediction has other text is left out (as the scoring leaves it out)."""
+    from workbench.core.edit_effort import effort
+
+    def pairs() -> Any:
+        for g in gold:
+            p = preds.get(g.id)
+            if p is None:
+                p = Record(id=g.id, text=g.text)
+            if p.text == g.text:
+                yield g, p
+
+    return effort(pairs(), labels).to_dict()
 
 
 def _read_gold(path: Path, tell: Tell) -> list[Record]:
@@ -72,9 +110,15 @@ def _read_gold(path: Path, tell: Tell) -> list[Record]:
 
 
 def _predict(
-    gold: list[Record], model: str | None, schema: str | None, batch_size: int, tell: Tell
+    gold: list[Record],
+    model: str | None,
+    schema: str | None,
+    batch_size: int,
+    tell: Tell,
+    baseline: bool = False,
 ) -> tuple[dict[str, Record], str | None]:
-    """Pre-annotations of the gold texts (nothing else of the gold), and the trained model used."""
+    """Pre-annotations of the gold texts (nothing else of the gold), and the trained model used.
+    A ``baseline`` was asked for by name: rules alone there is the point, not a warning."""
     from workbench.app.schemas import schema_for
     from workbench.core.schema import default_schema
     from workbench.nlp.models import ModelNotFound, select_model
@@ -85,7 +129,13 @@ def _predict(
     except ModelNotFound as e:
         raise AppError(str(e)) from None
     sch = schema_for(None, schema) or default_schema()
-    tell(("" if loaded.is_trained else "WARNING: ") + loaded.message)
+    if baseline:
+        tell(
+            "baseline: "
+            + (loaded.message if loaded.is_trained else f"{model} (rules only, no trained pipeline)")
+        )
+    else:
+        tell(("" if loaded.is_trained else "WARNING: ") + loaded.message)
     ann = Preannotator(loaded, sch)
     preds: dict[str, Record] = {}
     for o in preannotate_records((Record(id=g.id, text=g.text) for g in gold), ann, batch_size):

@@ -20,6 +20,7 @@ class GuidelinesDocument:
     schema: AnnotationSchema
     text: str  # the plain-text rendering
     html: Path | None  # where the HTML went, if asked
+    notes: list[tuple[str, str]]  # examples marking a label or value the schema does not declare
 
 
 def find_schema(where: str | Path) -> AnnotationSchema:
@@ -101,4 +102,4 @@ def guidelines_document(where: str | Path, html: Path | None = None) -> Guidelin
             write_guidelines_html(schema, html)
         except OSError as e:
             raise AppError(f"cannot write {html}: {e.strerror or e}") from None
-    return GuidelinesDocument(schema, guidelines_text(schema), html)
+    return GuidelinesDocument(schema, guidelines_text(schema), html, schema.guideline_notes())

@@ -18,6 +18,7 @@ examples; ``|`` is an ordinary character except right before a tag and ``]]``.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -101,33 +102,39 @@ def parse_example(source: str) -> Example:
     return Example("".join(out), tuple(marks))
 
 
-def example_problems(source: str, *, labels: set[str], values: set[str] | None, positive: bool) -> list[str]:
-    """What is wrong with one example string: its markers, and tags that name nothing declared
-    (``values`` None: the entry's value set is unknown, so only the markers are checked)."""
+def example_problems(source: str, *, positive: bool) -> list[str]:
+    """What makes one example string unusable: markers that do not pair up, or a positive example
+    that marks nothing. (Tags naming nothing declared are only notes: :func:`unknown_tags`.)"""
     try:
         ex = parse_example(source)
     except ExampleError as e:
         return [str(e)]
-    problems = []
     if positive and not ex.marks:
-        problems.append("a positive example marks nothing: put the words it illustrates in [[…]]")
-    for tag in dict.fromkeys(m.tag for m in ex.marks if m.tag is not None):  # each unknown tag once
-        if tag in labels or values is None or tag in values:
-            continue
-        known = "a declared span label" + (" or one of " + ", ".join(sorted(values)) if values else "")
-        problems.append(f"[[…|{tag}]]: {tag!r} is not {known}")
-    return problems
+        return ["a positive example marks nothing: put the words it illustrates in [[…]]"]
+    return []
 
 
-def guideline_problems(
-    entry: dict[str, Any], path: str, labels: set[str], values: set[str] | None
-) -> list[tuple[str, str]]:
+def unknown_tags(source: str, labels: Collection[str], values: Collection[str]) -> list[str]:
+    """Tags of an example that name neither a declared span label nor one of ``values``, each once.
+
+    Not a schema problem: removing a label or a value mid-project must not be blocked by the prose
+    that mentions it; ``workbench guidelines`` lists them so the lead rewrites those examples."""
+    try:
+        ex = parse_example(source)
+    except ExampleError:
+        return []
+    tags = dict.fromkeys(m.tag for m in ex.marks if m.tag is not None)
+    return [t for t in tags if t not in labels and t not in values]
+
+
+def guideline_problems(entry: dict[str, Any], path: str) -> list[tuple[str, str]]:
     """Problems with one ``guideline`` object's examples, each with the example's JSON path."""
     problems: list[tuple[str, str]] = []
     for side in ("positive", "negative"):
-        for i, source in enumerate(entry.get(side, [])):
+        examples = entry.get(side, [])
+        for i, source in enumerate(examples if isinstance(examples, list) else []):
             if not isinstance(source, str):
                 continue  # the meta-schema reports it
-            for msg in example_problems(source, labels=labels, values=values, positive=side == "positive"):
+            for msg in example_problems(source, positive=side == "positive"):
                 problems.append((f"{path}.guideline.{side}[{i}]", msg))
     return problems

@@ -14,7 +14,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from workbench.core.guidelines import Guideline, GuidelineKind, guideline_problems
+from workbench.core.guidelines import Guideline, GuidelineKind, guideline_problems, unknown_tags
 from workbench.core.paths import schemas_dir
 
 
@@ -133,6 +133,36 @@ class AnnotationSchema:
         ]
         return [(kind, name, item.guideline) for kind, table in tables for name, item in table.items()]
 
+    def guideline_notes(self) -> list[tuple[str, str]]:
+        """Examples whose tags name no declared label (or value of the entry's attribute), as
+        ``(json_path, message)``: not problems (a label removed mid-project must not block the
+        schema), but a lead should rewrite them."""
+        notes = []
+        paths = {
+            "label": lambda n: f"$.span_labels[{list(self.labels).index(n)}]",
+            "relation": lambda n: f"$.relation_types[{list(self.relations).index(n)}]",
+            "attribute": lambda n: _path(["attributes", n]),
+            "field": lambda n: f"$.document_fields[{list(self.doc_fields).index(n)}]",
+        }
+        for kind, name, g in self.guideline_entries():
+            if g is None:
+                continue
+            attribute = (
+                name if kind == "attribute" else self.doc_fields[name].attribute if kind == "field" else None
+            )
+            values = self.value_sets[attribute].values if attribute in self.value_sets else ()
+            for side, examples in (("positive", g.positive), ("negative", g.negative)):
+                for i, source in enumerate(examples):
+                    for tag in unknown_tags(source, self.labels, values):
+                        what = "a declared span label" + (f" or a value of {attribute}" if attribute else "")
+                        notes.append(
+                            (
+                                f"{paths[kind](name)}.guideline.{side}[{i}]",
+                                f"[[…|{tag}]]: {tag!r} is not {what}",
+                            )
+                        )
+        return notes
+
     @property
     def has_guidelines(self) -> bool:
         return bool(self.guidelines.strip()) or any(g is not None for _, _, g in self.guideline_entries())
@@ -165,28 +195,22 @@ def schema_problems(data: Any) -> list[tuple[str, str]]:
 
 
 def _example_problems(data: dict[str, Any], problems: list[tuple[str, str]]) -> None:
-    """Guideline examples whose ``[[…]]`` marks do not pair up or whose tags name nothing declared."""
-    labels = {lab.get("name") for lab in data.get("span_labels", []) if isinstance(lab, dict)}
-    value_sets = data.get("attributes", {}) if isinstance(data.get("attributes"), dict) else {}
-
-    def values_of(attribute: Any) -> set[str] | None:
-        """The values a tag may name; None (any) when the attribute is unknown, already a problem."""
-        vs = value_sets.get(attribute) if isinstance(attribute, str) else None
-        return set(vs.get("values", [])) if isinstance(vs, dict) else None
-
-    entries: list[tuple[str, Any, set[str] | None]] = []
+    """Guideline examples whose ``[[…]]`` marks do not pair up (appended to ``problems``)."""
+    items: list[tuple[str, Any]] = []
     for key in ("span_labels", "relation_types", "document_fields"):
-        items = data.get(key, [])
-        for i, item in enumerate(items if isinstance(items, list) else []):
-            if isinstance(item, dict):
-                values = values_of(item.get("attribute")) if key == "document_fields" else set()
-                entries.append((f"$.{key}[{i}]", item, values))
-    for name, vs in value_sets.items():
-        entries.append((_path(["attributes", name]), vs, values_of(name)))
-    for path, item, values in entries:
+        listed = data.get(key, [])
+        items += [
+            (f"$.{key}[{i}]", item) for i, item in enumerate(listed if isinstance(listed, list) else [])
+        ]
+    attributes = data.get("attributes", {})
+    items += [
+        (_path(["attributes", n]), vs)
+        for n, vs in (attributes.items() if isinstance(attributes, dict) else [])
+    ]
+    for path, item in items:
         g = item.get("guideline") if isinstance(item, dict) else None
         if isinstance(g, dict):
-            problems.extend(guideline_problems(g, path, labels, values))
+            problems.extend(guideline_problems(g, path))
 
 
 def _reference_problems(data: dict[str, Any], problems: list[tuple[str, str]]) -> None:

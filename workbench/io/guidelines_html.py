@@ -107,7 +107,12 @@ def example_html(source: str, schema: AnnotationSchema, kind: GuidelineKind, nam
     closes: dict[int, list[str]] = {}
     for m in ex.marks:
         lab = schema.labels.get(m.tag or "")
-        color, span_kind = (lab.color, lab.kind) if lab is not None else (own_color, own_kind)
+        if lab is not None:
+            color, span_kind = lab.color, lab.kind
+        elif m.tag is None or kind in ("attribute", "field"):  # the entry's own span, or a value of it
+            color, span_kind = own_color, own_kind
+        else:  # a label the schema no longer declares (guideline_notes lists it)
+            color, span_kind = NEUTRAL, "other"
         bg, fg = fill(color, span_kind)
         title = f' title="{escape(m.tag)}"' if m.tag else ""
         opens.setdefault(m.start, []).append(

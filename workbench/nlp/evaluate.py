@@ -265,7 +265,7 @@ def format_report(d: dict[str, Any]) -> str:
         lines.append("entities: the gold has no entity spans (nothing to score)")
     if not d["quotes"].get("all", {}).get("@30", {}).get("gold"):
         lines.append("quotes: the gold has no QUOTE spans (nothing to score)")
-        return "\n".join(lines)
+        return "\n".join(lines + format_effort(d))
     lines.append("quotes (GGT overlap)          P      R      F1   gold  pred  speaker acc (strict)")
     for split, m in d["quotes"].items():
         for key in ("@30", "@80"):
@@ -275,7 +275,41 @@ def format_report(d: dict[str, Any]) -> str:
                 f"  {name:<26} {q['p']:.3f}  {q['r']:.3f}  {q['f1']:.3f} {q['gold']:>6} {q['pred']:>5}"
                 f"  {s['accuracy']:.3f} ({s['strict_overlap']:.3f}, n={s['n']})"
             )
-    return "\n".join(lines)
+    return "\n".join(lines + format_effort(d))
+
+
+_EDIT_KINDS = (
+    "spans_added",
+    "spans_removed",
+    "spans_resized",
+    "spans_relabelled",
+    "relations_added",
+    "relations_removed",
+    "total",
+)
+
+
+def format_effort(d: dict[str, Any]) -> list[str]:
+    """The edit-effort table (``--effort``), with the baseline's column and the ratio when run."""
+    if "effort" not in d:
+        return []
+    runs = [("this run", d["effort"])]
+    base = d.get("baseline")
+    if base is not None:
+        runs.append((f"baseline {base['model']}", base["effort"]))
+    lines = [f"edits to reach the gold, per article ({d['effort']['articles']} articles; totals in brackets)"]
+    lines.append("  " + " " * 20 + "".join(f"{name[:24]:>25}" for name, _ in runs))
+    for k in _EDIT_KINDS:
+        cells = "".join(f"{e['per_article'][k]:>14.2f} ({e['total'][k]:>8})" for _, e in runs)
+        lines.append(f"  {k.replace('_', ' '):<20}{cells}")
+    if base is not None:
+        ratio = d.get("effort_ratio")
+        shown = f"{ratio:.3f}" if ratio is not None else "n/a (the baseline needs no edit)"
+        lines.append(f"  edits per article, this run ÷ baseline: {shown}")
+        b = base["quotes"].get("all", {}).get("@30")
+        if b:
+            lines.append(f"  baseline all quotes @30: P {b['p']:.3f}  R {b['r']:.3f}  F1 {b['f1']:.3f}")
+    return lines
 
 
 # ---------------------------------------------------------------- reading gold

@@ -4,12 +4,12 @@ Direct quotes come from :mod:`workbench.nlp.marks` (characters only). Each is
 then given a cue and a speaker from the parse: a reporting verb right after
 the quote ("…,” said Caddell), else before it ("Caddell said: “…"), else the
 previous attribution carries over (a quote that continues the same speech, a
-paragraph that opens with a quote after the speaker's paragraph). Indirect
-speech comes from reporting verbs with a clausal complement ("said that…",
-"claimed its troops…"), parenthetical cues ("The President, it claims,
-enabled…") and "according to X". A short quoted phrase inside reported speech
-makes it ``mixed``; a short quoted phrase elsewhere is a scare quote
-(``partial`` or left out, by schema setting).
+paragraph that opens with a quote after the speaker's paragraph). Reported
+speech is :mod:`workbench.nlp.reported`'s ("said that…", "according to X",
+"expressed concern about…"); this module merges the two: a short quoted phrase
+inside reported speech makes it ``mixed``; a short quoted phrase elsewhere is a
+scare quote (``partial`` or left out, by schema setting). The lexicon, the
+:class:`Attribution` record and a cue's speaker are :mod:`workbench.nlp.cues`'.
 
 The output is plain :class:`Attribution` objects in character offsets; turning
 them into spans and relations (and resolving "he"/"the President") is
@@ -21,158 +21,28 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
 from workbench.core.quote_marks import CLOSING_MARKS
+from workbench.nlp.cues import (
+    _NEEDS_COMPLEMENT,
+    _SENT_END,
+    Attribution,
+    _cue_span,
+    _Index,
+    _is_cue_verb,
+    _lemma,
+    _speaker_of_cue,
+    _trim,
+    subject_of,
+)
 from workbench.nlp.marks import QuoteMatch, find_quotes, outermost
+from workbench.nlp.reported import _indirect
 
 # What may follow a quote's last word ('…,” he said'): the table's closing marks and spaces.
 _CLOSERS_AND_SPACE = "".join(sorted(CLOSING_MARKS)) + " "
-
-SPEECH = frozenset(
-    """say tell add state announce claim stress insist argue explain note warn write tweet post report reply
-    respond ask answer confirm deny admit acknowledge concede reveal declare assert allege contend maintain
-    mention remark comment emphasize emphasise recall suggest predict promise vow pledge urge testify complain
-    boast joke quip conclude agree disagree propose recommend estimate caution counter observe repeat
-    reiterate speculate wonder question demand threaten hint lament shout chant cite describe indicate signal
-    show find tout brag attack advise inform assure remind charge dismiss blast slam criticize criticise
-    accuse point call continue""".split()
-)
-BELIEF = frozenset("think believe feel know expect hope fear worry doubt assume suspect reckon".split())
-INTENT = frozenset("want plan intend refuse decline vow pledge promise threaten expect hope seek aim".split())
-# Verbs whose object is what is attributed ("called for a curfew", "cited the report", "backs the plan").
-OBJECT = frozenset(
-    """call cite attack support back endorse criticize criticise blast slam condemn describe discuss propose
-    demand defend oppose mention note point urge praise reject deny accuse question echo promise pledge offer
-    announce unveil warn dismiss welcome applaud decry denounce blame recommend advocate favor favour suggest
-    predict vow threaten acknowledge concede tout tell ask write address dispute refer liken compare embrace
-    highlight challenge recognize recognise insist argue""".split()
-)
-REPORTING = SPEECH | BELIEF | INTENT | OBJECT
-# Verbs that only report with a following direct quote or complement, never alone.
-_NEEDS_COMPLEMENT = frozenset({"continue", "point", "call", "show", "find", "add"})
-_SENT_END = {".", "!", "?"}
-_EDGE_PUNCT = " \t\n,;:.-—–"
-_WORDS = re.compile(r"\w+")
-
-
-@dataclass(slots=True)
-class Attribution:
-    """One quote with its pieces (character spans), cue span and speaker token (if any)."""
-
-    pieces: list[tuple[int, int]]
-    kind: str  # direct | indirect | mixed | partial
-    cue: tuple[int, int] | None = None
-    speaker: Token | None = None
-    carried: bool = False  # speaker taken over from an earlier attribution
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def start(self) -> int:
-        return self.pieces[0][0]
-
-    @property
-    def end(self) -> int:
-        return self.pieces[-1][1]
-
-
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s] in _EDGE_PUNCT:
-        s += 1
-    while e > s and text[e - 1] in _EDGE_PUNCT:
-        e -= 1
-    return s, e
-
-
-def _lemma(t: Token) -> str:
-    return t.lemma_.lower() if t.lemma_ else t.lower_
-
-
-def _is_cue_verb(t: Token) -> bool:
-    return t.pos_ in ("VERB", "AUX") and _lemma(t) in REPORTING or t.lower_ in ("according",)
-
-
-class _Index:
-    """Char -> token and paragraph lookups, built once per doc."""
-
-    def __init__(self, doc: Doc, text: str, quotes: list[QuoteMatch]):
-        self.doc = doc
-        self.text = text  # Doc.text rebuilds the string on every access: read it once
-        self.para_starts = [0] + [m.end() for m in re.finditer(r"\n+", text)]
-        self.tok_starts = doc.to_array(IDX).tolist() if len(doc) else []
-        self.quote_of = [-1] * len(doc)
-        for qi, q in enumerate(quotes):
-            a, b = self.tok_range(q.start, q.end)
-            for i in range(a, b):
-                self.quote_of[i] = qi
-
-    def tok_at(self, char: int) -> int:
-        return max(0, bisect.bisect_right(self.tok_starts, char) - 1)
-
-    def tok_range(self, s: int, e: int) -> tuple[int, int]:
-        return self.tok_at(s), self.tok_at(max(s, e - 1)) + 1
-
-    def para(self, char: int) -> int:
-        return bisect.bisect_right(self.para_starts, char) - 1
-
-
-def subject_of(v: Token, inside_quote: Callable[[Token], bool] | None = None) -> Token | None:
-    """The speaker of a reporting verb: its subject, its governing verb's, or an inverted one.
-
-    Subjects inside a quote are skipped: in '“…One of the brightest,” Cummings said'
-    the parser may give "said" two subjects.
-    """
-
-    def ok(c: Token) -> bool:
-        return inside_quote is None or not inside_quote(c)
-
-    seen = 0
-    t: Token | None = v
-    while t is not None and seen < 4:
-        for c in t.children:
-            if (c.dep_ == "nsubj" or (c.dep_ == "nsubjpass" and t is v)) and ok(c):
-                if c.lower_ in ("who", "which", "that") and t.dep_ == "relcl":
-                    return t.head  # "an architect who said…"
-                return c
-        if t.dep_ == "acl" and t.head.pos_ in ("PROPN", "NOUN", "PRON") and ok(t.head):
-            return t.head  # "footage of Clinton asking, “…”"
-        if t.dep_ in ("conj", "xcomp", "advcl") and t.head is not t:
-            t = t.head
-            seen += 1
-            continue
-        break
-    # "said Caddell" parsed without a subject: the first name or pronoun after the verb.
-    for c in v.doc[v.i + 1 : min(len(v.doc), v.i + 4)]:
-        if (c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or c.lower_ in ("he", "she", "they")) and ok(c):
-            return c
-        if c.is_punct:
-            break
-    return None
-
-
-def _cue_span(v: Token) -> tuple[int, int]:
-    if v.lower_ == "according":
-        to = next((c for c in v.children if c.lower_ == "to"), None)
-        return v.idx, (to.idx + len(to)) if to is not None else v.idx + len(v)
-    end = v.idx + len(v)
-    for c in v.children:
-        if c.dep_ == "prt" and c.i == v.i + 1:
-            end = c.idx + len(c)
-    return v.idx, end
-
-
-def _speaker_of_cue(v: Token, ix: _Index | None = None) -> Token | None:
-    if v.lower_ == "according":
-        to = next((c for c in v.children if c.lower_ == "to"), None)
-        if to is not None:
-            return next((c for c in to.children if c.dep_ == "pobj"), None)
-        return None
-    return subject_of(v, (lambda t: ix.quote_of[t.i] != -1) if ix is not None else None)
 
 
 def _find_cue(doc: Doc, ix: _Index, q: QuoteMatch, used: set[int], strict: bool = False) -> Token | None:
@@ -329,69 +199,6 @@ def _widen_to_reported(text: str, v: Token, att: Attribution) -> None:
         att.pieces, att.kind = [(s, e)], "mixed"
 
 
-def _content_pieces(text: str, v: Token) -> list[tuple[int, int]] | None:
-    if v.lower_ == "according":
-        head = v.head if v.head is not v else None
-        if head is None:
-            return None
-        return _minus(text, head, v)
-    comp = next((c for c in v.children if c.dep_ == "ccomp"), None)
-    if comp is None and _lemma(v) in INTENT:
-        comp = next((c for c in v.children if c.dep_ == "xcomp"), None)
-    if comp is not None:
-        s, e = _trim(text, comp.left_edge.idx, comp.right_edge.idx + len(comp.right_edge))
-        return [(s, e)] if e - s > 3 else None
-    if _lemma(v) in OBJECT and subject_of(v) is not None:
-        parts = [c for c in v.rights if c.dep_ in ("dobj", "xcomp", "oprd", "dative")]
-        parts += [
-            c
-            for c in v.rights
-            if c.dep_ == "prep"
-            and c.lower_ in ("for", "on", "to", "as")
-            and any(g.dep_ == "pobj" for g in c.children)
-        ]
-        if parts:
-            first = min(parts, key=lambda c: c.i)
-            last = max(parts, key=lambda c: c.i)
-            s, e = _trim(text, first.left_edge.idx, last.right_edge.idx + len(last.right_edge))
-            if first.dep_ == "prep":  # "called for X": the preposition belongs to the cue
-                s = first.idx + len(first)
-                s, e = _trim(text, s, e)
-            return [(s, e)] if e - s > 3 else None
-    if v.dep_ == "parataxis" and any(c.dep_ == "nsubj" for c in v.children):
-        return _minus(text, v.head, v)
-    return None
-
-
-def _minus(text: str, head: Token, part: Token) -> list[tuple[int, int]] | None:
-    """The head clause without the parenthetical ``part`` ("The President, it claims, enabled...")."""
-    s, e = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
-    ps, pe = part.left_edge.idx, part.right_edge.idx + len(part.right_edge)
-    pieces = [_trim(text, s, ps), _trim(text, pe, e)]
-    out = [(a, b) for a, b in pieces if b - a > 2]
-    return out or None
-
-
-def _indirect(doc: Doc, ix: _Index, used: set[int]) -> list[Attribution]:
-    out: list[Attribution] = []
-    for v in doc:
-        if v.i in used or ix.quote_of[v.i] != -1 or not _is_cue_verb(v):
-            continue
-        if v.lower_ == "according" and not any(c.lower_ == "to" for c in v.children):
-            continue
-        pieces = _content_pieces(ix.text, v)
-        if not pieces:
-            continue
-        if any(ix.quote_of[i] != -1 for i in range(*ix.tok_range(pieces[0][0], pieces[0][0] + 1))) and all(
-            ix.quote_of[ix.tok_at(b - 1)] == ix.quote_of[ix.tok_at(a)] != -1 for a, b in pieces
-        ):
-            continue  # the "content" is a direct quote, already handled
-        out.append(
-            Attribution(pieces, "indirect", _cue_span(v), _speaker_of_cue(v, ix), meta={"cue_token": v.i})
-        )
-    return out
-
-
 def _containing(starts: list[int], spans: list[tuple[int, int, Any]], maxlen: int, s: int, e: int) -> Any:
     """An item whose span contains [s, e), from spans sorted by start (bisect, not a scan)."""
     lo = bisect.bisect_left(starts, s - maxlen)
@@ -452,10 +259,16 @@ def _carry_over(text: str, ix: _Index, atts: list[Attribution]) -> None:
             named = _person_in_paragraph_before(ix, att.start)
             if named is not None:
                 att.speaker, att.carried = named, True
-        if att.speaker is not None:
+        if att.kind != "direct" and prev is not None and prev.kind == "direct" and _trails(ix, prev, att):
+            continue  # '“…,” said Caddell, speaking of X. “…”': the next quote is still Caddell's
+        if att.speaker is not None or att.kind == "direct":
             prev = att
-        elif att.kind == "direct":
-            prev = att
+
+
+def _trails(ix: _Index, quote: Attribution, att: Attribution) -> bool:
+    """``att`` is reported speech in the same sentence after a direct quote (its cue's participle)."""
+    between = ix.text[quote.end : att.start]
+    return ix.para(att.start) == ix.para(quote.end) and not any(c in _SENT_END for c in between)
 
 
 def _person_in_paragraph_before(ix: _Index, start: int) -> Token | None:

@@ -58,6 +58,8 @@ AddRelation = Callable[[str, str, str], None]
 
 def _np_extent(h: Token) -> tuple[int, int]:
     """The noun phrase a speaker head stands in: left modifiers, the head, an 'of/for' phrase after it."""
+    if not h.doc.has_annotation("DEP"):
+        return h.idx, h.idx + len(h)  # no parse: Token.lefts/.rights would read past the doc
     left = h
     for c in h.lefts:
         if c.dep_ in _NP_LEFT:

@@ -29,6 +29,8 @@ def run(args: argparse.Namespace) -> int:
     doc = guidelines_document(args.schema, args.html)
     if not doc.schema.has_guidelines:
         print(f"{doc.schema.ref}: this schema has no guidelines yet", file=sys.stderr)
+    for path, message in doc.notes:
+        print(f"note: {args.schema}: {path}: {message}", file=sys.stderr)
     if doc.html is not None:
         print(f"HTML guidelines: {doc.html}")
     else:
