@@ -227,7 +227,7 @@ def _quote(s: str) -> str:
 
 
 def guideline_of(schema: AnnotationSchema, label: str) -> dict[str, Any] | None:
-    """The schema's guideline entry for a span label (decision 0018g), as the report's dict."""
+    """The schema's guideline entry for a span label (decision 0018), as the report's dict."""
     entry = schema.guideline_for("label", label)
     if entry is None:
         return None
