@@ -265,6 +265,93 @@ def adjudication_shot(app: Any, work: Path, out: Path) -> list[Path]:
     return [shot]
 
 
+def html_to_image(html: str, width: int = 1100) -> Any:
+    """A self-contained HTML report drawn by QTextDocument, its inline SVG charts by QSvgRenderer.
+
+    No browser engine ships with the app (PySide6-Essentials has no WebEngine), and the report
+    is plain HTML plus SVG: each ``<svg>`` becomes an image resource of the document.
+    """
+    import re
+
+    from PySide6.QtCore import QByteArray, QRectF, QUrl
+    from PySide6.QtGui import QColor, QImage, QPainter, QTextDocument
+    from PySide6.QtSvg import QSvgRenderer
+
+    doc = QTextDocument()
+    doc.setDocumentMargin(24)
+    images: list[tuple[str, Any]] = []
+
+    def to_img(m: re.Match[str]) -> str:
+        svg = m.group(0)
+        renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+        size = renderer.defaultSize()
+        img = QImage(size.width() * 2, size.height() * 2, QImage.Format.Format_ARGB32)
+        img.fill(QColor("white"))
+        p = QPainter(img)
+        renderer.render(p, QRectF(0, 0, img.width(), img.height()))
+        p.end()
+        name = f"svg{len(images)}"
+        images.append((name, img))
+        return f'<p><img src="{name}" width="{size.width()}" height="{size.height()}"></p>'
+
+    body = re.sub(r"<svg\b.*?</svg>", to_img, html, flags=re.S)
+    for name, img in images:
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), img)
+    css = re.search(r"<style>(.*?)</style>", body, flags=re.S)
+    if css:
+        doc.setDefaultStyleSheet(css.group(1))
+    doc.setHtml(body)
+    doc.setTextWidth(width)
+    out = QImage(width, int(doc.size().height()), QImage.Format.Format_ARGB32)
+    out.fill(QColor("white"))
+    p = QPainter(out)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    doc.drawContents(p)
+    p.end()
+    return out
+
+
+def report_shot(app: Any, work: Path, out: Path) -> list[Path]:
+    """The agreement report of a simulated project (init/add/assign, three annotators, two batches):
+    agreement by batch, disputes with the guideline and the spans to open, throughput, γ when installed."""
+    from tests.simulated_project import build
+    from workbench.app.agreement import Extras, agreement_over
+    from workbench.app.gamma import available
+    from workbench.app.inputs import annotator_paths
+    from workbench.io.project import Project
+    from workbench.io.report_html import render
+    from workbench.ui.project_status_dialog import ProjectStatusDialog
+
+    root = build(work / "report-project").root
+    dlg = ProjectStatusDialog(Project.open(root))
+    dlg.resize(900, 600)
+    dlg.show()
+    _settle(app)
+    status_shot = _save(dlg, out / "project-status.png")
+    dlg.close()
+    paths, _ = annotator_paths([str(root)])
+    extras = Extras(by="batch", gamma=available(), gamma_sample=6, dispute_below=0.6, throughput=True)
+    report = agreement_over(paths, None, None, [], extras=extras)
+    html = render(report, title=f"{root.name} (simulated project, docs/make_screenshots.py)")
+    (work / "report.html").write_text(html, encoding="utf-8")
+    from workbench.io.report_html import CSS
+    from workbench.io.report_html_lead import lead_sections
+
+    lead = f"<html><head><style>{CSS}</style></head><body>{''.join(lead_sections(report))}</body></html>"
+    shots = [status_shot]
+    for name, page in (("agreement-report.png", html), ("agreement-report-lead.png", lead)):
+        img = html_to_image(page)
+        part = img.copy(0, 0, img.width(), min(1600, img.height()))
+        path = out / name
+        if not part.save(str(path), "PNG"):
+            raise SystemExit(f"make_screenshots: could not write {path}")
+        print(
+            f"{path.relative_to(REPO) if path.is_relative_to(REPO) else path}  {part.width()}x{part.height()}"
+        )
+        shots.append(path)
+    return shots
+
+
 def guideline_shots(app: Any, work: Path, out: Path) -> list[Path]:
     """The guideline view: the inspector with the current quote's definition and its examples open,
     the selected relation's entry under it; then Shift+F1, the whole document at the QUOTE entry."""
@@ -307,7 +394,9 @@ def guideline_shots(app: Any, work: Path, out: Path) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=DOCS / "screenshots")
-    parser.add_argument("--only", help="comma-separated shot groups to make (e.g. guidelines); default all")
+    parser.add_argument(
+        "--only", help="comma-separated shot groups to make (e.g. guidelines,report); default all"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     work = Path(tempfile.mkdtemp(prefix="workbench-screens-"))
@@ -328,6 +417,7 @@ def main(argv: list[str] | None = None) -> int:
             "seed": seed_shots,
             "adjudication": adjudication_shot,
             "guidelines": guideline_shots,
+            "report": report_shot,
         }
         only = set(args.only.split(",")) if args.only else set(groups)
         if only - set(groups):

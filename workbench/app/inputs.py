@@ -18,6 +18,8 @@ def annotator_paths(
 ) -> tuple[list[Path], str | None]:
     """Files to read, importing a brat folder (one ``.ann`` per article and annotator) first.
 
+    A project folder stands for its annotators' files (``annotations/*.jsonl``).
+
     Returns the paths and, for a brat folder, a note of where its per-annotator JSONL files went.
     """
     from workbench.io.brat.polnear import is_brat_folder, write_annotator_files
@@ -33,6 +35,11 @@ def annotator_paths(
             except (ValueError, FileNotFoundError) as e:
                 raise AppError(str(e)) from None
             note = f"imported brat folder {p}" + (f" into {target}" if say_where else "")
+        elif p.is_dir() and (p / "project.json").is_file():
+            found = sorted((p / "annotations").glob("*.jsonl"))
+            if not found:
+                raise AppError(f"{p}: a project without annotator files yet (annotations/ is empty)")
+            out += found  # a project folder: every annotator's file
         elif p.is_dir():
             raise AppError(f"{p} is a folder without .ann files; give JSONL files or a brat folder")
         else:

@@ -30,6 +30,7 @@ from workbench.core.paths import corpora_dir
 from workbench.core.problems import Problem
 from workbench.core.record import Record, RecordError
 from workbench.core.schema import AnnotationSchema
+from workbench.core.time_on_task import META_KEY, ActivityClock, TimeOnTask
 from workbench.io.datadir import annotations_dir
 from workbench.io.store import AnnotatorStore, StoreLocked
 
@@ -160,8 +161,15 @@ def _put(batch: Batch, record: Record, instead_of: str | None = None) -> None:
         batch.add(item, record)
 
 
+def _put_tally(rec: Record, tally: TimeOnTask) -> None:
+    """A new ``meta`` dict, never a change inside the old one: the store may still hold that one."""
+    rec.meta = {**rec.meta, META_KEY: tally.to_dict()}
+
+
 SaveListener = Callable[[bool], None]
 OPEN_DOCUMENTS = 20  # Documents (with their undo history) kept alive across switches
+TIME_SAVE_EVERY = 30.0  # seconds: the active time reaches the file at least this often while working
+PREANNOTATION_LABEL = "Pre-annotate"  # a model's pass (ui/preannotate.py) is not the annotator's edit
 
 
 class Session:
@@ -208,6 +216,10 @@ class Session:
         self._docs: OrderedDict[str, tuple[Document, Callable[[], None]]] = OrderedDict()
         self.save_listeners: list[SaveListener] = []
         self.saved = True
+        # time on task (core/time_on_task.py): the window forwards acts, the tally rides in meta
+        self.clock = ActivityClock()
+        self._tallies: dict[str, TimeOnTask] = {}  # tallies not in a saved record yet
+        self._time_saved_at = 0.0
 
     def _keep_annotated_originals(self) -> None:
         """Work done on an article before it was cleaned on open stays in front of the annotator."""
@@ -299,13 +311,65 @@ class Session:
 
     def open(self, record_id: str) -> Document:
         """Make ``record_id`` the current article; leaving another one folds its journal into the file."""
-        if self.document is not None and self.document.record.id != record_id and not self.readonly:
-            self.store.fold()  # a failure loses nothing: the journal keeps the edits until the next fold
+        leaving = self.document
+        if leaving is not None and leaving.record.id != record_id:
+            self._leave(leaving)
+            if not self.readonly:
+                self.store.fold()  # a failure loses nothing: the journal keeps the edits until the next fold
         self.document = self.document_for(record_id)
+        if self.clock.current != record_id:
+            rec = self.document.record
+            self.clock.open(record_id, self._tallies.get(record_id) or TimeOnTask.from_meta(rec.meta))
+            self._time_saved_at = self.clock.now()
         return self.document
 
+    # time on task ------------------------------------------------------------------------
+    def activity(self) -> None:
+        """The annotator acted (a key, a click, a scroll) on the open article: the clock counts it.
+
+        The tally is written at least every :data:`TIME_SAVE_EVERY` seconds of work, as a
+        small journal entry, so a kill loses no more than that.
+        """
+        if self.clock.touch() and self.clock.now() - self._time_saved_at >= TIME_SAVE_EVERY:
+            self._save_time(self.document)
+
+    def _leave(self, doc: Document) -> None:
+        if self.clock.current == doc.record.id:
+            self._save_time(doc, self.clock.leave())
+
+    def _save_time(self, doc: Document | None, tally: TimeOnTask | None = None) -> None:
+        """Put the open article's tally into its meta and save it, as a change of its own."""
+        if tally is None:
+            if doc is None or self.clock.current != doc.record.id:
+                return
+            tally = self.clock.tally
+        assert doc is not None
+        rec = doc.record
+        self._tallies[rec.id] = tally
+        self._time_saved_at = self.clock.now()
+        if self.readonly or (rec.id not in self.store and rec.status == "todo"):
+            return  # an article only looked at is not written for its time; its first edit takes it along
+        if tally.sessions == 0 or TimeOnTask.from_meta(rec.meta) == tally:
+            return  # never acted on (opened and left by a script, a click in the list), or nothing new
+        _put_tally(rec, tally)
+        rec.rev += 1  # a revision of its own, so the journal entry has a base (decision 0014)
+        self._report(self.store.save_edit(rec))
+
     def _save(self, doc: Document, change: Change) -> None:
-        """The edit made durable at its own cost: the spans and relations it touched (decision 0014)."""
+        """The edit made durable at its own cost: the spans and relations it touched (decision 0014).
+
+        An edit of the open article by the annotator (not a model's pass) is an act for the
+        clock; the tally goes along when the article is saved for the first time or is due.
+        """
+        if doc is self.document and self.clock.current == doc.record.id:
+            by_model = change.kind == "apply" and change.label.startswith(PREANNOTATION_LABEL)
+            if not by_model:
+                self.clock.touch(edit=True)
+            due = self.clock.now() - self._time_saved_at >= TIME_SAVE_EVERY
+            if not self.readonly and (doc.record.id not in self.store or due):
+                _put_tally(doc.record, self.clock.tally)
+                self._tallies[doc.record.id] = self.clock.tally
+                self._time_saved_at = self.clock.now()
         if not self.readonly:
             self._report(self.store.save_edit(doc.record, change.span_ids, change.relation_ids))
 
@@ -323,6 +387,8 @@ class Session:
 
     def close(self, keep_store: bool = False) -> None:
         """Let go of the documents, and of the store unless a new session took it over."""
+        if self.document is not None:
+            self._leave(self.document)
         for _doc, unsubscribe in self._docs.values():
             unsubscribe()
         self._docs.clear()

@@ -25,6 +25,9 @@ _ORDER = (
     "skipped",
     "problems",
 )
+# Parts a run adds when asked (issue 19), written after the others and only when present, so the
+# published shape above stays byte for byte what it was for every run that does not ask for them.
+_EXTRA = ("groups", "gamma", "disputes", "throughput")
 
 
 @dataclass
@@ -39,13 +42,21 @@ class AgreementReport:
     per_document: list[dict[str, Any]]  # worst strict span F1 first
     skipped: list[str] = field(default_factory=list)  # articles left out, and why
     problems: list[str] = field(default_factory=list)  # lines of the inputs that could not be read
+    # {"by": "batch"|"week", "groups": [{"key", "documents", "figures": {name: value}}]}
+    groups: dict[str, Any] | None = None
+    gamma: dict[str, Any] | None = None  # app/gamma.GammaReport.to_dict()
+    # {"threshold", "labels": [{label, f1, annotators, guideline, examples}], "annotators": [...]}
+    disputes: dict[str, Any] | None = None
+    throughput: list[dict[str, Any]] | None = None  # core/throughput.Throughput.to_dict() per annotator
 
     def to_dict(self) -> dict[str, Any]:
-        return {key: getattr(self, key) for key in _ORDER}
+        d = {key: getattr(self, key) for key in _ORDER}
+        d.update({key: getattr(self, key) for key in _EXTRA if getattr(self, key) is not None})
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> AgreementReport:
-        return cls(**{key: d[key] for key in _ORDER if key in d})
+        return cls(**{key: d[key] for key in _ORDER + _EXTRA if key in d})
 
     def to_json(self) -> bytes:
         """The report as ``agreement --json`` prints it (indented by two, no final newline).

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.core.throughput import Throughput, throughput_of
 from workbench.io.corpus import index_corpus
 from workbench.io.project import Project, assigned_ids
 
@@ -34,6 +35,7 @@ class ProjectStatus:
     annotators: list[AnnotatorProgress] = field(default_factory=list)
     agreement: dict[str, Any] | None = None
     disputed: list[tuple[str, float]] = field(default_factory=list)
+    throughput: list[Throughput] = field(default_factory=list)  # per annotator with a file
 
 
 def project_status(project: Project) -> ProjectStatus:
@@ -47,8 +49,6 @@ def project_status(project: Project) -> ProjectStatus:
         path = project.annotator_file(name)
         if path.exists():
             index = index_corpus(path)
-            seconds = 0.0
-            timed = False
             for i in ids:
                 entry = index.entries.get(i)
                 if entry is None:
@@ -59,14 +59,20 @@ def project_status(project: Project) -> ProjectStatus:
                     prog.in_progress += 1
                 elif entry.status == "skipped":
                     prog.skipped += 1
-                t = dict(entry.doc).get("_seconds") if entry.doc else None
-                if isinstance(t, int | float):
-                    seconds += t
-                    timed = True
-            prog.seconds = seconds if timed else None
+            tp = _throughput(name, path, set(ids))
+            status.throughput.append(tp)
+            prog.seconds = tp.active_seconds if tp.active_seconds > 0 else None
         status.annotators.append(prog)
     _agreement_so_far(project, assignments, status)
     return status
+
+
+def _throughput(name: str, path: Any, ids: set[str]) -> Throughput:
+    """Time and pre-annotation figures of the assigned articles, journal included (an open window's)."""
+    from workbench.io.store import AnnotatorStore
+
+    with AnnotatorStore(path, readonly=True) as store:
+        return throughput_of(name, (store.raw(i) or {} for i in store.ids() if i in ids))
 
 
 def _agreement_so_far(project: Project, assignments: dict[str, Any], status: ProjectStatus) -> None:

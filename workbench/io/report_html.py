@@ -11,6 +11,7 @@ from pathlib import Path
 
 from workbench.core.agreement_report import AgreementReport
 from workbench.io.atomic import atomic_write
+from workbench.io.report_html_lead import lead_sections
 
 STRICT, LENIENT = "#3b6fb6", "#9bbce6"
 CSS = """
@@ -22,7 +23,9 @@ h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:
 td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:right}th{background:#f6f6f6}
 td:first-child,th:first-child{text-align:left}.note{color:#666;font-size:12px}
 .legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:-1px}
-svg text{font:12px system-ui,sans-serif}.warn{color:#a33}
+svg text{font:12px system-ui,sans-serif}.warn{color:#a33}h3{font-size:15px;margin:18px 0 4px}
+blockquote{margin:4px 0 8px 0;padding:2px 12px;border-left:3px solid #ccd;color:#333}
+code.cmd{font-size:11px;user-select:all;white-space:nowrap}mark{background:#ffe08a}
 """
 
 
@@ -190,6 +193,7 @@ def render(report: AgreementReport, title: str = "", max_documents: int = 40) ->
         "<i>quote speaker</i>: which mention each quote is attributed to; <i>tokens X</i>: every token is "
         "in or out of an X span (token-level, as PolNeAR reports).</p>"
     )
+    parts += lead_sections(r)  # by batch or week, γ, disputes, throughput: when the run asked for them
     # confusion
     conf = r.confusion
     if len(conf["labels"]) > 1:

@@ -47,6 +47,8 @@ class Settings:
     # Ctrl+Return on an article with unreviewed pre-annotations asks once before marking it done.
     ask_done_unreviewed: bool = True
     font_size: int | None = None
+    # Time on task: a gap of more than this many seconds without a key, click or scroll is not work.
+    idle_after_seconds: float = 120.0
 
     @property
     def effective_annotator(self) -> str | None:

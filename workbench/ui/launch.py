@@ -44,9 +44,16 @@ def ensure_window_can_start() -> None:
 
 
 def annotation_window(
-    paths: list[Path] | None = None, schema_path: str | None = None, warn: Callable[[str], None] = _stderr
+    paths: list[Path] | None = None,
+    schema_path: str | None = None,
+    warn: Callable[[str], None] = _stderr,
+    at: tuple[str, int] | None = None,
 ) -> int:
-    """The annotation window on ``paths`` (the last batch or the demo when None); 2 if no one gave a name."""
+    """The annotation window on ``paths`` (the last batch or the demo when None); 2 if no one gave a name.
+
+    ``at``: (article id, offset) to open at (``workbench open FILE --at ID:START``); an AppError
+    when the file has no such article or offset.
+    """
     ensure_window_can_start()
     from workbench.ui.app import application, create_window, install_excepthook
 
@@ -56,6 +63,14 @@ def annotation_window(
     if win is None:
         warn("workbench: no annotator name given; nothing opened")
         return 2
+    if at is not None:
+        from workbench.ui.go_to import go_to
+
+        try:
+            go_to(win, *at)
+        except AppError:
+            win.close()
+            raise
     win.show()
     return app.exec()
 

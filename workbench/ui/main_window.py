@@ -26,6 +26,7 @@ from workbench.core.schema import AnnotationSchema, SchemaError
 from workbench.io.settings import Settings, save_settings
 from workbench.ui import spans as sp
 from workbench.ui.actions import ACTIONS, ActionSpec, collisions
+from workbench.ui.activity import ActivityWatch
 from workbench.ui.article_header import ArticleHeader
 from workbench.ui.batch_navigation import Awaited, next_undone, position
 from workbench.ui.controller import Controller
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
             self, schema, actions, self.dispatcher.run, self.controller.label_key_menu
         )
         self._takeover = Takeover(self, self)  # a read-only window takes over when the holder lets go
+        self.activity = ActivityWatch(self, lambda: self.session, lambda: self.settings.idle_after_seconds)
         # subscriptions: the article first (the others point into it), then the panels ------
         self.open_doc.switched.connect(self._show_article)
         self.open_doc.changed.connect(self._repaint_spans)

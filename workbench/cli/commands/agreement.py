@@ -7,13 +7,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-from workbench.app.agreement import agreement_over
+from workbench.app.agreement import Extras, agreement_over
+from workbench.app.agreement_extras import GROUPINGS
+from workbench.app.gamma import SAMPLE as GAMMA_SAMPLE
 from workbench.app.inputs import annotator_paths, ensure_parent
 from workbench.cli.errors import UserError
-from workbench.cli.listing import shorten, split_names
+from workbench.cli.lead_text import render_extras
+from workbench.cli.listing import figure, shorten, split_names, text_table
 from workbench.cli.options import add_annotators_option, add_jobs_option, add_records_schema_option
 from workbench.cli.progress import TerminalProgress
 from workbench.core.agreement_report import AgreementReport
+
+DISPUTE_BELOW = 0.6
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,6 +41,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_jobs_option(p)
     p.add_argument("--documents", type=int, default=10, help="how many worst documents to list (default 10)")
+    p.add_argument(
+        "--by",
+        choices=GROUPINGS,
+        help="figures per hand-out batch (the project's assign rounds, or meta.batch) or per ISO week of "
+        "the last activity, to see drift over time",
+    )
+    p.add_argument(
+        "--gamma",
+        action="store_true",
+        help="add Mathet's gamma for spans (needs pip install 'workbench[gamma]'; seconds per article)",
+    )
+    p.add_argument(
+        "--gamma-sample",
+        type=int,
+        default=GAMMA_SAMPLE,
+        metavar="N",
+        help=f"measure gamma on at most N continua, drawn with a fixed seed (default {GAMMA_SAMPLE})",
+    )
+    p.add_argument(
+        "--dispute-below",
+        type=float,
+        default=DISPUTE_BELOW,
+        metavar="F1",
+        help=f"list labels and annotators whose strict span F1 is below this, with the guideline and "
+        f"spans to open (default {DISPUTE_BELOW}; 0 lists none)",
+    )
     p.set_defaults(func=run)
 
 
@@ -43,6 +74,16 @@ def run(args: argparse.Namespace) -> int:
     progress = TerminalProgress("agreement", "agreement", None, sys.stderr, transient=True)
     with tempfile.TemporaryDirectory(prefix="workbench-brat-") as tmp:
         paths, note = annotator_paths(args.inputs, Path(tmp), say_where=False)
+        if args.gamma_sample < 1:
+            raise UserError("--gamma-sample: give at least 1")
+        extras = Extras(
+            by=args.by,
+            gamma=args.gamma,
+            gamma_sample=args.gamma_sample,
+            dispute_below=args.dispute_below if args.dispute_below > 0 else None,
+            throughput=bool(args.html),
+            openable=note is None,  # a brat folder is read into a temp dir that goes with the run
+        )
         try:
             report = agreement_over(
                 paths,
@@ -51,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
                 split_names(args.tokens) or [],
                 args.jobs,
                 progress,
+                extras,
             )
         finally:
             progress.close()
@@ -70,19 +112,13 @@ def run(args: argparse.Namespace) -> int:
     if note:
         print(note)
     print(render_table(report, args.documents))
+    extra = render_extras(report)
+    if extra:
+        print()
+        print(extra)
     if args.html:
         print(f"HTML report: {args.html}")
     return 0
-
-
-def _f(x: float | None, digits: int = 3) -> str:
-    return "—" if x is None else f"{x:.{digits}f}"
-
-
-def _rows(header: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    fmt = "  ".join(f"{{:<{w}}}" if i == 0 else f"{{:>{w}}}" for i, w in enumerate(widths))
-    return [fmt.format(*header), fmt.format(*["-" * w for w in widths])] + [fmt.format(*r) for r in rows]
 
 
 def render_table(r: AgreementReport, n_docs: int = 10) -> str:
@@ -93,28 +129,36 @@ def render_table(r: AgreementReport, n_docs: int = 10) -> str:
     for lab in r.labels:
         s, le = strict["labels"][lab], lenient["labels"][lab]
         rows.append(
-            [lab, _f(s["mean_f1"]), _f(le["mean_f1"]), _f(s["micro"]["precision"]), _f(s["micro"]["recall"])]
+            [
+                lab,
+                figure(s["mean_f1"]),
+                figure(le["mean_f1"]),
+                figure(s["micro"]["precision"]),
+                figure(s["micro"]["recall"]),
+            ]
         )
-    rows.append(["all labels", _f(strict["mean_f1"]), _f(lenient["mean_f1"]), "", ""])
+    rows.append(["all labels", figure(strict["mean_f1"]), figure(lenient["mean_f1"]), "", ""])
     out += ["Spans (mean over annotator pairs; P/R pooled, first of each pair as reference)"]
-    out += _rows(["label", "strict F1", "lenient F1", "strict P", "strict R"], rows) + [""]
+    out += text_table(["label", "strict F1", "lenient F1", "strict P", "strict R"], rows) + [""]
     if r.relations:
         out += ["Relations (same head span, child span and type)"]
-        out += _rows(["type", "mean F1"], [[k, _f(v["mean_f1"])] for k, v in r.relations.items()]) + [""]
+        out += text_table(
+            ["type", "mean F1"], [[k, figure(v["mean_f1"])] for k, v in r.relations.items()]
+        ) + [""]
     used = {name: c for name, c in r.coefficients.items() if c["units"]}
     ordinal = any("alpha_ordinal" in c for c in used.values())
     rows = []
     for name, c in used.items():
-        row = [name, str(c["units"]), _f(c["cohen_mean"]), f"{_f(c['fleiss'])} ({c['fleiss_units']})"]
-        row.append(_f(c["alpha_nominal"]))
+        row = [name, str(c["units"]), figure(c["cohen_mean"]), f"{figure(c['fleiss'])} ({c['fleiss_units']})"]
+        row.append(figure(c["alpha_nominal"]))
         if ordinal:
-            row.append(_f(c.get("alpha_ordinal")) if "alpha_ordinal" in c else "")
+            row.append(figure(c.get("alpha_ordinal")) if "alpha_ordinal" in c else "")
         rows.append(row)
     header = ["what", "units", "Cohen κ mean", "Fleiss κ (units)", "α nominal"] + (
         ["α ordinal"] if ordinal else []
     )
     out += ["Coefficients (units coded by at least two annotators)"]
-    out += _rows(header, rows) + [""]
+    out += text_table(header, rows) + [""]
     docs = r.per_document[:n_docs]
     if docs:
         out += [f"Documents to look at first (lowest strict span F1, {len(docs)} of {r.documents})"]
@@ -122,18 +166,18 @@ def render_table(r: AgreementReport, n_docs: int = 10) -> str:
             [
                 (d["title"] or d["id"])[:50],
                 d["id"],
-                _f(d["strict_f1"]),
-                _f(d["lenient_f1"]),
-                _f(d["relation_f1"]),
+                figure(d["strict_f1"]),
+                figure(d["lenient_f1"]),
+                figure(d["relation_f1"]),
             ]
             for d in docs
         ]
-        out += _rows(["title", "id", "strict F1", "lenient F1", "relation F1"], rows) + [""]
+        out += text_table(["title", "id", "strict F1", "lenient F1", "relation F1"], rows) + [""]
     conf = r.confusion
     if len(conf["labels"]) > 1:
         out += ["Label confusion between annotators (same offsets; ∅ = the other marked nothing there)"]
         labs = conf["labels"]
-        out += _rows(
+        out += text_table(
             ["", *labs], [[a, *[str(x) for x in row]] for a, row in zip(labs, conf["counts"], strict=True)]
         )
         out += [""]

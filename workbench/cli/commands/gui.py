@@ -26,7 +26,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--schema", help="annotation schema file (default: the shipped news schema)")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, at: tuple[str, int] | None = None) -> int:
     paths = [Path(p) for p in args.paths]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
@@ -40,4 +40,4 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(str(e)) from None
     from workbench.ui.launch import annotation_window  # Qt only when the window is wanted
 
-    return annotation_window(paths or None, args.schema)
+    return annotation_window(paths or None, args.schema, at=at)

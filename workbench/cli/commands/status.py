@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
                     ],
                     "agreement": st.agreement,
                     "disputed": st.disputed,
+                    "throughput": [t.to_dict() for t in st.throughput],
                 },
                 ensure_ascii=False,
             )
@@ -55,6 +56,20 @@ def run(args: argparse.Namespace) -> int:
         t = f"{a.seconds / 60:.0f} min" if a.seconds is not None else "-"
         table.add_row(a.name, *(str(x) for x in (a.assigned, a.done, a.in_progress, a.skipped, a.todo)), t)
     console.print(table)
+    if any(t.articles for t in st.throughput):
+        from workbench.core.throughput import table_rows
+
+        header, rows = table_rows(st.throughput)
+        tp = Table(title="Throughput (active time, idle gaps left out) and pre-annotations")
+        for col in header:
+            tp.add_column(col, justify="left" if col == "annotator" else "right")
+        for row in rows:
+            tp.add_row(*row)
+        console.print(tp)
+        console.print(
+            "  articles/h, median min and edits/article count done articles with a recorded time; "
+            "accepted/edited/rejected: the model's spans and relations in started articles"
+        )
     if st.agreement:
         ag = st.agreement
         strict = f"{ag['span_f1_strict']:.2f}" if ag["span_f1_strict"] is not None else "-"
