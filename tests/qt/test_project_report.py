@@ -19,7 +19,7 @@ def test_status_dialog_shows_throughput_and_writes_the_report(
     qtbot.keyClick(
         win.view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )
-    dlg = win.project_status
+    dlg = win.project_actions.dialog
     qtbot.addWidget(dlg)
     t = dlg.throughput
     header = [t.horizontalHeaderItem(c).text() for c in range(t.columnCount())]

@@ -6,7 +6,7 @@ differ, against the disorder of random continua (Mathet, Widlöcher & Métivier 
 INCEpTION users ask for it (#5305). We do not write it again: the maintained
 implementation pulls cvxpy (its alignment is a mixed-integer program) and numba,
 about 150 MB and a 15-second first import, so it stays out of the default install
-and the desktop bundle (decision 0018l).
+and the desktop bundle (decision 0022).
 
 Each article is one continuum (positions are code-point offsets). γ's exact alignment
 grows combinatorially with the number of annotators: on a PolNeAR article (≈ 45 spans

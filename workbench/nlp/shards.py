@@ -329,7 +329,16 @@ def run_local(
 # --------------------------------------------------------------------------- the real pre-annotation
 _PREANNOTATORS: dict[tuple[str | None, str], Any] = {}
 # The modules whose code decides what a pre-annotation contains (not how it is scheduled or scored).
-_RULE_MODULES = ("preannotate", "quotes", "cues", "reported", "speakers", "marks", "models", "attribution_model")
+_RULE_MODULES = (
+    "preannotate",
+    "quotes",
+    "cues",
+    "reported",
+    "speakers",
+    "marks",
+    "models",
+    "attribution_model",
+)
 
 
 @functools.cache
