@@ -101,8 +101,8 @@ class TrainDialog(QDialog):
                 f"{text}\nTraining needs at least {MIN_ARTICLES} finished articles: mark articles done "
                 "(Ctrl+Return) or adjudicate them (gold/) first."
             )
-        model = self.project.model or "the default pipeline"
-        return f"{text}\nBase: {model}. The new model is written into the project's models/ folder."
+        where = "The new model is written into the project's models/ folder; the log names its base pipeline."
+        return f"{text}\n{where}"
 
     def start(self) -> None:
         if self.worker.busy:
