@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 from tests.qt.conftest import ANNOTATOR, REPO
 from workbench.app.adjudication import prepare_adjudication
 from workbench.app.errors import AppError
-from workbench.core.edits import AddSpan, SetStatus
-from workbench.core.record import Span
+from workbench.core.edits import AddRelation, AddSpan, SetStatus
+from workbench.core.record import Relation, Span
 from workbench.core.schema import default_schema
 from workbench.io.settings import load_settings
 from workbench.io.store import AnnotatorStore
@@ -153,3 +154,21 @@ def test_a_locked_gold_file_is_an_app_error_before_any_window(tmp_path: Path) ->
     setup = prepare_adjudication(merged, adjudicator="lead")
     with AnnotatorStore(setup.gold, "someone-else"), pytest.raises(AppError, match="someone-else"):
         adjudication_window(setup)
+
+
+def test_a_direct_quote_is_shown_with_its_own_marks_once(
+    open_window: Any, tmp_path: Path, qtbot: Any
+) -> None:
+    text = "“We are ready,” said Angela Merkel."
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps({"id": "q", "text": text}) + "\n")
+    win = open_window([path])
+    doc = win.session.document
+    doc.apply(AddSpan(Span("s1", 0, 15, "QUOTE")), "quote")
+    doc.apply(AddSpan(Span("s2", 21, 34, "PERSON")), "person")
+    doc.apply(AddRelation(Relation("r1", "s1", "s2", "SPEAKER")), "speaker")
+    qtbot.keyClick(win.view, Qt.Key.Key_Tab)
+    assert win.inspector.span_text.text() == "“We are ready,”"  # not ““We are ready,””
+    qtbot.keyClick(win.view, Qt.Key.Key_Tab)
+    assert win.inspector.span_text.text() == "“Angela Merkel”"
+    assert "SPEAKER ← QUOTE “We are ready,”" in win.relations.list.item(0).text()

@@ -194,7 +194,7 @@ class Controller(QObject):
                 self.message.emit("The selection is only white space")
                 return True
             span = Span(rec.next_span_id(), start, end, label)
-            if self.apply(AddSpan(span), f"Add {label} “{sp.short(rec.text[start:end], 30)}”"):
+            if self.apply(AddSpan(span), f"Add {label} {sp.quoted(rec.text[start:end], 30)}"):
                 self.view.clear_selection()
                 self.set_current(span.id, False)
             return True
@@ -305,7 +305,7 @@ class Controller(QObject):
         nxt = self._next_pending(span)
         edit = AcceptSpan(span.id) if how == "accept" else RejectSpan(span.id)
         verb = "Accept" if how == "accept" else "Reject"
-        if self.apply(edit, f"{verb} {span.label} “{sp.short(self.doc.record.span_text(span), 30)}”"):
+        if self.apply(edit, f"{verb} {span.label} {sp.quoted(self.doc.record.span_text(span), 30)}"):
             self.set_current(nxt)
 
     def _next_pending(self, span: Span) -> str | None:
@@ -357,7 +357,7 @@ class Controller(QObject):
         name = rtype.name if rtype else "relation"
         old = self._replaced(head, rtype) if rtype is not None else None
         was = self.doc.record.spans.get(old.child) if old is not None else None
-        replaces = f" (replaces “{sp.short(self.doc.record.span_text(was), 30)}”)" if was is not None else ""
+        replaces = f" (replaces {sp.quoted(self.doc.record.span_text(was), 30)})" if was is not None else ""
         self.message.emit(
             f"{name} from {head.label}{replaces}: Tab to the other end, Enter (or click it); Esc cancels"
         )
@@ -385,7 +385,7 @@ class Controller(QObject):
             return
         self._relation = None
         self._candidate = None
-        said = f"“{sp.short(rec.span_text(head), 30)}” → “{sp.short(rec.span_text(child), 30)}”"
+        said = f"{sp.quoted(rec.span_text(head), 30)} → {sp.quoted(rec.span_text(child), 30)}"
         old = self._replaced(head, chosen)
         if old is not None and old.child == child.id:
             self.message.emit(f"{chosen.name} {said} is already there")
@@ -396,7 +396,7 @@ class Controller(QObject):
             if self.apply(ReplaceRelation(new), f"Replace {chosen.name} of {head.label}"):
                 self.message.emit(
                     f"{chosen.name} replaced: {said} "
-                    f"(was “{sp.short(rec.span_text(was), 30) if was else '?'}”)"
+                    f"(was {sp.quoted(rec.span_text(was), 30) if was else '?'})"
                 )
         else:
             rel = Relation(rec.next_relation_id(), head.id, child.id, chosen.name)

@@ -134,7 +134,7 @@ class Inspector(QWidget):
         else:
             assert doc is not None
             text = doc.record.span_text(span)
-            self.span_text.setText(f"“{sp.short(text, 120)}”")
+            self.span_text.setText(sp.quoted(text, 120))
             _set_combo(self.span_label, span.label)
             lab = self.schema.labels.get(span.label)
             for name, box in self.attr_boxes.items():
@@ -144,7 +144,7 @@ class Inspector(QWidget):
             for r in doc.record.relations.values():
                 other = doc.record.spans.get(r.child) if r.head == span.id else None
                 if other is not None:
-                    links.append(f"{r.label} → “{sp.short(doc.record.span_text(other), 40)}”")
+                    links.append(f"{r.label} → {sp.quoted(doc.record.span_text(other), 40)}")
             self.span_links.setText("<br>".join(links) or "<i>nothing (r or a relation key links it)</i>")
             origin = (span.origin or "annotator") + (f" · {span.review}" if span.review else "")
             fm = self.span_origin.fontMetrics()

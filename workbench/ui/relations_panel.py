@@ -80,7 +80,7 @@ class RelationPanel(QWidget):
             arrow = "→" if r.head == span_id else "←"
             origin = "" if r.origin is None else f"  ({r.review or 'model'})"
             item = QListWidgetItem(
-                f"{r.label} {arrow} {other.label} “{sp.short(rec.span_text(other), 36)}”{origin}"
+                f"{r.label} {arrow} {other.label} {sp.quoted(rec.span_text(other), 36)}{origin}"
             )
             item.setData(Qt.ItemDataRole.UserRole, (r.id, other_id))
             self.list.addItem(item)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from workbench.core.quote_marks import QUOTE_MARKS
 from workbench.core.record import Record, Span
 from workbench.core.schema import AnnotationSchema
 from workbench.ui.overlay import Arrow
@@ -21,6 +22,13 @@ def short(t: str, n: int) -> str:
     """A span's text on one line, cut to ``n`` characters with an ellipsis: lists, labels, messages."""
     t = " ".join(t.split())
     return t if len(t) <= n else t[: n - 1] + "…"
+
+
+def quoted(t: str, n: int) -> str:
+    """:func:`short` in “…”, unless the span already starts with a quote mark of its own (a direct
+    quote): ““We are ready,”” reads as a typo."""
+    t = short(t, n)
+    return t if t[:1] in QUOTE_MARKS else f"“{t}”"
 
 
 def speaker_of(record: Record, schema: AnnotationSchema, quote_id: str) -> str:
@@ -73,8 +81,7 @@ def describe(record: Record, schema: AnnotationSchema, span_id: str) -> str:
     if s is None:
         return ""
     text = record.span_text(s)
-    short = text if len(text) <= 60 else text[:57] + "…"
-    lines = [f"<b>{s.label}</b> “{_esc(short)}”"]
+    lines = [f"<b>{s.label}</b> {_esc(quoted(text, 60))}"]
     for k, v in s.attrs.items():
         lines.append(f"{k}: {v}")
     lines.append("origin: " + (s.origin or "annotator") + (f" ({s.review})" if s.review else ""))
@@ -82,10 +89,8 @@ def describe(record: Record, schema: AnnotationSchema, span_id: str) -> str:
         other = record.spans.get(r.child if r.head == s.id else r.head)
         if other is None:
             continue
-        ot = record.span_text(other)
-        ot = ot if len(ot) <= 40 else ot[:37] + "…"
         arrow = "→" if r.head == s.id else "←"
-        lines.append(f"{r.label} {arrow} {other.label} “{_esc(ot)}”")
+        lines.append(f"{r.label} {arrow} {other.label} {_esc(quoted(record.span_text(other), 40))}")
     return "<br>".join(lines)
 
 
