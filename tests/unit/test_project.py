@@ -78,6 +78,19 @@ def test_assign_keeps_started_work_and_writes_batches(project: Project) -> None:
     assert (alice.assigned, alice.done, alice.todo) == (15, 1, 14)
 
 
+def test_status_counts_work_done_without_an_assignment(project: Project) -> None:
+    """Someone who opened the corpus directly (or whose file was copied in) still shows up."""
+    assign(project, ["alice"], size=3, overlap=0.0, seed=1)
+    with AnnotatorStore(project.annotator_file("dora"), "dora") as store:
+        for rec in list(project.iter_corpus())[:2]:
+            rec.status = "done"
+            store.save(rec)
+    st = project_status(project)
+    rows = {a.name: (a.assigned, a.done, a.todo) for a in st.annotators}
+    assert rows == {"alice": (3, 0, 3), "dora": (0, 2, 0)}
+    assert [t.annotator for t in st.throughput if t.annotator == "dora"] == ["dora"]
+
+
 def _hold_lock(root: str, ready, release) -> None:  # noqa: ANN001
     with Project.open(root).lock("assign"):
         ready.set()

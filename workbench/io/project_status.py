@@ -7,6 +7,7 @@ over a network drive without loading every annotator's file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from workbench.core.throughput import Throughput, throughput_of
@@ -25,7 +26,8 @@ class AnnotatorProgress:
 
     @property
     def todo(self) -> int:
-        return self.assigned - self.done - self.in_progress - self.skipped
+        """Assigned and not started; 0 for work done without an assignment."""
+        return max(0, self.assigned - self.done - self.in_progress - self.skipped)
 
 
 @dataclass
@@ -45,26 +47,38 @@ def project_status(project: Project) -> ProjectStatus:
     status.unassigned = sum(1 for i in corpus_ids if i not in assignments["articles"])
     for name in assignments["annotators"]:
         ids = assigned_ids(project, name)
-        prog = AnnotatorProgress(name, assigned=len(ids))
-        path = project.annotator_file(name)
-        if path.exists():
-            index = index_corpus(path)
-            for i in ids:
-                entry = index.entries.get(i)
-                if entry is None:
-                    continue
-                if entry.status == "done":
-                    prog.done += 1
-                elif entry.status == "in_progress":
-                    prog.in_progress += 1
-                elif entry.status == "skipped":
-                    prog.skipped += 1
-            tp = _throughput(name, path, set(ids))
-            status.throughput.append(tp)
-            prog.seconds = tp.active_seconds if tp.active_seconds > 0 else None
-        status.annotators.append(prog)
+        status.annotators.append(_progress(status, name, project.annotator_file(name), ids, len(ids)))
+    # files of people who annotated without an assignment (the corpus opened directly, files copied in)
+    known = {project.annotator_file(n).name for n in assignments["annotators"]}
+    for path in sorted((project.root / "annotations").glob("*.jsonl")):
+        if path.name not in known:
+            status.annotators.append(_progress(status, path.stem, path, None, 0))
     _agreement_so_far(project, assignments, status)
     return status
+
+
+def _progress(
+    status: ProjectStatus, name: str, path: Path, ids: list[str] | None, assigned: int
+) -> AnnotatorProgress:
+    """Counts over ``ids`` in the annotator's file (``None``: every article in it)."""
+    prog = AnnotatorProgress(name, assigned=assigned)
+    if not path.exists():
+        return prog
+    index = index_corpus(path)
+    for i in index.entries if ids is None else ids:
+        entry = index.entries.get(i)
+        if entry is None:
+            continue
+        if entry.status == "done":
+            prog.done += 1
+        elif entry.status == "in_progress":
+            prog.in_progress += 1
+        elif entry.status == "skipped":
+            prog.skipped += 1
+    tp = _throughput(name, path, set(index.entries if ids is None else ids))
+    status.throughput.append(tp)
+    prog.seconds = tp.active_seconds if tp.active_seconds > 0 else None
+    return prog
 
 
 def _throughput(name: str, path: Any, ids: set[str]) -> Throughput:

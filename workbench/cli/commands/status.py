@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    # piped or logged: rich would squeeze the tables to 80 columns and cut every header to "ann…"
+    console = Console() if sys.stdout.isatty() else Console(width=160)
     console.print(f"[bold]{project.data['name']}[/]: {st.corpus} articles, {st.unassigned} not yet assigned")
     table = Table()
     for col in ("annotator", "assigned", "done", "in progress", "skipped", "to do", "time"):
