@@ -150,3 +150,29 @@ def test_a_merged_file_with_a_spoiled_version_or_meta_leaves_that_article_out(tm
     assert report.documents == 1
     assert [p.split(": ", 1)[0] for p in report.problems] == [f"{out}:1", f"{out}:3"]
     assert "version of bob: doc must be an object" in report.problems[0]
+
+
+def test_a_lone_surrogate_in_one_annotators_text_is_a_text_difference_not_a_crash(tmp_path: Path) -> None:
+    line = json.dumps(_record("alice", "a1")).replace("Russia", "Ru\\ud800sia")
+    paths = _inputs(tmp_path, raw=line)
+    problems, merged = _merge(paths, tmp_path / "merged.jsonl")
+    assert problems == [] and merged[1]["merge"]["status"] == "text_differs"
+    assert sorted(t["length"] for t in merged[1]["merge"]["texts"]) == [len(TEXT), len(TEXT)]
+    report = agreement_over(paths, None, None, [], jobs=1)
+    assert report.skipped == ["a1: the annotators' texts differ"]
+
+
+def test_a_lone_surrogate_everyone_has_is_merged_and_read_back(tmp_path: Path) -> None:
+    paths = []
+    for ann in ("alice", "bob"):
+        d = _record(ann, "a0")
+        d["spans"].append(
+            {"id": "s3", "start": 10, "end": 17, "label": "GPE"}
+        )  # its text holds the surrogate
+        line = json.dumps(d).replace("Russia", "Ru\\ud800sia")
+        paths.append(_write(tmp_path / f"{ann}.jsonl", [], {}))
+        paths[-1].write_text(line + "\n", "ascii")
+    problems, merged = _merge(paths, tmp_path / "merged.jsonl")
+    assert problems == [] and merged[0]["merge"]["status"] == "merged" and "\ud800" in merged[0]["text"]
+    report = agreement_over([tmp_path / "merged.jsonl"], None, None, [], jobs=1)
+    assert report.problems == [] and report.documents == 1

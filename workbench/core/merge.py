@@ -177,11 +177,15 @@ def merge_line(
 ) -> tuple[MergedRecord, bytes]:
     """:func:`merge_versions` and its JSON line; the versions are encoded once, for digest and line."""
     m, encoded = _merge(record_id, versions, annotators, policy, symmetric)
-    if encoded is None:
-        return MergedRecord.from_dict(m), orjson.dumps(m) + b"\n"
-    head = orjson.dumps({k: v for k, v in m.items() if k != "versions" and k != "items"})
+    try:
+        if encoded is None:
+            return MergedRecord.from_dict(m), orjson.dumps(m) + b"\n"
+        head = orjson.dumps({k: v for k, v in m.items() if k != "versions" and k != "items"})
+        items = orjson.dumps(m["items"])  # a span's text may hold the surrogate too
+    except TypeError:  # what orjson cannot write (a lone surrogate): ASCII escapes, as io.jsonl.dumps does
+        return MergedRecord.from_dict(m), json.dumps(m, separators=(",", ":")).encode() + b"\n"
     # Byte for byte what orjson.dumps(m) writes: versions and items are m's last two keys.
-    line = b"".join((head[:-1], b',"versions":', encoded, b',"items":', orjson.dumps(m["items"]), b"}\n"))
+    line = b"".join((head[:-1], b',"versions":', encoded, b',"items":', items, b"}\n"))
     return MergedRecord.from_dict(m), line
 
 
@@ -222,7 +226,11 @@ def _merge(
     if len(texts) > 1:
         info["status"] = "text_differs"
         info["texts"] = [
-            {"sha256": hashlib.sha256(t.encode()).hexdigest()[:16], "length": len(t), "by": anns}
+            {
+                "sha256": hashlib.sha256(t.encode("utf-8", "surrogatepass")).hexdigest()[:16],
+                "length": len(t),
+                "by": anns,
+            }
             for t, anns in texts.items()
         ]
         kept = {a: dict(versions[a]) for a in present}
