@@ -177,15 +177,12 @@ def merge_line(
 ) -> tuple[MergedRecord, bytes]:
     """:func:`merge_versions` and its JSON line; the versions are encoded once, for digest and line."""
     m, encoded = _merge(record_id, versions, annotators, policy, symmetric)
-    try:
-        if encoded is None:
-            return MergedRecord.from_dict(m), orjson.dumps(m) + b"\n"
+    try:  # byte for byte what orjson.dumps(m) writes: versions and items are m's last two keys
         head = orjson.dumps({k: v for k, v in m.items() if k != "versions" and k != "items"})
-        items = orjson.dumps(m["items"])  # a span's text may hold the surrogate too
+        parts = (head[:-1], b',"versions":', encoded or orjson.dumps(m["versions"]), b',"items":')
+        line = b"".join((*parts, orjson.dumps(m["items"]), b"}\n"))
     except TypeError:  # what orjson cannot write (a lone surrogate): ASCII escapes, as io.jsonl.dumps does
-        return MergedRecord.from_dict(m), json.dumps(m, separators=(",", ":")).encode() + b"\n"
-    # Byte for byte what orjson.dumps(m) writes: versions and items are m's last two keys.
-    line = b"".join((head[:-1], b',"versions":', encoded, b',"items":', items, b"}\n"))
+        line = json.dumps(m, separators=(",", ":")).encode() + b"\n"
     return MergedRecord.from_dict(m), line
 
 
