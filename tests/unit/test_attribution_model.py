@@ -134,3 +134,11 @@ def test_a_pronoun_alone_is_no_content_but_a_single_noun_is() -> None:
     )
     assert "which" not in found
     assert found["slavery"] == (True, "indirect", "opined", "senator")
+
+
+def test_the_rules_speaker_stands_where_the_model_predicted_a_source_over_it_else_the_source_does() -> None:
+    text = "“We will win the vote in the end,” the statement from the Jones campaign said on Monday."
+    quote = "“We will win the vote in the end,”"
+    assert _combined(text, [])[quote] == (False, "direct", "said", "statement")  # the parse's subject
+    assert _combined(text, [("the statement", "SOURCE")])[quote][3] == "statement"
+    assert _combined(text, [("the Jones campaign", "SOURCE")])[quote][3] == "campaign"

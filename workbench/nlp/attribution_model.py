@@ -114,9 +114,14 @@ def combine(doc: Doc, rule_atts: list[Attribution], policy: str = DEFAULT_POLICY
             kept.append(Found(att, False))
         elif policy == "speech" and att.cue is not None and _says(doc, att.cue):
             kept.append(Found(att, False))
-    for f in kept:  # a find the parse left without a speaker takes the nearest predicted source
-        if f.att.speaker is None and f.att.kind != "partial":
-            f.att.speaker = _source_for(doc, f.att, sources)
+    # The rules' speaker stands when the model predicted a source over it; when it did not (or the
+    # parse gave none), the predicted source nearest the cue in its sentences is the speaker: on dev
+    # that raised the speaker accuracy of the rules' finds (0.879 -> 0.884; train 0.864 -> 0.884).
+    for f in kept:
+        spk = f.att.speaker
+        if f.att.kind == "partial" or (spk is not None and any(x.start <= spk.i < x.end for x in sources)):
+            continue
+        f.att.speaker = _source_for(doc, f.att, sources) or spk
     taken = [p for f in kept for p in f.att.pieces]
     direct = [f.att for f in kept if f.att.kind == "direct"]
     # A content whose cue introduces one of the rules' direct quotes is that quote's continuation or
@@ -155,8 +160,8 @@ def combine(doc: Doc, rule_atts: list[Attribution], policy: str = DEFAULT_POLICY
 
 
 def _source_for(doc: Doc, att: Attribution, sources: list[Span]) -> Token | None:
-    """A speaker for one of the rules' finds that the parse left without one: the predicted source
-    nearest its cue (else its content) in its sentences."""
+    """The predicted source nearest the cue of one of the rules' finds (else its content), in its
+    sentences, outside its content."""
     c = doc.char_span(att.pieces[0][0], att.pieces[-1][1], alignment_mode="expand")
     if c is None or not len(c) or not sources:
         return None
