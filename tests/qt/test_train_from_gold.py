@@ -53,14 +53,20 @@ def _ctrl_shift(qtbot: Any, widget: Any, key: Qt.Key) -> None:
     qtbot.keyClick(widget, key, mods)
 
 
+def _train_dialog(qtbot: Any, win: Any) -> Any:
+    """Ctrl+Shift+T in the article: the dialog it opens."""
+    _ctrl_shift(qtbot, win.view, Qt.Key.Key_T)
+    dlg = win.project_actions.dialog
+    qtbot.addWidget(dlg)
+    return dlg
+
+
 def test_train_from_gold_then_use_the_model_and_open_its_report(
     qtbot: Any, open_window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = _project(tmp_path, 24)
     win = open_window([project.root])
-    _ctrl_shift(qtbot, win.view, Qt.Key.Key_T)
-    dlg = win.project_actions.dialog
-    qtbot.addWidget(dlg)
+    dlg = _train_dialog(qtbot, win)
     assert dlg.isVisible()
     assert "24 article(s): 0 adjudicated, 24 done by annotators" in dlg.summary.text()
     dlg.epochs.setFocus()
@@ -89,9 +95,7 @@ def test_cancel_leaves_no_model_and_too_little_gold_cannot_start(
 ) -> None:
     project = _project(tmp_path, 24)
     win = open_window([project.root])
-    _ctrl_shift(qtbot, win.view, Qt.Key.Key_T)
-    dlg = win.project_actions.dialog
-    qtbot.addWidget(dlg)
+    dlg = _train_dialog(qtbot, win)
     qtbot.keyClick(dlg.start_button, Qt.Key.Key_Space)
     qtbot.keyClick(dlg, Qt.Key.Key_Escape)  # Escape is the dialog's Cancel: it stops the run
     qtbot.waitUntil(lambda: "no model was written" in dlg.log.toPlainText(), timeout=120_000)
@@ -101,9 +105,7 @@ def test_cancel_leaves_no_model_and_too_little_gold_cannot_start(
     (project.root / "annotations" / "alice.jsonl").write_text("")
     win.activateWindow()
     qtbot.waitUntil(win.isActiveWindow)
-    _ctrl_shift(qtbot, win.view, Qt.Key.Key_T)
-    assert win.project_actions.dialog is not dlg
-    dlg = win.project_actions.dialog
-    qtbot.addWidget(dlg)
+    old, dlg = dlg, _train_dialog(qtbot, win)
+    assert dlg is not old
     assert not dlg.start_button.isEnabled()
     assert "at least 10 finished articles" in dlg.summary.text()
