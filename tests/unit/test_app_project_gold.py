@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from workbench.app.errors import AppError
+from workbench.app.inputs import annotator_paths
 from workbench.app.project_gold import project_gold, use_model
 from workbench.core.record import Record
 from workbench.io.project import Project
+from workbench.io.project_status import project_status
 
 
 def _line(text: str, status: str, annotator: str, rid: str | None = None) -> str:
@@ -62,3 +65,23 @@ def test_use_model_refuses_a_folder_that_is_not_a_model(project: Project, tmp_pa
     with pytest.raises(AppError, match="not a trained model"):
         use_model(project, tmp_path)
     assert Project.open(project.root).data["model"] is None
+
+
+def test_a_fifo_or_a_link_out_of_the_project_is_named_never_read(project: Project, tmp_path: Path) -> None:
+    """Someone else's folder: a FIFO would block every reader for ever, a link may point anywhere."""
+    root = project.root
+    (root / "annotations" / "alice.jsonl").write_text(
+        "".join(_line(f"Alice {i}.", "done", "alice", f"a{i}") for i in range(3))
+    )
+    os.mkfifo(root / "annotations" / "stuck.jsonl")
+    secret = tmp_path / "secret.jsonl"
+    secret.write_text(_line("Not the project's.", "done", "eve", "s1"))
+    (root / "gold" / "outside.jsonl").symlink_to(secret)
+    gold = project_gold(project)
+    assert sorted(r.id for r in gold.records) == ["a0", "a1", "a2"]
+    said = " | ".join(str(p) for p in gold.problems)
+    assert "stuck.jsonl: skipped: a FIFO" in said and "outside.jsonl: skipped: a link that leaves" in said
+    names = {a.name for a in project_status(project).annotators}
+    assert names == {"alice"}  # the FIFO is not an annotator, and status did not block on it
+    with pytest.raises(AppError, match="stuck.jsonl: skipped: a FIFO"):
+        annotator_paths([str(root)])

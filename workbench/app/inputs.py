@@ -36,7 +36,11 @@ def annotator_paths(
                 raise AppError(str(e)) from None
             note = f"imported brat folder {p}" + (f" into {target}" if say_where else "")
         elif p.is_dir() and (p / "project.json").is_file():
-            found = sorted((p / "annotations").glob("*.jsonl"))
+            from workbench.io.project import Project
+
+            found, refused = Project(p, {}).jsonl_files("annotations")
+            if refused:  # as a FIFO or a link named on the command line: said, never read
+                raise AppError("\n".join(str(r) for r in refused))
             if not found:
                 raise AppError(f"{p}: a project without annotator files yet (annotations/ is empty)")
             out += found  # a project folder: every annotator's file

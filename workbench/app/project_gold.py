@@ -72,13 +72,16 @@ def project_gold(project: Project) -> ProjectGold:
     """The project's gold, by the rule in the module docstring."""
     gold = ProjectGold()
     chosen: dict[str, Record] = {}
-    for path in sorted((project.root / "gold").glob("*.jsonl")):
+    gold_files, refused = project.jsonl_files("gold")
+    annotator_files, also = project.jsonl_files("annotations")
+    gold.problems += refused + also
+    for path in gold_files:
         for rid, obj in _latest(path, gold.problems):
             rec = _record(path, obj, gold.problems)
             if rec is not None:
                 chosen[rid] = rec
     gold.adjudicated = len(chosen)
-    for path in sorted((project.root / "annotations").glob("*.jsonl")):
+    for path in annotator_files:
         for rid, obj in _latest(path, gold.problems):
             if rid in chosen or obj.get("status") != "done":
                 continue

@@ -26,11 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.core.problems import Problem
 from workbench.core.record import Record, now_iso
 from workbench.core.schema import AnnotationSchema, load_schema
 from workbench.io import locks
 from workbench.io.atomic import atomic_write, write_text_atomic
 from workbench.io.jsonl import LineError, dumps, iter_records
+from workbench.io.safe_files import split_found, walk_files
 
 PROJECT_FILE = "project.json"
 PROJECT_FORMAT = "workbench-project@1"
@@ -157,6 +159,17 @@ class Project:
 
     def annotator_file(self, annotator: str) -> Path:
         return self.root / "annotations" / f"{safe_name(annotator)}.jsonl"
+
+    def jsonl_files(self, folder: str) -> tuple[list[Path], list[Problem]]:
+        """The ``*.jsonl`` files of one of the project's folders (``annotations``, ``gold``) readers may open.
+
+        A shared folder is written by many people: a link that leaves the folder or a FIFO
+        named ``x.jsonl`` is refused with a problem, as every folder walk does (io/safe_files.py).
+        """
+        where = self.root / folder
+        if not where.is_dir():
+            return [], []
+        return split_found(walk_files(where, lambda f: f.suffix == ".jsonl", recursive=False))
 
     def batch_file(self, annotator: str) -> Path:
         return self.root / "batches" / f"{safe_name(annotator)}.jsonl"

@@ -50,7 +50,7 @@ def project_status(project: Project) -> ProjectStatus:
         status.annotators.append(_progress(status, name, project.annotator_file(name), ids, len(ids)))
     # files of people who annotated without an assignment (the corpus opened directly, files copied in)
     known = {project.annotator_file(n).name for n in assignments["annotators"]}
-    for path in sorted((project.root / "annotations").glob("*.jsonl")):
+    for path in project.jsonl_files("annotations")[0]:  # links that leave it, FIFOs: not read
         if path.name not in known:
             status.annotators.append(_progress(status, path.stem, path, None, 0))
     _agreement_so_far(project, assignments, status)
