@@ -3,7 +3,8 @@
 Everything here needs a project folder (``workbench init``); without one each
 action says so in the status bar instead of opening an empty dialog. The work
 itself is in :mod:`workbench.app` (status, gold selection, training); this only
-opens the dialogs and the report.
+opens the dialogs and the report. They are imported when first used: every window
+start would otherwise pay for dialogs a lead opens now and then (about 45 ms).
 """
 
 from __future__ import annotations
@@ -11,10 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject
-
-from workbench.app.project_training import latest_report
-from workbench.ui.project_status_dialog import ProjectStatusDialog
-from workbench.ui.train_dialog import TrainDialog, open_report
 
 
 class ProjectActions(QObject):
@@ -37,6 +34,8 @@ class ProjectActions(QObject):
         project = self._project("Project status")
         if project is None:
             return
+        from workbench.ui.project_status_dialog import ProjectStatusDialog
+
         self.dialog = ProjectStatusDialog(project, self.window)
         self.dialog.show()
 
@@ -44,6 +43,8 @@ class ProjectActions(QObject):
         project = self._project("Train from gold")
         if project is None:
             return
+        from workbench.ui.train_dialog import TrainDialog
+
         self.dialog = TrainDialog(project, self.window, on_use=self._use_model)
         self.dialog.show()
 
@@ -51,6 +52,9 @@ class ProjectActions(QObject):
         project = self._project("The training report")
         if project is None:
             return
+        from workbench.app.project_training import latest_report
+        from workbench.ui.train_dialog import open_report
+
         report = latest_report(project)
         if report is None:
             self.window.statusBar().showMessage(
