@@ -77,6 +77,7 @@ def test_the_command_writes_a_whole_model_with_meta_and_report(trained: Path) ->
     assert wb["schema"] == "news@1" and wb["training_data"] == {"files": ["gold.jsonl"], "articles": 40}
     assert set(wb["labels"]) >= {"QUOTE", "CUE"} and wb["workbench_version"]
     assert wb["combine"]["rule_reported"] in ("keep", "confirmed", "drop")
+    assert wb["combine"]["speakers"] == "mention"  # the gold's named speakers are MENTION spans
     report = (trained / "training-report.html").read_text("utf-8")
     assert "news@1" in report and "CONTENT" in report and "<script" not in report
     assert not [p for p in trained.parent.iterdir() if p.name.startswith(".model.")]  # no staging left
@@ -100,7 +101,12 @@ def test_preannotate_with_the_model_finds_what_only_it_knows(
     q = found[0]
     assert q.origin is not None and q.origin.startswith("model:en_attribution_model@1.")
     speaker = [rec.spans[r.child] for r in rec.relations.values() if r.head == q.id and r.label == "SPEAKER"]
-    assert speaker and "Berg" in rec.span_text(speaker[0])
+    # the gold marks named speakers as MENTION spans over the name: so does the model, and the
+    # mention covers the whole name (the predicted source), tied to the entity by REFERS_TO
+    assert speaker and speaker[0].label == "MENTION" and rec.span_text(speaker[0]) == "Olga Berg"
+    for r in rec.relations.values():
+        if r.head == speaker[0].id:
+            assert r.label == "REFERS_TO" and rec.spans[r.child].label in ("PERSON", "ORG")
     cue = [rec.spans[r.child] for r in rec.relations.values() if r.head == q.id and r.label == "CUE"]
     assert cue and rec.span_text(cue[0]) == "opined"
     # two worker processes, pinned to the same folder, write the same spans with the same origin

@@ -93,3 +93,17 @@ def test_totals_and_mean_per_article() -> None:
     assert rep["total"]["total"] == 5
     assert rep["per_article"]["spans_added"] == 1.5
     assert rep["per_article"]["total"] == 2.5
+
+
+def test_the_edits_are_also_counted_by_kind_and_label() -> None:
+    # the speaker marked as ORG, the cue missed, the quote too short: where each edit went
+    pred = rec([("x", 11, 38, "QUOTE"), ("z", 0, 5, "ORG")], [("x", "z", "SPEAKER")])
+    report = effort([(GOLD, pred), (GOLD, GOLD)])
+    by = report.to_dict()["by_label"]
+    assert by == {
+        "relations_added CUE": 1,
+        "spans_added CUE": 1,
+        "spans_relabelled PERSON": 1,
+        "spans_resized QUOTE": 1,
+    }
+    assert sum(by.values()) == report.to_dict()["total"]["total"]

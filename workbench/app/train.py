@@ -290,6 +290,7 @@ def _train_full(
 
     from workbench.io.atomic import atomic_folder
     from workbench.io.training_report import write_training_report
+    from workbench.nlp.attribution_model import speaker_convention
 
     name = "attribution_" + (re.sub(r"[^A-Za-z0-9_]+", "_", out.name).strip("_") or "model")
     version = "1." + datetime.now(UTC).strftime("%Y%m%d%H%M%S")
@@ -309,6 +310,7 @@ def _train_full(
         "workbench_version": __version__,
         "trained": datetime.now(UTC).isoformat(timespec="seconds"),
         "epochs": epochs,
+        "combine": {"speakers": speaker_convention(train)},
     }
     examples = T.examples(nlp, train)
 
@@ -328,7 +330,7 @@ def _train_full(
         scores = by_policy.get(policy, best.scores) if by_policy else best.scores
         meta_path = stage / "meta.json"
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        meta["workbench"]["combine"] = {"rule_reported": policy}
+        meta["workbench"]["combine"]["rule_reported"] = policy
         meta["workbench"]["best_epoch"] = best.epoch
         meta["workbench"]["dev_scores"] = {k: v for k, v in scores.items()}
         meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")

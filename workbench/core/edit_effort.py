@@ -36,8 +36,9 @@ Pure Python over :class:`workbench.core.record.Record`: the evaluation
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 
 from workbench.core.record import Record, Span
 
@@ -138,8 +139,15 @@ def align_spans(gold: Record, pred: Record, g_spans: list[Span], p_spans: list[S
     return pairs
 
 
-def edit_counts(gold: Record, pred: Record, labels: GoldLabels | None = None) -> EditCounts:
-    """The edits that turn ``pred`` into ``gold`` (same article text), by kind."""
+def edit_counts(
+    gold: Record, pred: Record, labels: GoldLabels | None = None, by_label: Counter[str] | None = None
+) -> EditCounts:
+    """The edits that turn ``pred`` into ``gold`` (same article text), by kind.
+
+    ``by_label`` (if given) also counts them by kind and label (``"spans_added CUE"``): the
+    gold's label for an edited span, the predicted one for a removed span, the relation's
+    label for relations. That is what says where the effort goes (decision 0023)."""
+    tally: Counter[str] = by_label if by_label is not None else Counter()
     g_spans, g_rels = _charged(gold, labels)
     p_spans, p_rels = _charged(pred, labels)
     pairs = align_spans(gold, pred, g_spans, p_spans)
@@ -148,11 +156,20 @@ def edit_counts(gold: Record, pred: Record, labels: GoldLabels | None = None) ->
         gid = pairs.get(p.id)
         if gid is None:
             n.spans_removed += 1
+            tally["spans_removed " + p.label] += 1
             continue
         g = gold.spans[gid]
-        n.spans_resized += (p.start, p.end) != (g.start, g.end)
-        n.spans_relabelled += p.label != g.label
+        if (p.start, p.end) != (g.start, g.end):
+            n.spans_resized += 1
+            tally["spans_resized " + g.label] += 1
+        if p.label != g.label:
+            n.spans_relabelled += 1
+            tally["spans_relabelled " + g.label] += 1
     n.spans_added = len(g_spans) - len(pairs)
+    matched = set(pairs.values())
+    for g in g_spans:
+        if g.id not in matched:
+            tally["spans_added " + g.label] += 1
     gold_rels = set(g_rels)
     kept: set[tuple[str, str, str]] = set()
     for h, c, lab in p_rels:
@@ -163,16 +180,20 @@ def edit_counts(gold: Record, pred: Record, labels: GoldLabels | None = None) ->
             kept.add(mapped)
         else:
             n.relations_removed += 1
+            tally["relations_removed " + lab] += 1
     n.relations_added = len(gold_rels) - len(kept)
+    for _, _, lab in gold_rels - kept:
+        tally["relations_added " + lab] += 1
     return n
 
 
 @dataclass(slots=True)
 class EffortReport:
-    """Edit counts summed over articles, and the mean per article."""
+    """Edit counts summed over articles, the mean per article, and the sums by kind and label."""
 
     articles: int = 0
     total: EditCounts | None = None
+    by_label: Counter[str] = field(default_factory=Counter)
 
     def add(self, counts: EditCounts) -> None:
         if self.total is None:
@@ -187,6 +208,7 @@ class EffortReport:
             "articles": n,
             "total": total,
             "per_article": {k: round(v / n, 3) if n else 0.0 for k, v in total.items()},
+            "by_label": dict(sorted(self.by_label.items())),
         }
 
 
@@ -194,5 +216,5 @@ def effort(pairs: Iterable[tuple[Record, Record]], labels: GoldLabels | None = N
     """Edit counts over (gold, prediction) pairs of one article each."""
     report = EffortReport()
     for gold, pred in pairs:
-        report.add(edit_counts(gold, pred, labels))
+        report.add(edit_counts(gold, pred, labels, report.by_label))
     return report

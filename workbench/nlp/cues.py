@@ -152,7 +152,15 @@ def _cue_span(v: Token) -> tuple[int, int]:
     for c in v.children:
         if c.dep_ == "prt" and c.i == v.i + 1:
             end = c.idx + len(c)
-    return v.idx, end
+    # the cue keeps its auxiliaries, negation and the adverbs between them ("has repeatedly
+    # denied", "did not say", "also said"): the guideline's CUE, and the gold's
+    i = v.i
+    while i > 0 and (t := v.doc[i - 1]).head.i == v.i and t.dep_ in _CUE_LEFT and not t.is_punct:
+        i -= 1
+    return v.doc[i].idx, end
+
+
+_CUE_LEFT = frozenset(("aux", "auxpass", "neg", "advmod"))
 
 
 def _speaker_of_cue(v: Token, ix: _Index | None = None) -> Token | None:

@@ -302,6 +302,7 @@ def format_effort(d: dict[str, Any]) -> list[str]:
     for k in _EDIT_KINDS:
         cells = "".join(f"{e['per_article'][k]:>14.2f} ({e['total'][k]:>8})" for _, e in runs)
         lines.append(f"  {k.replace('_', ' '):<20}{cells}")
+    lines += _by_label_lines(runs)
     if base is not None:
         ratio = d.get("effort_ratio")
         shown = f"{ratio:.3f}" if ratio is not None else "n/a (the baseline needs no edit)"
@@ -309,6 +310,21 @@ def format_effort(d: dict[str, Any]) -> list[str]:
         b = base["quotes"].get("all", {}).get("@30")
         if b:
             lines.append(f"  baseline all quotes @30: P {b['p']:.3f}  R {b['r']:.3f}  F1 {b['f1']:.3f}")
+    return lines
+
+
+def _by_label_lines(runs: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """Where the edits go: per article, by kind and label (``spans added CUE``), largest first."""
+    keys = sorted(
+        {k for _, e in runs for k in e.get("by_label", {})},
+        key=lambda k: -runs[0][1].get("by_label", {}).get(k, 0),
+    )
+    if not keys:
+        return []
+    lines = ["  " + f"{'by kind and label, per article':<32}" + "".join(f"{n[:15]:>16}" for n, _ in runs)]
+    for k in keys:
+        cells = "".join(f"{e.get('by_label', {}).get(k, 0) / max(e['articles'], 1):>16.2f}" for _, e in runs)
+        lines.append(f"    {k.replace('_', ' '):<30}{cells}")
     return lines
 
 

@@ -37,7 +37,14 @@ from spacy.tokens import Doc
 
 from workbench.core.record import Record, Relation, Span
 from workbench.core.schema import AnnotationSchema, default_schema, load_schema, parse_schema
-from workbench.nlp.attribution_model import ATTR_KEY, Found, combine, combine_policy
+from workbench.nlp.attribution_model import (
+    ATTR_KEY,
+    Found,
+    combine,
+    combine_policy,
+    source_ranges,
+    speakers_as_mentions,
+)
 from workbench.nlp.models import LoadedModel, check_schema, describe, select_model
 from workbench.nlp.parallel import ordered_map
 from workbench.nlp.quotes import find_attributions
@@ -173,6 +180,7 @@ class Preannotator:
         self.provenance = describe(model)
         check_schema(model, self.schema)
         self.policy = combine_policy(model.nlp.meta or {})
+        self.speakers_as_mentions = speakers_as_mentions(model.nlp.meta or {})
 
     @classmethod
     def create(
@@ -222,15 +230,18 @@ class Preannotator:
             if self.kind_of(s.label) == "entity":
                 ents.append(EntityRef(s.id, s.start, s.end, s.label))
         atts = find_attributions(doc, self.settings)
+        trained = ATTR_KEY in doc.spans
         linker = SpeakerLinker(
             doc,
             ents,
             lambda s, e, label, attrs: b.add_span(s, e, label, attrs, b.origin),
             b.add_relation,
             resolve=bool(self.settings.get("resolve_mentions", True)),
+            named_as_mentions=trained and self.speakers_as_mentions,
+            sources=source_ranges(doc) if trained and self.speakers_as_mentions else None,
         )
         partial = str(self.settings.get("scare_quotes", "partial"))
-        if ATTR_KEY not in doc.spans:
+        if not trained:
             linker.link(atts, partial)
         else:  # a trained attribution model ran: its contents join the rules' (one linker, text order)
             found: list[Found] = combine(doc, atts, self.policy)

@@ -98,6 +98,8 @@ class SpeakerLinker:
         add_span: AddSpan,
         add_relation: AddRelation,
         resolve: bool = True,
+        named_as_mentions: bool = False,
+        sources: list[tuple[int, int]] | None = None,
     ):
         self.doc = doc
         self.entities = sorted(entities, key=lambda e: e.start)
@@ -106,6 +108,10 @@ class SpeakerLinker:
         self.add_span = add_span
         self.add_relation = add_relation
         self.resolve = resolve
+        # A gold that marks every speaker as a MENTION over the source phrase (PolNeAR does) gets its
+        # speakers that way from a model trained on it; the named entity is then what it REFERS_TO.
+        self.named_as_mentions = named_as_mentions
+        self.sources = sorted(sources or [])
         self.speakers: list[EntityRef] = []  # resolved speakers so far, in text order
         self._speaker_cache: dict[int, str | None] = {}
 
@@ -148,13 +154,13 @@ class SpeakerLinker:
             return self._speaker_cache[h.i]
         sid: str | None
         ent = self._entity_at(h.idx, h.idx + len(h))
-        if ent is not None:
+        if ent is not None and not self.named_as_mentions:
             sid = ent.id
             self.speakers.append(ent)
         else:
-            s, e = (h.idx, h.idx + len(h)) if h.pos_ == "PRON" else _np_extent(h)
-            kinds = mention_kind(h) if self.resolve else None
-            target = self._antecedent(s, kinds) if kinds else None
+            s, e = self._extent(h, ent)
+            kinds = mention_kind(h) if self.resolve and ent is None else None
+            target = ent if ent is not None else self._antecedent(s, kinds) if kinds else None
             attrs = {"reference": "resolved" if target else "unresolved"}
             sid = self.add_span(s, e, "MENTION", attrs)
             if sid is not None and target is not None:
@@ -162,6 +168,18 @@ class SpeakerLinker:
                 self.speakers.append(target)
         self._speaker_cache[h.i] = sid
         return sid
+
+    def _extent(self, h: Token, ent: EntityRef | None) -> tuple[int, int]:
+        """The mention's characters: the model's predicted source around the head, else the
+        pronoun, else the noun phrase (never narrower than the entity it names)."""
+        at = h.idx
+        for s, e in self.sources:
+            if s <= at < e:
+                return s, e
+        if h.pos_ == "PRON":
+            return at, at + len(h)
+        s, e = _np_extent(h)
+        return (min(s, ent.start), max(e, ent.end)) if ent is not None else (s, e)
 
     def link(self, atts: list[Attribution], settings_partial: str = "partial") -> None:
         cue_ids: dict[tuple[int, int], str | None] = {}
