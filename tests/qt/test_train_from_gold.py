@@ -109,3 +109,57 @@ def test_cancel_leaves_no_model_and_too_little_gold_cannot_start(
     assert dlg is not old
     assert not dlg.start_button.isEnabled()
     assert "at least 10 finished articles" in dlg.summary.text()
+
+
+def _preannotated_by_an_older_model(text: str, reviewed: bool) -> Record:
+    """An article as ``assign --preannotate`` hands it out: spans from a model the project used before."""
+    rec = Record.new(text)
+    who = text.index("Nora Quist")
+    rec.spans = {
+        "s1": Span("s1", who, who + len("Nora Quist"), "ORG", origin="model:en_old@1.0", review="pending"),
+    }
+    if reviewed:
+        rec.spans["s1"] = rec.spans["s1"].with_(review="accepted")
+    rec.meta["preannotation"] = {"model": "en_old", "trained": True, "version": "1.0"}
+    return rec
+
+
+def test_after_use_articles_nobody_touched_are_preannotated_again_by_the_new_model(
+    qtbot: Any, open_window: Any, tmp_path: Path
+) -> None:
+    project = _project(tmp_path, 12)
+    untouched = _preannotated_by_an_older_model(
+        "Nora Quist opined that the ferry was late. Rain fell.", False
+    )
+    reviewed = _preannotated_by_an_older_model("Nora Quist mused that rents had doubled. Rain fell.", True)
+    project.add_records([untouched, reviewed])
+    win = open_window([project.root])
+    dlg = _train_dialog(qtbot, win)
+    dlg.epochs.setFocus()
+    qtbot.keyClick(dlg.epochs, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dlg.epochs, "2")
+    qtbot.keyClick(dlg.start_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: dlg.use_button.isVisible(), timeout=120_000)
+    qtbot.keyClick(dlg.use_button, Qt.Key.Key_Space)
+    dlg.close()
+    win.activateWindow()  # the dialog had the keyboard; the article's keys go to the window again
+    win.view.setFocus()
+    qtbot.waitUntil(win.isActiveWindow)
+    win.settings.preannotate_on_open = True
+    worker = win.preannotator.worker
+
+    def open_article(rid: str) -> Record:
+        for _ in range(5):
+            if win.session.document.record.id == rid:
+                break
+            qtbot.keyClick(win.view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: not worker.busy, timeout=120_000)
+        return win.session.document.record
+
+    rec = open_article(untouched.id)
+    origins = {s.origin for s in rec.spans.values()}
+    assert "model:en_old@1.0" not in origins  # the older model's untouched pass is gone
+    assert any(o and o.startswith("model:en_attribution_model_") for o in origins), origins
+    assert "Pre-annotated again" in win.statusBar().currentMessage()
+    rec = open_article(reviewed.id)  # a person accepted a span here: the article is theirs
+    assert [(s.origin, s.review) for s in rec.spans.values()] == [("model:en_old@1.0", "accepted")]

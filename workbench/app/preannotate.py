@@ -217,3 +217,22 @@ def estimate_total(paths: Sequence[Path]) -> int | None:
     except OSError:
         return None
     return total
+
+
+def stale_preannotation(rec: Record, model: str | None) -> bool:
+    """Was ``rec`` pre-annotated by another model than the folder ``model``, and has nobody touched it?
+
+    A batch pre-annotated at ``assign`` keeps that model's spans in the batch file. After a
+    lead trains a better model and uses it "for articles not yet annotated", an article
+    nobody has worked on is pre-annotated again when it opens; one a person touched (a span
+    made, reviewed or rejected, a status set) keeps what it has.
+    """
+    from workbench.nlp.model_names import folder_identity
+
+    now = folder_identity(model)
+    if now is None or not rec.spans or rec.status != "todo" or rec.rejected:
+        return False
+    if any(s.origin is None or s.review not in (None, "pending") for s in rec.spans.values()):
+        return False
+    models = {s.origin for s in rec.spans.values() if s.origin and s.origin.startswith("model:")}
+    return bool(models) and f"model:{now[0]}@{now[1]}" not in models

@@ -41,9 +41,14 @@ def candidate_edits(live: Record, snapshot: Record, result: Record, schema: Anno
         return lab.kind if lab else label
 
     edits: list[Any] = []
+    # The model numbers its spans afresh after dropping the old pass, so an id in both the
+    # snapshot and the result may name two different spans: a span carries over only if equal.
+    same = {sid for sid, old in snapshot.spans.items() if result.spans.get(sid) == old}
+    same_rel = {rid for rid, old in snapshot.relations.items() if result.relations.get(rid) == old}
     for sid, old in snapshot.spans.items():
-        if old.review == "pending" and sid not in result.spans and live.spans.get(sid) == old:
-            edits.append(RemoveSpan(sid))
+        if old.review in (None, "pending") and old.origin is not None and sid not in same:
+            if live.spans.get(sid) == old:
+                edits.append(RemoveSpan(sid))
     removed = {e.span_id for e in edits}
     kept = {(s.start, s.end, s.label) for sid, s in live.spans.items() if sid not in removed}
     # text a person labelled or reviewed is decided: no model span of the same kind over it
@@ -56,7 +61,7 @@ def candidate_edits(live: Record, snapshot: Record, result: Record, schema: Anno
     )
     remap: dict[str, str] = {}
     for sid, s in result.spans.items():
-        if sid in snapshot.spans or s.origin is None:
+        if sid in same or s.origin is None:
             if sid in live.spans and sid not in removed:
                 remap[sid] = sid
             continue
@@ -70,7 +75,7 @@ def candidate_edits(live: Record, snapshot: Record, result: Record, schema: Anno
         kept.add((s.start, s.end, s.label))
         edits.append(AddSpan(s.with_(id=new_id)))
     for rid, r in result.relations.items():
-        if rid in snapshot.relations or r.origin is None and rid in live.relations:
+        if rid in same_rel or r.origin is None and rid in live.relations:
             continue
         head, child = remap.get(r.head), remap.get(r.child)
         if head is None or child is None:

@@ -9,6 +9,7 @@ must open at once, so this module never imports spaCy. One chain, read by both.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 from pathlib import Path
 
@@ -66,3 +67,17 @@ def installed_models(name: str | None) -> list[str]:
     still fail to load, which :func:`~workbench.nlp.models.select_model` then says.
     """
     return [n for n in model_chain(name) if _installed(n)]
+
+
+def folder_identity(model: str | None) -> tuple[str, str] | None:
+    """(name, version) a model folder stamps on what it pre-annotates, read from its ``meta.json``
+    without loading spaCy; None for a package name, a missing folder or an unreadable meta."""
+    if not model:
+        return None
+    try:
+        meta = json.loads((Path(model) / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict) or not meta.get("name") or not meta.get("lang"):
+        return None
+    return f"{meta['lang']}_{meta['name']}", str(meta.get("version", "0"))

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QProgressBar, QPushButton
 
+from workbench.app.preannotate import stale_preannotation
 from workbench.app.premerge import merge_edit
 from workbench.app.progress import Progress
 from workbench.app.session import Session
@@ -116,6 +117,7 @@ class PreannotationRunner(QObject):
         self._model = ("", True)
         self._session: object = None
         self._auto = False  # the running job was started by opening an article, not by the annotator
+        self._refresh = False  # ... and it replaces an older model's untouched pass
         self.worker.finished.connect(self._finished)
         self.worker.failed.connect(self._failed)
 
@@ -127,7 +129,7 @@ class PreannotationRunner(QObject):
     def _say(self, text: str, timeout: int = 8000) -> None:
         self.message.emit(text, timeout)
 
-    def _start(self, ids: list[str], auto: bool = False) -> None:
+    def _start(self, ids: list[str], auto: bool = False, refresh: bool = False) -> None:
         s = self.session()
         if s is None or s.document is None:
             return
@@ -140,7 +142,7 @@ class PreannotationRunner(QObject):
             if not auto:
                 self._say("Pre-annotation is already running (Cancel in the status bar)")
             return
-        self._auto = auto
+        self._auto, self._refresh = auto, refresh
         current = s.document.record
         first = (current.id, current.to_dict()) if current.id in ids else None
         self._applied, self._errors, self._model = 0, [], ("", True)
@@ -161,7 +163,9 @@ class PreannotationRunner(QObject):
 
         Untouched means "to do" with no spans and nothing rejected. Within a session an article
         is tried once, so undoing the pass and coming back leaves it clean; a later session
-        offers it again.
+        offers it again. An article whose spans all come from another model's pass that nobody
+        touched (a batch pre-annotated at assign, before the project chose a newer model) is
+        pre-annotated again: the new pass replaces the old one's pending spans.
         """
         s = self.session()
         if s is None or s.document is None or not self.settings.preannotate_on_open:
@@ -169,12 +173,16 @@ class PreannotationRunner(QObject):
         if s.project is not None and not s.project.preannotate_on_open:
             return  # the lead's choice for this project
         rec = s.document.record
-        if rec.status != "todo" or rec.spans or rec.rejected or rec.id in s.preannotated_on_open:
+        if rec.id in s.preannotated_on_open:
+            return
+        untouched = rec.status == "todo" and not rec.spans and not rec.rejected
+        model = s.model or self.settings.model
+        if not untouched and not stale_preannotation(rec, model):
             return
         if self.worker.busy:
             return  # tried again when the running job finishes
         s.preannotated_on_open.add(rec.id)
-        self._start([rec.id], auto=True)
+        self._start([rec.id], auto=True, refresh=not untouched)
 
     def run_document(self) -> None:
         s = self.session()
@@ -248,6 +256,8 @@ class PreannotationRunner(QObject):
         warn = "" if trained else " — NO TRAINED MODEL, rules only"
         if self._auto and not cancelled:
             done = "Pre-annotated" if self._applied else "Nothing to pre-annotate"
+            if self._refresh:
+                done = "Pre-annotated again" if self._applied else "Nothing new to pre-annotate"
             self._say(f"{done} with {model}{warn}{errs} (Ctrl+Z removes it; Preferences turns this off)", 0)
         else:
             self._say(
