@@ -92,10 +92,14 @@ class Batch:
 
     def load(self, record_id: str) -> Record:
         """A fresh record for ``record_id`` as the source has it (raises RecordError)."""
+        return Record.from_dict(self.raw(record_id))
+
+    def raw(self, record_id: str) -> dict[str, Any]:
+        """The record as the source has it, as a fresh dict (its line, read again)."""
         item = self.item(record_id)
         if item.offset < 0:
-            return Record.from_dict(self._held[record_id].to_dict())
-        return Record.from_dict(read_at(self.sources[item.source], item.offset))
+            return self._held[record_id].to_dict()
+        return read_at(self.sources[item.source], item.offset)
 
     def text(self, record_id: str) -> str:
         item = self.item(record_id)

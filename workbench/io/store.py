@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -35,12 +36,27 @@ from workbench.io.store_file import (
     StaleLine,
     StoreLocked,
     index_lines,
+    read_statuses,
     rewrite,
 )
 
 
 class AnnotatorStore:
-    def __init__(self, path: str | Path, annotator: str | None = None, *, readonly: bool = False):
+    def __init__(
+        self,
+        path: str | Path,
+        annotator: str | None = None,
+        *,
+        readonly: bool = False,
+        deferred: bool = False,
+    ):
+        """Lock (unless ``readonly``) and index the file; ``deferred`` leaves the index to :meth:`load`.
+
+        A deferred store is locked at once (a second writer is refused here, as always) and
+        indexed when :meth:`load` is called, from any thread, or by the first call that needs
+        the index, which waits for it: nothing is ever read or written against a partial index
+        (decision 0018p4: the window indexes a large annotator file after its first paint).
+        """
         self.path = Path(path)
         self.annotator = annotator
         self.readonly = readonly
@@ -60,10 +76,16 @@ class AnnotatorStore:
         self._reader = Reader(self.path)
         self.last_error: OSError | None = None
         self.report = LoadReport()
+        self._loaded = threading.Event()
+        self._loading = threading.Lock()
+        self._indexer: int | None = None  # the thread indexing now (its own calls need no index)
+        self._load_error: BaseException | None = None
         if not readonly:
             self._lock()
+        if deferred:
+            return
         try:
-            self._load()
+            self.load()
         except BaseException:
             self.close()  # a store that failed to open must not keep the lock (we would lock ourselves out)
             raise
@@ -89,10 +111,37 @@ class AnnotatorStore:
         return locks.holder(Path(path).with_name(Path(path).name + ".lock"))
 
     # loading -------------------------------------------------------------
+    @property
+    def ready(self) -> bool:
+        """Whether the file is indexed (or its indexing failed): a call now does not wait for it."""
+        return self._loaded.is_set()
+
+    def load(self) -> None:
+        """Index the file and replay the journal, once; every call that needs the index comes here first.
+
+        Any thread may call it; a caller that comes while another thread indexes waits for it,
+        and a failure (an ``OSError`` reading the file) is raised to every caller after it, so a
+        store that could not read its file never writes against what it did not read.
+        """
+        if not self._loaded.is_set() and self._indexer != threading.get_ident():
+            with self._loading:
+                if not self._loaded.is_set():
+                    self._indexer = threading.get_ident()
+                    try:
+                        self._load()
+                    except BaseException as e:
+                        self._load_error = e
+                    finally:
+                        self._indexer = None
+                        self._loaded.set()
+        if self._load_error is not None:
+            raise self._load_error
+
     def _load(self) -> None:
         report = LoadReport()
         if self.path.exists():
             places, total = index_lines(skim_records(self.path), report)
+            read_statuses(self.path, places)
             self._records = places  # type: ignore[assignment]
             self._counted(places, total)
         report.records = len(self._records)
@@ -186,15 +235,19 @@ class AnnotatorStore:
 
     # reading -------------------------------------------------------------
     def __contains__(self, record_id: str) -> bool:
+        self.load()
         return record_id in self._records
 
     def __len__(self) -> int:
+        self.load()
         return len(self._records)
 
     def ids(self) -> list[str]:
+        self.load()
         return list(self._records)
 
     def raw(self, record_id: str) -> dict[str, Any] | None:
+        self.load()
         for _ in range(3):
             d = self._records.get(record_id)
             if type(d) is tuple:
@@ -222,6 +275,7 @@ class AnnotatorStore:
 
     def status(self, record_id: str) -> Any:
         """The record's ``status`` as saved (from the index, no read); None if it has no such record."""
+        self.load()
         d = self._records.get(record_id)
         if type(d) is tuple:
             if d[2] is not UNREAD:
@@ -242,6 +296,7 @@ class AnnotatorStore:
         return Record.from_dict(d) if d is not None else None
 
     def records(self) -> Iterator[Record]:
+        self.load()
         for rid in list(self._records):
             try:
                 yield Record.from_dict(self.raw(rid))  # type: ignore[arg-type]
@@ -261,6 +316,7 @@ class AnnotatorStore:
         """
         if self.readonly:
             raise PermissionError(f"{self.path} is open read-only")
+        self.load()
         d = record.to_dict() if isinstance(record, Record) else record
         rid = d["id"]
         self._states.pop(rid, None)  # the whole line supersedes any journal entry of this record
@@ -285,6 +341,7 @@ class AnnotatorStore:
         """
         if self.readonly:
             raise PermissionError(f"{self.path} is open read-only")
+        self.load()
         rid = record.id
         state = None if rid in self._pending else self._state(rid)
         dirty = self._dirty.get(rid)
@@ -317,6 +374,7 @@ class AnnotatorStore:
         """Write what is pending: whole lines to the file, edit entries to the journal; fsync both."""
         if not (self._pending or self._dirty):
             return True
+        self.load()
         try:
             if self._pending:
                 self._append_lines(list(self._pending.items()))
@@ -382,6 +440,7 @@ class AnnotatorStore:
         """
         if self.readonly:
             return True
+        self.load()
         if not self.flush():
             return False
         try:
@@ -425,6 +484,7 @@ class AnnotatorStore:
         """
         if self.readonly:
             raise PermissionError(f"{self.path} is open read-only")
+        self.load()
         try:
             index = self._rewrite()
         except StaleLine:
@@ -462,10 +522,16 @@ class AnnotatorStore:
         """Flush, compact what is journaled or superseded, remove the journal and the lock: the file at rest.
 
         Whatever cannot be done (disk full) is left as it is: the journal and the
-        file still hold every edit that was saved, and the next open folds them.
+        file still hold every edit that was saved, and the next open folds them. A store
+        that could not read its file writes nothing (its journal stays for the next open).
         """
         clean = self.readonly
-        if not self.readonly:
+        try:
+            self.load()  # a deferred store not indexed yet: the close needs the index (fold, compaction)
+            broken = False
+        except BaseException:
+            broken = clean = True
+        if not self.readonly and not broken:
             # one write: a compaction takes the journaled records along (no fold first)
             clean = self.flush()
             if clean and (self._journaled or self._file_bytes != self._live_bytes):

@@ -180,10 +180,11 @@ class DocListPanel(QWidget):
 
     @property
     def filling(self) -> bool:
-        """Whether part of the batch is still being read into the list."""
-        return self._filler.busy
+        """Whether part of the batch is still to be read into the list (being read, or about to be)."""
+        return self.model is not None and self.model.batch.pending is not None and not self._closed
 
-    def set_batch(self, batch: Batch, status: Callable[[str], str]) -> None:
+    def set_batch(self, batch: Batch, status: Callable[[str], str], fill: bool = True) -> None:
+        """Show ``batch``; its pending part is read at once, or when :meth:`fill` is called (``fill`` False)."""
         self._filler.shutdown()  # the last batch's index is no longer wanted (its chunks are ignored)
         self.proxy.hits = None  # the last batch's search results mean nothing here
         if self.search.text().strip():
@@ -198,8 +199,15 @@ class DocListPanel(QWidget):
         head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.update_progress()
         if batch.pending is not None and not self._closed:
-            self._filler.start(lambda progress, deliver: _drain(batch, progress, deliver))
             self.progress.setFormat(f"reading the batch… {len(batch.items):,} articles")
+            if fill:
+                self.fill()
+
+    def fill(self) -> None:
+        """Read the pending part of the batch on a worker thread, if it is not read or being read."""
+        batch = self.model.batch if self.model is not None else None
+        if batch is not None and batch.pending is not None and not self._closed and not self._filler.busy:
+            self._filler.start(lambda progress, deliver: _drain(batch, progress, deliver))
 
     def _take(self, got: tuple[Batch, list[Entry]]) -> None:
         batch, chunk = got
@@ -243,6 +251,14 @@ class DocListPanel(QWidget):
         self.filter.setItemText(0, f"All ({total})")
         for i, st in enumerate(STATUSES, start=1):
             self.filter.setItemText(i, f"{STATUS_TEXT[st]} ({counts.get(st, 0)})")
+
+    def statuses_changed(self) -> None:
+        """Every row's status may have changed (the annotator file is indexed now): repaint, recount."""
+        if self.model is not None and self.model.rowCount():
+            self.model.dataChanged.emit(self.model.index(0, 0), self.model.index(self.model.rowCount() - 1, 1))
+            self.update_progress()
+            if self.proxy.status is not None:
+                self.proxy.refilter()
 
     def follow(self, open_doc: OpenDocument) -> None:
         """The open article is the selected row; its row and the counts follow its status."""
