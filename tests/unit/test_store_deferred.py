@@ -45,7 +45,9 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     event.set()
 
 
-def test_a_deferred_store_is_locked_at_once_and_indexed_when_asked(tmp_path: Path, gate: threading.Event) -> None:
+def test_a_deferred_store_is_locked_at_once_and_indexed_when_asked(
+    tmp_path: Path, gate: threading.Event
+) -> None:
     path = tmp_path / "batch.alice.jsonl"
     _write(path, [_rec(i) for i in range(5)] + [_rec(2, "done", rev=2)])
     st = AnnotatorStore(path, "alice", deferred=True)

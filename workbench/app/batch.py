@@ -25,7 +25,7 @@ from workbench.core.record import Record, RecordError
 from workbench.io.jsonl import LineError, iter_records, read_at
 
 TITLE_CHARS = 90
-CHUNK = 5_000  # index entries per chunk of the background part: a few tenths of a second of reading
+CHUNK = 2_000  # index entries per chunk of the background part: the GUI thread takes one in ~10-30 ms
 
 
 @dataclass(slots=True)

@@ -79,8 +79,9 @@ class Document:
         self.annotator = annotator
         self.history = History(history_limit)
         self._listeners: list[Listener] = []
-        # Asked before every edit (undo and redo only replay edits it let through); may raise EditRefused. The session sets it on a
-        # document shown before the annotator file was indexed, so no edit is made on a stale view.
+        # Asked before every edit (undo and redo only replay edits it let through); may raise
+        # EditRefused. The session sets it on a document shown before the annotator file was
+        # indexed, so no edit is made on a stale view.
         self.guard: Callable[[Document], None] | None = None
         if record.schema is None:
             record.schema = schema.ref

@@ -192,7 +192,8 @@ class MainWindow(QMainWindow):
         self.close_session(keep_store=session.store is (self.session.store if self.session else None))
         self.session = session
         self.save_status.watch(session)
-        self.doc_list.set_batch(session.batch, session.status, fill=False)  # filled after the store is indexed
+        # the list is filled once the store is indexed (store_index): an edit waits for that, browsing not
+        self.doc_list.set_batch(session.batch, session.status, fill=False)
         self.settings.last_paths = [str(p.resolve()) for p in paths]
         for p in paths:
             self.settings.add_recent(p)

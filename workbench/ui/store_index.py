@@ -58,7 +58,9 @@ class StoreIndexer(QObject):
         self._session = session
         self._deferred = not session.store.ready
         if self._deferred:
-            session.replaced_listeners.append(lambda rid: QTimer.singleShot(0, lambda: self._reopen(session, rid)))
+            session.replaced_listeners.append(
+                lambda rid: QTimer.singleShot(0, lambda: self._reopen(session, rid))
+            )
         after_paint(painted, lambda: self._start() if session is self._session else None)
 
     def _start(self) -> None:
