@@ -21,7 +21,7 @@ from PySide6.QtCore import Qt
 from tests.qt.conftest import ANNOTATOR, drag_select, on_disk, store_records
 from workbench.app import batch as batch_module
 from workbench.core.record import Record
-from workbench.io import store as store_module
+from workbench.io import store_open as store_module
 from workbench.ui import main_window
 
 N = 1500

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from workbench.core.record import Record
-from workbench.io import store as store_module
+from workbench.io import store_open as store_module
 from workbench.io.jsonl import dumps
 from workbench.io.store import AnnotatorStore, StoreLocked
 
