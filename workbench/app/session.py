@@ -212,8 +212,13 @@ class Session:
         else:
             # The annotator file is the batch itself: the batch's reading shows the first article,
             # and the store indexes the file when the window asks (after its first paint), or when
-            # something needs the index first (decision 0018p4)
-            deferred = index_budget is not None and self._batch_reads(self.store_path)
+            # something needs the index first (decision 0018p4). Not after a crash: the journal's
+            # edits are in no line the batch reads, so the store is read before anything is shown.
+            deferred = (
+                index_budget is not None
+                and self._batch_reads(self.store_path)
+                and not AnnotatorStore.has_journal(self.store_path)
+            )
             try:
                 self.store = AnnotatorStore(self.store_path, annotator, deferred=deferred)
             except StoreLocked as e:

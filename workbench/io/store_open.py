@@ -48,6 +48,14 @@ class StoreLoading:
     def journal_path(self) -> Path:
         return self.path.with_name(self.path.name + ".journal")
 
+    @staticmethod
+    def has_journal(path: str | Path) -> bool:
+        """Whether edits of an earlier session wait in the journal beside ``path`` (it was not closed)."""
+        try:
+            return Path(path).with_name(Path(path).name + ".journal").stat().st_size > 0
+        except OSError:
+            return False
+
     @property
     def ready(self) -> bool:
         """Whether the file is indexed (or its indexing failed): a call now does not wait for it."""
