@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,6 @@ from PySide6.QtCore import Qt
 from tests.qt.conftest import ANNOTATOR, drag_select, on_disk, store_records
 from workbench.app import batch as batch_module
 from workbench.core.record import Record
-from workbench.io import store_open as store_module
 from workbench.ui import main_window
 
 N = 1500
@@ -44,20 +42,11 @@ def _own_file(tmp_path: Path, later: bool = False) -> Path:
 
 
 @pytest.fixture
-def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
-    """The store's reading of the annotator file waits for this event."""
-    event = threading.Event()
-    skim = store_module.skim_records
-
-    def gated(path: Any) -> Iterator[Any]:
-        event.wait(10)
-        yield from skim(path)
-
+def gate(monkeypatch: pytest.MonkeyPatch, store_gate: threading.Event) -> threading.Event:
+    """The window reads the file's first lines only, and the store's reading waits for this event."""
     monkeypatch.setattr(main_window, "INDEX_BUDGET", 0.0)
     monkeypatch.setattr(batch_module, "CHUNK", 200)
-    monkeypatch.setattr(store_module, "skim_records", gated)
-    yield event
-    event.set()
+    return store_gate
 
 
 def _open_slowly(gate: threading.Event) -> None:

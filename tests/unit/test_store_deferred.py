@@ -10,14 +10,12 @@ makes every use fail without writing anything (its journal stays).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from workbench.core.record import Record
-from workbench.io import store_open as store_module
 from workbench.io.jsonl import dumps
 from workbench.io.store import AnnotatorStore, StoreLocked
 
@@ -31,18 +29,8 @@ def _write(path: Path, records: list[dict[str, Any]]) -> None:
 
 
 @pytest.fixture
-def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
-    """The store's reading of its file waits for this event (as a slow disk would)."""
-    event = threading.Event()
-    skim = store_module.skim_records
-
-    def gated(path: Any) -> Iterator[Any]:
-        event.wait(10)
-        yield from skim(path)
-
-    monkeypatch.setattr(store_module, "skim_records", gated)
-    yield event
-    event.set()
+def gate(store_gate: threading.Event) -> threading.Event:
+    return store_gate
 
 
 def test_a_deferred_store_is_locked_at_once_and_indexed_when_asked(
