@@ -20,7 +20,7 @@ from PySide6.QtCore import Qt
 from tests.qt.conftest import ANNOTATOR, drag_select, on_disk, store_records
 from workbench.app import batch as batch_module
 from workbench.core.record import Record
-from workbench.ui import main_window
+from workbench.ui import doc_list, main_window
 
 N = 1500
 TEXT = "Angela Merkel visited Paris on Monday, story {i}."
@@ -46,6 +46,7 @@ def gate(monkeypatch: pytest.MonkeyPatch, store_gate: threading.Event) -> thread
     """The window reads the file's first lines only, and the store's reading waits for this event."""
     monkeypatch.setattr(main_window, "INDEX_BUDGET", 0.0)
     monkeypatch.setattr(batch_module, "CHUNK", 200)
+    monkeypatch.setattr(doc_list, "COUNT_SLICE", 100)  # statuses counted in many slices
     return store_gate
 
 
@@ -69,16 +70,19 @@ def test_an_early_edit_waits_for_the_index_and_the_list_fills_behind_it(
     qtbot.keyClick(win.view, "p")
     assert s.store.ready and s.document.record.id == "d0000"
     assert [(sp["start"], sp["end"], sp["label"]) for sp in on_disk(win)["spans"]] == [(0, 13, "PERSON")]
-    qtbot.waitUntil(lambda: not win.doc_list.filling, timeout=10_000)
+    qtbot.waitUntil(lambda: not (win.doc_list.filling or win.doc_list.counting), timeout=10_000)
     assert win.doc_list.model.rowCount() == N and [it.id for it in s.batch.items][-1] == f"d{N - 1:04d}"
     assert win.doc_list.progress.format() == f"0 / {N} done"
     assert win.doc_list.table.currentIndex().data(Qt.ItemDataRole.UserRole) == "d0000"
-    qtbot.keyClick(win.view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.AltModifier)
-    assert s.document.record.id == "d0001"
+    # Done and next, by key: the counts follow at once, without counting the batch again.
+    qtbot.keyClick(win.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert s.document.record.id == "d0001" and not win.doc_list.counting
+    assert win.doc_list.progress.format() == f"1 / {N} done"
+    assert win.doc_list.filter.itemText(3) == "● done (1)"
     win.close()
     saved = store_records(s.store_path)
     assert len(saved) == N and saved["d0000"]["spans"][0]["label"] == "PERSON"
-    assert saved["d0000"]["status"] == "in_progress"
+    assert saved["d0000"]["status"] == "done"
 
 
 def test_an_edit_of_a_version_the_file_has_a_later_one_of_is_refused_and_the_later_one_shown(
@@ -95,7 +99,7 @@ def test_an_edit_of_a_version_the_file_has_a_later_one_of_is_refused_and_the_lat
     assert s.document is not None and s.document.record.status == "done"
     assert not store_records(s.store_path)["d0000"]["spans"]  # nothing written over it
     # The list says what the file says now: the first article is done.
-    qtbot.waitUntil(lambda: not win.doc_list.filling, timeout=10_000)
+    qtbot.waitUntil(lambda: not (win.doc_list.filling or win.doc_list.counting), timeout=10_000)
     assert win.doc_list.progress.format() == f"1 / {N} done"
     assert "done" in win.doc_list.table.model().index(0, 0).data()
     # Made again on the later version, the edit is saved on top of it.

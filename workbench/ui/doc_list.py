@@ -192,6 +192,11 @@ class DocListPanel(QWidget):
         """Whether part of the batch is still to be read into the list (being read, or about to be)."""
         return self.model is not None and self.model.batch.pending is not None and not self._closed
 
+    @property
+    def counting(self) -> bool:
+        """Whether the statuses are being counted (in slices between events) for the progress bar."""
+        return self._counter.isActive()
+
     def set_batch(self, batch: Batch, status: Callable[[str], str], fill: bool = True) -> None:
         """Show ``batch``; its pending part is read at once, or (``fill`` False) when :meth:`fill` says."""
         self._filler.shutdown()  # the last batch's index is no longer wanted (its chunks are ignored)
@@ -254,7 +259,7 @@ class DocListPanel(QWidget):
 
     def _count_some(self) -> None:
         """Count the next slice of rows not counted yet; show the counts when every row is counted."""
-        if self.model is None:
+        if self.model is None or self._closed:
             self._counter.stop()
             return
         items, status, tally = self.model.batch.items, self.model.status, self._tally
@@ -405,5 +410,6 @@ class DocListPanel(QWidget):
         """The window closes: no search starts again, and a running one is waited for."""
         self._closed = True
         self._search_timer.stop()
+        self._counter.stop()
         self._searcher.shutdown()
         self._filler.shutdown()
