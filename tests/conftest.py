@@ -45,7 +45,7 @@ def store_gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     skim = store_open.skim_records
 
     def gated(path: Any) -> Iterator[Any]:
-        event.wait(10)
+        event.wait(60)  # a safety valve: the test sets it long before
         yield from skim(path)
 
     monkeypatch.setattr(store_open, "skim_records", gated)

@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt
 
 from tests.qt.conftest import ANNOTATOR, drag_select, on_disk, store_records
 from workbench.app import batch as batch_module
+from workbench.app.session import Session
 from workbench.core.record import Record
 from workbench.ui import doc_list, main_window
 
@@ -55,8 +56,23 @@ def _open_slowly(gate: threading.Event) -> None:
     threading.Timer(0.3, gate.set).start()
 
 
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch, gate: threading.Event) -> list[bool]:
+    """The gate opens only once an edit asks for the index (whether it was there then, per edit)."""
+    check = Session._before_edit
+    seen: list[bool] = []
+
+    def before_edit(self: Session, doc: Any) -> None:
+        seen.append(self.store.ready)
+        _open_slowly(gate)
+        check(self, doc)
+
+    monkeypatch.setattr(Session, "_before_edit", before_edit)
+    return seen
+
+
 def test_an_early_edit_waits_for_the_index_and_the_list_fills_behind_it(
-    qtbot: Any, open_window: Any, tmp_path: Path, gate: threading.Event
+    qtbot: Any, open_window: Any, tmp_path: Path, gate: threading.Event, asked: list[bool]
 ) -> None:
     win = open_window([_own_file(tmp_path)])
     s = win.session
@@ -65,10 +81,9 @@ def test_an_early_edit_waits_for_the_index_and_the_list_fills_behind_it(
     assert not s.store.ready  # shown from the batch's first reading of the file
     assert 0 < win.doc_list.model.rowCount() < N and win.doc_list.filling
     # Annotate at once, with the mouse and a key: the edit waits for the index, then is saved.
-    _open_slowly(gate)
     drag_select(qtbot, win, 0, len("Angela Merkel"))
     qtbot.keyClick(win.view, "p")
-    assert s.store.ready and s.document.record.id == "d0000"
+    assert asked == [False] and s.store.ready and s.document.record.id == "d0000"
     assert [(sp["start"], sp["end"], sp["label"]) for sp in on_disk(win)["spans"]] == [(0, 13, "PERSON")]
     qtbot.waitUntil(lambda: not (win.doc_list.filling or win.doc_list.counting), timeout=10_000)
     assert win.doc_list.model.rowCount() == N and [it.id for it in s.batch.items][-1] == f"d{N - 1:04d}"
@@ -86,15 +101,14 @@ def test_an_early_edit_waits_for_the_index_and_the_list_fills_behind_it(
 
 
 def test_an_edit_of_a_version_the_file_has_a_later_one_of_is_refused_and_the_later_one_shown(
-    qtbot: Any, open_window: Any, tmp_path: Path, gate: threading.Event
+    qtbot: Any, open_window: Any, tmp_path: Path, gate: threading.Event, asked: list[bool]
 ) -> None:
     win = open_window([_own_file(tmp_path, later=True)])
     s = win.session
     assert s is not None and win.view.toPlainText() == TEXT.format(i=0)  # the first line: stale
-    _open_slowly(gate)
     drag_select(qtbot, win, 0, len("Angela Merkel"))
     qtbot.keyClick(win.view, "p")  # waits for the index, which finds the later line
-    assert "later version" in win.statusBar().currentMessage()
+    assert asked == [False] and "later version" in win.statusBar().currentMessage()
     qtbot.waitUntil(lambda: win.view.toPlainText() == LATER, timeout=5000)
     assert s.document is not None and s.document.record.status == "done"
     assert not store_records(s.store_path)["d0000"]["spans"]  # nothing written over it
