@@ -7,8 +7,9 @@ process; the ratios are against the 1k run of the same invocation.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_ui_open.py [--sizes 1000,100000] [--own]
 
-``--own`` opens annotator files (``<corpus>.bench.jsonl``) instead of corpora: the annotator
-store then reads the whole file before the window opens, which is the store's part.
+``--own`` opens annotator files (``<corpus>.bench.jsonl``) instead of corpora: the batch's first
+reading shows the first article, and the annotator store indexes the whole file after the first
+paint (decision 0018p4); "store indexed" says when an edit no longer waits for it.
 """
 
 from __future__ import annotations
@@ -47,11 +48,15 @@ def child(n: int, folder: Path, own: bool) -> None:
     s = win.session
     assert s is not None and s.document is not None and win.view.toPlainText() == s.document.record.text
     model = win.doc_list.model
+    store_s = None
     while model is None or model.rowCount() < n:  # the list fills in the background
         app.processEvents()
+        if store_s is None and s.store.ready:
+            store_s = time.perf_counter() - t
         time.sleep(0.01)
         model = win.doc_list.model
     full_s = time.perf_counter() - t
+    store_s = store_s if store_s is not None else full_s
     app.processEvents()
     rss = proc.memory_info().rss
     win.close()
@@ -61,6 +66,7 @@ def child(n: int, folder: Path, own: bool) -> None:
                 "n": n,
                 "first_s": first_s,
                 "full_s": full_s,
+                "store_s": store_s,
                 "rss_mb": rss / 2**20,
                 "growth_mb": (rss - rss0) / 2**20,
             }
@@ -98,7 +104,8 @@ def main() -> None:
     for r in results:
         print(
             f"{r['n']:>7,} articles: first article shown {r['first_s']:.2f} s "
-            f"(budget 1 s: {'OK' if r['first_s'] < 1 else 'OVER'}), list full {r['full_s']:.2f} s, "
+            f"(budget 1 s: {'OK' if r['first_s'] < 1 else 'OVER'}), store indexed {r['store_s']:.2f} s, "
+            f"list full {r['full_s']:.2f} s, "
             f"window RSS {r['rss_mb']:.0f} MB ({r['growth_mb']:.0f} MB of it from opening)"
         )
     small, big = results[0], results[-1]

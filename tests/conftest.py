@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,27 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is absent: real-data tests need the project's shared folder")
     return SHARED
+
+
+@pytest.fixture
+def store_gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The annotator store's reading of its file waits for this event, as a slow disk would.
+
+    For tests of a store indexed after it opened (decision 0018p4): they act while the index is
+    provably not there, then set the event. Set again at the end, so no thread is left waiting.
+    """
+    from workbench.io import store_open
+
+    event = threading.Event()
+    skim = store_open.skim_records
+
+    def gated(path: Any) -> Iterator[Any]:
+        event.wait(60)  # a safety valve: the test sets it long before
+        yield from skim(path)
+
+    monkeypatch.setattr(store_open, "skim_records", gated)
+    yield event
+    event.set()
 
 
 def news_without_guidelines() -> dict[str, Any]:

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.qt.conftest import ANNOTATOR, REPO, env_without_display, store_records
 
 ARTICLES = [
@@ -20,8 +22,12 @@ ARTICLES = [
 ]
 
 
-def test_sigkill_mid_way_loses_no_acknowledged_edit(qtbot: Any, open_window: Any, tmp_path: Path) -> None:
-    corpus = tmp_path / "batch.jsonl"
+@pytest.mark.parametrize("own", [False, True], ids=["corpus", "own-file"])
+def test_sigkill_mid_way_loses_no_acknowledged_edit(
+    qtbot: Any, open_window: Any, tmp_path: Path, own: bool
+) -> None:
+    """``own``: the annotator's own file is opened (its store indexed after the first paint, 0018p4)."""
+    corpus = tmp_path / (f"batch.{ANNOTATOR}.jsonl" if own else "batch.jsonl")
     corpus.write_text("".join(json.dumps({"id": f"a{i}", "text": t}) + "\n" for i, t in enumerate(ARTICLES)))
     env = env_without_display()
     env["WORKBENCH_ANNOTATOR"] = ANNOTATOR

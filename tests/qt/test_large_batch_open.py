@@ -86,6 +86,7 @@ def test_reopening_lands_on_the_last_article_once_the_list_reaches_it(
     corpus = _corpus(tmp_path)
     gate.set()
     win = open_window([corpus])
+    qtbot.waitUntil(lambda: not win.doc_list.filling, timeout=10_000)
     win.doc_list.documentActivated.emit("d0250")
     assert win.session.document.record.id == "d0250"
     win.close()

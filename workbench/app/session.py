@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.app.batch import Batch, Item, ReadArticles, start_batch, title_of
-from workbench.core.document import Change, Document
+from workbench.core.document import Change, Document, EditRefused
 from workbench.core.paths import corpora_dir
 from workbench.core.problems import Problem
 from workbench.core.record import Record, RecordError
@@ -167,6 +167,10 @@ def _put_tally(rec: Record, tally: TimeOnTask) -> None:
 
 
 SaveListener = Callable[[bool], None]
+STALE_VIEW = (
+    "the annotator file has a later version of this article than the one shown while it was being "
+    "read; the later version is shown now, make the change there"
+)
 OPEN_DOCUMENTS = 20  # Documents (with their undo history) kept alive across switches
 TIME_SAVE_EVERY = 30.0  # seconds: the active time reaches the file at least this often while working
 PREANNOTATION_LABEL = "Pre-annotate"  # a model's pass (ui/preannotate.py) is not the annotator's edit
@@ -206,11 +210,23 @@ class Session:
         if store is not None and Path(store.path) == self.store_path and not store.readonly:
             self.store = store
         else:
+            # The annotator file is the batch itself: the batch's reading shows the first article,
+            # and the store indexes the file when the window asks (after its first paint), or when
+            # something needs the index first (decision 0018p4). Not after a crash: the journal's
+            # edits are in no line the batch reads, so the store is read before anything is shown.
+            deferred = (
+                index_budget is not None
+                and self._batch_reads(self.store_path)
+                and not AnnotatorStore.has_journal(self.store_path)
+            )
             try:
-                self.store = AnnotatorStore(self.store_path, annotator)
+                self.store = AnnotatorStore(self.store_path, annotator, deferred=deferred)
             except StoreLocked as e:
                 self.locked = e
-                self.store = AnnotatorStore(self.store_path, annotator, readonly=True)
+                self.store = AnnotatorStore(self.store_path, annotator, readonly=True, deferred=deferred)
+        # documents opened from the batch's reading while the store was not indexed: what they showed
+        self._provisional: dict[str, dict[str, Any]] = {}
+        self.replaced_listeners: list[Callable[[str], None]] = []  # the open article was a stale view
         self._keep_annotated_originals()
         self.document: Document | None = None
         self._docs: OrderedDict[str, tuple[Document, Callable[[], None]]] = OrderedDict()
@@ -220,6 +236,14 @@ class Session:
         self.clock = ActivityClock()
         self._tallies: dict[str, TimeOnTask] = {}  # tallies not in a saved record yet
         self._time_saved_at = 0.0
+
+    def _batch_reads(self, path: Path) -> bool:
+        """Whether ``path`` is one of the batch's JSON Lines sources (the annotator's own file opened)."""
+        try:
+            target = path.resolve()
+            return any(p.suffix.lower() == ".jsonl" and p.resolve() == target for p in self.batch.sources)
+        except OSError:
+            return False
 
     def _keep_annotated_originals(self) -> None:
         """Work done on an article before it was cleaned on open stays in front of the annotator."""
@@ -255,6 +279,8 @@ class Session:
         return str(self.store_path)
 
     def status(self, record_id: str) -> str:
+        if not self.store.ready:  # the store reads the batch's own file: the batch's reading stands in
+            return self.batch.item(record_id).status
         status = self.store.status(record_id)  # from the store's index: no record is read
         if isinstance(status, str):
             return status
@@ -268,7 +294,15 @@ class Session:
         return out
 
     def record(self, record_id: str) -> Record:
-        """The annotator's version when there is one, else the source's (raises RecordError)."""
+        """The annotator's version when there is one, else the source's (raises RecordError).
+
+        While the store is not indexed (it reads the batch's own file), the batch's reading of
+        the line stands in, and is checked against the store when it is indexed (:meth:`settle`).
+        """
+        if not self.store.ready:
+            rec = self.batch.load(record_id)
+            self._provisional[record_id] = rec.to_dict()
+            return rec
         if record_id in self.store:
             rec = self.store.get(record_id)
             if rec is not None:
@@ -289,6 +323,8 @@ class Session:
             self._docs.move_to_end(record_id)
             return cached[0]
         doc = Document(self.record(record_id), self.schema, self.annotator)
+        if record_id in self._provisional:
+            doc.guard = self._before_edit  # no edit before it is checked against the indexed store
         self._docs[record_id] = (doc, doc.subscribe(lambda change, d=doc: self._save(d, change)))
         while len(self._docs) > OPEN_DOCUMENTS:
             rid, (old, unsubscribe) = next(iter(self._docs.items()))
@@ -314,7 +350,7 @@ class Session:
         leaving = self.document
         if leaving is not None and leaving.record.id != record_id:
             self._leave(leaving)
-            if not self.readonly:
+            if not self.readonly and self.store.ready:  # not indexed yet: nothing of this session to fold
                 self.store.fold()  # a failure loses nothing: the journal keeps the edits until the next fold
         self.document = self.document_for(record_id)
         if self.clock.current != record_id:
@@ -322,6 +358,55 @@ class Session:
             self.clock.open(record_id, self._tallies.get(record_id) or TimeOnTask.from_meta(rec.meta))
             self._time_saved_at = self.clock.now()
         return self.document
+
+    # the store indexed after the first paint --------------------------------------------------
+    def settle(self) -> None:
+        """Check the documents opened from the batch's reading against the indexed store (waits for it).
+
+        One the file has in a later version (a later line than the batch had read, or a journal
+        left by a crash) was never edited (its guard waits for this); it is dropped, and when it
+        is the open article the ``replaced_listeners`` are told, so the window shows the later
+        version. Raises OSError when the annotator file cannot be read.
+        """
+        if not self._provisional:
+            return
+        self.store.load()
+        for rid, seen in list(self._provisional.items()):
+            del self._provisional[rid]
+            cached = self._docs.get(rid)
+            if cached is None:
+                continue  # no longer kept: opening it again reads the store
+            doc, unsubscribe = cached
+            if self._latest(rid) == seen:
+                doc.guard = None
+                continue
+            unsubscribe()  # its guard stays: it refuses every edit
+            del self._docs[rid]
+            self._tallies.pop(rid, None)
+            self.preannotated_on_open.discard(rid)  # the later version may be pre-annotated when shown
+            if doc is self.document:
+                self.document = None
+                if self.clock.current == rid:
+                    self.clock.leave()  # the time on the later version starts from its own tally
+                for listener in list(self.replaced_listeners):
+                    listener(rid)
+
+    def _latest(self, record_id: str) -> dict[str, Any] | None:
+        try:
+            raw = self.store.raw(record_id) if record_id in self.store else self.batch.raw(record_id)
+            return Record.from_dict(raw).to_dict() if raw is not None else None
+        except (RecordError, ValueError, OSError):
+            return None
+
+    def _before_edit(self, doc: Document) -> None:
+        """The guard of a document shown before the store was indexed: wait for the index and check."""
+        if doc.record.id in self._provisional:
+            try:
+                self.settle()
+            except OSError as e:
+                raise EditRefused(f"the annotator file {self.store_path} cannot be read: {e}") from None
+        if doc.guard is not None:
+            raise EditRefused(STALE_VIEW)
 
     # time on task ------------------------------------------------------------------------
     def activity(self) -> None:
@@ -347,10 +432,15 @@ class Session:
         rec = doc.record
         self._tallies[rec.id] = tally
         self._time_saved_at = self.clock.now()
-        if self.readonly or (rec.id not in self.store and rec.status == "todo"):
-            return  # an article only looked at is not written for its time; its first edit takes it along
-        if tally.sessions == 0 or TimeOnTask.from_meta(rec.meta) == tally:
+        if self.readonly or tally.sessions == 0 or TimeOnTask.from_meta(rec.meta) == tally:
             return  # never acted on (opened and left by a script, a click in the list), or nothing new
+        if doc.guard is not None:
+            try:
+                self._before_edit(doc)  # shown before the store was indexed: checked first
+            except EditRefused:
+                return  # the file has a later version: this view's time is not written over it
+        if rec.id not in self.store and rec.status == "todo":
+            return  # an article only looked at is not written for its time; its first edit takes it along
         _put_tally(rec, tally)
         rec.rev += 1  # a revision of its own, so the journal entry has a base (decision 0014)
         self._report(self.store.save_edit(rec))

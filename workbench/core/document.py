@@ -79,6 +79,10 @@ class Document:
         self.annotator = annotator
         self.history = History(history_limit)
         self._listeners: list[Listener] = []
+        # Asked before every edit (undo and redo only replay edits it let through); may raise
+        # EditRefused. The session sets it on a document shown before the annotator file was
+        # indexed, so no edit is made on a stale view.
+        self.guard: Callable[[Document], None] | None = None
         if record.schema is None:
             record.schema = schema.ref
 
@@ -109,6 +113,8 @@ class Document:
         The annotator's first edit of a "todo" article moves it to "in progress" in the same
         step; a model's pass (``starts_work=False``) does not: nobody has worked on it yet.
         """
+        if self.guard is not None:
+            self.guard(self)
         label = label or edit.describe()
         if starts_work and self.record.status == "todo" and not isinstance(edit, SetStatus):
             edit = EditGroup((edit, SetStatus("in_progress")), label)

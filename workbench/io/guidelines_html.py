@@ -17,12 +17,14 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from html import escape
 from pathlib import Path
-
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING
 
 from workbench.core.guidelines import ExampleError, Guideline, GuidelineKind, parse_example
 from workbench.core.schema import AnnotationSchema
 from workbench.io.atomic import atomic_write
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 # (schema colour "#rrggbb", span kind) -> (background, text) colours, "#rrggbb"
 Fill = Callable[[str, str], tuple[str, str]]
@@ -70,6 +72,8 @@ def paper_fill(color: str, kind: str) -> tuple[str, str]:
 
 @cache
 def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # 70 ms of imports: paid when a guideline is shown, not at start-up
+
     return MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
 
 

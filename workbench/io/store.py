@@ -10,7 +10,8 @@ and ``os.replace``, by itself when superseded lines outweigh live ones and on a 
 close. A torn last line (power cut, kill -9) is set aside in a side file and reported.
 A lock file keeps a second process from writing, names who holds it, and is removed on
 a clean close. A failed save keeps the edit in memory and retries on the next save;
-the files on disk keep only whole lines.
+the files on disk keep only whole lines. Opening the file (its index, the journal's replay,
+at once or deferred to another thread) is :mod:`workbench.io.store_open`'s half of the class.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from typing import Any
 from workbench.core.record import Record, RecordError
 from workbench.io import locks
 from workbench.io.appending import append_durably, open_for_append
-from workbench.io.journal import RecordState, entry_for, placement, valid_entry
-from workbench.io.jsonl import LineError, dumps, iter_records, read_jsonl, set_aside, skim_records
+from workbench.io.journal import RecordState, entry_for
+from workbench.io.jsonl import dumps
 from workbench.io.store_file import (
     UNREAD,
     At,
@@ -34,13 +35,27 @@ from workbench.io.store_file import (
     Reader,
     StaleLine,
     StoreLocked,
-    index_lines,
     rewrite,
 )
+from workbench.io.store_open import StoreLoading
 
 
-class AnnotatorStore:
-    def __init__(self, path: str | Path, annotator: str | None = None, *, readonly: bool = False):
+class AnnotatorStore(StoreLoading):
+    def __init__(
+        self,
+        path: str | Path,
+        annotator: str | None = None,
+        *,
+        readonly: bool = False,
+        deferred: bool = False,
+    ):
+        """Lock (unless ``readonly``) and index the file; ``deferred`` leaves the index to :meth:`load`.
+
+        A deferred store is locked at once (a second writer is refused here, as always) and
+        indexed when :meth:`load` is called, from any thread, or by the first call that needs
+        the index, which waits for it: nothing is ever read or written against a partial index
+        (decision 0018p4: the window indexes a large annotator file after its first paint).
+        """
         self.path = Path(path)
         self.annotator = annotator
         self.readonly = readonly
@@ -60,10 +75,13 @@ class AnnotatorStore:
         self._reader = Reader(self.path)
         self.last_error: OSError | None = None
         self.report = LoadReport()
+        self._start_loading()
         if not readonly:
             self._lock()
+        if deferred:
+            return
         try:
-            self._load()
+            self.load()
         except BaseException:
             self.close()  # a store that failed to open must not keep the lock (we would lock ourselves out)
             raise
@@ -79,122 +97,31 @@ class AnnotatorStore:
         except locks.Held as e:
             raise StoreLocked(self.path, e.holder) from None
 
-    @property
-    def journal_path(self) -> Path:
-        return self.path.with_name(self.path.name + ".journal")
-
     @staticmethod
     def holder(path: str | Path) -> dict[str, Any] | None:
         """Who holds the lock on ``path``, or None if nobody does."""
         return locks.holder(Path(path).with_name(Path(path).name + ".lock"))
-
-    # loading -------------------------------------------------------------
-    def _load(self) -> None:
-        report = LoadReport()
-        if self.path.exists():
-            places, total = index_lines(skim_records(self.path), report)
-            self._records = places  # type: ignore[assignment]
-            self._counted(places, total)
-        report.records = len(self._records)
-        self.report = report
-        if report.errors and not self.readonly:
-            report.set_aside = self._set_aside(report.errors)
-        if self.journal_path.exists():
-            self._replay_journal(report)
-
-    def _recover(self) -> None:
-        """A latest line that was skimmed turned out to be no record: walk every line, as before.
-
-        Parsing every line finds the bad ones, so an earlier good version of the id wins
-        and the bad line is reported (and, when writing, set aside) like any bad line.
-        """
-        report = LoadReport()
-        self._reader.renew()  # the file as it is now (another process may have replaced it)
-        places, total = index_lines(iter_records(self.path), report)
-        self._counted(places, total)
-        for rid, v in list(self._records.items()):
-            if type(v) is tuple:
-                if rid in places:
-                    self._records[rid] = places[rid]
-                else:
-                    del self._records[rid]  # only bad lines of it: reported, never half-read
-        seen = {e.line for e in self.report.errors}
-        fresh = [e for e in report.errors if e.line not in seen]
-        self.report.errors += fresh
-        self.report.lines = report.lines
-        self.report.records = len(self._records)
-        if fresh and not self.readonly:
-            self.report.set_aside = self._set_aside(fresh)
-
-    def _counted(self, places: dict[str, At], total: int) -> None:
-        """Live and superseded bytes of the file as indexed (every line counted, each id's latest live)."""
-        self._line_bytes = {rid: at[1] for rid, at in places.items()}
-        self._live_bytes = sum(self._line_bytes.values())
-        self._file_bytes = total
 
     def _count_line(self, rid: str, size: int) -> None:
         self._live_bytes += size - self._line_bytes.get(rid, 0)
         self._line_bytes[rid] = size
         self._file_bytes += size
 
-    def _replay_journal(self, report: LoadReport) -> None:
-        """Apply the journal's entries (edits saved since the last fold) to the records read.
-
-        An entry that cannot be placed (no such record, another revision) is reported
-        and copied to a side file, never applied blindly nor dropped silently.
-        """
-        path = str(self.journal_path)
-        for item in read_jsonl(self.journal_path):
-            if type(item) is LineError:
-                report.journal_errors.append(item)
-                continue
-            n, obj = item
-            state = self._state(obj["id"]) if valid_entry(obj) else None
-            where = placement(state, obj) if state is not None else "no record of this id to apply it to"
-            if not valid_entry(obj):
-                where = "not a journal entry"
-            if where == "apply":
-                state.apply(obj)  # type: ignore[union-attr]
-                self._journaled.add(obj["id"])
-                self._records.pop(obj["id"], None)
-                self._records[obj["id"]] = None
-                report.journal_entries += 1
-            elif where != "done":
-                report.journal_errors.append(LineError(path, n, where, raw=dumps(obj).encode("utf-8")))
-        self._journal_bytes = self.journal_path.stat().st_size
-        if self.readonly:
-            return
-        if report.journal_errors:
-            # copied out, then folded so the journal is emptied and they are reported once;
-            # a clean journal is folded later (leaving an article, close, size) at no cost to the open
-            report.journal_set_aside = set_aside(self.journal_path, report.journal_errors)
-            self._journal_bytes = self.journal_path.stat().st_size
-            with contextlib.suppress(OSError):  # a failure leaves the journal: the next open tries again
-                self._fold()
-
-    def _set_aside(self, errors: list[LineError]) -> Path:
-        """Copy bad lines to a side file, then take them out of the store file.
-
-        A torn tail is cut so appends start clean; bad lines in the middle (a hand
-        edit gone wrong) are removed by compacting, so they are reported and copied
-        once, not again at every open. The side file keeps them all.
-        """
-        side = set_aside(self.path, errors)
-        if any(not e.torn for e in errors):
-            self.compact()
-        return side
-
     # reading -------------------------------------------------------------
     def __contains__(self, record_id: str) -> bool:
+        self.load()
         return record_id in self._records
 
     def __len__(self) -> int:
+        self.load()
         return len(self._records)
 
     def ids(self) -> list[str]:
+        self.load()
         return list(self._records)
 
     def raw(self, record_id: str) -> dict[str, Any] | None:
+        self.load()
         for _ in range(3):
             d = self._records.get(record_id)
             if type(d) is tuple:
@@ -222,6 +149,7 @@ class AnnotatorStore:
 
     def status(self, record_id: str) -> Any:
         """The record's ``status`` as saved (from the index, no read); None if it has no such record."""
+        self.load()
         d = self._records.get(record_id)
         if type(d) is tuple:
             if d[2] is not UNREAD:
@@ -242,6 +170,7 @@ class AnnotatorStore:
         return Record.from_dict(d) if d is not None else None
 
     def records(self) -> Iterator[Record]:
+        self.load()
         for rid in list(self._records):
             try:
                 yield Record.from_dict(self.raw(rid))  # type: ignore[arg-type]
@@ -261,6 +190,7 @@ class AnnotatorStore:
         """
         if self.readonly:
             raise PermissionError(f"{self.path} is open read-only")
+        self.load()
         d = record.to_dict() if isinstance(record, Record) else record
         rid = d["id"]
         self._states.pop(rid, None)  # the whole line supersedes any journal entry of this record
@@ -285,6 +215,7 @@ class AnnotatorStore:
         """
         if self.readonly:
             raise PermissionError(f"{self.path} is open read-only")
+        self.load()
         rid = record.id
         state = None if rid in self._pending else self._state(rid)
         dirty = self._dirty.get(rid)
@@ -317,6 +248,7 @@ class AnnotatorStore:
         """Write what is pending: whole lines to the file, edit entries to the journal; fsync both."""
         if not (self._pending or self._dirty):
             return True
+        self.load()
         try:
             if self._pending:
                 self._append_lines(list(self._pending.items()))
@@ -382,6 +314,7 @@ class AnnotatorStore:
         """
         if self.readonly:
             return True
+        self.load()
         if not self.flush():
             return False
         try:
@@ -425,6 +358,7 @@ class AnnotatorStore:
         """
         if self.readonly:
             raise PermissionError(f"{self.path} is open read-only")
+        self.load()
         try:
             index = self._rewrite()
         except StaleLine:
@@ -462,10 +396,16 @@ class AnnotatorStore:
         """Flush, compact what is journaled or superseded, remove the journal and the lock: the file at rest.
 
         Whatever cannot be done (disk full) is left as it is: the journal and the
-        file still hold every edit that was saved, and the next open folds them.
+        file still hold every edit that was saved, and the next open folds them. A store
+        that could not read its file writes nothing (its journal stays for the next open).
         """
         clean = self.readonly
-        if not self.readonly:
+        try:
+            self.load()  # a deferred store not indexed yet: the close needs the index (fold, compaction)
+            broken = False
+        except BaseException:
+            broken = clean = True
+        if not self.readonly and not broken:
             # one write: a compaction takes the journaled records along (no fold first)
             clean = self.flush()
             if clean and (self._journaled or self._file_bytes != self._live_bytes):

@@ -10,7 +10,9 @@ the names the store's callers catch.
 from __future__ import annotations
 
 import contextlib
+import mmap
 import os
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,6 +165,25 @@ def index_lines(items: Iterable[Any], report: LoadReport) -> tuple[dict[str, At]
         total += size
     report.lines += lines
     return places, total
+
+
+def read_statuses(path: Path, places: dict[str, At]) -> None:
+    """Fill in the status of each skimmed line from its tail, in one map of the file.
+
+    Done with the index (which a window builds off its GUI thread), so that counting a
+    large file's statuses afterwards is a walk over memory, not a read per article. A line
+    whose tail is not written the workbench's way keeps ``UNREAD`` and is parsed when asked.
+    """
+    if not any(at[2] is UNREAD for at in places.values()):
+        return
+    intern = sys.intern
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        for rid, (start, size, status) in places.items():
+            if status is UNREAD:
+                end = start + size
+                found = tail_status(mm[end - min(TAIL, size) : end])
+                if found is not False:
+                    places[rid] = (start, size, intern(found) if found else found)
 
 
 def rewrite(path: Path, entries: Iterable[tuple[str, Any]], whole: Callable[[str], Any]) -> dict[str, At]:

