@@ -9,7 +9,7 @@ process; the ratios are against the 1k run of the same invocation.
 
 ``--own`` opens annotator files (``<corpus>.bench.jsonl``) instead of corpora: the batch's first
 reading shows the first article, and the annotator store indexes the whole file after the first
-paint (decision 0018p4); "store indexed" says when an edit no longer waits for it.
+paint (decision 0024); "store indexed" says when an edit no longer waits for it.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ def shared() -> Path:
 def store_gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """The annotator store's reading of its file waits for this event, as a slow disk would.
 
-    For tests of a store indexed after it opened (decision 0018p4): they act while the index is
+    For tests of a store indexed after it opened (decision 0024): they act while the index is
     provably not there, then set the event. Set again at the end, so no thread is left waiting.
     """
     from workbench.io import store_open

@@ -26,7 +26,7 @@ ARTICLES = [
 def test_sigkill_mid_way_loses_no_acknowledged_edit(
     qtbot: Any, open_window: Any, tmp_path: Path, own: bool
 ) -> None:
-    """``own``: the annotator's own file is opened (its store indexed after the first paint, 0018p4)."""
+    """``own``: the annotator's own file is opened (its store indexed after the first paint, 0024)."""
     corpus = tmp_path / (f"batch.{ANNOTATOR}.jsonl" if own else "batch.jsonl")
     corpus.write_text("".join(json.dumps({"id": f"a{i}", "text": t}) + "\n" for i, t in enumerate(ARTICLES)))
     env = env_without_display()

@@ -3,7 +3,7 @@
 The file here is small; the window is made to read only its first lines before it opens
 (``INDEX_BUDGET`` 0), and the store's reading of the file is held back by a gate, as a slow
 disk would, so the test works on the first article while the store is provably not indexed
-(issue 15, part 4; decision 0018p4). An edit made then waits for the index; one made on a view
+(issue 15, part 4; decision 0024). An edit made then waits for the index; one made on a view
 the file has a later version of is refused and the later version shown.
 """
 

@@ -3,7 +3,7 @@
 No edit may be saved against what that reading showed when the file holds a later version
 of the article (a later line than the batch had read, or the journal a crash left): the
 edit waits for the store's index, and a stale view is refused and replaced by the later
-version, with nothing written (decision 0018p4). Qt-free: the window's part has its own test.
+version, with nothing written (decision 0024). Qt-free: the window's part has its own test.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A store opened deferred: locked at once, indexed later (on another thread), never used half-indexed.
 
-The window opens a large annotator file this way (decision 0018p4): the batch's reading of the
+The window opens a large annotator file this way (decision 0024): the batch's reading of the
 file shows the first article, and the store indexes the file after the first paint. What must
 hold: a second writer is refused at once, a call that needs the index waits for it (whichever
 thread indexes), later lines and the journal win as in any open, and a file that cannot be read

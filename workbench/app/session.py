@@ -212,7 +212,7 @@ class Session:
         else:
             # The annotator file is the batch itself: the batch's reading shows the first article,
             # and the store indexes the file when the window asks (after its first paint), or when
-            # something needs the index first (decision 0018p4). Not after a crash: the journal's
+            # something needs the index first (decision 0024). Not after a crash: the journal's
             # edits are in no line the batch reads, so the store is read before anything is shown.
             deferred = (
                 index_budget is not None

@@ -54,7 +54,7 @@ class AnnotatorStore(StoreLoading):
         A deferred store is locked at once (a second writer is refused here, as always) and
         indexed when :meth:`load` is called, from any thread, or by the first call that needs
         the index, which waits for it: nothing is ever read or written against a partial index
-        (decision 0018p4: the window indexes a large annotator file after its first paint).
+        (decision 0024: the window indexes a large annotator file after its first paint).
         """
         self.path = Path(path)
         self.annotator = annotator

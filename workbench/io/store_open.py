@@ -4,7 +4,7 @@ Split from :mod:`workbench.io.store` (which saves, folds and compacts). A store 
 file when it opens, or, opened ``deferred``, when :meth:`StoreLoading.load` is called from any
 thread (the window does it on a worker after its first paint) or when the first call that
 needs the index comes: every such call goes through ``load()`` first and waits for a running
-one, so nothing is ever read or written against a partial index (decision 0018p4).
+one, so nothing is ever read or written against a partial index (decision 0024).
 """
 
 from __future__ import annotations

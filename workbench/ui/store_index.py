@@ -2,7 +2,7 @@
 
 When the window opens the annotator's own file, the batch's first reading of it shows the
 first article, and the store (:class:`~workbench.io.store.AnnotatorStore`, opened deferred)
-indexes the file here, off the GUI thread (decision 0018p4). Nothing waits for it unless it
+indexes the file here, off the GUI thread (decision 0024). Nothing waits for it unless it
 must: an edit made before it is done waits for it in the document's guard
 (:meth:`~workbench.app.session.Session.settle`), so no edit is saved against a stale view.
 When it is done the window checks what it showed (``indexed``) and the list repaints its
