@@ -362,6 +362,8 @@ def _train_full(
         meta["workbench"]["dev_scores"] = {k: v for k, v in scores.items()}
         if entities is not None:
             meta["workbench"]["entities"] = entities.to_meta()
+            if not entities.epoch:  # the base ner won on dev: no entity label was learnt
+                meta["workbench"]["labels"] = [x for x in meta["workbench"]["labels"] if x not in plan.labels]
         meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
         summary = TrainSummary(
             model=out, name=f"{meta.get('lang', 'en')}_{name}", version=version, schema=sch.ref,

@@ -349,6 +349,7 @@ class EntityTraining:
     def start(self, nlp: Language, keep: Path, dev: DevSet | None) -> Any:
         """Save the base ``ner`` (to fall back to), add the new labels, make the optimizer."""
         ner = nlp.get_pipe(E.BASE_NER)
+        keep.mkdir(parents=True, exist_ok=True)
         ner.to_disk(keep / E.BASE_NER)
         self._keep = keep
         E.add_labels(nlp, self.plan)
