@@ -313,6 +313,9 @@ def format_effort(d: dict[str, Any]) -> list[str]:
         b = base["quotes"].get("all", {}).get("@30")
         if b:
             lines.append(f"  baseline all quotes @30: P {b['p']:.3f}  R {b['r']:.3f}  F1 {b['f1']:.3f}")
+        e = base.get("entities", {}).get("ALL")
+        if e:
+            lines.append(f"  baseline entities (exact): P {e['p']:.3f}  R {e['r']:.3f}  F1 {e['f1']:.3f}")
     return lines
 
 
