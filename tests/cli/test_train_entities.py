@@ -73,7 +73,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_jsonl(tmp / "dev.jsonl", [_article(100 + i, rng) for i in range(6)])
     out = tmp / "model"
     args = ["train", str(tmp / "gold.jsonl"), "--dev", str(tmp / "dev.jsonl"), "-o", str(out)]
-    assert main([*args, "--epochs", "3", "--quiet"]) == 0
+    assert main([*args, "--epochs", "2", "--quiet"]) == 0
     return out
 
 
