@@ -58,6 +58,16 @@ REHEARSE = False
 _EDGE = " \t\n\r\xa0,;:"
 
 
+def trim_edges(text: str, start: int, end: int) -> tuple[int, int]:
+    """A gold span without the spaces and punctuation at its edges: spaCy refuses entity spans that
+    start or end in whitespace (E024); the attribution spans are trimmed the same way."""
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    return start, end
+
+
 def entity_labels(schema: AnnotationSchema) -> list[str]:
     return schema.labels_of_kind("entity")
 
@@ -149,11 +159,7 @@ def _gold_ents(
         if s.label not in labels:
             continue
         lab = to_ner.get(s.label, s.label) if to_ner else s.label
-        a, b = s.start, s.end
-        while a < b and rec.text[a] in _EDGE:
-            a += 1
-        while b > a and rec.text[b - 1] in _EDGE:
-            b -= 1
+        a, b = trim_edges(rec.text, s.start, s.end)
         sp = doc.char_span(a, b, label=lab, alignment_mode="expand") if a < b else None
         if sp is not None and len(sp):
             out.append(sp)

