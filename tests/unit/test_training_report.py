@@ -54,3 +54,19 @@ def test_one_epoch_and_no_curve_draw_no_chart() -> None:
     d = _data()
     d["epochs"], d["curve"] = d["epochs"][:1], []
     assert "<svg" not in render(d)
+
+
+def test_entities_learnt_show_per_label_beside_the_base_ner() -> None:
+    d = _data()
+    d["meta"]["entities"] = {
+        "labels": ["PERSON", "ORG"], "new_labels": ["<WIDGET>"], "articles": 12, "kept": "trained",
+        "epoch": 2, "base_dev": {"ORG": {"f1": 0.3333}},
+    }  # fmt: skip
+    d["dev"]["entities"] = {"ORG": {"p": 0.9, "r": 0.8, "f1": 0.8471, "gold": 20}}
+    d["epochs"][1]["entities"] = 0.8471
+    html = render(d)
+    assert "Entities on dev" in html and "0.847" in html and "0.333" in html
+    assert "learnt from 12 articles: PERSON, ORG; new labels &lt;WIDGET&gt;" in html
+    assert "the trained ner of epoch 2" in html
+    plain = render(_data())  # no entity training: the base pipeline's, said so
+    assert "Entities on dev" not in plain and "the base pipeline, unchanged" in plain

@@ -54,7 +54,8 @@ def evaluate(
         preds = _read_brat_pred(pred_path, tell)
     else:
         preds = _read_pred(pred_path, tell)
-    report = score((g, preds.get(g.id)) for g in gold).to_dict()
+    ents = _entity_labels(schema)
+    report = score(((g, preds.get(g.id)) for g in gold), ents).to_dict()
     report.update(extra)
     report["gold_file"] = str(gold_path)
     if effort or baseline_model is not None:
@@ -64,15 +65,25 @@ def evaluate(
         report["effort"] = _effort(gold, preds, labels)
         if baseline_model is not None:
             base, _ = _predict(gold, baseline_model, schema, batch_size, tell, baseline=True)
+            base_report = score(((g, base.get(g.id)) for g in gold), ents).to_dict()
             report["baseline"] = {
                 "model": baseline_model,
-                "quotes": score((g, base.get(g.id)) for g in gold).to_dict()["quotes"],
+                "quotes": base_report["quotes"],
+                "entities": base_report["entities"],
                 "effort": _effort(gold, base, labels),
             }
             ours = report["effort"]["per_article"]["total"]
             theirs = report["baseline"]["effort"]["per_article"]["total"]
             report["effort_ratio"] = round(ours / theirs, 4) if theirs else None
     return report
+
+
+def _entity_labels(schema: str | None) -> list[str]:
+    """The schema's entity labels: what entity scoring compares (the news schema's by default)."""
+    from workbench.app.schemas import schema_for
+    from workbench.core.schema import default_schema
+
+    return (schema_for(None, schema) or default_schema()).labels_of_kind("entity")
 
 
 def _effort(gold: list[Record], preds: dict[str, Record], labels: Any) -> dict[str, Any]:

