@@ -1,4 +1,4 @@
-"""``workbench train`` on gold with entity spans: the base ``ner`` learns them (decision 0018n).
+"""``workbench train`` on gold with entity spans: the base ``ner`` learns them (decision 0025).
 
 The gold is 20 short made-up articles with quotes (so the attribution tagger trains as
 always) and entity spans: made-up companies whose names end in "-venko", which the base

@@ -1,4 +1,4 @@
-"""Training the base pipeline's ``ner`` on the entity spans of the gold (decision 0018n).
+"""Training the base pipeline's ``ner`` on the entity spans of the gold (decision 0025).
 
 The attribution tagger (:mod:`workbench.nlp.training`) learns quotes, cues and
 sources; this module decides whether the gold also teaches *entities*, and builds
@@ -46,7 +46,7 @@ from workbench.core.schema import AnnotationSchema
 
 BASE_NER = "ner"
 MIN_ENTITY_ARTICLES = 10
-# Adam's rate for the base ner, its own optimizer. Measured on CoNLL++ (decision 0018n): 0.0002 and
+# Adam's rate for the base ner, its own optimizer. Measured on CoNLL++ (decision 0025): 0.0002 and
 # 0.0005 gained less on held-out gold (0.754, 0.800 against 0.821 for 125 articles; 0.704 against
 # 0.744 for 19) and dropped as many of the base's entities on other news text as 0.001 does.
 NER_LEARN_RATE = 0.001
