@@ -32,7 +32,9 @@ def quoted(t: str, n: int) -> str:
 
 
 def speaker_of(record: Record, schema: AnnotationSchema, quote_id: str) -> str:
-    """Text of the first non-cue span a quote points to (its speaker in the news schema)."""
+    """Who said a quote, for the margin: the first non-cue span it points to (its speaker in the
+    news schema) or, when that is a mention standing for a named entity ("he", "the party's
+    nominee Gov. Mike Pence"), that entity's name."""
     for r in record.relations.values():
         if r.head != quote_id:
             continue
@@ -41,7 +43,21 @@ def speaker_of(record: Record, schema: AnnotationSchema, quote_id: str) -> str:
             continue
         lab = schema.labels.get(child.label)
         if lab is not None and lab.kind not in ("cue", "quote"):
+            if lab.kind == "mention":
+                named = _named_by(record, schema, child.id)
+                if named:
+                    return named
             return record.span_text(child)
+    return ""
+
+
+def _named_by(record: Record, schema: AnnotationSchema, mention_id: str) -> str:
+    for r in record.relations.values():
+        if r.head == mention_id and r.label == "REFERS_TO":
+            target = record.spans.get(r.child)
+            lab = schema.labels.get(target.label) if target is not None else None
+            if target is not None and lab is not None and lab.kind == "entity":
+                return record.span_text(target)
     return ""
 
 
