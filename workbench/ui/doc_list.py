@@ -227,7 +227,8 @@ class DocListPanel(QWidget):
         self.proxy.setSourceModel(None)  # before the model goes: the proxy must not keep a dead one
         self.model = None
         self._counted, self._tally = [], {}
-        self.progress.reset()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
         self.progress.setFormat("no batch open")
         self.filter.setItemText(0, "All")
         for i, st in enumerate(STATUSES, start=1):
