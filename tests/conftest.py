@@ -53,6 +53,26 @@ def store_gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     event.set()
 
 
+def index_fails(monkeypatch: pytest.MonkeyPatch, error: BaseException | None = None) -> None:
+    """The store's next index of its file fails: with ``error`` at its first line (a disk error),
+    or, with none, because another process empties the file between the index's skim and its
+    reading of the statuses (``mmap`` refuses an empty file: a ValueError). Wraps what reads now
+    (a ``store_gate`` still holds the reading back).
+    """
+    from workbench.io import store_open
+
+    skim = store_open.skim_records
+
+    def failing(path: Any) -> Iterator[Any]:
+        for item in skim(path):
+            if error is not None:
+                raise error
+            yield item
+        Path(path).write_bytes(b"")
+
+    monkeypatch.setattr(store_open, "skim_records", failing)
+
+
 def news_without_guidelines() -> dict[str, Any]:
     """The shipped news schema's JSON with every guideline taken out: a schema that has none."""
     import json

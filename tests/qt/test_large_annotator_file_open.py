@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
+from tests.conftest import index_fails
 from tests.qt.conftest import ANNOTATOR, drag_select, on_disk, store_records
 from workbench.app import batch as batch_module
 from workbench.app.session import Session
@@ -49,6 +51,11 @@ def gate(monkeypatch: pytest.MonkeyPatch, store_gate: threading.Event) -> thread
     monkeypatch.setattr(batch_module, "CHUNK", 200)
     monkeypatch.setattr(doc_list, "COUNT_SLICE", 100)  # statuses counted in many slices
     return store_gate
+
+
+def _said(win: Any) -> list[str]:
+    """The texts of the message boxes the window shows."""
+    return [box.text() for box in win.findChildren(QMessageBox) if box.isVisible()]
 
 
 def _open_slowly(gate: threading.Event) -> None:
@@ -135,4 +142,62 @@ def test_closing_before_the_index_is_done_keeps_the_file_and_lets_go_of_it(
     win.close()  # waits for the index (a close compacts: the later line replaces the first)
     assert store_records(path)["d0000"]["text"] == LATER and len(store_records(path)) == N
     assert path.stat().st_size < len(before)
+    assert not path.with_name(path.name + ".lock").exists()
+
+
+def test_a_stale_view_is_replaced_as_soon_as_the_index_is_done(
+    qtbot: Any, open_window: Any, tmp_path: Path, gate: threading.Event
+) -> None:
+    win = open_window([_own_file(tmp_path, later=True)])
+    assert win.view.toPlainText() == TEXT.format(i=0)  # the first line: stale
+    gate.set()  # no key pressed: the window checks what it shows when the index is done
+    qtbot.waitUntil(lambda: win.view.toPlainText() == LATER, timeout=5000)
+    assert win.session is not None and win.session.document is not None
+    assert win.session.document.record.status == "done" and win.session.document.guard is None
+
+
+def test_a_file_that_cannot_be_indexed_closes_the_batch_and_its_list(
+    qtbot: Any, open_window: Any, tmp_path: Path, gate: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _own_file(tmp_path)
+    before = path.read_bytes()
+    index_fails(monkeypatch, OSError(5, "Input/output error"))  # EIO on the worker, past the gate
+    win = open_window([path])
+    assert win.session is not None and not win.session.store.ready and win.doc_list.model.rowCount()
+    gate.set()
+    qtbot.waitUntil(lambda: win.session is None, timeout=5000)
+    assert "Cannot read the annotator file" in win.statusBar().currentMessage()
+    assert _said(win) == [f"{path.resolve()}: Input/output error"]
+    assert path.read_bytes() == before and not path.with_name(path.name + ".lock").exists()
+    # The list neither keeps the closed batch's rows nor asks its store again (a repaint raised).
+    assert win.doc_list.model is None and win.doc_list.table.model().rowCount() == 0
+    assert not (win.doc_list.filling or win.doc_list.counting)
+    assert win.doc_list.progress.text() == "no batch open"
+    win.doc_list.table.viewport().repaint()
+    # done and next, by key: nothing is open, nothing is asked of the closed batch
+    qtbot.keyClick(win.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    # Opened again once the disk answers, it works as usual.
+    monkeypatch.undo()
+    assert win.open_paths([path]) and win.session is not None
+    qtbot.waitUntil(lambda: win.session.store.ready, timeout=5000)
+
+
+def test_an_edit_while_another_process_empties_the_file_is_refused_without_a_traceback(
+    qtbot: Any,
+    open_window: Any,
+    tmp_path: Path,
+    gate: threading.Event,
+    asked: list[bool],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = _own_file(tmp_path)
+    index_fails(monkeypatch)  # emptied between the index's skim and its statuses: mmap raises ValueError
+    win = open_window([path])
+    drag_select(qtbot, win, 0, len("Angela Merkel"))
+    qtbot.keyClick(win.view, "p")  # waits for the index, which fails: the edit is refused, said so
+    assert asked == [False] and "cannot be read" in win.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: win.session is None, timeout=5000)
+    assert "Cannot read the annotator file" in win.statusBar().currentMessage()
+    assert _said(win) == [f"{path.resolve()}: cannot mmap an empty file"]  # the path once, no type name
+    assert path.read_bytes() == b"" and not path.with_name(path.name + ".journal").exists()
     assert not path.with_name(path.name + ".lock").exists()

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import index_fails
+from tests.unit.test_open_cleaning import PAGE
 from workbench.app.session import Session
 from workbench.core.document import EditRefused
 from workbench.core.edits import AddSpan
@@ -135,3 +137,62 @@ def test_leaving_an_article_before_the_index_neither_waits_nor_writes(tmp_path: 
     assert s.open("a001").record.status == "done"
     s.close()
     assert _on_disk(path, "a001") == later
+
+
+def test_an_article_acted_on_and_left_before_the_index_writes_no_time_over_a_later_version(
+    tmp_path: Path,
+) -> None:
+    later = _rec(0, status="done", rev=4)
+    path = _own_file(tmp_path, later)
+    s = _session(path)
+    s.open("a000")
+    s.activity()  # a key, a scroll: acted on, so leaving it would write its time
+    s.open("a001")  # leaving waits for the index: the stale view's time is not written over the later line
+    assert _on_disk(path, "a000") == later
+    s.close()
+    assert _on_disk(path, "a000") == later
+
+
+def test_after_a_failed_index_the_batch_answers_for_statuses_and_no_edit_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _own_file(tmp_path)
+    s = _session(path)
+    doc = s.open("a000")
+    index_fails(monkeypatch)  # another process empties the file under the index: a ValueError
+    with pytest.raises(EditRefused, match="cannot be read"):
+        doc.apply(_person(doc.record))
+    assert s.store.ready and s.store.unreadable is not None and not doc.record.spans
+    # what the list and "next undone" ask until the window closes the session: never an error
+    assert s.status("a000") == "todo" and s.counts() == {"todo": len(s.batch)}
+    assert s.open("a000") is doc
+    s.close()
+    assert path.read_bytes() == b"" and not path.with_name(path.name + ".journal").exists()
+    assert AnnotatorStore.holder(path) is None
+
+
+def test_a_session_that_fails_to_open_lets_go_of_the_annotator_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _own_file(tmp_path)
+
+    def fails(_self: Session) -> None:
+        raise OSError(5, "Input/output error")
+
+    with monkeypatch.context() as m:
+        m.setattr(Session, "_keep_annotated_originals", fails)  # fails after the store is opened
+        with pytest.raises(OSError):
+            Session([path], "alice", load_schema(None), index_budget=0.0)
+    assert AnnotatorStore.holder(path) is None  # else the next open is refused as locked by ourselves
+    # Raw pages beside the annotator's file: the store is indexed in the open (work done on a page
+    # before it was cleaned is looked up there), and a failure to read it lets go of the file too.
+    # (A budget the whole batch is read in: the pages are read before the store opens.)
+    page = tmp_path / "page.txt"
+    page.write_text(PAGE, encoding="utf-8")
+    s = Session([path, page], "alice", load_schema(None), index_budget=10.0)
+    assert s.store.ready
+    s.close()
+    index_fails(monkeypatch, OSError(5, "Input/output error"))
+    with pytest.raises(OSError):
+        Session([path, page], "alice", load_schema(None), index_budget=10.0)
+    assert AnnotatorStore.holder(path) is None

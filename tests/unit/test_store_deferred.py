@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import index_fails
 from workbench.core.record import Record
 from workbench.io.jsonl import dumps
 from workbench.io.store import AnnotatorStore, StoreLocked
@@ -126,3 +127,21 @@ def test_a_store_that_fails_to_open_leaves_the_journal_of_the_last_session(tmp_p
     with pytest.raises(OSError):
         AnnotatorStore(path, "alice")
     assert journal.exists()
+
+
+def test_an_index_that_fails_by_any_error_fails_every_use_as_an_oserror(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "batch.alice.jsonl"
+    _write(path, [_rec(i) for i in range(5)])
+    index_fails(monkeypatch)  # emptied by another process while being indexed: mmap raises ValueError
+    st = AnnotatorStore(path, "alice", deferred=True)
+    assert st.unreadable is None
+    with pytest.raises(OSError, match="empty file") as failed:
+        st.load()  # one kind of failure for every caller: a file that cannot be read
+    assert isinstance(failed.value.__cause__, ValueError) and str(path) in str(failed.value)
+    assert st.ready and st.unreadable is failed.value
+    with pytest.raises(OSError):
+        st.status("a1")
+    st.close()
+    assert path.read_bytes() == b"" and AnnotatorStore.holder(path) is None

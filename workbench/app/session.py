@@ -214,8 +214,10 @@ class Session:
             # and the store indexes the file when the window asks (after its first paint), or when
             # something needs the index first (decision 0024). Not after a crash: the journal's
             # edits are in no line the batch reads, so the store is read before anything is shown.
+            # Nor with raw pages read beside it: the store is asked now (_keep_annotated_originals).
             deferred = (
                 index_budget is not None
+                and not self.originals
                 and self._batch_reads(self.store_path)
                 and not AnnotatorStore.has_journal(self.store_path)
             )
@@ -227,7 +229,6 @@ class Session:
         # documents opened from the batch's reading while the store was not indexed: what they showed
         self._provisional: dict[str, dict[str, Any]] = {}
         self.replaced_listeners: list[Callable[[str], None]] = []  # the open article was a stale view
-        self._keep_annotated_originals()
         self.document: Document | None = None
         self._docs: OrderedDict[str, tuple[Document, Callable[[], None]]] = OrderedDict()
         self.save_listeners: list[SaveListener] = []
@@ -236,6 +237,12 @@ class Session:
         self.clock = ActivityClock()
         self._tallies: dict[str, TimeOnTask] = {}  # tallies not in a saved record yet
         self._time_saved_at = 0.0
+        try:
+            self._keep_annotated_originals()
+        except BaseException:
+            if self.store is not store:
+                self.store.close()  # a failed open must not keep the file locked (by ourselves)
+            raise
 
     def _batch_reads(self, path: Path) -> bool:
         """Whether ``path`` is one of the batch's JSON Lines sources (the annotator's own file opened)."""
@@ -279,8 +286,8 @@ class Session:
         return str(self.store_path)
 
     def status(self, record_id: str) -> str:
-        if not self.store.ready:  # the store reads the batch's own file: the batch's reading stands in
-            return self.batch.item(record_id).status
+        if not self.store.indexed:  # the store reads the batch's own file: the batch's reading stands in
+            return self.batch.item(record_id).status  # (and after a failed index, until the session closes)
         status = self.store.status(record_id)  # from the store's index: no record is read
         if isinstance(status, str):
             return status
@@ -299,7 +306,7 @@ class Session:
         While the store is not indexed (it reads the batch's own file), the batch's reading of
         the line stands in, and is checked against the store when it is indexed (:meth:`settle`).
         """
-        if not self.store.ready:
+        if not self.store.indexed:  # failed: shown all the same, its guard refuses every edit
             rec = self.batch.load(record_id)
             self._provisional[record_id] = rec.to_dict()
             return rec
@@ -350,7 +357,7 @@ class Session:
         leaving = self.document
         if leaving is not None and leaving.record.id != record_id:
             self._leave(leaving)
-            if not self.readonly and self.store.ready:  # not indexed yet: nothing of this session to fold
+            if not self.readonly and self.store.indexed:  # not indexed yet: nothing of this session to fold
                 self.store.fold()  # a failure loses nothing: the journal keeps the edits until the next fold
         self.document = self.document_for(record_id)
         if self.clock.current != record_id:
@@ -403,7 +410,7 @@ class Session:
         if doc.record.id in self._provisional:
             try:
                 self.settle()
-            except OSError as e:
+            except OSError as e:  # whatever failed (io.store_file.StoreUnreadable); the window closes it
                 raise EditRefused(f"the annotator file {self.store_path} cannot be read: {e}") from None
         if doc.guard is not None:
             raise EditRefused(STALE_VIEW)

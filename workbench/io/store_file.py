@@ -40,6 +40,22 @@ class StoreLocked(RuntimeError):
         self.holder = holder
 
 
+class StoreUnreadable(OSError):
+    """The annotator file could not be indexed for a reason other than an ``OSError`` of its own.
+
+    A line the index took for a record that is not one, a file emptied by another process
+    between two looks (``mmap`` refuses an empty file), ...: the callers of a store handle a
+    file they cannot read as one ``OSError`` (decision 0024), whatever the cause (``__cause__``).
+    """
+
+    def __init__(self, path: Path, cause: BaseException):
+        super().__init__(f"{path}: {cause}")
+        self.filename, self.strerror = str(path), str(cause)  # as an OSError of the file says them
+
+    def __str__(self) -> str:
+        return f"{self.filename}: {self.strerror}"
+
+
 @dataclass
 class LoadReport:
     records: int = 0

@@ -17,7 +17,7 @@ from typing import Any
 
 from workbench.io.journal import RecordState, placement, valid_entry
 from workbench.io.jsonl import LineError, dumps, iter_records, read_jsonl, set_aside, skim_records
-from workbench.io.store_file import At, LoadReport, Reader, index_lines, read_statuses
+from workbench.io.store_file import At, LoadReport, Reader, StoreUnreadable, index_lines, read_statuses
 
 
 class StoreLoading:
@@ -61,12 +61,23 @@ class StoreLoading:
         """Whether the file is indexed (or its indexing failed): a call now does not wait for it."""
         return self._loaded.is_set()
 
+    @property
+    def indexed(self) -> bool:
+        """Whether the index is there to ask: neither still being made nor failed to be made."""
+        return self._loaded.is_set() and self._load_error is None
+
+    @property
+    def unreadable(self) -> BaseException | None:
+        """Why the file could not be indexed (every call that needs the index raises it); None if it was."""
+        return self._load_error if self._loaded.is_set() else None
+
     def load(self) -> None:
         """Index the file and replay the journal, once; every call that needs the index comes here first.
 
         Any thread may call it; a caller that comes while another thread indexes waits for it,
-        and a failure (an ``OSError`` reading the file) is raised to every caller after it, so a
-        store that could not read its file never writes against what it did not read.
+        and a failure is raised to every caller after it, so a store that could not read its
+        file never writes against what it did not read. It is an ``OSError`` whatever went wrong
+        (another error is raised as :class:`StoreUnreadable`, caused by it): callers handle one kind.
         """
         if not self._loaded.is_set() and self._indexer != threading.get_ident():
             with self._loading:
@@ -74,6 +85,11 @@ class StoreLoading:
                     self._indexer = threading.get_ident()
                     try:
                         self._load()
+                    except OSError as e:
+                        self._load_error = e
+                    except Exception as e:
+                        self._load_error = StoreUnreadable(self.path, e)
+                        self._load_error.__cause__ = e
                     except BaseException as e:
                         self._load_error = e
                     finally:

@@ -217,6 +217,23 @@ class DocListPanel(QWidget):
             if fill:
                 self.fill()
 
+    def clear(self) -> None:
+        """The session closed: no rows, and nothing of it asked again (its store is closed, or unreadable)."""
+        self._filler.shutdown()
+        self._counter.stop()
+        self._search_timer.stop()
+        self._searcher.cancel()  # its answer is dropped: there is no batch to show it in
+        self.proxy.hits = None
+        self.proxy.setSourceModel(None)  # before the model goes: the proxy must not keep a dead one
+        self.model = None
+        self._counted, self._tally = [], {}
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setFormat("no batch open")
+        self.filter.setItemText(0, "All")
+        for i, st in enumerate(STATUSES, start=1):
+            self.filter.setItemText(i, STATUS_TEXT[st])
+
     def fill(self) -> None:
         """Read the pending part of the batch on a worker thread, if it is not read or being read."""
         batch = self.model.batch if self.model is not None else None

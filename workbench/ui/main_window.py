@@ -252,6 +252,7 @@ class MainWindow(QMainWindow):
                 self.save_status.forget_failures()
             # its Documents are no longer saved by anyone: keys and forms must not edit them
             self.open_doc.set_document(None)
+            self.doc_list.clear()  # nor does the list ask a closed (perhaps unreadable) store
 
     def open_document(self, record_id: str) -> None:
         s = self.session

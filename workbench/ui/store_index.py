@@ -83,7 +83,8 @@ class StoreIndexer(QObject):
     def _failed(self, message: str) -> None:
         s, self._running = self._running, None
         if s is not None and s is self._session:
-            self.failed.emit(s, message)
+            e = s.store.unreadable  # said as the edits say it (the worker's message names the type)
+            self.failed.emit(s, f"{e.strerror or e}" if isinstance(e, OSError) else message)
         elif self._session is not None:
             self._start()
 
@@ -100,8 +101,9 @@ class StoreIndexer(QObject):
             return
         if self._deferred:
             try:
+                s.store.load()  # raises again what failed (made on the GUI thread by an early edit)
                 s.settle()  # a stale open article is shown again (_reopen) after this
-            except OSError as e:
+            except OSError as e:  # any failure to index is one (io.store_file.StoreUnreadable)
                 self._unreadable(s, f"{e.strerror or e}")
                 return
             w.doc_list.statuses_changed()
@@ -117,6 +119,7 @@ class StoreIndexer(QObject):
             w.say("This article has a later version in the annotator file: it is shown now", 0)
 
     def _unreadable(self, s: Session, message: str) -> None:
+        """The file is left as it is and let go of; the list of the closed session goes with it."""
         w = self.window
         if s is w.session:
             w.close_session()
