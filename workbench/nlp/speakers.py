@@ -14,6 +14,7 @@ what the annotator checks, the entity is what a who-said-what corpus needs.
 from __future__ import annotations
 
 import bisect
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -173,8 +174,13 @@ class SpeakerLinker:
         """The mention's characters: the model's predicted source around the head, else the
         pronoun, else the noun phrase (never narrower than the entity it names)."""
         at = h.idx
+        text = self.doc.text
         for s, e in self.sources:
             if s <= at < e:
+                while s < at and (text[s].isspace() or unicodedata.category(text[s])[0] == "P"):
+                    s += 1  # "— Jacklyn Ashley": the dash that introduces a name is not part of it
+                while e > at + 1 and (text[e - 1].isspace() or unicodedata.category(text[e - 1])[0] == "P"):
+                    e -= 1
                 return s, e
         if h.pos_ == "PRON":
             return at, at + len(h)
