@@ -44,7 +44,7 @@ def _own_file(tmp_path: Path) -> Path:
 
 
 def _compact_by_editing(qtbot: Any, win: Any, path: Path) -> None:
-    """Label a word of the long first article, mark it done and move on; again, until the file is rewritten."""
+    """Label a word of the long first article, mark it done, move on; again, until the file is rewritten."""
     before = os.stat(path).st_ino
     dl = win.doc_list
     for round_ in range(8):
