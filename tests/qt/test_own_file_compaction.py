@@ -15,17 +15,13 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 
 from tests.qt.conftest import ANNOTATOR, drag_select, store_records
-from workbench.app import batch as batch_module
 from workbench.core.record import Record
-from workbench.ui import main_window
 
 N = 300
 LONG = "Angela Merkel visited Paris on Monday and spoke to reporters. " * 300  # ~19 KB: the edited one
@@ -94,28 +90,8 @@ def test_search_after_the_store_compacted_the_own_file_finds_and_opens_the_right
     assert len(saved) == N and saved["d0000"]["status"] == "done" and saved["d0000"]["spans"]
 
 
-@pytest.fixture
-def held_list(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
-    """The window reads the file's first lines only; the rest of its list waits for this event."""
-    monkeypatch.setattr(main_window, "INDEX_BUDGET", 0.0)
-    monkeypatch.setattr(batch_module, "CHUNK", 100)
-    release = threading.Event()
-    chunks = batch_module._chunks
-
-    def held(walk: Iterator[Any]) -> Iterator[Any]:
-        def gen() -> Iterator[Any]:
-            release.wait(30)  # a safety valve: the test sets it long before
-            yield from chunks(walk)
-
-        return gen()
-
-    monkeypatch.setattr(batch_module, "_chunks", held)
-    yield release
-    release.set()
-
-
 def test_a_compaction_while_the_list_is_still_being_read_moves_no_article(
-    qtbot: Any, open_window: Any, tmp_path: Path, held_list: threading.Event
+    qtbot: Any, open_window: Any, tmp_path: Path, list_gate: threading.Event
 ) -> None:
     path = _own_file(tmp_path)
     win = open_window([path])
@@ -123,7 +99,7 @@ def test_a_compaction_while_the_list_is_still_being_read_moves_no_article(
     qtbot.waitUntil(lambda: s.store.ready, timeout=10_000)
     assert s.batch.pending is not None and len(s.batch) < UNIQUE  # Zanzibar is not read yet
     _compact_by_editing(qtbot, win, path)
-    held_list.set()
+    list_gate.set()
     qtbot.waitUntil(lambda: not win.doc_list.filling, timeout=10_000)
     assert len(s.batch) == N
     assert _search_and_open(qtbot, win, "zanzibar") == [f"d{UNIQUE:04d}"]
