@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -113,3 +114,27 @@ def env_without_display() -> dict[str, str]:
     env = dict(os.environ)
     env["QT_QPA_PLATFORM"] = "offscreen"
     return env
+
+
+@pytest.fixture
+def list_gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The window reads the batch's first lines only; each chunk of the rest (50) waits for this event.
+
+    As a slow disk would: the test works on the window while the list is provably not full.
+    """
+    from workbench.app import batch as batch_module
+    from workbench.ui import main_window
+
+    event = threading.Event()
+    chunks = batch_module._chunks
+
+    def gated(walk: Iterator[Any]) -> Iterator[list[Any]]:
+        for chunk in chunks(walk):
+            event.wait(10)
+            yield chunk
+
+    monkeypatch.setattr(main_window, "INDEX_BUDGET", 0.0)
+    monkeypatch.setattr(batch_module, "CHUNK", 50)
+    monkeypatch.setattr(batch_module, "_chunks", gated)
+    yield event
+    event.set()

@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 
 from tests.qt.conftest import drag_select, on_disk, store_records
-from workbench.app import batch as batch_module
-from workbench.ui import main_window
 
 N = 300
 TEXT = "Angela Merkel visited Paris on Monday, story {i}."
@@ -33,26 +29,8 @@ def _corpus(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
-    """The background part of the index waits for this event before each chunk (chunks of 50)."""
-    event = threading.Event()
-    chunks = batch_module._chunks
-
-    def gated(walk: Iterator[Any]) -> Iterator[list[Any]]:
-        for chunk in chunks(walk):
-            event.wait(10)
-            yield chunk
-
-    monkeypatch.setattr(main_window, "INDEX_BUDGET", 0.0)
-    monkeypatch.setattr(batch_module, "CHUNK", 50)
-    monkeypatch.setattr(batch_module, "_chunks", gated)
-    yield event
-    event.set()
-
-
 def test_the_first_article_is_usable_while_the_list_fills(
-    qtbot: Any, open_window: Any, tmp_path: Path, gate: threading.Event
+    qtbot: Any, open_window: Any, tmp_path: Path, list_gate: threading.Event
 ) -> None:
     win = open_window([_corpus(tmp_path)])
     s = win.session
@@ -67,7 +45,7 @@ def test_the_first_article_is_usable_while_the_list_fills(
     qtbot.keyClick(win.view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.AltModifier)
     assert s.document.record.id == "d0001" and win.doc_list.model.rowCount() == shown
     # Let the rest in: rows arrive in order, the open article stays selected and open.
-    gate.set()
+    list_gate.set()
     qtbot.waitUntil(lambda: not win.doc_list.filling, timeout=10_000)
     assert win.doc_list.model.rowCount() == N and s.batch.pending is None
     assert [it.id for it in s.batch.items] == [f"d{i:04d}" for i in range(N)]
@@ -81,19 +59,19 @@ def test_the_first_article_is_usable_while_the_list_fills(
 
 
 def test_reopening_lands_on_the_last_article_once_the_list_reaches_it(
-    qtbot: Any, open_window: Any, tmp_path: Path, gate: threading.Event
+    qtbot: Any, open_window: Any, tmp_path: Path, list_gate: threading.Event
 ) -> None:
     corpus = _corpus(tmp_path)
-    gate.set()
+    list_gate.set()
     win = open_window([corpus])
     qtbot.waitUntil(lambda: not win.doc_list.filling, timeout=10_000)
     win.doc_list.documentActivated.emit("d0250")
     assert win.session.document.record.id == "d0250"
     win.close()
-    gate.clear()
+    list_gate.clear()
     again = open_window([corpus])
     assert again.session.document.record.id == "d0000"  # a stand-in: d0250 is not read yet
-    gate.set()
+    list_gate.set()
     qtbot.waitUntil(lambda: not again.doc_list.filling, timeout=10_000)
     assert again.session.document.record.id == "d0250"
     assert again.doc_list.table.currentIndex().data(Qt.ItemDataRole.UserRole) == "d0250"

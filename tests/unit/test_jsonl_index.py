@@ -18,6 +18,7 @@ from workbench.io.jsonl import (
     LineError,
     dumps,
     iter_records,
+    lines_at,
     read_at,
     read_jsonl,
     record_id,
@@ -181,3 +182,32 @@ def test_problem_prints_file_line_and_json_path() -> None:
     assert str(Problem("s.json", None, "unknown", "$.labels")) == "s.json: $.labels: unknown"
     err = LineError("a.jsonl", 4, TORN, raw=b'{"id', torn=True)
     assert isinstance(err, Problem) and str(err) == f"a.jsonl:4: {TORN}"
+
+
+def test_lines_at_reads_whole_lines_by_offset_without_moving_the_descriptor(tmp_path: Path) -> None:
+    long = "x" * 50_000  # longer than a block: read again from its start, more at a time
+    f = write_lines(tmp_path / "c.jsonl", [rec(1), {"id": "long", "text": long}, rec(2)])
+    data = f.read_bytes()
+    starts = [0, *(i + 1 for i, b in enumerate(data) if b == ord("\n"))][:3]
+    with open(f, "rb") as fh:
+        fh.readline()  # a walk under way on the same descriptor
+        got = list(lines_at(fh.fileno(), [starts[0], starts[1], starts[2], starts[0]], block=64))
+        assert fh.tell() == starts[1]
+    assert got == [*data.splitlines(keepends=True), data.splitlines(keepends=True)[0]]
+    g = tmp_path / "torn.jsonl"
+    g.write_bytes(b'{"id": "a"}\n{"id": "b"}')  # a last line without a newline
+    with open(g, "rb") as fh:
+        assert list(lines_at(fh.fileno(), [0, 12], block=4)) == [b'{"id": "a"}\n', b'{"id": "b"}']
+
+
+def test_a_batch_reads_the_file_it_indexed_after_the_file_is_replaced(tmp_path: Path) -> None:
+    """The annotator store compacts by replacing the file: the batch's offsets stay on what it indexed."""
+    f = write_lines(tmp_path / "own.alice.jsonl", [rec(i) for i in range(50)])
+    batch = Batch()
+    index_jsonl(batch, f)
+    # another order and other lengths in the new file: every old offset is another line's or none
+    write_lines(tmp_path / "new.jsonl", [rec(i, status="done") for i in reversed(range(50))])
+    (tmp_path / "new.jsonl").replace(f)
+    assert all(batch.raw(it.id)["id"] == it.id for it in batch.items)
+    assert batch.text("r7") == "Story 7 about the minister."
+    assert batch.search("story 7 ") == {"r7"}

@@ -2,8 +2,11 @@
 
 A corpus JSON Lines file is indexed once (id, title, status, byte offset) and a
 record is read back from disk only when it is opened, so a 10k-article batch
-costs a few hundred bytes per article. Article files and folders go through the
-article readers and are kept as records (they are small batches by nature).
+costs a few hundred bytes per article. The offsets are those of the file the index read: the
+batch keeps that file open and reads through its descriptor, so a file replaced under it (the
+annotator store compacting the annotator's own file, decision 0024) moves no article.
+Article files and folders go through the article readers and are kept as records (they are
+small batches by nature).
 The index can be built in two parts (:func:`start_batch`): what a fraction of a
 second reads, then the rest in chunks (``Batch.pending``) that a worker thread
 reads and the owner takes in with :meth:`Batch.take`, so a 100k-article corpus
@@ -13,7 +16,9 @@ shows its first article at once. Qt-free, so it is tested without a display.
 from __future__ import annotations
 
 import json
+import os
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -22,7 +27,7 @@ from typing import Any
 
 from workbench.core.problems import Problem
 from workbench.core.record import Record, RecordError
-from workbench.io.jsonl import LineError, iter_records, read_at
+from workbench.io.jsonl import LineError, iter_records, line_at, lines_at
 
 TITLE_CHARS = 90
 CHUNK = 2_000  # index entries per chunk of the background part: the GUI thread takes one in ~10-30 ms
@@ -52,6 +57,10 @@ class Batch:
     pending: Iterator[list[Entry]] | None = None
     _pos: dict[str, int] = field(default_factory=dict)
     _held: dict[str, Record] = field(default_factory=dict)
+    # source -> a descriptor of the JSONL file its index read, open while the batch lives (a
+    # compaction replacing the file leaves it on the file the offsets are of; closed when collected,
+    # so a worker still reading through it never reads a descriptor number reused meanwhile)
+    _fds: dict[int, int] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.items)
@@ -99,13 +108,13 @@ class Batch:
         item = self.item(record_id)
         if item.offset < 0:
             return self._held[record_id].to_dict()
-        return read_at(self.sources[item.source], item.offset)
+        return line_at(self._fds[item.source], item.offset)
 
     def text(self, record_id: str) -> str:
         item = self.item(record_id)
         if item.offset < 0:
             return self._held[record_id].text
-        return str(read_at(self.sources[item.source], item.offset).get("text", ""))
+        return str(line_at(self._fds[item.source], item.offset).get("text", ""))
 
     def search(self, needle: str, cancelled: Callable[[], bool] = lambda: False) -> set[str]:
         """Ids whose title or text contains ``needle`` (case-insensitive), one pass per source.
@@ -128,20 +137,19 @@ class Batch:
         # line as it is, so most lines are rejected without parsing (a 10k batch in ~0.1 s).
         raw_needle = needle.encode() if needle.isascii() and not set(needle) & set('"\\') else None
         for src, items in by_source.items():
-            with open(self.sources[src], "rb") as fh:
-                for n, it in enumerate(sorted(items, key=lambda i: i.offset)):
-                    if n % 256 == 0 and cancelled():
-                        return hits
-                    fh.seek(it.offset)
-                    line = fh.readline()
-                    if raw_needle is not None and raw_needle not in line.lower():
-                        continue
-                    try:
-                        text = json.loads(line).get("text", "")
-                    except ValueError:
-                        continue
-                    if isinstance(text, str) and needle in text.casefold():
-                        hits.add(it.id)
+            items.sort(key=lambda i: i.offset)
+            lines = lines_at(self._fds[src], (it.offset for it in items))
+            for n, (it, line) in enumerate(zip(items, lines, strict=True)):
+                if n % 256 == 0 and cancelled():
+                    return hits
+                if raw_needle is not None and raw_needle not in line.lower():
+                    continue
+                try:
+                    text = json.loads(line).get("text", "")
+                except ValueError:
+                    continue
+                if isinstance(text, str) and needle in text.casefold():
+                    hits.add(it.id)
         return hits
 
 
@@ -161,7 +169,9 @@ def index_jsonl(batch: Batch, path: Path) -> None:
 def _jsonl_entries(batch: Batch, path: Path) -> Iterator[Entry]:
     src = len(batch.sources)
     batch.sources.append(path)
-    for item in iter_records(path, fast=True):
+    fd = batch._fds[src] = os.open(path, os.O_RDONLY)
+    weakref.finalize(batch, os.close, fd)
+    for item in iter_records(path, fast=True, fd=fd):
         if type(item) is LineError:
             yield item
             continue

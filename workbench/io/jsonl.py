@@ -138,7 +138,9 @@ def _judge(name: str, n: int, raw: bytes, fast: bool, records: bool) -> Any:
         return LineError(name, n, str(e), raw=_line(raw))
 
 
-def _walk(path: str | Path, records: bool, fast: bool) -> Iterator[tuple[Any, ...] | LineError]:
+def _walk(
+    path: str | Path, records: bool, fast: bool, fd: int | None = None
+) -> Iterator[tuple[Any, ...] | LineError]:
     """The one loop over a JSONL file's lines; see :func:`iter_records` for the rule it applies.
 
     ``fast`` parses with orjson first (about twice as fast) and falls back to the
@@ -149,7 +151,7 @@ def _walk(path: str | Path, records: bool, fast: bool) -> Iterator[tuple[Any, ..
     """
     name = str(path)
     offset = 0
-    with open(path, "rb") as fh:
+    with open(path, "rb") if fd is None else open(fd, "rb", closefd=False) as fh:
         for n, raw in enumerate(fh, 1):
             start = offset
             size = len(raw)
@@ -202,14 +204,18 @@ def _skim(path: str | Path) -> Iterator[SkimmedLine | LineError]:
                 start = end
 
 
-def iter_records(path: str | Path, *, fast: bool = False) -> Iterator[RecordLine | LineError]:
+def iter_records(
+    path: str | Path, *, fast: bool = False, fd: int | None = None
+) -> Iterator[RecordLine | LineError]:
     """Every record line of ``path`` with its place and id: the one rule of what a record line is.
 
     A record line is a JSON object line (as :func:`read_jsonl`) that passes
     :func:`record_id`; any other line is a :class:`LineError`. Repeated ids are
     left to the caller (the later line wins everywhere in the workbench).
+    ``fd``: an open descriptor of ``path`` (at its start) to read instead of opening the path,
+    so the offsets found are that file's even if the path is replaced meanwhile; it stays open.
     """
-    return _walk(path, True, fast)  # type: ignore[return-value]
+    return _walk(path, True, fast, fd)  # type: ignore[return-value]
 
 
 def skim_records(path: str | Path) -> Iterator[SkimmedLine | LineError]:
@@ -261,6 +267,31 @@ def parse_line(raw: bytes, *, exact: bool = True) -> Any:
 def read_line(fd: int, offset: int, size: int, *, exact: bool = True) -> Any:
     """The parsed line of ``size`` bytes at ``offset`` of an open file: one pread, no buffer to refill."""
     return parse_line(os.pread(fd, size, offset), exact=exact)
+
+
+def lines_at(fd: int, offsets: Iterable[int], block: int = 1 << 20) -> Iterator[bytes]:
+    """The line that starts at each of ``offsets`` (ascending) of an open file, newline included.
+
+    Read with ``pread`` in blocks of ``block`` bytes (more for a longer line): the descriptor's
+    position is left alone, so another thread may walk the same descriptor meanwhile.
+    """
+    start, buf = 0, b""
+    for offset in offsets:
+        rel = offset - start
+        end = buf.find(b"\n", rel) if 0 <= rel < len(buf) else -1
+        size = block
+        while end < 0:
+            buf, start, rel = os.pread(fd, size, offset), offset, 0
+            end = buf.find(b"\n")
+            if len(buf) < size:  # the end of the file: a last line without a newline
+                break
+            size *= 4
+        yield buf[rel : end + 1] if end >= 0 else buf[rel:]
+
+
+def line_at(fd: int, offset: int) -> dict[str, Any]:
+    """The object on the line at byte ``offset`` of an open file (as an index of that file found it)."""
+    return parse_line(next(lines_at(fd, (offset,), block=1 << 14)))  # type: ignore[no-any-return]
 
 
 def read_at(path: str | Path, offset: int) -> dict[str, Any]:
