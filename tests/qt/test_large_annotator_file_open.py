@@ -101,6 +101,7 @@ def test_an_early_edit_waits_for_the_index_and_the_list_fills_behind_it(
     assert s.document.record.id == "d0001" and not win.doc_list.counting
     assert win.doc_list.progress.format() == f"1 / {N} done"
     assert win.doc_list.filter.itemText(3) == "● done (1)"
+    assert win.doc_list.filter.itemText(0) == f"All ({N:,})"  # 1,500, as the reading message counts
     win.close()
     saved = store_records(s.store_path)
     assert len(saved) == N and saved["d0000"]["spans"][0]["label"] == "PERSON"

@@ -250,7 +250,7 @@ class DocListPanel(QWidget):
         self._count_some()  # the new rows, before the next chunk comes
         total = len(batch.items)
         self.progress.setFormat(f"reading the batch… {total:,} articles")
-        self.filter.setItemText(0, f"All ({total})")
+        self.filter.setItemText(0, f"All ({total:,})")
         self.arrived.emit()
 
     def _filled(self, batch: Batch, cancelled: bool) -> None:
@@ -295,9 +295,9 @@ class DocListPanel(QWidget):
         self.progress.setValue(done)
         if not self.filling:
             self.progress.setFormat(f"{done} / {total} done" if total else "empty")
-        self.filter.setItemText(0, f"All ({total})")
+        self.filter.setItemText(0, f"All ({total:,})")
         for i, st in enumerate(STATUSES, start=1):
-            self.filter.setItemText(i, f"{STATUS_TEXT[st]} ({tally.get(st, 0)})")
+            self.filter.setItemText(i, f"{STATUS_TEXT[st]} ({tally.get(st, 0):,})")
 
     def _recount_row(self, row: int) -> None:
         """A row whose status may have changed: move it to its new count (if it was counted yet)."""
