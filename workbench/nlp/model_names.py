@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import stat
 from pathlib import Path
 
 ENV_VAR = "WORKBENCH_MODEL"
@@ -69,13 +70,20 @@ def installed_models(name: str | None) -> list[str]:
     return [n for n in model_chain(name) if _installed(n)]
 
 
+META_MAX_BYTES = 1 << 20  # a model's meta.json is a few kB
+
+
 def folder_identity(model: str | None) -> tuple[str, str] | None:
     """(name, version) a model folder stamps on what it pre-annotates, read from its ``meta.json``
     without loading spaCy; None for a package name, a missing folder or an unreadable meta."""
     if not model:
         return None
-    try:
-        meta = json.loads((Path(model) / "meta.json").read_text(encoding="utf-8"))
+    path = Path(model) / "meta.json"
+    try:  # the window asks on its own thread: a FIFO or a huge file there must not hang it
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size > META_MAX_BYTES:
+            return None
+        meta = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(meta, dict) or not meta.get("name") or not meta.get("lang"):
