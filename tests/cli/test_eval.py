@@ -136,4 +136,5 @@ def test_polnear_dev_floors(capsys: pytest.CaptureFixture[str]) -> None:
     assert q["all"]["@30"]["f1"] >= 0.75
     assert q["indirect"]["@30"]["f1"] >= 0.70 and q["indirect"]["@30"]["p"] >= 0.80
     assert q["all"]["speaker@30"]["accuracy"] >= 0.86
-    assert d["effort"]["articles"] == 84 and d["effort"]["per_article"]["total"] <= 88
+    # 82.6 measured since cues keep their auxiliaries (decision 0023)
+    assert d["effort"]["articles"] == 84 and d["effort"]["per_article"]["total"] <= 85
