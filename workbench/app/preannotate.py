@@ -22,7 +22,7 @@ from pathlib import Path
 from workbench.app.errors import AppError
 from workbench.app.progress import NO_PROGRESS, Progress
 from workbench.core.problems import Problem
-from workbench.core.record import Record
+from workbench.core.record import Record, untouched_preannotation
 from workbench.core.schema import AnnotationSchema, SchemaError, default_schema, load_schema
 from workbench.io.articles import walk_folder
 from workbench.io.interop._base import without_surrogates
@@ -227,12 +227,12 @@ def stale_preannotation(rec: Record, model: str | None) -> bool:
     nobody has worked on is pre-annotated again when it opens; one a person touched (a span
     made, reviewed or rejected, a status set) keeps what it has.
     """
-    from workbench.nlp.model_names import folder_identity
+    from workbench.nlp.model_names import folder_identity, model_origin
 
     now = folder_identity(model)
     if now is None or not rec.spans or rec.status != "todo" or rec.rejected:
         return False
-    if any(s.origin is None or s.review not in (None, "pending") for s in rec.spans.values()):
+    if not all(map(untouched_preannotation, rec.spans.values())):
         return False
     models = {s.origin for s in rec.spans.values() if s.origin and s.origin.startswith("model:")}
-    return bool(models) and f"model:{now[0]}@{now[1]}" not in models
+    return bool(models) and model_origin(*now) not in models

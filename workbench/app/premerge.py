@@ -14,7 +14,7 @@ from typing import Any
 
 from workbench.core.document import Document, EditRefused
 from workbench.core.edits import AddRelation, AddSpan, EditGroup, RemoveSpan
-from workbench.core.record import Record
+from workbench.core.record import Record, untouched_preannotation
 from workbench.core.schema import AnnotationSchema
 
 
@@ -46,9 +46,8 @@ def candidate_edits(live: Record, snapshot: Record, result: Record, schema: Anno
     same = {sid for sid, old in snapshot.spans.items() if result.spans.get(sid) == old}
     same_rel = {rid for rid, old in snapshot.relations.items() if result.relations.get(rid) == old}
     for sid, old in snapshot.spans.items():
-        if old.review in (None, "pending") and old.origin is not None and sid not in same:
-            if live.spans.get(sid) == old:
-                edits.append(RemoveSpan(sid))
+        if untouched_preannotation(old) and sid not in same and live.spans.get(sid) == old:
+            edits.append(RemoveSpan(sid))
     removed = {e.span_id for e in edits}
     kept = {(s.start, s.end, s.label) for sid, s in live.spans.items() if sid not in removed}
     # text a person labelled or reviewed is decided: no model span of the same kind over it

@@ -40,6 +40,11 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def untouched_preannotation(item: Span | Relation) -> bool:
+    """A model's or the rules' proposal nobody has reviewed: what a new pre-annotation pass may replace."""
+    return item.origin is not None and item.review in (None, "pending")
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     id: str

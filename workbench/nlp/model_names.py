@@ -70,6 +70,11 @@ def installed_models(name: str | None) -> list[str]:
     return [n for n in model_chain(name) if _installed(n)]
 
 
+def model_origin(name: str, version: str) -> str:
+    """The ``origin`` a model stamps on what it proposes: ``model:<name>@<version>``."""
+    return f"model:{name}@{version}"
+
+
 META_MAX_BYTES = 1 << 20  # a model's meta.json is a few kB
 
 

@@ -51,7 +51,7 @@ import spacy
 from spacy.language import Language
 
 from workbench.nlp import attribution_model  # registers the trained model's component factory
-from workbench.nlp.model_names import BLANK, INSTALL_HINT, configured_model, model_chain
+from workbench.nlp.model_names import BLANK, INSTALL_HINT, configured_model, model_chain, model_origin
 
 NO_MODEL_MESSAGE = (
     "No trained spaCy model was found: entities are not pre-annotated and quotes come from rules only "
@@ -86,7 +86,7 @@ class LoadedModel:
     @property
     def origin(self) -> str:
         """Provenance stamped on every entity span: ``model:<name>@<version>``."""
-        return f"model:{self.name}@{self.version}"
+        return model_origin(self.name, self.version)
 
 
 class ModelNotFound(LookupError):

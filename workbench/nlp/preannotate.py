@@ -35,7 +35,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from workbench.core.record import Record, Relation, Span
+from workbench.core.record import Record, Relation, Span, untouched_preannotation
 from workbench.core.schema import AnnotationSchema, default_schema, load_schema, parse_schema
 from workbench.nlp.attribution_model import (
     ATTR_KEY,
@@ -72,15 +72,13 @@ class _Builder:
         self.schema = schema
         self.kind = {name: lab.kind for name, lab in schema.labels.items()}
         # drop earlier pending pre-annotations: this run replaces them
-        stale = {
-            sid for sid, s in rec.spans.items() if s.origin is not None and s.review in (None, "pending")
-        }
+        stale = {sid for sid, s in rec.spans.items() if untouched_preannotation(s)}
         for sid in stale:
             del rec.spans[sid]
         for rid in [
             rid
             for rid, r in rec.relations.items()
-            if r.head in stale or r.child in stale or (r.origin is not None and r.review in (None, "pending"))
+            if r.head in stale or r.child in stale or untouched_preannotation(r)
         ]:
             del rec.relations[rid]
         self.by_key = {(s.start, s.end, s.label): s.id for s in rec.spans.values()}

@@ -57,6 +57,11 @@ AddSpan = Callable[[int, int, str, dict[str, str]], str | None]
 AddRelation = Callable[[str, str, str], None]
 
 
+def _edge(ch: str) -> bool:
+    """Space or punctuation at a mention's edge."""
+    return ch.isspace() or unicodedata.category(ch)[0] == "P"
+
+
 def _np_extent(h: Token) -> tuple[int, int]:
     """The noun phrase a speaker head stands in: left modifiers, the head, an 'of/for' phrase after it."""
     if not h.doc.has_annotation("DEP"):
@@ -177,9 +182,9 @@ class SpeakerLinker:
         text = self.doc.text
         for s, e in self.sources:
             if s <= at < e:
-                while s < at and (text[s].isspace() or unicodedata.category(text[s])[0] == "P"):
+                while s < at and _edge(text[s]):
                     s += 1  # "— Jacklyn Ashley": the dash that introduces a name is not part of it
-                while e > at + 1 and (text[e - 1].isspace() or unicodedata.category(text[e - 1])[0] == "P"):
+                while e > at + 1 and _edge(text[e - 1]):
                     e -= 1
                 return s, e
         if h.pos_ == "PRON":
