@@ -216,7 +216,8 @@ def train_model_from_records(
     try:
         nlp = _build(T, base)
         plan = T.E.plan_entities(nlp, train, sch)  # None: the gold teaches no entities, the base ner stays
-        n_ents = sum(T.E.carries_entities(r, T.E.entity_labels(sch)) for r in train)
+        ent_labels = T.E.entity_labels(sch)
+        n_ents = sum(T.E.carries_entities(r, ent_labels) for r in train)
         if plan is None and n_ents:
             progress.note(
                 f"entities: {n_ents} training articles carry entity spans, fewer than the "
