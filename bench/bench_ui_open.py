@@ -10,6 +10,10 @@ process; the ratios are against the 1k run of the same invocation.
 ``--own`` opens annotator files (``<corpus>.bench.jsonl``) instead of corpora: the batch's first
 reading shows the first article, and the annotator store indexes the whole file after the first
 paint (decision 0024); "store indexed" says when an edit no longer waits for it.
+
+``--beside`` opens corpora with an annotator file of every article beside them (a copy of the
+corpus, as after pre-annotating the whole batch): the store indexes it before the first article,
+and reads its statuses after the first paint; "store indexed" is when those are in.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def child(n: int, folder: Path, own: bool) -> None:
+def child(n: int, folder: Path, own: bool, beside: bool = False) -> None:
     import psutil
     from PySide6.QtWidgets import QApplication
 
@@ -36,7 +41,9 @@ def child(n: int, folder: Path, own: bool) -> None:
     corpus = folder / (f"own-{n}.bench.jsonl" if own else f"corpus-{n}.jsonl")
     if not corpus.exists():
         make_batch(corpus, n)  # about 3,000 characters and 30 spans an article, each id its own
-    if not own:
+    if beside:
+        shutil.copyfile(corpus, folder / f"corpus-{n}.bench.jsonl")  # every article, this annotator's
+    elif not own:
         (folder / f"corpus-{n}.bench.jsonl").unlink(missing_ok=True)  # the last run's annotator file
     proc = psutil.Process()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -51,7 +58,7 @@ def child(n: int, folder: Path, own: bool) -> None:
     store_s = None
     while model is None or model.rowCount() < n:  # the list fills in the background
         app.processEvents()
-        if store_s is None and s.store.ready:
+        if store_s is None and s.store.ready and not s.store.statuses_unread:
             store_s = time.perf_counter() - t
         time.sleep(0.01)
         model = win.doc_list.model
@@ -80,9 +87,10 @@ def main() -> None:
     ap.add_argument("--data", help="keep the generated corpora here and reuse them")
     ap.add_argument("--child", type=int)
     ap.add_argument("--own", action="store_true", help="open annotator files (the store reads them too)")
+    ap.add_argument("--beside", action="store_true", help="corpora with an annotator file of them beside")
     a = ap.parse_args()
     if a.child:
-        child(a.child, Path(a.data), a.own)
+        child(a.child, Path(a.data), a.own, a.beside)
         return
     folder = Path(a.data or tempfile.mkdtemp(prefix="wb-bench-open-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -98,6 +106,7 @@ def main() -> None:
             "--data",
             str(folder),
             *(["--own"] if a.own else []),
+            *(["--beside"] if a.beside else []),
         ]
         out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True).stdout
         results.append(json.loads(out.strip().splitlines()[-1]))

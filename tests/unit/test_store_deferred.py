@@ -145,3 +145,36 @@ def test_an_index_that_fails_by_any_error_fails_every_use_as_an_oserror(
         st.status("a1")
     st.close()
     assert path.read_bytes() == b"" and AnnotatorStore.holder(path) is None
+
+
+def test_statuses_left_for_later_are_read_when_asked_and_taken_only_where_the_line_stands(
+    tmp_path: Path,
+) -> None:
+    """A window's store indexes its lines at open and reads their statuses after the first paint.
+
+    Until then a status asked for is read from its line; what the worker read is put in only
+    for lines still where it read them, so an edit saved meanwhile keeps its own status.
+    """
+    path = tmp_path / "batch.alice.jsonl"
+    _write(path, [_rec(i, "done" if i < 3 else "todo") for i in range(6)])
+    st = AnnotatorStore(path, "alice", statuses_later=True)
+    try:
+        assert st.indexed and st.statuses_unread
+        assert st.status("a1") == "done"  # read from its line, before any worker ran
+        found = st.tail_statuses()  # the worker's half: nothing changes in the store
+        read = {rid: at[2] for rid, _, at in found}
+        assert read["a2"] == "done" and read["a4"] == "todo" and "a1" not in read  # a1: read already
+        edited = st.get("a4")
+        assert edited is not None
+        edited.status, edited.rev = "done", 2
+        st.save(edited)  # saved between the worker's read and the GUI thread taking it
+        st.take_statuses(found)
+        assert not st.statuses_unread
+        assert [st.status(f"a{i}") for i in range(6)] == ["done", "done", "done", "todo", "done", "todo"]
+    finally:
+        st.close()
+    again = AnnotatorStore(path, "alice")
+    try:
+        assert again.status("a4") == "done"
+    finally:
+        again.close()

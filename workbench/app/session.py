@@ -221,11 +221,14 @@ class Session:
                 and self._batch_reads(self.store_path)
                 and not AnnotatorStore.has_journal(self.store_path)
             )
+            # A window's store is indexed before its first article either way; the statuses of its
+            # lines wait for its worker (ui/store_index.py), each read from its line if asked first.
+            how = {"deferred": deferred, "statuses_later": index_budget is not None and not deferred}
             try:
-                self.store = AnnotatorStore(self.store_path, annotator, deferred=deferred)
+                self.store = AnnotatorStore(self.store_path, annotator, **how)
             except StoreLocked as e:
                 self.locked = e
-                self.store = AnnotatorStore(self.store_path, annotator, readonly=True, deferred=deferred)
+                self.store = AnnotatorStore(self.store_path, annotator, readonly=True, **how)
         # documents opened from the batch's reading while the store was not indexed: what they showed
         self._provisional: dict[str, dict[str, Any]] = {}
         self.replaced_listeners: list[Callable[[str], None]] = []  # the open article was a stale view

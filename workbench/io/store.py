@@ -48,6 +48,7 @@ class AnnotatorStore(StoreLoading):
         *,
         readonly: bool = False,
         deferred: bool = False,
+        statuses_later: bool = False,
     ):
         """Lock (unless ``readonly``) and index the file; ``deferred`` leaves the index to :meth:`load`.
 
@@ -55,8 +56,11 @@ class AnnotatorStore(StoreLoading):
         indexed when :meth:`load` is called, from any thread, or by the first call that needs
         the index, which waits for it: nothing is ever read or written against a partial index
         (decision 0024: the window indexes a large annotator file after its first paint).
+        ``statuses_later`` indexes the lines but leaves their statuses to :meth:`tail_statuses`
+        (each one is read from its line's tail if asked for first).
         """
         self.path = Path(path)
+        self._statuses_later = statuses_later
         self.annotator = annotator
         self.readonly = readonly
         # id -> where its latest line is in the file (offset, size, status), read when asked for;

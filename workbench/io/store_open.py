@@ -17,7 +17,15 @@ from typing import Any
 
 from workbench.io.journal import RecordState, placement, valid_entry
 from workbench.io.jsonl import LineError, dumps, iter_records, read_jsonl, set_aside, skim_records
-from workbench.io.store_file import At, LoadReport, Reader, StoreUnreadable, index_lines, read_statuses
+from workbench.io.store_file import (
+    UNREAD,
+    At,
+    LoadReport,
+    Reader,
+    StoreUnreadable,
+    index_lines,
+    read_statuses,
+)
 
 
 class StoreLoading:
@@ -25,6 +33,7 @@ class StoreLoading:
 
     path: Path
     readonly: bool
+    _statuses_later: bool
     report: LoadReport
     _records: dict[str, Any]
     _journaled: set[str]
@@ -102,7 +111,8 @@ class StoreLoading:
         report = LoadReport()
         if self.path.exists():
             places, total = index_lines(skim_records(self.path), report)
-            read_statuses(self.path, places)
+            if not self._statuses_later:
+                read_statuses(self.path, places)
             self._records = places  # type: ignore[assignment]
             self._counted(places, total)
         report.records = len(self._records)
@@ -111,6 +121,44 @@ class StoreLoading:
             report.set_aside = self._set_aside(report.errors)
         if self.journal_path.exists():
             self._replay_journal(report)
+
+    # statuses after the first paint ----------------------------------------------------------
+    @property
+    def statuses_unread(self) -> bool:
+        """Whether the statuses of the file's lines were left for :meth:`tail_statuses` and not taken yet."""
+        return self._statuses_later
+
+    def tail_statuses(self) -> list[tuple[str, At, At]]:
+        """``(id, place, place with its status)`` of the lines indexed without their status; any thread.
+
+        A window opening a corpus with the annotator's file beside it needs the index before its
+        first article (whose version, which statuses), but not every status: those are read here,
+        off the GUI thread, in one map of the file, and put in by :meth:`take_statuses` on the
+        thread that edits. Until then a status is read from its line's tail when asked for.
+        Nothing is changed here; a file that cannot be mapped now gives nothing (each status is
+        still read when asked for).
+        """
+        self.load()
+        if not self._statuses_later:
+            return []
+        before = {rid: at for rid, at in list(self._records.items()) if type(at) is tuple and at[2] is UNREAD}
+        after = dict(before)
+        try:
+            read_statuses(self.path, after)
+        except (OSError, ValueError):  # gone or emptied meanwhile (mmap of an empty file): asked one by one
+            return []
+        return [(rid, before[rid], at) for rid, at in after.items() if at[2] is not UNREAD]
+
+    def take_statuses(self, found: list[tuple[str, At, At]]) -> None:
+        """Put in what :meth:`tail_statuses` read, where the index still has the place it was read from.
+
+        A line saved, folded or compacted since has another place (a new tuple) and is left.
+        """
+        records = self._records
+        for rid, was, now in found:
+            if records.get(rid) is was:
+                records[rid] = now
+        self._statuses_later = False
 
     def _recover(self) -> None:
         """A latest line that was skimmed turned out to be no record: walk every line, as before.

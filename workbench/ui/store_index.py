@@ -67,15 +67,16 @@ class StoreIndexer(QObject):
         s = self._session
         if s is None or self._worker.busy:
             return  # the last session's job runs on: its end starts this one
-        if s.store.ready:  # something needed the index first and made it on the GUI thread
+        if s.store.ready and not s.store.statuses_unread:  # indexed on open, or by an early edit
             self.indexed.emit(s)
             return
         self._running = s
-        self._worker.start(lambda _progress, _deliver: s.store.load())
+        self._worker.start(lambda _progress, _deliver: s.store.tail_statuses())  # indexes first if need be
 
-    def _done(self, _result: object, _cancelled: bool) -> None:
+    def _done(self, result: object, _cancelled: bool) -> None:
         s, self._running = self._running, None
         if s is not None and s is self._session:
+            s.store.take_statuses(result)  # type: ignore[arg-type]  # on the GUI thread, which edits
             self.indexed.emit(s)
         elif self._session is not None:
             self._start()  # a session opened while the last one's store was being indexed
