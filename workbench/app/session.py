@@ -81,41 +81,31 @@ def is_annotator_file(path: Path, annotator: str) -> bool:
     return path.is_file() and path.name.endswith(f".{_safe(annotator)}.jsonl")
 
 
-RAW_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm")  # scraped pages: cleaned when opened
-
-
 def _read_articles(
     path: Path, problems: list[Problem], clean: bool = True, originals: dict[str, Record] | None = None
 ) -> list[Record]:
     """Article files and folders through the shared readers (txt, html, json...).
 
-    Raw ``.txt``/``.html`` files get the cleaning and title detection of ``import --clean``
-    (menus, share bars, date lines and "RELATED ARTICLES" out; the original text kept in
-    ``meta["original_text"]``); JSON articles are someone's prepared text and stay as they are.
+    Raw ``.txt``/``.html`` pages get the cleaning and title detection that ``workbench add``
+    gives them (``read_articles(clean="raw")``: menus, share bars, date lines and "RELATED
+    ARTICLES" out; the original text kept in ``meta["original_text"]``); JSON articles are
+    someone's prepared text and stay as they are.
     ``originals`` collects the uncleaned record of each cleaned one, by the cleaned id.
     """
     from workbench.io.articles import read_articles
-    from workbench.io.clean import clean_record
+
+    def keep(original: Record, cleaned: Record) -> None:
+        if originals is not None:
+            original.meta["cleaned_to"] = cleaned.id  # opened uncleaned, it says what it was cleaned to
+            originals[cleaned.id] = original
 
     out: list[Record] = []
-    for item in read_articles([path]):
+    for item in read_articles([path], clean="raw" if clean else False, cleaned=keep):
         if isinstance(item, Record):
-            if clean and _is_raw(item):
-                cleaned = clean_record(item)
-                if cleaned is not item and originals is not None:
-                    item.meta["cleaned_to"] = cleaned.id  # opened uncleaned, it says what it was cleaned to
-                    originals[cleaned.id] = item
-                item = cleaned
             out.append(item)
         else:
             problems.append(item)
     return out
-
-
-def _is_raw(rec: Record) -> bool:
-    file = rec.meta.get("file")
-    raw = isinstance(file, str) and file.lower().endswith(RAW_SUFFIXES)
-    return raw and not rec.spans and not rec.relations
 
 
 def build_batch(
