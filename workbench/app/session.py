@@ -130,6 +130,7 @@ def build_batch(
             sources.append((p, lambda problems, p=p: _read_articles(p, problems, clean, originals)))
     batch = start_batch(sources, budget)
     if not batch.items:
+        batch.close()
         detail = "\n".join(map(str, batch.errors[:5]))
         raise OpenError(
             f"{', '.join(map(str, paths))}: no articles found" + (f"\n{detail}" if detail else "")
@@ -194,9 +195,35 @@ class Session:
             self.model = self.project.model
         else:
             self.batch = build_batch(self.paths, index_budget, originals=self.originals)
-        self.store_path = annotator_path(self.paths, annotator)
         self.locked: StoreLocked | None = None
         self.preannotated_on_open: set[str] = set()  # articles the window pre-annotated as they opened
+        try:
+            self._open_store(store, index_budget)
+        except BaseException:
+            self.batch.close()  # a failed open keeps no descriptor of ours either
+            raise
+        # documents opened from the batch's reading while the store was not indexed: what they showed
+        self._provisional: dict[str, dict[str, Any]] = {}
+        self.replaced_listeners: list[Callable[[str], None]] = []  # the open article was a stale view
+        self.document: Document | None = None
+        self._docs: OrderedDict[str, tuple[Document, Callable[[], None]]] = OrderedDict()
+        self.save_listeners: list[SaveListener] = []
+        self.saved = True
+        # time on task (core/time_on_task.py): the window forwards acts, the tally rides in meta
+        self.clock = ActivityClock()
+        self._tallies: dict[str, TimeOnTask] = {}  # tallies not in a saved record yet
+        self._time_saved_at = 0.0
+        try:
+            self._keep_annotated_originals()
+        except BaseException:
+            if self.store is not store:
+                self.store.close()  # a failed open must not keep the file locked (by ourselves)
+            self.batch.close()
+            raise
+
+    def _open_store(self, store: AnnotatorStore | None, index_budget: float | None) -> None:
+        """The annotator's store: ``store`` taken over, or opened (read-only when another holds it)."""
+        annotator, self.store_path = self.annotator, annotator_path(self.paths, self.annotator)
         if store is not None and Path(store.path) == self.store_path and not store.readonly:
             self.store = store
         else:
@@ -216,23 +243,6 @@ class Session:
             except StoreLocked as e:
                 self.locked = e
                 self.store = AnnotatorStore(self.store_path, annotator, readonly=True, deferred=deferred)
-        # documents opened from the batch's reading while the store was not indexed: what they showed
-        self._provisional: dict[str, dict[str, Any]] = {}
-        self.replaced_listeners: list[Callable[[str], None]] = []  # the open article was a stale view
-        self.document: Document | None = None
-        self._docs: OrderedDict[str, tuple[Document, Callable[[], None]]] = OrderedDict()
-        self.save_listeners: list[SaveListener] = []
-        self.saved = True
-        # time on task (core/time_on_task.py): the window forwards acts, the tally rides in meta
-        self.clock = ActivityClock()
-        self._tallies: dict[str, TimeOnTask] = {}  # tallies not in a saved record yet
-        self._time_saved_at = 0.0
-        try:
-            self._keep_annotated_originals()
-        except BaseException:
-            if self.store is not store:
-                self.store.close()  # a failed open must not keep the file locked (by ourselves)
-            raise
 
     def _batch_reads(self, path: Path) -> bool:
         """Whether ``path`` is one of the batch's JSON Lines sources (the annotator's own file opened)."""
@@ -479,6 +489,7 @@ class Session:
         for _doc, unsubscribe in self._docs.values():
             unsubscribe()
         self._docs.clear()
+        self.batch.close()  # its JSONL descriptors, now (a worker's read under way ends first)
         if not keep_store:
             self.store.close()
 
