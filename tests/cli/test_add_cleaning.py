@@ -59,14 +59,17 @@ def test_add_leaves_json_input_and_its_offsets_alone(tmp_path: Path, capsys: pyt
         "spans": [{"id": "s1", "start": 28, "end": 39, "label": "PERSON"}],
     }
     (tmp_path / "in.jsonl").write_text(json.dumps(with_spans) + "\n", encoding="utf-8")
-    (tmp_path / "bare.json").write_text(json.dumps({"text": text.replace("Alice", "Carol")}), encoding="utf-8")
+    bare_text = text.replace("Alice", "Carol")
+    (tmp_path / "bare.json").write_text(json.dumps({"text": bare_text}), encoding="utf-8")
     for flags in ([], ["--clean"]):
         project = tmp_path / f"P{len(flags)}"
         assert main(["init", str(project)]) == 0
-        assert main(["add", str(project), str(tmp_path / "in.jsonl"), str(tmp_path / "bare.json"), *flags]) == 0
+        assert (
+            main(["add", str(project), str(tmp_path / "in.jsonl"), str(tmp_path / "bare.json"), *flags]) == 0
+        )
         got = {r["text"][:200]: r for r in _corpus(project)}
         spanned = next(r for r in got.values() if r.get("spans"))
         assert spanned["text"] == text and spanned["text"][28:39] == "Alice Smith"
         bare = next(r for r in got.values() if not r.get("spans"))
-        assert (bare["text"] == text.replace("Alice", "Carol")) is (not flags)  # --clean: bare JSON too
+        assert (bare["text"] == bare_text) is (not flags)  # --clean: bare JSON too
     capsys.readouterr()
