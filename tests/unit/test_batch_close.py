@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from workbench.app.batch import BatchClosed
 from workbench.app.session import Session, build_batch
 from workbench.core.record import Record
 from workbench.core.schema import default_schema
@@ -49,7 +50,7 @@ def test_closing_a_session_closes_its_batch_files(tmp_path: Path) -> None:
     s.open(s.batch.items[-1].id)
     s.close()
     assert _open_fds() == before  # while the session object is still referenced
-    with pytest.raises(OSError, match="part2.jsonl: the batch is closed"):
+    with pytest.raises(BatchClosed, match="part2.jsonl: the batch is closed"):
         s.batch.raw(s.batch.items[-1].id)
 
 

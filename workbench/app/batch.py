@@ -47,6 +47,10 @@ class Item:
     offset: int  # byte offset of the JSONL line, or -1 when the record is held in memory
 
 
+class BatchClosed(OSError):
+    """A read of a batch its owner closed (a worker still going through the last batch's articles)."""
+
+
 # One article of the index (with the record when it is held in memory), or a line that is none.
 Entry = tuple[Item, Record | None] | Problem
 
@@ -103,7 +107,7 @@ class Batch:
     def _line(self, item: Item) -> dict[str, Any]:
         with self._reading() as ok:
             if not ok:
-                raise OSError(f"{self.sources[item.source]}: the batch is closed")
+                raise BatchClosed(f"{self.sources[item.source]}: the batch is closed")
             return line_at(self._fds[item.source], item.offset)
 
     def __len__(self) -> int:
@@ -302,6 +306,7 @@ def _close_fds(fds: dict[int, int]) -> None:
 
 __all__ = [
     "Batch",
+    "BatchClosed",
     "Entry",
     "Item",
     "ReadArticles",
