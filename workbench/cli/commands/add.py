@@ -20,8 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_const",
         const=True,
         default="raw",
-        help="clean bare JSON articles too (raw .txt/.html pages are always cleaned, as the window "
-        "cleans a page it opens; the original is kept in meta)",
+        help="also clean bare JSON articles (raw .txt/.html pages are cleaned by default, as the window "
+        "cleans a page it opens; the original text is kept in meta)",
     )
     cleaning.add_argument(
         "--no-clean", dest="clean", action="store_const", const=False, help="add raw pages as they are"
