@@ -317,7 +317,7 @@ def report_shot(app: Any, work: Path, out: Path) -> list[Path]:
     from tests.simulated_project import build
     from workbench.app.agreement import Extras, agreement_over
     from workbench.app.gamma import available
-    from workbench.app.inputs import annotator_paths
+    from workbench.app.inputs import annotator_inputs
     from workbench.io.project import Project
     from workbench.io.report_html import render
     from workbench.ui.project_status_dialog import ProjectStatusDialog
@@ -329,9 +329,9 @@ def report_shot(app: Any, work: Path, out: Path) -> list[Path]:
     _settle(app)
     status_shot = _save(dlg, out / "project-status.png")
     dlg.close()
-    paths, _ = annotator_paths([str(root)])
     extras = Extras(by="batch", gamma=available(), gamma_sample=6, dispute_below=0.6, throughput=True)
-    report = agreement_over(paths, None, None, [], extras=extras)
+    with annotator_inputs([str(root)]) as (paths, _):
+        report = agreement_over(paths, None, None, [], extras=extras)
     html = render(report, title=f"{root.name} (simulated project, docs/make_screenshots.py)")
     (work / "report.html").write_text(html, encoding="utf-8")
     from workbench.io.report_html import CSS

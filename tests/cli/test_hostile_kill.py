@@ -16,8 +16,9 @@ import random
 import re
 import shutil
 import signal
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,16 @@ from workbench.io.jsonl import write_jsonl
 KILLS = int(os.environ.get("KILL_TRIALS", "12"))
 EXPORT_KILLS = int(os.environ.get("KILL_TRIALS", "6"))
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def _own_temp_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The runs (and the killed ones, forked from here) use a temp folder of their own, left empty."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    yield tmp
+    assert sorted(p.name for p in tmp.iterdir()) == []  # a killed run left nothing in the temp folder
 
 
 def _child(args: list[str]) -> int:

@@ -128,8 +128,8 @@ def list_gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     event = threading.Event()
     chunks = batch_module._chunks
 
-    def gated(walk: Iterator[Any]) -> Iterator[list[Any]]:
-        for chunk in chunks(walk):
+    def gated(batch: Any, walk: Iterator[Any]) -> Iterator[list[Any]]:
+        for chunk in chunks(batch, walk):
             event.wait(10)
             yield chunk
 

@@ -108,6 +108,17 @@ def test_batch_preannotation_saves_every_document_and_cancel_stops_it(
     assert 3 <= done < 40
     assert "cancelled" in win.statusBar().currentMessage()
     assert not win.work_bar.isVisible()
+    # the whole batch again, and another batch opened meanwhile: the pass stops at the closed batch
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"id": "o1", "text": "Another story."}) + "\n")
+    with qtbot.waitSignal(win.preannotator.worker.finished, timeout=120_000) as blocker:
+        qtbot.keyClick(
+            win.view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        )
+        assert win.preannotator.worker.busy
+        assert win.open_paths([other])
+    assert blocker.args[0]["errors"] == [] and blocker.args[0]["done"] < 40 - done
+    assert "cannot read" not in win.statusBar().currentMessage()
 
 
 def test_an_untouched_article_is_preannotated_as_it_opens(

@@ -10,7 +10,7 @@ import pytest
 from workbench.app import workers
 from workbench.app.agreement import agreement_over
 from workbench.app.errors import AppError, Cancelled
-from workbench.app.inputs import annotator_paths, ensure_parent, open_inputs
+from workbench.app.inputs import annotator_inputs, ensure_parent, open_inputs
 from workbench.app.merge import MergeSummary, merge_files, parse_policy
 from workbench.app.progress import Progress
 from workbench.core.agreement import agreement_for_schema
@@ -119,6 +119,7 @@ def test_the_use_cases_raise_app_errors_not_the_commands(inputs, tmp_path) -> No
         ensure_parent(tmp_path)
     (tmp_path / "empty").mkdir()
     with pytest.raises(AppError, match="folder without .ann files"):
-        annotator_paths([str(tmp_path / "empty")])
+        with annotator_inputs([str(tmp_path / "empty")]):
+            pass
     with pytest.raises(AppError):
         parse_policy("at-least", 0)

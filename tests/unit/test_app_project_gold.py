@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from workbench.app.errors import AppError
-from workbench.app.inputs import annotator_paths
+from workbench.app.inputs import annotator_inputs
 from workbench.app.project_gold import project_gold, use_model
 from workbench.core.record import Record
 from workbench.io.project import Project
@@ -84,4 +84,5 @@ def test_a_fifo_or_a_link_out_of_the_project_is_named_never_read(project: Projec
     names = {a.name for a in project_status(project).annotators}
     assert names == {"alice"}  # the FIFO is not an annotator, and status did not block on it
     with pytest.raises(AppError, match="stuck.jsonl: skipped: a FIFO"):
-        annotator_paths([str(root)])
+        with annotator_inputs([str(root)]):
+            pass

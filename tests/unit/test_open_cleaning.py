@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -70,3 +71,11 @@ def test_the_seed_article_gets_its_headline_as_title(tmp_path: Path) -> None:
     assert item.title == "Belarus floats terrifying axis with Russia and North Korea"
     [plain] = [r for r in read_articles([seed]) if not hasattr(r, "line")]
     assert plain.text.startswith("30 August")  # the reader itself is unchanged
+
+
+def test_a_json_record_naming_a_txt_file_is_prepared_text(tmp_path: Path) -> None:
+    """What is cleaned is decided by the file read, not by the ``meta.file`` a record carries."""
+    rec = {"text": PAGE, "status": "todo", "meta": {"file": "pages/belarus.txt"}}
+    (tmp_path / "records.json").write_text(json.dumps(rec), encoding="utf-8")
+    [item] = build_batch([tmp_path / "records.json"]).items
+    assert build_batch([tmp_path / "records.json"]).load(item.id).text == PAGE

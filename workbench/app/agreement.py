@@ -141,12 +141,12 @@ def project_report_path(root: Path) -> Path:
 
 def write_project_report(root: Path, progress: Progress = NO_PROGRESS) -> Path:
     """The lead's HTML report of a project: by batch, disputes at 0.6, throughput (the window's button)."""
-    from workbench.app.inputs import annotator_paths, ensure_parent
+    from workbench.app.inputs import annotator_inputs, ensure_parent
     from workbench.io.report_html import write_report
 
-    paths, _ = annotator_paths([str(root)])
     extras = Extras(by="batch", dispute_below=0.6, throughput=True)
-    report = agreement_over(paths, None, None, [], progress=progress, extras=extras)
+    with annotator_inputs([str(root)]) as (paths, _):
+        report = agreement_over(paths, None, None, [], progress=progress, extras=extras)
     out = project_report_path(root)
     ensure_parent(out)
     write_report(report, out, title=str(root))

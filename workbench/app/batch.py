@@ -4,7 +4,9 @@ A corpus JSON Lines file is indexed once (id, title, status, byte offset) and a
 record is read back from disk only when it is opened, so a 10k-article batch
 costs a few hundred bytes per article. The offsets are those of the file the index read: the
 batch keeps that file open and reads through its descriptor, so a file replaced under it (the
-annotator store compacting the annotator's own file, decision 0024) moves no article.
+annotator store compacting the annotator's own file, decision 0024) moves no article. Its owner
+closes it (:meth:`Batch.close`, from ``Session.close``); a read under way in a worker thread
+finishes first, and nothing reads through the descriptors after.
 Article files and folders go through the article readers and are kept as records (they are
 small batches by nature).
 The index can be built in two parts (:func:`start_batch`): what a fraction of a
@@ -17,9 +19,11 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 import weakref
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -43,6 +47,10 @@ class Item:
     offset: int  # byte offset of the JSONL line, or -1 when the record is held in memory
 
 
+class BatchClosed(OSError):
+    """A read of a batch its owner closed (a worker still going through the last batch's articles)."""
+
+
 # One article of the index (with the record when it is held in memory), or a line that is none.
 Entry = tuple[Item, Record | None] | Problem
 
@@ -57,10 +65,50 @@ class Batch:
     pending: Iterator[list[Entry]] | None = None
     _pos: dict[str, int] = field(default_factory=dict)
     _held: dict[str, Record] = field(default_factory=dict)
-    # source -> a descriptor of the JSONL file its index read, open while the batch lives (a
-    # compaction replacing the file leaves it on the file the offsets are of; closed when collected,
-    # so a worker still reading through it never reads a descriptor number reused meanwhile)
+    # source -> a descriptor of the JSONL file its index read, open until close() (a compaction
+    # replacing the file leaves it on the file the offsets are of). Reads hold _readers up, so
+    # close() during a worker's read leaves the closing to that read's end: a descriptor number
+    # is never closed, and perhaps reused by another open, under a reader.
     _fds: dict[int, int] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _readers: int = 0
+    closed: bool = False
+
+    def __post_init__(self) -> None:
+        # a batch its owner forgot to close: the collector closes what is left (the same dict)
+        weakref.finalize(self, _close_fds, self._fds)
+
+    def close(self) -> None:
+        """Close the JSONL files the index read, now, or when the reads under way end."""
+        with self._lock:
+            self.closed = True
+            idle = self._readers == 0
+        if idle:
+            _close_fds(self._fds)
+
+    @contextmanager
+    def _reading(self) -> Iterator[bool]:
+        """Around every read through the descriptors: False (read nothing) once the batch is closed."""
+        with self._lock:
+            open_ = not self.closed
+            self._readers += open_
+        if not open_:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            with self._lock:
+                self._readers -= 1
+                last = self.closed and self._readers == 0
+            if last:
+                _close_fds(self._fds)
+
+    def _line(self, item: Item) -> dict[str, Any]:
+        with self._reading() as ok:
+            if not ok:
+                raise BatchClosed(f"{self.sources[item.source]}: the batch is closed")
+            return line_at(self._fds[item.source], item.offset)
 
     def __len__(self) -> int:
         return len(self.items)
@@ -108,13 +156,13 @@ class Batch:
         item = self.item(record_id)
         if item.offset < 0:
             return self._held[record_id].to_dict()
-        return line_at(self._fds[item.source], item.offset)
+        return self._line(item)
 
     def text(self, record_id: str) -> str:
         item = self.item(record_id)
         if item.offset < 0:
             return self._held[record_id].text
-        return str(line_at(self._fds[item.source], item.offset).get("text", ""))
+        return str(self._line(item).get("text", ""))
 
     def search(self, needle: str, cancelled: Callable[[], bool] = lambda: False) -> set[str]:
         """Ids whose title or text contains ``needle`` (case-insensitive), one pass per source.
@@ -136,12 +184,25 @@ class Batch:
         # Raw-bytes prefilter: an ASCII needle without JSON-escaped characters appears in the
         # line as it is, so most lines are rejected without parsing (a 10k batch in ~0.1 s).
         raw_needle = needle.encode() if needle.isascii() and not set(needle) & set('"\\') else None
+        with self._reading() as ok:
+            if ok:  # a closed batch (its window moved on) has nothing more to find
+                self._search_sources(needle, raw_needle, by_source, hits, cancelled)
+        return hits
+
+    def _search_sources(
+        self,
+        needle: str,
+        raw_needle: bytes | None,
+        by_source: dict[int, list[Item]],
+        hits: set[str],
+        cancelled: Callable[[], bool],
+    ) -> None:
         for src, items in by_source.items():
             items.sort(key=lambda i: i.offset)
             lines = lines_at(self._fds[src], (it.offset for it in items))
             for n, (it, line) in enumerate(zip(items, lines, strict=True)):
                 if n % 256 == 0 and cancelled():
-                    return hits
+                    return
                 if raw_needle is not None and raw_needle not in line.lower():
                     continue
                 try:
@@ -150,7 +211,6 @@ class Batch:
                     continue
                 if isinstance(text, str) and needle in text.casefold():
                     hits.add(it.id)
-        return hits
 
 
 def title_of(text: str, meta: dict[str, Any] | None) -> str:
@@ -170,7 +230,6 @@ def _jsonl_entries(batch: Batch, path: Path) -> Iterator[Entry]:
     src = len(batch.sources)
     batch.sources.append(path)
     fd = batch._fds[src] = os.open(path, os.O_RDONLY)
-    weakref.finalize(batch, os.close, fd)
     for item in iter_records(path, fast=True, fd=fd):
         if type(item) is LineError:
             yield item
@@ -219,19 +278,35 @@ def start_batch(sources: list[tuple[Path, ReadArticles | None]], budget: float |
     for e in walk:
         now.append(e)
         if until is not None and type(e) is tuple and len(now) % 64 == 0 and time.perf_counter() > until:
-            batch.pending = _chunks(walk)
+            batch.pending = _chunks(batch, walk)
             break
     batch.take(now)
     return batch
 
 
-def _chunks(walk: Iterator[Entry]) -> Iterator[list[Entry]]:
-    """The rest of the walk in lists of :data:`CHUNK` entries, read as they are asked for."""
-    return iter(lambda: list(islice(walk, CHUNK)), [])
+def _chunks(batch: Batch, walk: Iterator[Entry]) -> Iterator[list[Entry]]:
+    """The rest of the walk in lists of :data:`CHUNK` entries, read as asked for; none once closed."""
+
+    def chunk() -> list[Entry]:
+        with batch._reading() as ok:
+            return list(islice(walk, CHUNK)) if ok else []
+
+    return iter(chunk, [])
+
+
+def _close_fds(fds: dict[int, int]) -> None:
+    """Each descriptor once: popped before it is closed, so a second call closes nothing."""
+    while fds:
+        try:
+            _, fd = fds.popitem()
+        except KeyError:  # emptied by another thread meanwhile
+            return
+        os.close(fd)
 
 
 __all__ = [
     "Batch",
+    "BatchClosed",
     "Entry",
     "Item",
     "ReadArticles",

@@ -21,6 +21,7 @@ from workbench.core.schema import SchemaError
 from workbench.io.project import AddReport, Project, ProjectError, assign
 
 if TYPE_CHECKING:
+    from workbench.io.articles import Clean
     from workbench.io.project_migrate import MigrationPlan
     from workbench.io.project_status import ProjectStatus
 
@@ -56,6 +57,8 @@ class AddSummary:
 
     report: AddReport
     problems: list[Problem] = field(default_factory=list)
+    cleaned: int = 0  # articles read cleaned (raw pages: as the window cleans one it opens)
+    furniture: int = 0  # pieces of page furniture those lost (kept in their meta.cleaning)
 
     @property
     def failed(self) -> bool:
@@ -65,17 +68,27 @@ class AddSummary:
 
 
 def add_articles(
-    project: Project, files: Sequence[str | Path], clean: bool = False, near: float = 0.8
+    project: Project, files: Sequence[str | Path], clean: Clean = "raw", near: float = 0.8
 ) -> AddSummary:
-    """Append new articles to the corpus; exact and near (``near`` similarity) duplicates are reported."""
+    """Append new articles to the corpus; exact and near (``near`` similarity) duplicates are reported.
+
+    Raw ``.txt``/``.html`` pages are cleaned as the window cleans a page it opens (decision
+    0015; ``clean="raw"``), so the corpus holds what an annotator would see opening the file:
+    ``clean=True`` cleans bare JSON articles too, ``False`` adds every text as it is.
+    """
     from workbench.io.articles import read_articles
 
     if not 0.0 <= near <= 1.0:
         raise AppError("--near is a similarity between 0 and 1")
     problems: list[Problem] = []
+    done = AddSummary(AddReport(), problems)
+
+    def count(_original: Record, cleaned: Record) -> None:
+        done.cleaned += 1
+        done.furniture += len(cleaned.meta["cleaning"]["removed"])
 
     def records() -> Iterator[Record]:
-        for item in read_articles(list(files), clean=clean):
+        for item in read_articles(list(files), clean=clean, cleaned=count):
             if isinstance(item, Problem):
                 problems.append(item)
                 continue
@@ -89,7 +102,8 @@ def add_articles(
         raise AppError(str(e)) from None
     except OSError as e:  # a full disk: the corpus is as it was
         raise cannot_write(e, project.corpus_path) from None
-    return AddSummary(report, problems)
+    done.report = report
+    return done
 
 
 def relative_to_project(file: str, root: Path) -> str:

@@ -81,41 +81,31 @@ def is_annotator_file(path: Path, annotator: str) -> bool:
     return path.is_file() and path.name.endswith(f".{_safe(annotator)}.jsonl")
 
 
-RAW_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm")  # scraped pages: cleaned when opened
-
-
 def _read_articles(
     path: Path, problems: list[Problem], clean: bool = True, originals: dict[str, Record] | None = None
 ) -> list[Record]:
     """Article files and folders through the shared readers (txt, html, json...).
 
-    Raw ``.txt``/``.html`` files get the cleaning and title detection of ``import --clean``
-    (menus, share bars, date lines and "RELATED ARTICLES" out; the original text kept in
-    ``meta["original_text"]``); JSON articles are someone's prepared text and stay as they are.
+    Raw ``.txt``/``.html`` pages get the cleaning and title detection that ``workbench add``
+    gives them (``read_articles(clean="raw")``: menus, share bars, date lines and "RELATED
+    ARTICLES" out; the original text kept in ``meta["original_text"]``); JSON articles are
+    someone's prepared text and stay as they are.
     ``originals`` collects the uncleaned record of each cleaned one, by the cleaned id.
     """
     from workbench.io.articles import read_articles
-    from workbench.io.clean import clean_record
+
+    def keep(original: Record, cleaned: Record) -> None:
+        if originals is not None:
+            original.meta["cleaned_to"] = cleaned.id  # opened uncleaned, it says what it was cleaned to
+            originals[cleaned.id] = original
 
     out: list[Record] = []
-    for item in read_articles([path]):
+    for item in read_articles([path], clean="raw" if clean else False, cleaned=keep):
         if isinstance(item, Record):
-            if clean and _is_raw(item):
-                cleaned = clean_record(item)
-                if cleaned is not item and originals is not None:
-                    item.meta["cleaned_to"] = cleaned.id  # opened uncleaned, it says what it was cleaned to
-                    originals[cleaned.id] = item
-                item = cleaned
             out.append(item)
         else:
             problems.append(item)
     return out
-
-
-def _is_raw(rec: Record) -> bool:
-    file = rec.meta.get("file")
-    raw = isinstance(file, str) and file.lower().endswith(RAW_SUFFIXES)
-    return raw and not rec.spans and not rec.relations
 
 
 def build_batch(
@@ -140,6 +130,7 @@ def build_batch(
             sources.append((p, lambda problems, p=p: _read_articles(p, problems, clean, originals)))
     batch = start_batch(sources, budget)
     if not batch.items:
+        batch.close()
         detail = "\n".join(map(str, batch.errors[:5]))
         raise OpenError(
             f"{', '.join(map(str, paths))}: no articles found" + (f"\n{detail}" if detail else "")
@@ -204,31 +195,13 @@ class Session:
             self.model = self.project.model
         else:
             self.batch = build_batch(self.paths, index_budget, originals=self.originals)
-        self.store_path = annotator_path(self.paths, annotator)
         self.locked: StoreLocked | None = None
         self.preannotated_on_open: set[str] = set()  # articles the window pre-annotated as they opened
-        if store is not None and Path(store.path) == self.store_path and not store.readonly:
-            self.store = store
-        else:
-            # The annotator file is the batch itself: the batch's reading shows the first article,
-            # and the store indexes the file when the window asks (after its first paint), or when
-            # something needs the index first (decision 0024). Not after a crash: the journal's
-            # edits are in no line the batch reads, so the store is read before anything is shown.
-            # Nor with raw pages read beside it: the store is asked now (_keep_annotated_originals).
-            deferred = (
-                index_budget is not None
-                and not self.originals
-                and self._batch_reads(self.store_path)
-                and not AnnotatorStore.has_journal(self.store_path)
-            )
-            # A window's store is indexed before its first article either way; the statuses of its
-            # lines wait for its worker (ui/store_index.py), each read from its line if asked first.
-            how = {"deferred": deferred, "statuses_later": index_budget is not None and not deferred}
-            try:
-                self.store = AnnotatorStore(self.store_path, annotator, **how)
-            except StoreLocked as e:
-                self.locked = e
-                self.store = AnnotatorStore(self.store_path, annotator, readonly=True, **how)
+        try:
+            self._open_store(store, index_budget)
+        except BaseException:
+            self.batch.close()  # a failed open keeps no descriptor of ours either
+            raise
         # documents opened from the batch's reading while the store was not indexed: what they showed
         self._provisional: dict[str, dict[str, Any]] = {}
         self.replaced_listeners: list[Callable[[str], None]] = []  # the open article was a stale view
@@ -245,7 +218,33 @@ class Session:
         except BaseException:
             if self.store is not store:
                 self.store.close()  # a failed open must not keep the file locked (by ourselves)
+            self.batch.close()
             raise
+
+    def _open_store(self, store: AnnotatorStore | None, index_budget: float | None) -> None:
+        """The annotator's store: ``store`` taken over, or opened (read-only when another holds it)."""
+        annotator, self.store_path = self.annotator, annotator_path(self.paths, self.annotator)
+        if store is not None and Path(store.path) == self.store_path and not store.readonly:
+            self.store = store
+        else:
+            # The annotator file is the batch itself: the batch's reading shows the first article,
+            # and the store indexes the file when the window asks (after its first paint), or when
+            # something needs the index first (decision 0024). Not after a crash: the journal's
+            # edits are in no line the batch reads, so the store is read before anything is shown.
+            # Nor with raw pages read beside it: the store is asked now (_keep_annotated_originals).
+            deferred = (
+                index_budget is not None
+                and not self.originals
+                and self._batch_reads(self.store_path)
+                and not AnnotatorStore.has_journal(self.store_path)
+            )
+            # a window's statuses of the lines wait for its worker (ui/store_index.py) unless asked
+            how = {"deferred": deferred, "statuses_later": index_budget is not None and not deferred}
+            try:
+                self.store = AnnotatorStore(self.store_path, annotator, **how)
+            except StoreLocked as e:
+                self.locked = e
+                self.store = AnnotatorStore(self.store_path, annotator, readonly=True, **how)
 
     def _batch_reads(self, path: Path) -> bool:
         """Whether ``path`` is one of the batch's JSON Lines sources (the annotator's own file opened)."""
@@ -492,6 +491,7 @@ class Session:
         for _doc, unsubscribe in self._docs.values():
             unsubscribe()
         self._docs.clear()
+        self.batch.close()  # its JSONL descriptors, now (a worker's read under way ends first)
         if not keep_store:
             self.store.close()
 

@@ -10,14 +10,10 @@ given by :mod:`workbench.app.merge`; whoever calls decides how progress is shown
 from __future__ import annotations
 
 import contextlib
-import glob
 import multiprocessing
 import os
-import re
 import shutil
 import signal
-import socket
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +21,7 @@ from typing import Any, BinaryIO, TypeVar
 
 from workbench.app.errors import Cancelled
 from workbench.app.progress import NO_PROGRESS, Progress
+from workbench.io.scratch import make_scratch, owner_prefix
 
 T = TypeVar("T")
 
@@ -74,11 +71,8 @@ def in_slices(
     try:
         with _signals_exit():
             if jobs > 1 and len(bounds) > 1 and "fork" in multiprocessing.get_all_start_methods():
-                if spill_near is not None:
-                    _sweep_parts(spill_near)
-                    _JOB["spill"] = tempfile.mkdtemp(
-                        prefix=f"{parts_prefix(spill_near)}{os.getpid()}-", dir=spill_near.parent
-                    )
+                if spill_near is not None:  # those of killed runs into the same output go first
+                    _JOB["spill"] = str(make_scratch(spill_near.parent, f".{spill_near.name}.parts-"))
                 with multiprocessing.get_context("fork").Pool(jobs, initializer=_default_signals) as pool:
                     for b, result in zip(bounds, pool.imap(_run_slice, bounds), strict=True):
                         yield result
@@ -173,24 +167,4 @@ def _default_signals() -> None:
 
 def parts_prefix(out: Path) -> str:
     """Part folders are named after the host too: on a shared drive a pid means nothing elsewhere."""
-    host = re.sub(r"[^\w.]+", "_", socket.gethostname()) or "host"
-    return f".{out.name}.parts-{host}-"
-
-
-def _sweep_parts(out: Path) -> None:
-    """Part folders beside ``out`` from a run on this host that was killed outright (its process is gone)."""
-    prefix = parts_prefix(out)
-    for folder in out.parent.glob(glob.escape(prefix) + "*"):
-        pid = folder.name[len(prefix) :].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
+    return owner_prefix(f".{out.name}.parts-")

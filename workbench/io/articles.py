@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 
 from workbench.core.problems import Problem
 from workbench.core.record import Record, RecordError, text_sha256
@@ -382,13 +382,28 @@ def walk_folder(folder: Path) -> Iterator[Path]:
             yield item
 
 
+# Which articles are cleaned on the way in (:func:`read_articles`): "raw" cleans the pages the
+# text and HTML readers read (a scraped page: what the window does when it opens one, decision
+# 0015); True also cleans bare JSON articles (``import --clean``); False cleans nothing.
+Clean = bool | Literal["raw"]
+# Told each article that was cleaned: the record as its file has it, then the cleaned one.
+Cleaned = Callable[[Record, Record], None]
+
+
 def read_articles(
-    paths: Iterable[str | Path], *, clean: bool = False, max_bytes: int = MAX_ARTICLE_BYTES
+    paths: Iterable[str | Path],
+    *,
+    clean: Clean = False,
+    max_bytes: int = MAX_ARTICLE_BYTES,
+    cleaned: Cleaned | None = None,
 ) -> Iterator[Record | Problem]:
     """Every article under the given files and folders, with a problem for each that failed.
 
     With ``clean``, records that carry no annotations yet go through
-    :func:`workbench.io.clean.clean_record` (boilerplate out, original kept in meta).
+    :func:`workbench.io.clean.clean_record` (boilerplate out, original kept in meta): those of
+    raw pages only with ``clean="raw"``, every one with ``True``. Records with spans or
+    relations never are (their offsets are into the text as it is). ``cleaned`` hears each
+    article that changed.
     """
     for given in paths:
         path = Path(given)
@@ -403,14 +418,25 @@ def read_articles(
                         str(f), None, f"skipped: not an article file (supported: {', '.join(sorted(KINDS))})"
                     )
                     continue
-                yield from _maybe_clean(read_file(f, max_bytes=max_bytes), clean)
+                yield from _maybe_clean(read_file(f, max_bytes=max_bytes), _cleans(clean, f), cleaned)
         elif path.exists():
-            yield from _maybe_clean(read_file(path, max_bytes=max_bytes), clean)
+            yield from _maybe_clean(read_file(path, max_bytes=max_bytes), _cleans(clean, path), cleaned)
         else:
             yield Problem(str(path), None, "no such file or folder")
 
 
-def _maybe_clean(items: Iterator[Record | Problem], clean: bool) -> Iterator[Record | Problem]:
+def is_raw_page(path: Path) -> bool:
+    """A file the text or HTML reader reads: a page as someone saved it, not prepared JSON."""
+    return KINDS.get(path.suffix.lower(), "text") in ("text", "html")
+
+
+def _cleans(clean: Clean, path: Path) -> bool:
+    return clean is True or (clean == "raw" and is_raw_page(path))
+
+
+def _maybe_clean(
+    items: Iterator[Record | Problem], clean: bool, cleaned: Cleaned | None
+) -> Iterator[Record | Problem]:
     if not clean:
         yield from items
         return
@@ -418,5 +444,8 @@ def _maybe_clean(items: Iterator[Record | Problem], clean: bool) -> Iterator[Rec
 
     for item in items:
         if isinstance(item, Record) and not item.spans and not item.relations:
-            item = clean_record(item)
+            out = clean_record(item)
+            if out is not item and cleaned is not None:
+                cleaned(item, out)
+            item = out
         yield item

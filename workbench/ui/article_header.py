@@ -7,6 +7,8 @@ how many pre-annotations are left to review), without the window calling them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -19,8 +21,13 @@ from workbench.ui.open_document import OpenDocument
 META_FIELDS = ("source", "published", "author", "url", "file")
 
 
-def facts(doc: Document) -> str:
-    """``source · date · … · 1,240 characters · in progress · 30 spans · 22 to review``."""
+def facts(doc: Document, switchable: bool = True) -> str:
+    """``source · date · … · 1,240 characters · in progress · 30 spans · 22 to review``.
+
+    ``switchable``: the window has the article's uncleaned twin (a page it cleaned on open);
+    an article cleaned before it came (``workbench add``, ``import --clean``) keeps its
+    original in its meta only.
+    """
     rec = doc.record
     meta = [str(rec.meta[k]) for k in META_FIELDS if rec.meta.get(k)]
     pending = sum(1 for s in rec.spans.values() if s.review == "pending")
@@ -31,7 +38,11 @@ def facts(doc: Document) -> str:
     cleaning = rec.meta.get("cleaning")
     if isinstance(cleaning, dict) and "original_text" in rec.meta:
         removed = len(cleaning.get("removed") or [])
-        meta.append(f"cleaned on open: {removed} piece(s) of page furniture out, Ctrl+Shift+U: the original")
+        out = f"{removed} piece(s) of page furniture out"
+        if switchable:
+            meta.append(f"cleaned on open: {out}, Ctrl+Shift+U: the original")
+        else:
+            meta.append(f"cleaned: {out} (the original is in meta.original_text)")
     elif isinstance(rec.meta.get("cleaned_to"), str):
         meta.append("the original file text, uncleaned (Ctrl+Shift+U: the cleaned article)")
     return " · ".join(meta)
@@ -57,11 +68,14 @@ class ArticleHeader(QObject):
         self.banner.setStyleSheet("QLabel { background: #8a1c1c; color: white; padding: 4px; }")
         self.banner.hide()
         self.legend = Legend(schema)
+        self._switchable: Callable[[str], bool] = lambda _id: True
 
     def widgets(self) -> tuple[QWidget, ...]:
         return self.title, self.meta, self.banner, self.legend
 
-    def follow(self, open_doc: OpenDocument) -> None:
+    def follow(self, open_doc: OpenDocument, switchable: Callable[[str], bool] = lambda _id: True) -> None:
+        """``switchable(record_id)``: whether Ctrl+Shift+U can show that article's uncleaned twin."""
+        self._switchable = switchable
         open_doc.switched.connect(self._switched)
         open_doc.changed.connect(lambda _change: self._facts(open_doc.doc))
 
@@ -72,4 +86,4 @@ class ArticleHeader(QObject):
 
     def _facts(self, doc: Document | None) -> None:
         if doc is not None:
-            self.meta.setText(facts(doc))
+            self.meta.setText(facts(doc, self._switchable(doc.record.id)))

@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
         self.open_doc.switched.connect(self._show_article)
         self.open_doc.changed.connect(self._repaint_spans)
         self.controller.follow(self.open_doc)
-        self.header.follow(self.open_doc)
+        self.header.follow(self.open_doc, lambda rid: rid in (self.session.originals if self.session else ()))
         self.open_doc.follow(self.inspector.refresh)
         self.open_doc.follow(self.relations.refresh)
         self.doc_list.follow(self.open_doc)
@@ -390,7 +390,9 @@ class MainWindow(QMainWindow):
         if s is None or doc is None:
             return
         other = s.cleaning_twin(doc.record.id)
-        if other is None:
+        if other is None and "original_text" in doc.record.meta:
+            self.say("This article came cleaned (workbench add): its original text is in meta.original_text")
+        elif other is None:
             self.say("This article was not cleaned when it opened: it is shown as the file has it")
         else:
             self.doc_list.set_batch(s.batch, s.status)  # the row now stands for the other version

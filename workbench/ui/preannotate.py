@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QProgressBar, QPushButton
 
+from workbench.app.batch import BatchClosed
 from workbench.app.preannotate import stale_preannotation
 from workbench.app.premerge import merge_edit
 from workbench.app.progress import Progress
@@ -60,6 +61,8 @@ def _job(
             try:
                 d = first[1] if first is not None and first[0] == rid else load(rid)
                 rec = Record.from_dict(d)
+            except BatchClosed:
+                break  # the window has moved on to another batch: nothing more of this one is wanted
             except (RecordError, ValueError, OSError) as e:
                 out["errors"].append(f"{rid}: cannot read: {e}")
                 deliver(("error", rid, f"cannot read: {e}"))

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 from workbench.app.agreement import Extras, agreement_over
 from workbench.app.agreement_extras import GROUPINGS
 from workbench.app.gamma import SAMPLE as GAMMA_SAMPLE
-from workbench.app.inputs import annotator_paths, ensure_parent
+from workbench.app.inputs import annotator_inputs, ensure_parent
 from workbench.cli.errors import UserError
 from workbench.cli.lead_text import render_extras
 from workbench.cli.listing import figure, shorten, split_names, text_table
@@ -72,8 +71,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     progress = TerminalProgress("agreement", "agreement", None, sys.stderr, transient=True)
-    with tempfile.TemporaryDirectory(prefix="workbench-brat-") as tmp:
-        paths, note = annotator_paths(args.inputs, Path(tmp), say_where=False)
+    with annotator_inputs(args.inputs, say_where=False) as (paths, note):
         if args.gamma_sample < 1:
             raise UserError("--gamma-sample: give at least 1")
         extras = Extras(

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
-from workbench.app.inputs import annotator_paths, open_inputs
+from workbench.app.inputs import annotator_inputs, open_inputs
 from workbench.app.merge import check_merge, merge_files, parse_policy
 from workbench.app.schemas import schema_for
 from workbench.cli.errors import UserError
@@ -41,12 +40,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     policy = parse_policy(args.policy, args.k)
-    with tempfile.TemporaryDirectory(prefix="workbench-brat-") as tmp:
-        keep = Path(args.imported) if args.imported else Path(tmp)
-        try:
-            return _run(args, policy, *annotator_paths(args.inputs, keep, bool(args.imported)))
-        except OSError as e:  # e.g. --imported names a file, or the output folder cannot be written
-            raise UserError(f"{e.filename or args.output}: {e.strerror or e}") from None
+    keep = Path(args.imported) if args.imported else None
+    try:
+        with annotator_inputs(args.inputs, keep, bool(args.imported)) as (paths, note):
+            return _run(args, policy, paths, note)
+    except OSError as e:  # e.g. --imported names a file, or the output folder cannot be written
+        raise UserError(f"{e.filename or args.output}: {e.strerror or e}") from None
 
 
 def _run(args: argparse.Namespace, policy: Policy, paths: list[Path], note: str | None) -> int:
