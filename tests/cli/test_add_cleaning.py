@@ -31,7 +31,9 @@ def test_add_keeps_what_the_window_keeps_of_a_raw_page(tmp_path: Path, capsys: p
     assert all(f in raw for f in FURNITURE)
     assert main(["init", str(tmp_path / "P")]) == 0
     capsys.readouterr()
-    assert main(["add", str(tmp_path / "P"), str(seed)]) == 0
+    copy = tmp_path / "again.txt"  # the same page under another name: a duplicate, not said cleaned
+    shutil.copy(seed, copy)
+    assert main(["add", str(tmp_path / "P"), str(seed), str(copy)]) == 0
     err = capsys.readouterr().err
     assert "added 1 article(s)" in err and "cleaned 1 article(s)" in err and "--no-clean" in err
     [rec] = _corpus(tmp_path / "P")
@@ -41,6 +43,10 @@ def test_add_keeps_what_the_window_keeps_of_a_raw_page(tmp_path: Path, capsys: p
     assert not any(f in rec["text"] for f in FURNITURE)
     assert rec["meta"]["original_text"] == raw and rec["meta"]["cleaning"]["removed"]
     assert rec["meta"]["title"] == window.meta["title"] == opened.title
+    # the same page again, twice, and its copy: nothing added, nothing said cleaned
+    assert main(["add", str(tmp_path / "P"), str(seed), str(copy), str(seed)]) == 0
+    err = capsys.readouterr().err
+    assert "added 0 article(s)" in err and "cleaned" not in err and err.count("duplicate") == 3
     # --no-clean: the page as its file has it
     assert main(["init", str(tmp_path / "Q")]) == 0
     capsys.readouterr()

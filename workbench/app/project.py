@@ -83,9 +83,11 @@ def add_articles(
     problems: list[Problem] = []
     done = AddSummary(AddReport(), problems)
 
-    def count(_original: Record, cleaned: Record) -> None:
-        done.cleaned += 1
-        done.furniture += len(cleaned.meta["cleaning"]["removed"])
+    cleaned: dict[int, int] = {}  # id() of a cleaned record -> pieces of furniture it lost
+    by_source: dict[str, list[int]] = {}  # a source as the report names it -> its cleaned records' losses
+
+    def count(_original: Record, rec: Record) -> None:
+        cleaned[id(rec)] = len(rec.meta["cleaning"]["removed"])
 
     def records() -> Iterator[Record]:
         for item in read_articles(list(files), clean=clean, cleaned=count):
@@ -94,6 +96,8 @@ def add_articles(
                 continue
             if item.meta.get("file"):
                 item.meta["file"] = relative_to_project(item.meta["file"], project.root)
+            if id(item) in cleaned:
+                by_source.setdefault(str(item.meta.get("file") or item.id), []).append(cleaned.pop(id(item)))
             yield item
 
     try:
@@ -102,6 +106,11 @@ def add_articles(
         raise AppError(str(e)) from None
     except OSError as e:  # a full disk: the corpus is as it was
         raise cannot_write(e, project.corpus_path) from None
+    for source, *_ in report.duplicates + report.near_duplicates:  # not added: not said to be cleaned
+        if by_source.get(source):
+            by_source[source].pop()
+    done.cleaned = sum(map(len, by_source.values()))
+    done.furniture = sum(map(sum, by_source.values()))
     done.report = report
     return done
 
