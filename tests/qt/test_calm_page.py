@@ -118,6 +118,25 @@ def test_escape_from_any_panel_and_done_question_can_be_turned_off(
     assert on_disk(win)["status"] == "done"
 
 
+def test_the_done_question_goes_once_it_is_answered(qtbot: Any, open_window: Any, tmp_path: Path) -> None:
+    """Asked on one article, it must not stay in the status bar over the next one."""
+    from workbench.core.edits import AddSpan
+
+    folder = tmp_path / "two"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text(f"Angela Merkel said the talks would go on, in {name}.", encoding="utf-8")
+    win = open_window([folder])
+    first = win.session.document.record.id
+    win.apply(AddSpan(Span("m1", 14, 18, "CUE", origin="model:x", review="pending")))
+    qtbot.keyClick(win.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "not reviewed yet" in win.statusBar().currentMessage()
+    assert on_disk(win)["status"] != "done"
+    qtbot.keyClick(win.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert win.session.document.record.id != first and win.session.status(first) == "done"
+    assert "not reviewed yet" not in win.statusBar().currentMessage()
+
+
 def test_preferences_name_the_model_that_runs(qtbot: Any) -> None:
     from workbench.io.settings import Settings
     from workbench.ui.settings_dialog import SettingsDialog

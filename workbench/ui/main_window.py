@@ -370,6 +370,7 @@ class MainWindow(QMainWindow):
                 )
                 return
         if self._set_status("done"):
+            self.statusBar().clearMessage()  # the question above is answered: it must not stay on the next
             self.act_next_undone()
 
     def act_relations(self) -> None:
