@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import shared_path
-from workbench.app.session import build_batch
+from workbench.app.opening import build_batch
 from workbench.cli.main import main
 
 FURNITURE = ("No menu items!", "HomeSources")

@@ -11,8 +11,8 @@ import pytest
 
 from tests.qt.conftest import REPO
 from workbench.app.batch import Batch, index_jsonl
+from workbench.app.opening import OpenError, annotator_path, build_batch
 from workbench.app.premerge import merge_edit
-from workbench.app.session import OpenError, annotator_path, build_batch
 from workbench.core.document import Document
 from workbench.core.edits import AddSpan, SetSpanLabel
 from workbench.core.record import Record, Span

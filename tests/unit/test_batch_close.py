@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from workbench.app.batch import BatchClosed
-from workbench.app.session import Session, build_batch
+from workbench.app.opening import build_batch
+from workbench.app.session import Session
 from workbench.core.record import Record
 from workbench.core.schema import default_schema
 

@@ -7,7 +7,8 @@ import shutil
 from pathlib import Path
 
 from tests.conftest import shared_path
-from workbench.app.session import Session, build_batch
+from workbench.app.opening import build_batch
+from workbench.app.session import Session
 from workbench.core.record import Span
 from workbench.core.schema import default_schema
 from workbench.io.articles import read_articles

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.app import session
+from workbench.app import opening as session
 
 
 def test_articles_in_a_read_only_folder_are_annotated_into_the_data_folder(

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
-from workbench.app.session import OpenError, project_of
+from workbench.app.opening import OpenError, project_of
 from workbench.core.paths import corpora_dir
 from workbench.core.schema import AnnotationSchema, load_schema
 from workbench.io.settings import Settings, load_settings, save_settings

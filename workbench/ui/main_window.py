@@ -18,7 +18,8 @@ from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
-from workbench.app.session import OpenError, Session, annotator_path, project_of
+from workbench.app.opening import OpenError, annotator_path, project_of
+from workbench.app.session import Session
 from workbench.core.document import Change, Document
 from workbench.core.edits import SetStatus
 from workbench.core.record import RecordError
