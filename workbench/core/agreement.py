@@ -402,6 +402,10 @@ class Agreement(AgreementFigures):
         self._count_pending()
         return self.__dict__
 
+    def count_waiting(self) -> None:
+        """Count the keys waiting in lists now, before the collector runs again (it would walk them all)."""
+        self._count_pending()
+
     def _count_pending(self) -> None:
         for name, keys in self._pending.items():
             if keys:
