@@ -43,7 +43,9 @@ def test_which_path_runs() -> None:
     pure = os.environ.get(PURE_ENV) == "1"
     for name in COMPILED:
         module = importlib.import_module(name)
-        assert is_compiled(module) == (name in BUILT and not pure), name
+        assert is_compiled(module) == (name in BUILT and not pure), (
+            f"{name}: built here but running as source: its .py changed after the build (pip install -e .)"
+        )
     if not BUILT:
         pytest.skip("running as plain Python: the hot paths are not compiled in this checkout")
 
