@@ -258,6 +258,8 @@ def iter_merged(path: str | Path, problems: list[str] | None = None) -> Iterator
         bad = merged_problems(d)
         if d.get("meta") is not None and type(d["meta"]) is not dict:
             bad.append(f"merged record has no 'meta' object (found {type(d['meta']).__name__})")
+        if type(d.get("id")) is not str or not d["id"]:
+            bad.append(f"merged record has no 'id' string (found {d.get('id')!r})")
         if any(b.startswith(("version of", "merged record has no")) for b in bad):
             problems.append(_left_out(path, line, "; ".join(bad)))
             continue
