@@ -158,7 +158,8 @@ if [[ $CLEAN == 1 ]]; then
     "$PYTHON" -m venv "$OUT/venv"
     VENV="$OUT/venv"
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet "$SRC[package]"
+    # Editable: the compiled hot paths are built into the clone, where the spec looks (decision 0018c).
+    "$VENV/bin/python" -m pip install --quiet -e "$SRC[package]"
 else
     VENV="${VIRTUAL_ENV:-$REPO/.venv}"
     [[ -x "$VENV/bin/python" ]] || { echo "build.sh: no venv at $VENV (create one or use --clean)" >&2; exit 1; }

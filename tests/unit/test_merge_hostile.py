@@ -152,6 +152,20 @@ def test_a_merged_file_with_a_spoiled_version_or_meta_leaves_that_article_out(tm
     assert "version of bob: doc must be an object" in report.problems[0]
 
 
+@pytest.mark.parametrize("rid", [5, None, "", ["a1"]])
+def test_a_merged_record_without_a_string_id_is_left_out_not_a_crash(tmp_path: Path, rid: object) -> None:
+    paths = _inputs(tmp_path)
+    out = tmp_path / "merged.jsonl"
+    _merge(paths, out)
+    lines = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    lines[0]["id"] = rid
+    out.write_text("".join(json.dumps(d) + "\n" for d in lines), "utf-8")
+    report = agreement_over([out], None, None, [])
+    assert report.documents == len(lines) - 1
+    assert [p.split(": ", 1)[0] for p in report.problems] == [f"{out}:1"]
+    assert "merged record has no 'id' string" in report.problems[0]
+
+
 def test_a_lone_surrogate_in_one_annotators_text_is_a_text_difference_not_a_crash(tmp_path: Path) -> None:
     line = json.dumps(_record("alice", "a1")).replace("Russia", "Ru\\ud800sia")
     paths = _inputs(tmp_path, raw=line)

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations, repeat
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.core.agreement_figures import AgreementFigures
 from workbench.core.coefficients import Categorical, Pattern
@@ -34,6 +34,9 @@ from workbench.core.span_matching import (
     token_units,
     token_values,
 )
+
+if TYPE_CHECKING:
+    import cython  # C types for the compiled module (decision 0018c); never imported at run time
 
 _SPAN = itemgetter("start", "end", "label")  # a span as its triple, at C speed
 _OFFSETS = itemgetter(0, 1)
@@ -130,8 +133,8 @@ class Agreement(AgreementFigures):
         self.documents: list[dict[str, Any]] = []
         self.skipped: list[str] = []
 
-    def add(self, doc_id: str, text: str, versions: dict[str, dict[str, Any]], title: str = "") -> None:
-        bits = self._bit
+    def add(self, doc_id: str, text: str, versions: dict[str, dict[str, Any]], title: Any = "") -> None:
+        bits: dict[str, int] = self._bit
         present = [a for a in self.annotators if a in versions]
         pmask = 0
         masks: dict[Triple, int] = {}  # each distinct span -> who marked it
@@ -139,7 +142,8 @@ class Agreement(AgreementFigures):
         for a in present:
             bit = bits[a]
             pmask |= bit
-            triples[a] = ts = list(map(_SPAN, versions[a].get("spans") or ()))
+            ts: list[Triple] = list(map(_SPAN, versions[a].get("spans") or ()))
+            triples[a] = ts
             for t in ts:
                 masks[t] = masks.get(t, 0) | bit
         pending = self._pending
@@ -150,7 +154,12 @@ class Agreement(AgreementFigures):
         counts: dict[int, int] = {}  # who marked it -> how many spans
         for m in masks.values():
             counts[m] = counts.get(m, 0) + 1
-        s_tp = s_n = 0
+        s_tp: cython.Py_ssize_t = 0
+        s_n: cython.Py_ssize_t = 0
+        tp: cython.Py_ssize_t
+        na: cython.Py_ssize_t
+        nb: cython.Py_ssize_t
+        c: cython.Py_ssize_t  # spans of a document: never near the C limit
         pair_f: list[float] = []
         for _a, _b, ba, bb in pairs:
             tp = na = nb = 0
@@ -252,17 +261,18 @@ class Agreement(AgreementFigures):
         masks: dict[tuple[str, Triple, Triple], int] = {}
         symmetric = self.symmetric
         for a, ts in triples.items():
-            v = versions[a]
+            v: dict[str, Any] = versions[a]
             rels = v.get("relations")
             if not rels:
                 continue
-            by_id = dict(zip(map(_ID, v["spans"]), ts, strict=True))
+            by_id: dict[Any, Triple] = dict(zip(map(_ID, v["spans"]), ts, strict=True))
             bit = self._bit[a]
             for r in rels:
-                h, c = by_id.get(r["head"]), by_id.get(r["child"])
+                rel: dict[str, Any] = r
+                h, c = by_id.get(rel["head"]), by_id.get(rel["child"])
                 if h is None or c is None:
                     continue
-                label = r["label"]
+                label = rel["label"]
                 if label in symmetric and c < h:
                     h, c = c, h
                 key = (label, h, c)
@@ -312,8 +322,9 @@ class Agreement(AgreementFigures):
         names, plan, attrs_only = self._task_names, self._task_plan, self._attrs_only
         single = self._single_task
         for a in present:
-            i = col[a]
-            for sp in versions[a].get("spans") or ():
+            i: cython.Py_ssize_t = col[a]
+            for s in versions[a].get("spans") or ():
+                sp: dict[str, Any] = s
                 label = sp["label"]
                 one = single.get(label)
                 if one is not None:  # the usual label: one task, coded by one attribute
@@ -322,7 +333,7 @@ class Agreement(AgreementFigures):
                         value = attrs.get(one[1])
                         if value is not None:
                             unit = (one[0], sp["start"], sp["end"])
-                            row = rows.get(unit)
+                            row: list[Any] | None = rows.get(unit)
                             if row is None:
                                 row = rows[unit] = [None] * k
                             if row[i] is None:
@@ -390,6 +401,10 @@ class Agreement(AgreementFigures):
         """Pickled (a worker's result): counted first, in the worker, and smaller for it."""
         self._count_pending()
         return self.__dict__
+
+    def count_waiting(self) -> None:
+        """Count the keys waiting in lists now, before the collector runs again (it would walk them all)."""
+        self._count_pending()
 
     def _count_pending(self) -> None:
         for name, keys in self._pending.items():

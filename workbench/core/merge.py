@@ -265,29 +265,30 @@ def merge_items(
     doc_votes: dict[str, dict[str, list[str]]] = {}
     doc_raw: dict[str, Any] = {}
     for a in present:
-        v = versions[a]
+        v: dict[str, Any] = versions[a]
         vrels = v.get("relations")
         ids: dict[Any, tuple[int, int, str]] = {}
         for s in v.get("spans") or ():
-            t = (s["start"], s["end"], s["label"])
+            span: dict[str, Any] = s
+            t = (span["start"], span["end"], span["label"])
             if vrels:
-                ids[s["id"]] = t
-            entry = spans.get(t)
+                ids[span["id"]] = t
+            entry: list[Any] | None = spans.get(t)
             if entry is None:
                 spans[t] = entry = [[a], None]
             elif entry[0][-1] == a:
                 continue  # the same span twice in one version counts once
             else:
                 entry[0].append(a)
-            attrs = s.get("attrs")
+            attrs: dict[str, Any] | None = span.get("attrs")
             if attrs:
-                votes = entry[1]
+                votes: dict[str, dict[str, list[str]]] | None = entry[1]
                 if votes is None:
                     votes = entry[1] = {}
                 for name, value in attrs.items():
                     tok = "s:" + value if type(value) is str else value_token(value)
                     raw[tok] = value
-                    by_tok = votes.get(name)
+                    by_tok: dict[str, list[str]] | None = votes.get(name)
                     if by_tok is None:
                         votes[name] = {tok: [a]}
                     elif (chose := by_tok.get(tok)) is None:
