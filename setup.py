@@ -1,7 +1,7 @@
 """Compiles the hot paths of merge and agreement with Cython; everything else is in pyproject.toml.
 
 The modules listed in ``workbench/compiled.py`` are compiled from their own ``.py`` files
-(decision 0018c). Each extension is optional: without a C compiler the install still succeeds
+(decision 0027). Each extension is optional: without a C compiler the install still succeeds
 and those modules run as plain Python. ``WORKBENCH_PURE_PYTHON=1`` at install time skips them.
 """
 

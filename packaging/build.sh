@@ -158,7 +158,7 @@ if [[ $CLEAN == 1 ]]; then
     "$PYTHON" -m venv "$OUT/venv"
     VENV="$OUT/venv"
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    # Editable: the compiled hot paths are built into the clone, where the spec looks (decision 0018c).
+    # Editable: the compiled hot paths are built into the clone, where the spec looks (decision 0027).
     "$VENV/bin/python" -m pip install --quiet -e "$SRC[package]"
 else
     VENV="${VIRTUAL_ENV:-$REPO/.venv}"

@@ -1,7 +1,7 @@
 """The modules that run compiled when a build made them, and the way back to their source.
 
 ``setup.py`` compiles the modules in :data:`COMPILED` with Cython, from the same ``.py``
-files (decision 0018c): no second copy of any algorithm exists. When the compiled module is
+files (decision 0027): no second copy of any algorithm exists. When the compiled module is
 there Python imports it; when it is not (no C compiler at install time, a source checkout
 never built) the ``.py`` runs, and gives the same results, more slowly.
 

@@ -1,4 +1,4 @@
-"""The compiled hot paths (decision 0018c): which path runs, both write the same bytes, no stale build runs.
+"""The compiled hot paths (decision 0027): which path runs, both write the same bytes, no stale build runs.
 
 ``setup.py`` compiles the modules of ``workbench.compiled.COMPILED`` from their ``.py`` files;
 the same source runs as plain Python when they are not built or ``WORKBENCH_PURE_PYTHON=1``.

@@ -128,7 +128,7 @@ def aligned_slices(
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection during one slice (at most 128 articles; decision 0018c).
+    """No cyclic garbage collection during one slice (at most 128 articles; decision 0027).
 
     A slice makes no reference cycles (parsed JSON is trees, the counts are tuples and
     integers) and everything it drops is freed by reference counting; but the collector,

@@ -36,7 +36,7 @@ from workbench.core.span_matching import (
 )
 
 if TYPE_CHECKING:
-    import cython  # C types for the compiled module (decision 0018c); never imported at run time
+    import cython  # C types for the compiled module (decision 0027); never imported at run time
 
 _SPAN = itemgetter("start", "end", "label")  # a span as its triple, at C speed
 _OFFSETS = itemgetter(0, 1)

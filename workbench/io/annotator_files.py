@@ -23,7 +23,7 @@ from workbench.core.record import STATUSES, structural_problems
 from workbench.io.jsonl import LineError, iter_records, read_jsonl, read_line, record_id, skim_records
 
 if TYPE_CHECKING:
-    import cython  # C types for the compiled module (decision 0018c); never imported at run time
+    import cython  # C types for the compiled module (decision 0027); never imported at run time
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ATTRS = {dict, type(None)}
@@ -34,7 +34,7 @@ def _looks_sound(d: dict[str, Any]) -> bool:
     """The common case of :func:`structural_problems`, fast; False sends the record to the full check.
 
     This runs on every span of every version before anything else, so it is one plain loop
-    that stops at the first doubt, written for the compiler (decision 0018c): the ``cython.*``
+    that stops at the first doubt, written for the compiler (decision 0027): the ``cython.*``
     annotations make the offsets C integers and the span a dict when compiled, and are never
     evaluated when the module runs as Python.
     """
