@@ -94,12 +94,12 @@ def test_an_early_edit_waits_for_the_index_and_the_list_fills_behind_it(
     assert [(sp["start"], sp["end"], sp["label"]) for sp in on_disk(win)["spans"]] == [(0, 13, "PERSON")]
     qtbot.waitUntil(lambda: not (win.doc_list.filling or win.doc_list.counting), timeout=10_000)
     assert win.doc_list.model.rowCount() == N and [it.id for it in s.batch.items][-1] == f"d{N - 1:04d}"
-    assert win.doc_list.progress.format() == f"0 / {N} done"
+    assert win.doc_list.progress.format() == f"0 / {N:,} done"
     assert win.doc_list.table.currentIndex().data(Qt.ItemDataRole.UserRole) == "d0000"
     # Done and next, by key: the counts follow at once, without counting the batch again.
     qtbot.keyClick(win.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert s.document.record.id == "d0001" and not win.doc_list.counting
-    assert win.doc_list.progress.format() == f"1 / {N} done"
+    assert win.doc_list.progress.format() == f"1 / {N:,} done"
     assert win.doc_list.filter.itemText(3) == "● done (1)"
     assert win.doc_list.filter.itemText(0) == f"All ({N:,})"  # 1,500, as the reading message counts
     win.close()
@@ -122,7 +122,7 @@ def test_an_edit_of_a_version_the_file_has_a_later_one_of_is_refused_and_the_lat
     assert not store_records(s.store_path)["d0000"]["spans"]  # nothing written over it
     # The list says what the file says now: the first article is done.
     qtbot.waitUntil(lambda: not (win.doc_list.filling or win.doc_list.counting), timeout=10_000)
-    assert win.doc_list.progress.format() == f"1 / {N} done"
+    assert win.doc_list.progress.format() == f"1 / {N:,} done"
     assert "done" in win.doc_list.table.model().index(0, 0).data()
     # Made again on the later version, the edit is saved on top of it.
     drag_select(qtbot, win, 0, len("Angela Merkel"))

@@ -50,7 +50,7 @@ def test_the_first_article_is_usable_while_the_list_fills(
     assert win.doc_list.model.rowCount() == N and s.batch.pending is None
     assert [it.id for it in s.batch.items] == [f"d{i:04d}" for i in range(N)]
     assert win.doc_list.table.currentIndex().data(Qt.ItemDataRole.UserRole) == "d0001"
-    assert win.doc_list.progress.format() == f"0 / {N} done"
+    assert win.doc_list.progress.format() == f"0 / {N:,} done"
     assert "All 300 article(s)" in win.statusBar().currentMessage()
     # The last article is reachable from the list.
     win.doc_list.documentActivated.emit(s.batch.items[-1].id)

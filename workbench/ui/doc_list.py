@@ -294,7 +294,7 @@ class DocListPanel(QWidget):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         if not self.filling:
-            self.progress.setFormat(f"{done} / {total} done" if total else "empty")
+            self.progress.setFormat(f"{done:,} / {total:,} done" if total else "empty")
         self.filter.setItemText(0, f"All ({total:,})")
         for i, st in enumerate(STATUSES, start=1):
             self.filter.setItemText(i, f"{STATUS_TEXT[st]} ({tally.get(st, 0):,})")
