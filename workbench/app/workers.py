@@ -38,7 +38,7 @@ def default_jobs() -> int:
     """Worker processes: one per core this process may use, at most four (the parent reads and writes).
 
     This is how merge and agreement keep within their speed budget (3x a bare ``json.loads``
-    loop): one process alone does about 4x; see docs/agreement.md.
+    loop): one process alone does about 3-3.5x, compiled (decision 0027); see docs/agreement.md.
     """
     try:
         cores = len(os.sched_getaffinity(0))
