@@ -89,3 +89,15 @@ def _annotator_files(folder: Path) -> list[Path]:
         path.write_text(json.dumps(rec) + "\n", encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def test_a_crafted_folder_name_never_stops_the_sweep(tmp_path: Path) -> None:
+    """Anyone may name a folder in the temp folder: a pid too large, or a digit that is no ASCII."""
+    from workbench.io.scratch import owner_prefix, sweep
+
+    mine = owner_prefix("workbench-brat-")
+    odd = [tmp_path / f"{mine}99999999999999999999-zz", tmp_path / f"{mine}\u00b2-zz"]
+    for folder in odd:
+        folder.mkdir()
+    sweep(tmp_path, "workbench-brat-")
+    assert all(folder.is_dir() for folder in odd)  # not ours to judge: left alone

@@ -47,9 +47,9 @@ def held(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     event = threading.Event()
     read = store_open.read_statuses
 
-    def slow(path: Any, places: Any) -> None:
+    def slow(path: Any, places: Any, fd: Any = None) -> None:
         event.wait(30)
-        read(path, places)
+        read(path, places, fd)
 
     monkeypatch.setattr(store_open, "read_statuses", slow)
     yield event

@@ -166,6 +166,35 @@ def test_a_merged_record_without_a_string_id_is_left_out_not_a_crash(tmp_path: P
     assert "merged record has no 'id' string" in report.problems[0]
 
 
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        ("items", "abc"),
+        ("items", [[], 5]),
+        ("items", {"a": 1}),
+        ("annotators", [1.5, "alice", "bob"]),
+        ("annotators", "alice"),
+    ],
+)
+def test_a_hand_edited_merged_record_is_named_compiled_or_not(tmp_path: Path, spoil: tuple) -> None:
+    """Compiled, an annotation is enforced (decision 0027): a spoiled field must be named, not raise."""
+    paths = _inputs(tmp_path)
+    out = tmp_path / "merged.jsonl"
+    _merge(paths, out)
+    lines = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    key, value = spoil
+    if key == "items":
+        lines[0]["items"] = value
+    else:
+        lines[0]["merge"]["annotators"] = value
+    out.write_text("".join(json.dumps(d) + "\n" for d in lines), "utf-8")
+    report = agreement_over([out], None, None, [])
+    # spoiled items are made again from the versions; without its annotators the article is left out
+    assert report.documents == len(lines) - (key == "annotators")
+    assert [p.split(": ", 1)[0] for p in report.problems] == [f"{out}:1"]
+    assert report.annotators == ["alice", "bob", "carol"]
+
+
 def test_a_lone_surrogate_in_one_annotators_text_is_a_text_difference_not_a_crash(tmp_path: Path) -> None:
     line = json.dumps(_record("alice", "a1")).replace("Russia", "Ru\\ud800sia")
     paths = _inputs(tmp_path, raw=line)

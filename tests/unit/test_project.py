@@ -160,3 +160,13 @@ def test_status_reports_agreement_on_shared_articles(project: Project) -> None:
     assert st.agreement["span_f1_strict"] == 0.5
     assert st.agreement["span_f1_lenient"] == 1.0
     assert st.disputed[0] == (shared[1], 0.0)
+
+
+def test_throughput_counts_past_lines_whose_lists_are_not_lists() -> None:
+    """An annotator line edited by hand ("spans": 5) must not stop the lead's report."""
+    from workbench.core.throughput import throughput_of
+
+    good = {"status": "done", "spans": [{"origin": "model:x", "review": "accepted"}], "rejected": [{}]}
+    odd = {"status": "in_progress", "spans": 5, "relations": "x", "rejected": 7}
+    t = throughput_of("alice", [good, odd])
+    assert (t.articles, t.done, t.accepted, t.rejected) == (2, 1, 1, 1)

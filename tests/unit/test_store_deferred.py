@@ -178,3 +178,19 @@ def test_statuses_left_for_later_are_read_when_asked_and_taken_only_where_the_li
         assert again.status("a4") == "done"
     finally:
         again.close()
+
+
+def test_statuses_read_later_come_from_the_file_the_index_read(tmp_path: Path) -> None:
+    """Another process may replace the file (its compaction) before the worker reads the statuses."""
+    path = tmp_path / "batch.alice.jsonl"
+    _write(path, [_rec(i, "done" if i % 2 else "todo") for i in range(6)])
+    st = AnnotatorStore(path, "alice", readonly=True, statuses_later=True)
+    try:
+        other = tmp_path / "other.jsonl"  # the same ids, other lengths and statuses, swapped in
+        longer = "A longer story {} now: Alice met Bob in Paris."
+        _write(other, [_rec(i, "skipped", text=longer.format(i)) for i in range(6)])
+        other.replace(path)
+        st.take_statuses(st.tail_statuses())
+        assert [st.status(f"a{i}") for i in range(1, 6)] == ["done", "todo", "done", "todo", "done"]
+    finally:
+        st.close()

@@ -98,8 +98,6 @@ _LIST_TOKENS: dict[tuple[str, ...], str] = {}  # lists of strings (e.g. topics) 
 
 
 _NULL = value_token(None)
-
-
 _OBJECT = {dict, type(None)}
 
 
@@ -449,9 +447,8 @@ def is_merged(d: dict[str, Any]) -> bool:
 def merged_problems(d: dict[str, Any]) -> list[str]:
     """What is wrong with a merged record read back from disk (e.g. after a hand edit).
 
-    The versions are the source of truth; the items are derived from them. A
-    digest mismatch means the versions were edited; items that differ from a
-    fresh derivation mean the items were.
+    The versions are the source of truth; the items are derived from them. A digest mismatch
+    means the versions were edited; items that differ from a fresh derivation mean the items were.
     """
     if not is_merged(d):
         return ["not a merged record (no 'merge' block of format " + MERGE_FORMAT + ")"]
@@ -459,7 +456,9 @@ def merged_problems(d: dict[str, Any]) -> list[str]:
     versions = d.get("versions")
     if not isinstance(versions, dict) or not versions:
         return ["merged record has no 'versions'"]
-    info = d["merge"]
+    info, names = d["merge"], d["merge"].get("annotators")
+    if not isinstance(names, list) or not all(type(a) is str for a in names):
+        return ["merged record has no list of annotators' names in its merge block"]
     if not digest_matches(versions, info.get("digest")):
         problems.append("the annotators' versions were changed after merging (digest mismatch)")
     if info.get("status") == "text_differs":
@@ -482,7 +481,7 @@ def merged_problems(d: dict[str, Any]) -> list[str]:
     return problems
 
 
-def _comparable(items: list[dict[str, Any]]) -> list[str]:
+def _comparable(items: Any) -> list[str]:  # Any: what a hand edit left (compiled, `list` is enforced)
     return sorted(json.dumps(it, sort_keys=True, ensure_ascii=False) for it in items)
 
 

@@ -98,7 +98,7 @@ class SpanSets:
     lenient: dict[tuple[str, str, str], PRF] = field(default_factory=dict)
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
 
-    def table(self, which: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    def table(self, which: str, pairs: list[tuple[Any, Any]]) -> dict[str, Any]:
         src = self.strict if which == "strict" else self.lenient
         labels = sorted({lab for (_, _, lab) in src})
         per_label: dict[str, Any] = {}

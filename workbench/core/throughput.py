@@ -51,7 +51,8 @@ class Throughput:
                 self.minutes.append(tally.active_seconds / 60)
                 self.edits += tally.edits
         for kind in ("spans", "relations"):
-            for item in record.get(kind) or ():
+            items = record.get(kind)
+            for item in items if type(items) is list else ():  # a hand-edited line may hold anything
                 if isinstance(item, dict) and item.get("origin"):
                     review = item.get("review")
                     if review == "accepted":
@@ -60,7 +61,8 @@ class Throughput:
                         self.edited += 1
                     else:
                         self.pending += 1
-        self.rejected += sum(1 for item in record.get("rejected") or () if isinstance(item, dict))
+        rejected = record.get("rejected")
+        self.rejected += sum(isinstance(item, dict) for item in rejected) if type(rejected) is list else 0
 
     @property
     def per_hour(self) -> float | None:

@@ -50,7 +50,7 @@ def sweep(parent: Path, prefix: str) -> None:
     mine = owner_prefix(prefix)
     for folder in parent.glob(glob.escape(mine) + "*"):
         pid = folder.name[len(mine) :].split("-", 1)[0]
-        if pid.isdigit() and not alive(int(pid)):
+        if pid.isascii() and pid.isdigit() and not alive(int(pid)):  # "²" is a digit; int() refuses it
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -90,6 +90,6 @@ def alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True  # someone else's process
+    except (PermissionError, OverflowError, ValueError):
+        return True  # someone else's process, or no pid at all (a crafted name): left alone
     return True

@@ -183,17 +183,21 @@ def index_lines(items: Iterable[Any], report: LoadReport) -> tuple[dict[str, At]
     return places, total
 
 
-def read_statuses(path: Path, places: dict[str, At]) -> None:
+def read_statuses(path: Path, places: dict[str, At], fd: int | None = None) -> None:
     """Fill in the status of each skimmed line from its tail, in one map of the file.
 
     Done with the index (which a window builds off its GUI thread), so that counting a
     large file's statuses afterwards is a walk over memory, not a read per article. A line
     whose tail is not written the workbench's way keeps ``UNREAD`` and is parsed when asked.
+    ``fd``: read through that descriptor (the file the index was made from) rather than the path.
     """
     if not any(at[2] is UNREAD for at in places.values()):
         return
     intern = sys.intern
-    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+    with (
+        open(path, "rb") if fd is None else open(fd, "rb", closefd=False) as fh,
+        mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm,
+    ):
         for rid, (start, size, status) in places.items():
             if status is UNREAD:
                 end = start + size

@@ -110,6 +110,8 @@ class StoreLoading:
     def _load(self) -> None:
         report = LoadReport()
         if self.path.exists():
+            if self._statuses_later:
+                self._reader.fd()  # opened before the skim: the statuses are read later from this file
             places, total = index_lines(skim_records(self.path), report)
             if not self._statuses_later:
                 read_statuses(self.path, places)
@@ -143,8 +145,8 @@ class StoreLoading:
             return []
         before = {rid: at for rid, at in list(self._records.items()) if type(at) is tuple and at[2] is UNREAD}
         after = dict(before)
-        try:
-            read_statuses(self.path, after)
+        try:  # through the descriptor the index read: another process's compaction does not move it
+            read_statuses(self.path, after, self._reader.fd())
         except (OSError, ValueError):  # gone or emptied meanwhile (mmap of an empty file): asked one by one
             return []
         return [(rid, before[rid], at) for rid, at in after.items() if at[2] is not UNREAD]
