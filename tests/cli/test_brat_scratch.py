@@ -101,3 +101,24 @@ def test_a_crafted_folder_name_never_stops_the_sweep(tmp_path: Path) -> None:
         folder.mkdir()
     sweep(tmp_path, "workbench-brat-")
     assert all(folder.is_dir() for folder in odd)  # not ours to judge: left alone
+
+
+def test_a_link_named_like_a_dead_runs_folder_never_takes_its_target(tmp_path: Path) -> None:
+    """A link in the temp folder, named as ours (a dead pid, or no owner and old), points elsewhere."""
+    import os
+
+    from workbench.io.scratch import owner_prefix, sweep, sweep_unowned
+
+    target = tmp_path / "someone's work"
+    target.mkdir()
+    (target / "keep.txt").write_text("mine", encoding="utf-8")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    dead = 2**22 + 1  # above Linux's default pid_max: no such process
+    links = [temp / f"{owner_prefix('workbench-brat-')}{dead}-zz", temp / "workbench-brat-abcd1234"]
+    for link in links:
+        link.symlink_to(target, target_is_directory=True)
+        os.utime(link, (0, 0), follow_symlinks=False)  # as old as can be
+    sweep(temp, "workbench-brat-")
+    sweep_unowned(temp, "workbench-brat-")
+    assert (target / "keep.txt").read_text(encoding="utf-8") == "mine"
