@@ -10,8 +10,8 @@ import pytest
 from tests.unit.test_speakers_seed import attributions, find
 from workbench.core.checks import record_problems
 from workbench.core.record import Record, Relation, Span
-from workbench.nlp.models import select_model
 from workbench.nlp import preannotate
+from workbench.nlp.models import select_model
 from workbench.nlp.preannotate import LONG_CHARS, Preannotator, preannotate_records
 
 
