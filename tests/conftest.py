@@ -125,3 +125,18 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if app is not None:
         QApplication.clipboard().clear()
         app.processEvents()
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """How many processes ``-n auto`` (pyproject's addopts) starts: decision 0018s.
+
+    The whole suite, or folders of it, run on every core (pytest-xdist's own count). Chosen files or
+    tests run in this one process: starting workers would cost more than they save. One core: the
+    same, with no worker at all. ``PYTEST_XDIST_AUTO_NUM_WORKERS`` or an explicit ``-n N`` still rule.
+    """
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own hook reads it
+    chosen = config.args if config.args_source == pytest.Config.ArgsSource.ARGS else []
+    if any("::" in arg or Path(arg).is_file() for arg in chosen) or (os.cpu_count() or 1) < 2:
+        return 0
+    return None
