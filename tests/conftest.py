@@ -11,6 +11,10 @@ from typing import Any
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # The workers already keep every core busy: a second BLAS thread each (spaCy's matrix products)
+    # only makes them wait on one another. Set before numpy is imported; inherited by subprocesses.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
