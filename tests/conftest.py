@@ -144,3 +144,22 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     if any("::" in arg or Path(arg).is_file() for arg in chosen) or (os.cpu_count() or 1) < 2:
         return 0
     return None
+
+
+# Test files that import pygamma-agreement (numba compiles it at import: 15-20 s, once a process):
+# one worker runs them all, so the import is paid once, as in a run in one process.
+SAME_WORKER = {"tests/cli/test_lead_reports.py": "gamma", "tests/unit/test_gamma.py": "gamma"}
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadfile`` (pyproject's addopts) with the files of ``SAME_WORKER`` as one unit."""
+    if config.getoption("dist") != "loadfile":
+        return None  # another --dist given: xdist's own scheduler
+    from xdist.scheduler import LoadFileScheduling
+
+    class Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = super()._split_scope(nodeid)
+            return SAME_WORKER.get(file, file)
+
+    return Scheduling(config, log)
