@@ -161,7 +161,7 @@ def test_split_accumulators_add_up_to_the_same_report(docs: list[dict[str, set[T
 
 
 def test_keys_waiting_to_be_counted_stay_bounded_without_any_coding_task() -> None:
-    """Streaming: whatever the schema, what waits to be counted is one entry per distinct key, not per span."""
+    """Streaming: whatever the schema, what waits to be counted is an entry per distinct key, not per span."""
     acc = Agreement(["a", "b"], quote_labels=())
     spans = [(j * 3, j * 3 + 2, "PERSON") for j in range(20)]
     n = 3_000
