@@ -124,3 +124,13 @@ def test_eval_says_when_predictions_are_of_cleaned_pages(
         err = capsys.readouterr().err
         assert ("1 prediction(s) are of pages cleaned" in err) is cleaned
         assert ("--no-clean" in err) is cleaned
+
+
+def test_the_progress_total_counts_the_lines_of_every_json_lines_kind(tmp_path: Path) -> None:
+    """``.ndjson`` is read line by line like ``.jsonl``; its total was one article per file."""
+    from workbench.app.preannotate import estimate_total
+
+    for name in ("a.jsonl", "b.ndjson", "c.NDJSON"):
+        (tmp_path / name).write_text("".join(json.dumps({"text": f"Story {i}."}) + "\n" for i in range(3)))
+    (tmp_path / "page.txt").write_text("One page.", "utf-8")
+    assert estimate_total([tmp_path]) == 10

@@ -24,7 +24,7 @@ from workbench.app.progress import NO_PROGRESS, Progress
 from workbench.core.problems import Problem
 from workbench.core.record import Record, untouched_preannotation
 from workbench.core.schema import AnnotationSchema, SchemaError, default_schema, load_schema
-from workbench.io.articles import Clean, walk_folder
+from workbench.io.articles import KINDS, Clean, walk_folder
 from workbench.io.interop._base import without_surrogates
 
 Tell = Callable[[Problem | str], None]
@@ -228,7 +228,7 @@ def estimate_total(paths: Sequence[Path]) -> int | None:
         for p in paths:
             files = list(walk_folder(p)) if p.is_dir() else [p]  # no FIFO or outside link is read
             for f in files:
-                if f.suffix.lower() == ".jsonl":
+                if KINDS.get(f.suffix.lower()) == "jsonl":  # .ndjson too: the reader's own list
                     with open(f, "rb") as fh:
                         total += sum(1 for line in fh if line.strip())
                 else:
