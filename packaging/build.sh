@@ -7,6 +7,7 @@
 #   packaging/build.sh --tar            also pack DIR/workbench-<version>-linux-<arch>.tar.gz with install.sh
 #   packaging/build.sh --smoke-only     only run the smoke check on an existing DIR/dist/workbench
 #   packaging/build.sh --no-hide-xcb    run the smoke check with the system's xcb libraries visible
+#   packaging/build.sh --which-xcb      only list the system's xcb libraries the smoke check hides
 #
 # The smoke check runs the built program with an empty environment (no Python on PATH, no venv, a fresh
 # HOME): `workbench --version`, `workbench selftest` (opens the demo corpus offscreen in the real window,
@@ -15,6 +16,9 @@
 # and (with Xvfb) the window on a real X display. As root, where `unshare -m` works, it runs with the xcb
 # libraries that minimal desktops lack hidden (bind-mounted over with /dev/null in a private mount
 # namespace), so it proves the bundle carries them.
+#
+# Under pipefail no pipeline here may have a reader that stops early (`| head -1`, awk's `exit`):
+# the writer then dies of SIGPIPE, the pipeline fails with 141 and set -e ends the build.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,18 +33,33 @@ XCB_HIDDEN=(libxcb-cursor.so.0 libxcb-icccm.so.4 libxcb-keysyms.so.1 libxcb-imag
             libxcb-util.so.1 libxcb-xkb.so.1 libxkbcommon-x11.so.0 libxcb-shape.so.0 libxcb-randr.so.0
             libxcb-xinerama.so.0)
 SEED="${WORKBENCH_SMOKE_ARTICLE:-$REPO/../shared/seed/000_bab8e4e99eda0806.txt}"
+WHICH_XCB=0
+
+# The system's copy of each of XCB_HIDDEN that it has, resolved, one per line. The linker cache is
+# read whole first: awk stopping at its match while `ldconfig -p` still writes gave exit 141.
+system_xcb_libs() {
+    local cache l f
+    cache="$(ldconfig -p 2>/dev/null)" || cache=""
+    for l in "${XCB_HIDDEN[@]}"; do
+        f="$(awk -v n="$l" '$1 == n && f == "" { f = $NF } END { print f }' <<<"$cache")"
+        if [[ -n $f ]]; then readlink -f "$f"; fi
+    done
+}
+
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --clean) CLEAN=1 ;;
         --tar) TAR=1 ;;
         --smoke-only) SMOKE_ONLY=1 ;;
         --no-hide-xcb) HIDE_XCB=0 ;;
+        --which-xcb) WHICH_XCB=1 ;;
         --out) OUT="$2"; shift ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         *) echo "build.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
 done
+if [[ $WHICH_XCB == 1 ]]; then system_xcb_libs; exit 0; fi
 case "$OUT" in "$REPO"|"$REPO"/*) echo "build.sh: --out must be outside the repository ($REPO)" >&2; exit 2 ;; esac
 mkdir -p "$OUT"
 DIST="$OUT/dist"
@@ -115,25 +134,27 @@ smoke_window() {
     (cd "$home" && exec env -i "HOME=$home" "PATH=/usr/bin:/bin" "LANG=C.UTF-8" "DISPLAY=:$n" \
         "WORKBENCH_CONFIG_DIR=$home/config" "WORKBENCH_ANNOTATOR=smoke" "$APP" gui >"$home/gui.log" 2>&1) & app=$!
     for _ in $(seq 120); do
-        id="$(DISPLAY=":$n" xdotool search --onlyvisible --class workbench 2>/dev/null | head -1)" && [[ -n $id ]] && break
+        id="$(DISPLAY=":$n" xdotool search --onlyvisible --class workbench 2>/dev/null)" || id=""
+        id="${id%%$'\n'*}"  # the first window: no `| head -1`, which can end xdotool with SIGPIPE
+        [[ -n $id ]] && break
         kill -0 "$app" 2>/dev/null || break
         sleep 0.5
     done
     local title=""; [[ -n $id ]] && title="$(DISPLAY=":$n" xdotool getwindowname "$id")"
-    kill "$app" 2>/dev/null; wait "$app" 2>/dev/null || true
-    kill "$pid"; wait "$pid" 2>/dev/null || true
+    # Either may be gone already (a program that cannot load the xcb plugin dies at once): under
+    # set -e a failing kill would end the script here, before it says why and shows gui.log.
+    kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true
+    kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
     [[ -n $id ]] || { echo "build.sh: the window did not appear on the X display :$n:" >&2; cat "$home/gui.log" >&2; exit 1; }
     echo "window on X (xcb plugin, Xvfb :$n): “$title”"
 }
 
 # The smoke check, with the system's copies of the xcb libraries hidden when this shell may do so.
 smoke_hidden() {
-    local libs=() l f
+    local libs=() found
     if [[ $HIDE_XCB == 1 && $(id -u) == 0 ]] && unshare -m true 2>/dev/null; then
-        for l in "${XCB_HIDDEN[@]}"; do
-            f="$(ldconfig -p | awk -v n="$l" '$1 == n { print $NF; exit }')"
-            [[ -n $f ]] && libs+=("$(readlink -f "$f")")
-        done
+        found="$(system_xcb_libs)"
+        [[ -n $found ]] && mapfile -t libs <<<"$found"
         log "hiding ${#libs[@]} system xcb libraries for the smoke check: ${XCB_HIDDEN[*]}"
         unshare -m bash -c 'set -e; for f in "${@:3}"; do mount --bind /dev/null "$f"; done
                             exec "$1" --smoke-only --no-hide-xcb --out "$2"' _ "$0" "$OUT" "${libs[@]}"

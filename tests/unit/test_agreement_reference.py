@@ -161,12 +161,12 @@ def test_split_accumulators_add_up_to_the_same_report(docs: list[dict[str, set[T
 
 
 def test_keys_waiting_to_be_counted_stay_bounded_without_any_coding_task() -> None:
-    """Streaming: whatever the schema, the accumulator's waiting keys never hold the corpus."""
-    from workbench.core import agreement
-
+    """Streaming: whatever the schema, what waits to be counted is an entry per distinct key, not per span."""
     acc = Agreement(["a", "b"], quote_labels=())
     spans = [(j * 3, j * 3 + 2, "PERSON") for j in range(20)]
-    for i in range(3 * agreement._PENDING // 40 + 1):
+    n = 3_000
+    for i in range(n):
         acc.add(f"d{i}", TEXT, {"a": record(set(spans)), "b": record(set(spans[::2]))})
-        assert sum(map(len, acc._pending.values())) <= agreement._PENDING
-    assert acc.span_sets().strict[("a", "b", "PERSON")].n_a == 20 * (3 * agreement._PENDING // 40 + 1)
+        assert sum(map(len, acc._fresh.values())) <= 2  # (both marked, PERSON) and (a alone, PERSON)
+    assert acc.span_sets().strict[("a", "b", "PERSON")].n_a == 20 * n
+    assert acc.span_sets().strict[("a", "b", "PERSON")].tp == 10 * n

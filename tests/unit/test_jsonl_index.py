@@ -146,6 +146,34 @@ def test_skimming_finds_the_same_ids_and_places_and_the_rule_is_applied_on_read(
     assert problems == [f"{f}:3: {NOT_A_RECORD}; left out"]
 
 
+def test_skimmed_ids_are_the_parsed_ids_whatever_the_head_spells(tmp_path: Path) -> None:
+    """Escapes, spaces, non-ASCII and invalid UTF-8 in the id: the skim finds what parsing finds."""
+    heads = [
+        '{"id":"plain","text":"a"}',
+        '{"id": "spaced", "text": "a"}',
+        '{ "id" : "odd spacing", "text": "a"}',
+        '{"id":"caf\u00e9","text":"a"}',
+        '{"id":"quote\\"inside","text":"a"}',
+        '{"id":"back\\\\slash","text":"a"}',
+        '{"id":"Zürich 北京","text":"a"}',
+        '{"id":"","text":"empty id"}',
+        '{"id":"t","id":"twice","text":"a"}',
+    ]
+    f = tmp_path / "ids.jsonl"
+    body = "".join(h + "\n" for h in ['{"id":"first","text":"a"}', *heads]).encode("utf-8")
+    f.write_bytes(body + b'{"id":"bad \xff utf8","text":"a"}\n')
+    parsed = [i[3] if not isinstance(i, LineError) else ("error", i.line) for i in iter_records(f)]
+    skimmed = [i[3] if not isinstance(i, LineError) else ("error", i.line) for i in skim_records(f)]
+    assert (
+        parsed[:8]
+        == skimmed[:8]
+        == ["first", "plain", "spaced", "odd spacing", "café", 'quote"inside', "back\\slash", "Zürich 北京"]
+    )
+    assert parsed[8] == skimmed[8] == article_id("empty id")  # no id: the text's, both ways
+    assert parsed[9] == "twice" and skimmed[9] == "t"  # a repeated key: its reader parses the line
+    assert parsed[10] == ("error", 11) and skimmed[10] == ("error", 11)
+
+
 def test_the_four_readers_agree_on_the_same_file(tmp_path: Path) -> None:
     text = "An article given without an id."
     lines = [rec(1), "{oops", rec(2), "[1]", {"text": text}, {"id": 5, "text": "n"}, rec(1, status="done")]

@@ -54,6 +54,8 @@ def evaluate(
         preds = _read_brat_pred(pred_path, tell)
     else:
         preds = _read_pred(pred_path, tell)
+    if pred_path is not None:
+        _tell_cleaned(gold, preds, tell)
     ents = _entity_labels(schema)
     report = score(((g, preds.get(g.id)) for g in gold), ents).to_dict()
     report.update(extra)
@@ -155,6 +157,28 @@ def _predict(
         else:
             tell(f"{o.id}: pre-annotation failed: {o.error}")
     return preds, loaded.origin if loaded.is_trained else None
+
+
+def _tell_cleaned(gold: list[Record], preds: dict[str, Record], tell: Tell) -> None:
+    """Say so when predictions are of pages cleaned before pre-annotation (``preannotate``'s default
+    for raw .txt/.html, decision 0015) while the gold is of the pages as they were: their text and
+    id differ, so they can only count as missing, which alone would read as a model that found nothing."""
+    from workbench.core.record import article_id
+
+    ids = {g.id for g in gold}
+    n = sum(
+        1
+        for p in preds.values()
+        if p.id not in ids
+        and isinstance(p.meta.get("original_text"), str)
+        and article_id(p.meta["original_text"]) in ids
+    )
+    if n:
+        tell(
+            f"pred: {n} prediction(s) are of pages cleaned before pre-annotation (page furniture out) "
+            "whose original text is a gold article's: they are scored as missing; pre-annotate the "
+            "pages with --no-clean (or use eval --run) to score them"
+        )
 
 
 def _read_brat_pred(path: Path, tell: Tell) -> dict[str, Record]:

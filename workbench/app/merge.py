@@ -133,10 +133,9 @@ def _collector_paused() -> Iterator[None]:
     A slice makes no reference cycles (parsed JSON is trees, the counts are tuples and
     integers) and everything it drops is freed by reference counting; but the collector,
     started every few hundred allocations, walks the objects that live a little longer: the
-    versions of the article at hand and the agreement's keys waiting to be counted (about
-    10k tuples a slice), which the slice counts before the collector runs again. That walk
-    was a tenth of agreement's time over 10k articles. It runs again after the slice, so
-    anything cyclic is still collected.
+    versions of the article at hand and the agreement's counts of the slice, folded into
+    its counters before the collector runs again. That walk was a tenth of agreement's time
+    over 10k articles. It runs again after the slice, so anything cyclic is still collected.
     """
     was_enabled = gc.isenabled()
     gc.disable()

@@ -21,9 +21,12 @@ from workbench.app.batch import Batch, ReadArticles, start_batch
 from workbench.core.paths import corpora_dir
 from workbench.core.problems import Problem
 from workbench.core.record import Record
+from workbench.io.articles import KINDS
 from workbench.io.datadir import annotations_dir
 
-ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".json", ".jsonl")
+# What the window's Open dialog offers: every kind the article readers know, and Markdown
+# (read as text when given by name); the readers decide, so the dialog cannot hide one they read.
+ARTICLE_SUFFIXES = (*KINDS, ".md")
 
 
 class OpenError(ValueError):

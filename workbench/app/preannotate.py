@@ -24,7 +24,7 @@ from workbench.app.progress import NO_PROGRESS, Progress
 from workbench.core.problems import Problem
 from workbench.core.record import Record, untouched_preannotation
 from workbench.core.schema import AnnotationSchema, SchemaError, default_schema, load_schema
-from workbench.io.articles import walk_folder
+from workbench.io.articles import KINDS, Clean, walk_folder
 from workbench.io.interop._base import without_surrogates
 
 Tell = Callable[[Problem | str], None]
@@ -43,9 +43,11 @@ class PreannotateSummary:
     trained: bool
     written: int = 0
     failed: int = 0
-    skipped: int = 0  # already in OUT
+    skipped: int = 0  # already in OUT (or its page's uncleaned text is, from a run with --no-clean or before)
     duplicates: int = 0  # same text as an earlier input of this run: written once, under the first
     problems: int = 0  # input files or lines that could not be read
+    cleaned: int = 0  # of those written, raw pages cleaned first (as the window cleans a page it opens)
+    furniture: int = 0  # pieces of page furniture those lost (kept in their meta.cleaning)
     interrupted: bool = False
 
     def lines(self) -> list[str]:
@@ -73,16 +75,24 @@ def run_preannotation(
     model: str | None = None,
     batch_size: int = 64,
     n_process: int = 1,
+    clean: Clean = "raw",
     progress: Progress = NO_PROGRESS,
     tell: Tell = _ignore,
 ) -> PreannotateSummary:
     """Append one pre-annotated record per new article of ``inputs`` to ``output``.
+
+    Raw ``.txt``/``.html`` pages are cleaned first, as the window cleans a page it opens and
+    ``workbench add`` cleans one it adds (``clean="raw"``, decision 0015: one path,
+    :func:`workbench.io.articles.read_articles`); ``True`` cleans bare JSON articles too,
+    ``False`` nothing. A record that carries spans or relations is never cleaned. A page whose
+    uncleaned text is already in OUT counts as done, so a run begun uncleaned resumes as it was.
 
     ``model`` is a model named by the user (a flag): it loads or the run stops; without
     it the configured or default model is chosen (:func:`workbench.nlp.models.select_model`).
     ``progress.cancelled()`` is polled between batches; Ctrl+C (``KeyboardInterrupt``)
     stops the same way. Either way the summary says ``interrupted`` and OUT is valid.
     """
+    from workbench.app.cleaning import furniture
     from workbench.io.articles import read_articles
     from workbench.io.jsonl import dumps
     from workbench.nlp.models import ModelNotFound, select_model
@@ -108,9 +118,15 @@ def run_preannotation(
     summary = PreannotateSummary(output, loaded.message, loaded.is_trained)
 
     first: dict[str, str] = {}  # id -> where this run met the text first
+    originals: dict[str, str] = {}  # id of a cleaned page -> the id of its text as the file has it
+    furniture_of: dict[str, int] = {}  # id of a cleaned page -> pieces of furniture it lost
+
+    def note(original: Record, rec: Record) -> None:
+        originals[rec.id] = original.id
+        furniture_of[rec.id] = furniture(rec)
 
     def records() -> Iterator[Record]:
-        for item in read_articles(inputs):
+        for item in read_articles(inputs, clean=clean, cleaned=note):
             if not isinstance(item, Record):
                 summary.problems += 1
                 tell(item)
@@ -124,7 +140,7 @@ def run_preannotation(
                     f"written once as record {item.id}"
                 )
                 continue
-            if item.id in done:
+            if item.id in done or originals.get(item.id) in done:
                 summary.skipped += 1
                 continue
             done.add(item.id)
@@ -146,6 +162,9 @@ def run_preannotation(
                 else:
                     fh.write(dumps(o.record.to_dict()) + "\n")  # one whole line per write
                     summary.written += 1
+                    if o.id in furniture_of:
+                        summary.cleaned += 1
+                        summary.furniture += furniture_of[o.id]
                     if summary.written % 64 == 0:
                         fh.flush()
                 progress.step(failed=o.record is None)
@@ -209,7 +228,7 @@ def estimate_total(paths: Sequence[Path]) -> int | None:
         for p in paths:
             files = list(walk_folder(p)) if p.is_dir() else [p]  # no FIFO or outside link is read
             for f in files:
-                if f.suffix.lower() == ".jsonl":
+                if KINDS.get(f.suffix.lower()) == "jsonl":  # .ndjson too: the reader's own list
                     with open(f, "rb") as fh:
                         total += sum(1 for line in fh if line.strip())
                 else:

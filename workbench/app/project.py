@@ -76,6 +76,7 @@ def add_articles(
     0015; ``clean="raw"``), so the corpus holds what an annotator would see opening the file:
     ``clean=True`` cleans bare JSON articles too, ``False`` adds every text as it is.
     """
+    from workbench.app.cleaning import furniture
     from workbench.io.articles import read_articles
 
     if not 0.0 <= near <= 1.0:
@@ -87,7 +88,7 @@ def add_articles(
     by_source: dict[str, list[int]] = {}  # a source as the report names it -> its cleaned records' losses
 
     def count(_original: Record, rec: Record) -> None:
-        cleaned[id(rec)] = len(rec.meta["cleaning"]["removed"])
+        cleaned[id(rec)] = furniture(rec)
 
     def records() -> Iterator[Record]:
         for item in read_articles(list(files), clean=clean, cleaned=count):

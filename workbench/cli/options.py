@@ -22,3 +22,20 @@ def add_jobs_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--jobs", type=int, default=default_jobs(), help="worker processes (default: one per core)"
     )
+
+
+def add_clean_options(p: argparse.ArgumentParser, as_is: str) -> None:
+    """``--clean`` / ``--no-clean`` (``args.clean``: "raw" by default, True, False) for a command that
+    reads raw pages: they are cleaned by default, as the window cleans a page it opens (decision 0015).
+    ``as_is`` says what ``--no-clean`` does, in the command's verb ("add raw pages as they are")."""
+    cleaning = p.add_mutually_exclusive_group()
+    cleaning.add_argument(
+        "--clean",
+        dest="clean",
+        action="store_const",
+        const=True,
+        default="raw",
+        help="also clean bare JSON articles (raw .txt/.html pages are cleaned by default, as the window "
+        "cleans a page it opens; the original text is kept in meta)",
+    )
+    cleaning.add_argument("--no-clean", dest="clean", action="store_const", const=False, help=as_is)

@@ -101,6 +101,30 @@ def _head_id(rid: bytes) -> str | None:
         return None
 
 
+def _plain_head_id(mm: mmap.mmap, start: int, end: int) -> str | None:
+    """The id of a line that starts exactly as ``dumps`` (or ``json.dumps``) writes it, without escapes.
+
+    What ``_ID_HEAD`` would find on such a line, for a third of its cost: the usual line of a
+    100k-article file is skimmed by two searches and a slice. None sends the line to the regex.
+    """
+    if mm[start : start + 7] == b'{"id":"':
+        first = start + 7
+    elif mm[start : start + 8] == b'{"id": "':
+        first = start + 8
+    else:
+        return None
+    close = mm.find(b'"', first, end)
+    if close <= first:
+        return None
+    raw = mm[first:close]
+    if b"\\" in raw:
+        return None  # escapes: the regex and the JSON parser undo them
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def tail_status(tail: bytes) -> str | None | bool:
     """The status of a record line from its last bytes, if the workbench wrote it; else ``False``.
 
@@ -189,8 +213,10 @@ def _skim(path: str | Path) -> Iterator[SkimmedLine | LineError]:
                 nl = find(b"\n", start)
                 end = size if nl < 0 else nl + 1
                 # a terminated line whose head gives the id is left unparsed
-                if skimming and nl >= 0 and (m := head(mm, start, end)) is not None:
-                    rid = _head_id(m.group(1))
+                if skimming and nl >= 0:
+                    rid = _plain_head_id(mm, start, end)
+                    if rid is None and (m := head(mm, start, end)) is not None:
+                        rid = _head_id(m.group(1))
                     if rid is not None:
                         yield n, start, end - start, rid, None
                         start = end

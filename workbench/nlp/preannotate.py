@@ -37,6 +37,7 @@ from spacy.tokens import Doc
 
 from workbench.core.record import Record, Relation, Span, untouched_preannotation
 from workbench.core.schema import AnnotationSchema, default_schema, load_schema, parse_schema
+from workbench.io.interop._base import without_surrogates
 from workbench.nlp.attribution_model import (
     ATTR_KEY,
     Found,
@@ -293,8 +294,16 @@ class Preannotator:
 
 
 def _clean_for_model(text: str) -> str:
-    """Control characters become spaces (same length, so offsets hold); spaCy sees plain text."""
-    return _CONTROL.sub(" ", text) if _CONTROL.search(text) else text
+    """Control characters become spaces, lone surrogates U+FFFD: one for one, so offsets hold.
+
+    spaCy cannot encode a lone surrogate (a JSON ``\\ud83d`` escape lets one into a record) and
+    failed the article. ``workbench preannotate`` used to be the only front end to replace them
+    (in the record it writes, decision 0017); here the window, ``assign --preannotate``, the
+    cluster and ``eval --run`` pre-annotate such an article too, and its text stays as it is.
+    """
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(" ", text)
+    return without_surrogates(text)[0]
 
 
 def _schema(schema: str | dict[str, Any] | AnnotationSchema | None) -> AnnotationSchema:

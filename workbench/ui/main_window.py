@@ -18,7 +18,7 @@ from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
-from workbench.app.opening import OpenError, annotator_path, project_of
+from workbench.app.opening import ARTICLE_SUFFIXES, OpenError, annotator_path, project_of
 from workbench.app.session import Session
 from workbench.core.document import Change, Document
 from workbench.core.edits import SetStatus
@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
             self,
             "Open articles, a corpus or an annotator file",
             "",
-            "Articles (*.txt *.html *.htm *.json *.jsonl);;All files (*)",
+            f"Articles ({' '.join('*' + s for s in ARTICLE_SUFFIXES)});;All files (*)",
         )
         if files:
             self.open_paths([Path(f) for f in files])

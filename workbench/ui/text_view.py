@@ -47,7 +47,14 @@ def display_text(text: str, limit: int = LONG_BLOCK) -> str:
     keeps every position (one character for one), so offsets, selections and
     spans are untouched; the reader sees a line break at a sentence end (or, if
     a paragraph has none, at a space) about every ``limit`` characters.
+
+    A carriage return is shown one for one too: a lone one as a line break, the one of a
+    CRLF as a space before it. Qt's ``setPlainText`` would make one paragraph break of the
+    two characters of a CRLF and shift every position after it (a JSONL record read as its
+    line has it keeps its CRLFs: its offsets point into them).
     """
+    if "\r" in text:
+        text = text.replace("\r\n", " \n").replace("\r", "\n")
     if len(text) <= limit:
         return text
     chars: list[str] | None = None

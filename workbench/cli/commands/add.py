@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from workbench.cli.options import add_clean_options
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -13,19 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("dir", help="the project folder")
     p.add_argument("files", nargs="+", help="article files or folders (txt, html, json, jsonl)")
-    cleaning = p.add_mutually_exclusive_group()
-    cleaning.add_argument(
-        "--clean",
-        dest="clean",
-        action="store_const",
-        const=True,
-        default="raw",
-        help="also clean bare JSON articles (raw .txt/.html pages are cleaned by default, as the window "
-        "cleans a page it opens; the original text is kept in meta)",
-    )
-    cleaning.add_argument(
-        "--no-clean", dest="clean", action="store_const", const=False, help="add raw pages as they are"
-    )
+    add_clean_options(p, "add raw pages as they are")
     p.add_argument(
         "--near", type=float, default=0.8, help="similarity above which an article counts as a near duplicate"
     )
@@ -33,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from workbench.app.cleaning import cleaned_line
     from workbench.app.project import add_articles, open_project
 
     project = open_project(args.dir)
@@ -41,12 +32,7 @@ def run(args: argparse.Namespace) -> int:
     err = sys.stderr
     print(f"added {report.added} article(s) to {project.corpus_path}", file=err)
     if done.cleaned:
-        print(
-            f"  cleaned {done.cleaned} article(s) as the window does when it opens a page: "
-            f"{done.furniture} piece(s) of page furniture out, the original text kept in meta.original_text "
-            "(--no-clean adds pages as they are)",
-            file=err,
-        )
+        print("  " + cleaned_line(done.cleaned, done.furniture, "adds pages as they are"), file=err)
     for source, existing in report.duplicates:
         print(f"  duplicate, not added: {source} (already in the corpus as {existing})", file=err)
     for source, other, score in report.near_duplicates:

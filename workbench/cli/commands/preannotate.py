@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli.errors import UserError
+from workbench.cli.options import add_clean_options
 from workbench.cli.progress import TerminalProgress
 from workbench.core.problems import Problem
 
@@ -40,6 +41,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--schema", default=None, metavar="S", help="annotation schema JSON (default: news)")
     p.add_argument("--batch-size", type=int, default=64, metavar="N", help="articles per spaCy batch (64)")
     p.add_argument("--n-process", type=int, default=1, metavar="N", help="worker processes (1)")
+    add_clean_options(p, "pre-annotate raw pages as they are")
     p.add_argument("--quiet", action="store_true", help="no progress output, only problems and the summary")
     p.add_argument(
         "--cluster",
@@ -70,10 +72,16 @@ def run_on_cluster(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from workbench.app.cleaning import cleaned_line
     from workbench.app.preannotate import run_preannotation
 
     err = sys.stderr
     if args.cluster:
+        if args.clean is True:
+            raise UserError(
+                "--clean with --cluster: cluster shards are prepared JSONL and are never cleaned; "
+                "clean the articles first (workbench import --clean) or run without --cluster"
+            )
         return run_on_cluster(args)
     if args.batch_size < 1 or args.n_process < 1:
         raise UserError("--batch-size and --n-process must be at least 1")
@@ -88,13 +96,19 @@ def run(args: argparse.Namespace) -> int:
         model=args.model,
         batch_size=args.batch_size,
         n_process=args.n_process,
+        clean=args.clean,
         # made when the run knows its total, so the bar comes below the lines printed before it
         progress=TerminalProgress(
             "pre-annotating", "preannotate", None, err, args.quiet, count_failures=True
         ),
         tell=tell,
     )
-    for line in summary.lines():
+    lines = summary.lines()
+    if summary.cleaned:  # under the counts, as ``add`` says it
+        lines.insert(
+            1, "  " + cleaned_line(summary.cleaned, summary.furniture, "pre-annotates pages as they are")
+        )
+    for line in lines:
         print(line, file=err)
     if summary.interrupted:
         return 130
