@@ -11,6 +11,10 @@ from typing import Any
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # The workers already keep every core busy: a second BLAS thread each (spaCy's matrix products)
+    # only makes them wait on one another. Set before numpy is imported; inherited by subprocesses.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -125,3 +129,37 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if app is not None:
         QApplication.clipboard().clear()
         app.processEvents()
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """How many processes ``-n auto`` (pyproject's addopts) starts: decision 0018s.
+
+    The whole suite, or folders of it, run on every core (pytest-xdist's own count). Chosen files or
+    tests run in this one process: starting workers would cost more than they save. One core: the
+    same, with no worker at all. ``PYTEST_XDIST_AUTO_NUM_WORKERS`` or an explicit ``-n N`` still rule.
+    """
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own hook reads it
+    chosen = config.args if config.args_source == pytest.Config.ArgsSource.ARGS else []
+    if any("::" in arg or Path(arg).is_file() for arg in chosen) or (os.cpu_count() or 1) < 2:
+        return 0
+    return None
+
+
+# Test files that import pygamma-agreement (numba compiles it at import: 15-20 s, once a process):
+# one worker runs them all, so the import is paid once, as in a run in one process.
+SAME_WORKER = {"tests/cli/test_lead_reports.py": "gamma", "tests/unit/test_gamma.py": "gamma"}
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadfile`` (pyproject's addopts) with the files of ``SAME_WORKER`` as one unit."""
+    if config.getoption("dist") != "loadfile":
+        return None  # another --dist given: xdist's own scheduler
+    from xdist.scheduler import LoadFileScheduling
+
+    class Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = super()._split_scope(nodeid)
+            return SAME_WORKER.get(file, file)
+
+    return Scheduling(config, log)

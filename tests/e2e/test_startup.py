@@ -10,7 +10,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,13 +88,18 @@ def x_display() -> Iterator[str]:
     if shutil.which("Xvfb") is None:
         yield ":97"
         return
-    n = next(n for n in range(80, 120) if not Path(f"/tmp/.X11-unix/X{n}").exists())
-    proc = subprocess.Popen(["Xvfb", f":{n}", "-nolisten", "tcp"], stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not Path(f"/tmp/.X11-unix/X{n}").exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
+    # Xvfb picks a free display itself and writes its number once it listens: two test runs at once
+    # (xdist workers, other checkouts) never race for the same one.
+    read, write = os.pipe()
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-nolisten", "tcp"], stderr=subprocess.DEVNULL, pass_fds=(write,)
+    )
+    os.close(write)
+    with os.fdopen(read) as fh:
+        number = fh.readline().strip()
     try:
-        yield f":{n}"
+        assert number.isdigit(), "Xvfb did not start"
+        yield f":{number}"
     finally:
         proc.terminate()
         proc.wait(10)

@@ -20,6 +20,9 @@ from workbench.ui.main_window import MainWindow
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 ANNOTATOR = "tester"
+# The window's own timers (a failed save retried every 2 s, a read-only window looking every 2 s
+# whether the lock is free) run this often in tests: the same timers, fired without the wait.
+QUICK_TIMER_MS = 100
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +46,8 @@ def open_window(qtbot: Any) -> Iterator[Any]:
     def make(paths: list[Path]) -> MainWindow:
         win = create_window(paths)
         assert win is not None
+        win.save_status._retry.setInterval(QUICK_TIMER_MS)
+        win._takeover.setInterval(QUICK_TIMER_MS)
         qtbot.addWidget(win)
         win.resize(1300, 820)
         win.show()
