@@ -132,7 +132,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
-    """How many processes ``-n auto`` (pyproject's addopts) starts: decision 0018s.
+    """How many processes ``-n auto`` (pyproject's addopts) starts: decision 0028.
 
     The whole suite, or folders of it, run on every core (pytest-xdist's own count). Chosen files or
     tests run in this one process: starting workers would cost more than they save. One core: the
