@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -173,9 +174,14 @@ def bench_file_size(folder: Path, edits: int = 1000, articles: int = 10) -> None
     )
 
 
-def bench_reopen(folder: Path, edits: int, articles: int = 100, repeats: int = 5) -> None:
-    """Reopen after ``edits`` edits left as a crash leaves them, vs opening the compacted file."""
-    path = folder / f"reopen-{articles}.jsonl"
+def crash_after_edits(path: Path, compacted: Path, edits: int, articles: int) -> None:
+    """Make ``edits`` edits on ``articles`` articles, write the records plainly to ``compacted``,
+    then die as a crash does: no fold, no close.
+
+    Runs in a process of its own (``--crash-after``), so the reopen is measured as a user
+    meets it: in a fresh process, not beside the dead session's objects, whose size the
+    collector would charge to whichever reopen allocates more.
+    """
     records = [article(i) for i in range(articles)]
     docs = [Document(r, default_schema(), annotator="bench") for r in records]
     store = AnnotatorStore(path, "bench")
@@ -186,14 +192,20 @@ def bench_reopen(folder: Path, edits: int, articles: int = 100, repeats: int = 5
         if i % 10 == 0:
             store.fold()  # the annotator leaves an article every 10 edits
         docs[k].apply(_edit(docs[k].record, i))
-    store._close_fd()  # a crash: no fold, no compaction, the lock let go by the kernel
-    os.close(store._lock_fd)  # type: ignore[arg-type]
+    with open(compacted, "w", encoding="utf-8") as fh:
+        for d in docs:
+            fh.write(dumps(d.record.to_dict()) + "\n")
+    os._exit(0)  # a crash: no fold, no compaction, the lock let go by the kernel
+
+
+def bench_reopen(folder: Path, edits: int, articles: int = 100, repeats: int = 5) -> None:
+    """Reopen after ``edits`` edits left as a crash leaves them, vs opening the compacted file."""
+    path = folder / f"reopen-{articles}.jsonl"
+    compacted = folder / f"compacted-{articles}.jsonl"
+    crash = [sys.executable, __file__, "--crash-after", str(edits), str(articles), str(path), str(compacted)]
+    subprocess.run(crash, check=True)
     journal = path.with_name(path.name + ".journal")
     crashed, crashed_journal = path.read_bytes(), journal.read_bytes() if journal.exists() else b""
-    compacted = folder / f"compacted-{articles}.jsonl"
-    with open(compacted, "w", encoding="utf-8") as fh:
-        for r in records:
-            fh.write(dumps(r.to_dict()) + "\n")
     ours, base, ours_open, base_open = [], [], [], []
     for _ in range(repeats):
         path.write_bytes(crashed)
@@ -209,11 +221,10 @@ def bench_reopen(folder: Path, edits: int, articles: int = 100, repeats: int = 5
         t = time.perf_counter()
         st = AnnotatorStore(compacted, "bench")
         base_open.append(time.perf_counter() - t)
-        for rid in st.ids():
-            st.raw(rid)
+        want = {rid: st.raw(rid) for rid in st.ids()}
         base.append(time.perf_counter() - t)
         st.close()
-    assert n == articles and all(got[r.id] == r.to_dict() for r in records)
+    assert n == articles and got == want, "the reopened records are not the ones the session had"
     o, b = min(ours), min(base)
     print(
         f"reopen after {edits:,} edits on {articles} articles, left as after a crash "
@@ -262,7 +273,11 @@ def main() -> None:
     ap.add_argument(
         "--dir", type=Path, default=None, help="folder on the disk to measure (default: a temp folder)"
     )
+    ap.add_argument("--crash-after", nargs=4, help=argparse.SUPPRESS)  # EDITS ARTICLES PATH COMPACTED
     args = ap.parse_args()
+    if args.crash_after:
+        edits, articles, path, compacted = args.crash_after
+        crash_after_edits(Path(path), Path(compacted), int(edits), int(articles))
     with tempfile.TemporaryDirectory(dir=args.dir) as d:
         folder = Path(d)
         print(f"folder: {folder}")
