@@ -20,7 +20,14 @@ from typing import Any, Literal
 from workbench.core.problems import Problem
 from workbench.core.record import Record, RecordError, is_article, text_sha256
 from workbench.io.html import declared_charset, extract_html
-from workbench.io.jsonl import MAX_ARTICLE_BYTES, REPEATED_KEY_MESSAGE, bounded_lines, repeated_id, too_long
+from workbench.io.jsonl import (
+    MAX_ARTICLE_BYTES,
+    REPEATED_KEY_MESSAGE,
+    TooLong,
+    bounded_lines,
+    repeated_id,
+    too_long,
+)
 from workbench.io.safe_files import not_regular, split_found, walk_files
 
 KINDS = {
@@ -290,8 +297,8 @@ def _read_jsonl(path: Path, file: str, max_bytes: int) -> Iterator[Record | Prob
         raise Refused("empty file")
     found = False
     with open(path, "rb") as fh:
-        for n, (raw, _) in enumerate(bounded_lines(fh, max_bytes), 1):
-            if raw is None:
+        for n, raw in enumerate(bounded_lines(fh, max_bytes), 1):
+            if isinstance(raw, TooLong):
                 found = True
                 yield Problem(file, n, too_long(max_bytes))
                 continue
