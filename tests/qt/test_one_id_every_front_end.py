@@ -64,6 +64,10 @@ def test_the_window_and_the_commands_give_one_line_one_id(
     # The newsroom's id finds the article in the window's search, whatever its record id is.
     assert s.batch.search("etc/x") == {IDS[2]} and s.batch.search("abc") == {IDS[0], IDS[3]}
     win.close_session()
+    # the same lines as .ndjson: read the same way (they went through the article readers before)
+    ndjson = tmp_path / "copy.ndjson"
+    ndjson.write_bytes(src.read_bytes())
+    assert [it.id for it in open_window([ndjson]).session.batch.items] == IDS
 
     # The lead's pre-annotated file and the annotator's window file align: eval matches every article.
     capsys.readouterr()
