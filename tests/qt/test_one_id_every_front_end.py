@@ -109,7 +109,7 @@ def test_an_annotator_file_made_before_keeps_its_work_in_front_of_the_annotator(
 
 
 def test_a_huge_line_and_a_repeated_id_are_refused_by_file_and_line_and_the_rest_opens(
-    qtbot: Any, open_window: Any, tmp_path: Path
+    qtbot: Any, open_window: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The window bounds a line as ``import`` does and refuses ``{"id":"a",...,"id":"b"}`` as they all do."""
     src = tmp_path / "export.jsonl"
@@ -128,9 +128,17 @@ def test_a_huge_line_and_a_repeated_id_are_refused_by_file_and_line_and_the_rest
     assert screenshot(win, "one-id-problem-file").is_file()
     message = win.statusBar().currentMessage()
     assert f"2 problem(s) reading articles, first: {src}:2: line is over the 20.0 MB limit" in message
-    # the command line says the same words about the same lines
-    assert main(["import", str(src), "-o", str(tmp_path / "imported.jsonl")]) == 0
-    assert _ids(tmp_path / "imported.jsonl") == [IDS[0], IDS[1]]
+    # the command line says the same words about the same lines, and leaves what it wrote before whole
+    earlier = tmp_path / "earlier.jsonl"
+    earlier.write_text("".join(json.dumps({"id": own, "text": t}) + "\n" for own, t in LINES[2:]), "utf-8")
+    out = tmp_path / "imported.jsonl"
+    assert main(["import", str(earlier), "-o", str(out)]) == 0
+    before = out.read_bytes()
+    capsys.readouterr()
+    assert main(["import", str(src), "-o", str(out), "--append"]) == 0
+    err = capsys.readouterr().err
+    assert f"{src}:2: {too_long(MAX_ARTICLE_BYTES)}" in err and f"{src}:3: {REPEATED_KEY_MESSAGE}" in err
+    assert out.read_bytes().startswith(before) and _ids(out) == [*IDS[2:], IDS[0], IDS[1]]
     # and the rest is annotated as usual, by keys
     qtbot.keyClick(win.view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.AltModifier)
     drag_select(qtbot, win, 0, len("Bob Jones"))
