@@ -162,7 +162,8 @@ def test_a_file_that_cannot_be_indexed_closes_the_batch_and_its_list(
 ) -> None:
     path = _own_file(tmp_path)
     before = path.read_bytes()
-    index_fails(monkeypatch, OSError(5, "Input/output error"))  # EIO on the worker, past the gate
+    failing = pytest.MonkeyPatch()  # its own: undoing it must not undo the test's isolated settings
+    index_fails(failing, OSError(5, "Input/output error"))  # EIO on the worker, past the gate
     win = open_window([path])
     assert win.session is not None and not win.session.store.ready and win.doc_list.model.rowCount()
     gate.set()
@@ -178,7 +179,7 @@ def test_a_file_that_cannot_be_indexed_closes_the_batch_and_its_list(
     # done and next, by key: nothing is open, nothing is asked of the closed batch
     qtbot.keyClick(win.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     # Opened again once the disk answers, it works as usual.
-    monkeypatch.undo()
+    failing.undo()
     assert win.open_paths([path]) and win.session is not None
     qtbot.waitUntil(lambda: win.session.store.ready, timeout=5000)
 
