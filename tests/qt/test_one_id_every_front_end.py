@@ -128,6 +128,12 @@ def test_a_huge_line_and_a_repeated_id_are_refused_by_file_and_line_and_the_rest
     assert screenshot(win, "one-id-problem-file").is_file()
     message = win.statusBar().currentMessage()
     assert f"2 problem(s) reading articles, first: {src}:2: line is over the 20.0 MB limit" in message
+    # the status bar forgets; the list's footer keeps the count, and names the lines on hover
+    footer = win.doc_list.progress
+    qtbot.waitUntil(lambda: footer.text().endswith("2 not read"), timeout=5000)
+    assert footer.text() == "0 / 2 done · 2 not read"
+    tip = footer.toolTip()
+    assert f"{src}:2: line is over" in tip and f"{src}:3: {REPEATED_KEY_MESSAGE}" in tip
     # the command line says the same words about the same lines, and leaves what it wrote before whole
     earlier = tmp_path / "earlier.jsonl"
     earlier.write_text("".join(json.dumps({"id": own, "text": t}) + "\n" for own, t in LINES[2:]), "utf-8")

@@ -37,11 +37,13 @@ from workbench.app.batch import Batch, Entry
 from workbench.app.progress import Progress
 from workbench.core.document import Change, Document
 from workbench.core.edits import SetStatus, flatten
+from workbench.core.problems import Problem
 from workbench.core.record import STATUSES
 from workbench.ui.open_document import OpenDocument
 from workbench.ui.worker import Worker
 
 COUNT_SLICE = 5_000  # statuses counted per turn of the event loop: a few milliseconds
+NOT_READ_SHOWN = 20  # problems of the batch named in the footer's tooltip
 STATUS_TEXT = {"todo": "○ to do", "in_progress": "◐ in progress", "done": "● done", "skipped": "⊘ skipped"}
 Index = QModelIndex | QPersistentModelIndex
 
@@ -230,6 +232,7 @@ class DocListPanel(QWidget):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setFormat("no batch open")
+        self.progress.setToolTip("")
         self.filter.setItemText(0, "All")
         for i, st in enumerate(STATUSES, start=1):
             self.filter.setItemText(i, STATUS_TEXT[st])
@@ -294,7 +297,10 @@ class DocListPanel(QWidget):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         if not self.filling:
-            self.progress.setFormat(f"{done:,} / {total:,} done" if total else "empty")
+            refused = self.model.batch.errors
+            note = f" · {len(refused):,} not read" if refused else ""
+            self.progress.setFormat((f"{done:,} / {total:,} done" if total else "empty") + note)
+            self.progress.setToolTip(_not_read(refused))
         self.filter.setItemText(0, f"All ({total:,})")
         for i, st in enumerate(STATUSES, start=1):
             self.filter.setItemText(i, f"{STATUS_TEXT[st]} ({tally.get(st, 0):,})")
@@ -430,3 +436,12 @@ class DocListPanel(QWidget):
         self._counter.stop()
         self._searcher.shutdown()
         self._filler.shutdown()
+
+
+def _not_read(problems: list[Problem]) -> str:
+    """The lines of the batch's files that were not read, for the list's footer (the status bar forgets)."""
+    if not problems:
+        return ""
+    shown = [str(p) for p in problems[:NOT_READ_SHOWN]]
+    more = len(problems) - len(shown)
+    return "Not read:\n" + "\n".join(shown) + (f"\n… and {more:,} more" if more else "")
