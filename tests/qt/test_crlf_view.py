@@ -37,9 +37,7 @@ def test_spans_and_selections_land_on_the_right_characters(
         for i, w in enumerate(words, 1)
     ]
     corpus = tmp_path / "crlf.jsonl"
-    corpus.write_text(
-        json.dumps({"id": "crlf1", "status": "todo", "text": TEXT, "spans": spans}) + "\n", "utf-8"
-    )
+    corpus.write_text(json.dumps({"id": "crlf1", "text": TEXT, "spans": spans}) + "\n", "utf-8")
     win = open_window([corpus])
     qtbot.waitUntil(lambda: bool(_formatted_ranges(win)))
     assert _formatted_ranges(win) == [(s["start"], s["end"]) for s in spans]

@@ -28,11 +28,7 @@ def test_sigkill_mid_way_loses_no_acknowledged_edit(
 ) -> None:
     """``own``: the annotator's own file is opened (its store indexed after the first paint, 0024)."""
     corpus = tmp_path / (f"batch.{ANNOTATOR}.jsonl" if own else "batch.jsonl")
-    corpus.write_text(
-        "".join(
-            json.dumps({"id": f"a{i}", "status": "todo", "text": t}) + "\n" for i, t in enumerate(ARTICLES)
-        )
-    )
+    corpus.write_text("".join(json.dumps({"id": f"a{i}", "text": t}) + "\n" for i, t in enumerate(ARTICLES)))
     env = env_without_display()
     env["WORKBENCH_ANNOTATOR"] = ANNOTATOR
     env["PYTHONPATH"] = str(REPO)

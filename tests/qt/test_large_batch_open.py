@@ -24,12 +24,7 @@ def _corpus(tmp_path: Path) -> Path:
     path = tmp_path / "big.jsonl"
     with open(path, "w", encoding="utf-8") as fh:
         for i in range(N):
-            rec = {
-                "id": f"d{i:04d}",
-                "status": "todo",
-                "text": TEXT.format(i=i),
-                "meta": {"title": f"Story {i}"},
-            }
+            rec = {"id": f"d{i:04d}", "text": TEXT.format(i=i), "meta": {"title": f"Story {i}"}}
             fh.write(json.dumps(rec) + "\n")
     return path
 

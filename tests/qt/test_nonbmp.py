@@ -62,9 +62,7 @@ def test_highlights_land_on_the_right_characters(qtbot: Any, open_window: Any, t
         )
     corpus = tmp_path / "emoji.jsonl"
     corpus.write_text(
-        json.dumps({"id": "emoji1", "status": "todo", "text": TEXT, "spans": spans}, ensure_ascii=False)
-        + "\n",
-        "utf-8",
+        json.dumps({"id": "emoji1", "text": TEXT, "spans": spans}, ensure_ascii=False) + "\n", "utf-8"
     )
     win = open_window([corpus])
     qtbot.waitUntil(lambda: bool(_formatted_ranges(win)))
@@ -107,9 +105,7 @@ def test_a_very_long_paragraph_keeps_every_position(qtbot: Any, open_window: Any
     path = tmp_path / "long.jsonl"
     span = {"id": "s1", "start": last, "end": last + 4, "label": "GPE"}
     path.write_text(
-        json.dumps({"id": "long", "status": "todo", "text": text, "spans": [span]}, ensure_ascii=False)
-        + "\n",
-        "utf-8",
+        json.dumps({"id": "long", "text": text, "spans": [span]}, ensure_ascii=False) + "\n", "utf-8"
     )
     win = open_window([path])
     view = win.view

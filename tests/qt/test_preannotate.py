@@ -79,9 +79,7 @@ def test_batch_preannotation_saves_every_document_and_cancel_stops_it(
         for i in range(40)
     ]
     path = tmp_path / "batch.jsonl"
-    path.write_text(
-        "".join(json.dumps({"id": f"b{i}", "status": "todo", "text": t}) + "\n" for i, t in enumerate(texts))
-    )
+    path.write_text("".join(json.dumps({"id": f"b{i}", "text": t}) + "\n" for i, t in enumerate(texts)))
     win = open_window([path])
     # a small batch first: every document gets pending pre-annotations, on disk
     with qtbot.waitSignal(win.preannotator.worker.finished, timeout=120_000) as blocker:
@@ -112,7 +110,7 @@ def test_batch_preannotation_saves_every_document_and_cancel_stops_it(
     assert not win.work_bar.isVisible()
     # the whole batch again, and another batch opened meanwhile: the pass stops at the closed batch
     other = tmp_path / "other.jsonl"
-    other.write_text(json.dumps({"id": "o1", "status": "todo", "text": "Another story."}) + "\n")
+    other.write_text(json.dumps({"id": "o1", "text": "Another story."}) + "\n")
     with qtbot.waitSignal(win.preannotator.worker.finished, timeout=120_000) as blocker:
         qtbot.keyClick(
             win.view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -137,9 +135,7 @@ def test_an_untouched_article_is_preannotated_as_it_opens(
         f"Angela Merkel met Emmanuel Macron in Paris. “We agree,” Merkel said on day {i}." for i in range(3)
     ]
     path = tmp_path / "batch.jsonl"
-    path.write_text(
-        "".join(json.dumps({"id": f"b{i}", "status": "todo", "text": t}) + "\n" for i, t in enumerate(texts))
-    )
+    path.write_text("".join(json.dumps({"id": f"b{i}", "text": t}) + "\n" for i, t in enumerate(texts)))
     win = open_window([path])
     worker = win.preannotator.worker
     if worker.busy:

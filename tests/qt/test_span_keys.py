@@ -27,8 +27,7 @@ def _open(open_window: Any, tmp_path: Path) -> Any:
         spans.append({"id": f"s{i + 1}", "start": a, "end": a + len(needle), "label": label})
     path = tmp_path / "keys.jsonl"
     path.write_text(
-        json.dumps({"id": "k1", "status": "todo", "text": TEXT, "spans": spans}, ensure_ascii=False) + "\n",
-        "utf-8",
+        json.dumps({"id": "k1", "text": TEXT, "spans": spans}, ensure_ascii=False) + "\n", "utf-8"
     )
     return open_window([path])
 

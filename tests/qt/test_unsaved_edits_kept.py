@@ -14,7 +14,7 @@ from tests.qt.conftest import store_records
 
 
 def _corpus(path: Path, texts: list[str]) -> Path:
-    lines = [json.dumps({"id": f"d{i}", "status": "todo", "text": t}) for i, t in enumerate(texts)]
+    lines = [json.dumps({"id": f"d{i}", "text": t}) for i, t in enumerate(texts)]
     path.write_text("\n".join(lines) + "\n", "utf-8")
     return path
 

@@ -34,12 +34,7 @@ def corpus(tmp_path: Path, statuses: list[str] | None = None) -> Path:
     path = tmp_path / "batch.jsonl"
     lines = []
     for i, t in enumerate(TEXTS):
-        rec: dict[str, Any] = {
-            "id": f"d{i}",
-            "status": "todo",
-            "text": t,
-            "meta": {"title": f"Story {i}: {t[:20]}"},
-        }
+        rec: dict[str, Any] = {"id": f"d{i}", "text": t, "meta": {"title": f"Story {i}: {t[:20]}"}}
         if statuses:
             rec["status"] = statuses[i]
         lines.append(json.dumps(rec, ensure_ascii=False))
@@ -60,10 +55,7 @@ def test_batch_search_runs_off_the_gui_thread_and_follows_the_latest_text(
         for i in range(3000):
             city = "Zürich" if i % 500 == 0 else ("Zug" if i % 7 == 0 else "Geneva")
             fh.write(
-                json.dumps(
-                    {"id": f"x{i}", "status": "todo", "text": f"Report {i} from {city}. {body}"},
-                    ensure_ascii=False,
-                )
+                json.dumps({"id": f"x{i}", "text": f"Report {i} from {city}. {body}"}, ensure_ascii=False)
                 + "\n"
             )
     threads: list[str] = []
@@ -289,7 +281,7 @@ def test_dark_and_light_palettes_stay_readable(qtbot: Any, open_window: Any, tmp
         spans.append(sp_)
     rels = [{"id": "r1", "head": "s1", "child": "s3", "label": "SPEAKER"}]
     path = tmp_path / "colours.jsonl"
-    record = {"id": "c1", "status": "todo", "text": text, "spans": spans, "relations": rels}
+    record = {"id": "c1", "text": text, "spans": spans, "relations": rels}
     path.write_text(json.dumps(record, ensure_ascii=False) + "\n", "utf-8")
     win = open_window([path])
     qtbot.keyClick(win.view, Qt.Key.Key_Tab)  # the quote: its SPEAKER arrow is drawn
@@ -455,13 +447,7 @@ def test_closing_during_a_search_starts_nothing_after(
     with open(path, "w", encoding="utf-8") as fh:
         for i in range(2000):
             fh.write(
-                json.dumps(
-                    {
-                        "id": f"m{i}",
-                        "status": "todo",
-                        "text": f"Report {i} from Zürich. " + "Talks went on. " * 40,
-                    }
-                )
+                json.dumps({"id": f"m{i}", "text": f"Report {i} from Zürich. " + "Talks went on. " * 40})
                 + "\n"
             )
     started: list[str] = []
@@ -521,12 +507,7 @@ def _cities(path: Path, n: int, every: int) -> Path:
     with open(path, "w", encoding="utf-8") as fh:
         for i in range(n):
             city = "Zürich" if i % every == 0 else "Geneva"
-            fh.write(
-                json.dumps(
-                    {"id": f"{path.stem}{i}", "status": "todo", "text": f"Report {i} from {city}. Talks."}
-                )
-                + "\n"
-            )
+            fh.write(json.dumps({"id": f"{path.stem}{i}", "text": f"Report {i} from {city}. Talks."}) + "\n")
     return path
 
 

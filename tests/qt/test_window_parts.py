@@ -130,7 +130,7 @@ def test_cli_open_starts_the_window_on_the_files(tmp_path: Path) -> None:
     from workbench.io.store import AnnotatorStore
 
     corpus = tmp_path / "c.jsonl"
-    corpus.write_text(json.dumps({"id": "a", "status": "todo", "text": "Hello from Oslo."}) + "\n")
+    corpus.write_text(json.dumps({"id": "a", "text": "Hello from Oslo."}) + "\n")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", WORKBENCH_ANNOTATOR="cli")
     child = subprocess.Popen([sys.executable, "-m", "workbench", "open", str(corpus)], cwd=REPO, env=env)
     try:

@@ -30,9 +30,7 @@ TEXTS = ["Angela Merkel met Emmanuel Macron in Paris.", "Rome is far from Berlin
 
 def corpus(tmp_path: Path) -> Path:
     path = tmp_path / "batch.jsonl"
-    path.write_text(
-        "".join(json.dumps({"id": f"d{i}", "status": "todo", "text": t}) + "\n" for i, t in enumerate(TEXTS))
-    )
+    path.write_text("".join(json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in enumerate(TEXTS)))
     return path
 
 
@@ -163,7 +161,7 @@ def test_a_direct_quote_is_shown_with_its_own_marks_once(
 ) -> None:
     text = "“We are ready,” said Angela Merkel."
     path = tmp_path / "one.jsonl"
-    path.write_text(json.dumps({"id": "q", "status": "todo", "text": text}) + "\n")
+    path.write_text(json.dumps({"id": "q", "text": text}) + "\n")
     win = open_window([path])
     doc = win.session.document
     doc.apply(AddSpan(Span("s1", 0, 15, "QUOTE")), "quote")

@@ -122,10 +122,7 @@ def test_ids_already_done_follow_the_one_record_line_rule(tmp_path: Path) -> Non
     """OUT is read as records are everywhere: an id-less record is its article id; a non-record is said."""
     out = tmp_path / "o.jsonl"
     out.write_text(
-        json.dumps({"id": "a1", "text": "x", "spans": []})
-        + "\n"
-        + json.dumps({"text": "Story."})
-        + '\n{"id": "a2"}\n',
+        json.dumps({"id": "a1", "text": "x"}) + "\n" + json.dumps({"text": "Story."}) + '\n{"id": "a2"}\n',
         encoding="utf-8",
     )
     told: list[Problem | str] = []

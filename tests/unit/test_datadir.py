@@ -62,7 +62,7 @@ def test_a_file_open_in_a_running_workbench_waits_for_a_later_start(folders: tup
     old.mkdir(parents=True)
     path = old / "demo.carol.jsonl"
     with AnnotatorStore(path, "carol") as store:
-        store.save({"id": "a", "text": "Some text.", "status": "todo"})
+        store.save({"id": "a", "text": "Some text."})
         assert datadir.annotations_dir() == new
         assert path.exists() and not (new / path.name).exists()
     datadir._moved.clear()  # the next start

@@ -17,4 +17,4 @@ def test_a_store_that_fails_to_load_releases_its_lock(tmp_path: Path) -> None:
     assert AnnotatorStore.holder(path) is None
     path.rmdir()
     with AnnotatorStore(path, "alice") as st:  # not "open for writing by alice" (ourselves)
-        assert st.save({"id": "a", "text": "x", "status": "todo"})
+        assert st.save({"id": "a", "text": "x"})

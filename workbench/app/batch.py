@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.problems import Problem
-from workbench.core.record import Record, RecordError, is_article
-from workbench.io.jsonl import MAX_ARTICLE_BYTES, LineError, iter_records, line_at, lines_at
+from workbench.core.record import Record, RecordError
+from workbench.io.jsonl import LineError, iter_records, line_at, lines_at
 
 TITLE_CHARS = 90
 CHUNK = 2_000  # index entries per chunk of the background part: the GUI thread takes one in ~10-30 ms
@@ -65,10 +65,6 @@ class Batch:
     pending: Iterator[list[Entry]] | None = None
     _pos: dict[str, int] = field(default_factory=dict)
     _held: dict[str, Record] = field(default_factory=dict)
-    # id -> the id a bare article line of a JSONL source gives itself (its ``meta.source_id`` once
-    # read): what the annotator file of an older workbench named it (decision 0029), and what
-    # a search by the newsroom's id finds. Only lines that carry a string id are in it.
-    source_ids: dict[str, str] = field(default_factory=dict)
     # source -> a descriptor of the JSONL file its index read, open until close() (a compaction
     # replacing the file leaves it on the file the offsets are of). Reads hold _readers up, so
     # close() during a worker's read leaves the closing to that read's end: a descriptor number
@@ -169,10 +165,7 @@ class Batch:
         return str(self._line(item).get("text", ""))
 
     def search(self, needle: str, cancelled: Callable[[], bool] = lambda: False) -> set[str]:
-        """Ids whose title, text or own id contains ``needle`` (case-insensitive), one pass per source.
-
-        An article's own id is the one its file gave it (``meta.source_id``, decision 0029):
-        the newsroom's id, which people search by.
+        """Ids whose title or text contains ``needle`` (case-insensitive), one pass per source.
 
         Runs in a worker thread (the window stays responsive on a large batch); ``cancelled``
         is polled every few hundred articles and stops it early with what it found so far.
@@ -180,13 +173,11 @@ class Batch:
         needle = needle.casefold()
         hits: set[str] = set()
         by_source: dict[int, list[Item]] = {}
-        own = self.source_ids
         for it in self.items:
-            if needle in it.title.casefold() or needle in own.get(it.id, "").casefold():
+            if needle in it.title.casefold():
                 hits.add(it.id)
             elif it.offset < 0:
-                rec = self._held[it.id]
-                if needle in rec.text.casefold() or needle in str(rec.meta.get("source_id", "")).casefold():
+                if needle in self._held[it.id].text.casefold():
                     hits.add(it.id)
             else:
                 by_source.setdefault(it.source, []).append(it)
@@ -239,15 +230,11 @@ def _jsonl_entries(batch: Batch, path: Path) -> Iterator[Entry]:
     src = len(batch.sources)
     batch.sources.append(path)
     fd = batch._fds[src] = os.open(path, os.O_RDONLY)
-    # one article per line, as the article readers take one: a longer line is refused in their words
-    for item in iter_records(path, fast=True, fd=fd, max_bytes=MAX_ARTICLE_BYTES):
+    for item in iter_records(path, fast=True, fd=fd):
         if type(item) is LineError:
             yield item
             continue
         _, start, _, rid, obj = item
-        own = obj.get("id")
-        if type(own) is str and own and own != rid and is_article(obj):
-            batch.source_ids[rid] = own
         text = obj["text"]
         status = obj.get("status") if isinstance(obj.get("status"), str) else "todo"
         meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}

@@ -116,7 +116,7 @@ def build_batch(
     for p in paths:
         if not p.exists():
             raise OpenError(f"{p}: no such file or folder")
-        if p.is_file() and KINDS.get(p.suffix.lower()) == "jsonl":  # .jsonl and .ndjson: indexed, read lazily
+        if p.is_file() and p.suffix.lower() == ".jsonl":
             sources.append((p, None))
         else:
             sources.append((p, lambda problems, p=p: _read_articles(p, problems, clean, originals)))

@@ -187,11 +187,7 @@ def _place(rec: Record) -> str:
     if rec.meta.get("line"):
         where += f":{rec.meta['line']}"
     own = rec.meta.get("source_id")
-    if own is None:
-        return where
-    # someone else's id, printed to a terminal: escapes, control characters and 100 kB stay out
-    shown = own if isinstance(own, str) and own.isprintable() else ascii(own)
-    return f"{where} (id {shown if len(shown) <= 80 else shown[:79] + '…'})"
+    return f"{where} (id {own})" if own is not None else where
 
 
 def _schema(schema: AnnotationSchema | str | Path | None) -> AnnotationSchema:

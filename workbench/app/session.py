@@ -178,11 +178,6 @@ class Session:
         status = self.store.status(record_id)  # from the store's index: no record is read
         if isinstance(status, str):
             return status
-        earlier = self._earlier_id(record_id)
-        if earlier is not None:
-            status = self.store.status(earlier)
-            if isinstance(status, str):
-                return status
         return self.batch.item(record_id).status
 
     def counts(self) -> dict[str, int]:
@@ -206,37 +201,9 @@ class Session:
             rec = self.store.get(record_id)
             if rec is not None:
                 return rec
-        rec = self._earlier_work(record_id) or self.batch.load(record_id)
+        rec = self.batch.load(record_id)
         if rec.annotator is None:
             rec.annotator = self.annotator
-        return rec
-
-    def _earlier_id(self, record_id: str) -> str | None:
-        """The id an older workbench gave this bare article line (its own), if the annotator file has it.
-
-        Before decision 0029 the window named a bare article line ``{"id": "abc", "text": ...}``
-        "abc" where every command named it by its text; an annotator file made then holds the
-        work under "abc". None when the file has the article under its id now (that version wins).
-        """
-        earlier = self.batch.source_ids.get(record_id)
-        if earlier is None or record_id in self.store or earlier not in self.store:
-            return None
-        return earlier
-
-    def _earlier_work(self, record_id: str) -> Record | None:
-        """The annotator's work on this article saved under :meth:`_earlier_id`, named as it is now.
-
-        Only when the text is the article's (the same text, the same id by the rule): the first
-        save writes it under the new id, and the old line stays in the file as it was.
-        """
-        from workbench.core.record import article_id
-
-        earlier = self._earlier_id(record_id)
-        rec = self.store.get(earlier) if earlier is not None else None
-        if rec is None or article_id(rec.text) != record_id:
-            return None
-        rec.id = record_id
-        rec.meta = {**rec.meta, "source_id": rec.meta.get("source_id", earlier)}
         return rec
 
     def document_for(self, record_id: str) -> Document:
@@ -267,7 +234,7 @@ class Session:
         raw = self.store.raw(record_id)  # the store replaces its dicts on save, it never mutates them
         if raw is not None:
             return Record.from_dict(raw).to_dict()
-        rec = self._earlier_work(record_id) or self.batch.load(record_id)
+        rec = self.batch.load(record_id)
         if rec.annotator is None:
             rec.annotator = self.annotator
         return rec.to_dict()

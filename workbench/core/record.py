@@ -18,10 +18,6 @@ STATUSES = ("todo", "in_progress", "done", "skipped")
 # Review states of a pre-annotation. ``None`` means a person made the item.
 REVIEWS = ("pending", "accepted", "edited")
 RECORD_FORMAT = "workbench-record@1"
-# Keys that make a JSON object a workbench record (annotations and their state to keep) rather
-# than a bare article (a text and its metadata, from a newsroom export or a scraper).
-RECORD_KEYS = frozenset({"spans", "relations", "status", "annotator", "schema", "rev", "doc"})
-NOT_A_RECORD = "not a record (needs a 'text' string)"
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -38,34 +34,6 @@ def article_id(text: str) -> str:
     """
     folded = " ".join(text.split())
     return hashlib.sha256(folded.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
-
-def is_article(d: dict[str, Any]) -> bool:
-    """A bare article: text and metadata, none of a record's annotation keys (``spans``, ``status``...)."""
-    return "spans" not in d and RECORD_KEYS.isdisjoint(d)
-
-
-def record_id(d: dict[str, Any]) -> str:
-    """The id every reader gives the object of one line: the one rule (decisions 0011 and 0029).
-
-    A record (it has any of :data:`RECORD_KEYS`) is named by its ``id`` string, or, when that is
-    absent, null or empty, by :func:`article_id` of its text. A bare article is always named
-    by :func:`article_id`: the id it carries is someone else's (a newsroom's, a scraper's row
-    number), may be anything, and is kept as ``meta.source_id`` (:meth:`Record.from_dict`,
-    ``io/articles``), so the window, ``add``, ``import``, ``preannotate``, ``eval``, the store
-    and merge all name the same line alike. ValueError (its message is the problem) otherwise.
-    """
-    text = d.get("text")
-    if type(text) is not str:
-        raise ValueError(NOT_A_RECORD)
-    rid = d.get("id")
-    if is_article(d):
-        return article_id(text)
-    if type(rid) is str and rid:
-        return rid
-    if rid is None or rid == "":
-        return article_id(text)
-    raise ValueError(f"record id must be a string, found {type(rid).__name__}")
 
 
 def text_sha256(text: str) -> str:
@@ -234,10 +202,6 @@ class Record:
         problems = structural_problems(d)
         if problems:
             raise RecordError(problems)
-        rid = record_id(d)  # the checks above refused every object it would refuse
-        meta = dict(d.get("meta") or {})
-        if is_article(d) and d.get("id") not in (None, ""):
-            meta.setdefault("source_id", d["id"])  # the article's own id, kept to search and join by
         known = {
             "id",
             "text",
@@ -253,9 +217,9 @@ class Record:
             "rejected",
         }
         rec = cls(
-            id=rid,
+            id=str(d.get("id") or article_id(d["text"])),
             text=d["text"],
-            meta=meta,
+            meta=dict(d.get("meta") or {}),
             spans={str(s["id"]): Span.from_dict(s) for s in d.get("spans") or []},
             relations={str(r["id"]): Relation.from_dict(r) for r in d.get("relations") or []},
             doc=dict(d.get("doc") or {}),
@@ -314,9 +278,6 @@ def structural_problems(d: Any) -> list[str]:
     if not isinstance(text, str):
         return ["record has no 'text' string"]
     problems: list[str] = []
-    rid = d.get("id")
-    if not (rid is None or type(rid) is str or is_article(d)):
-        problems.append(f"record id must be a string, found {type(rid).__name__}")
     span_ids: set[str] = set()
     for i, s in enumerate(_list(d, "spans", problems)):
         where = f"spans[{i}]"

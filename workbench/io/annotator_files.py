@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.core.merge import header_problems
 from workbench.core.problems import Problem
 from workbench.core.record import STATUSES, structural_problems
-from workbench.io.jsonl import LineError, iter_records, read_jsonl, read_line, skim_records, skimmed_problem
+from workbench.io.jsonl import LineError, iter_records, read_jsonl, read_line, record_id, skim_records
 
 if TYPE_CHECKING:
     import cython  # C types for the compiled module (decision 0027); never imported at run time
@@ -112,9 +112,9 @@ class AnnotatorFile:
         if self._fd is None:
             self._fd = os.open(self.path, os.O_RDONLY)
         d = read_line(self._fd, where[0], where[2], exact=False)  # ValueError says why it is no JSON
-        bad = skimmed_problem(rid, d)  # the index skimmed this line: the one record rule is applied now
-        if bad is not None:
-            raise ValueError(bad)
+        if type(d) is not dict:
+            raise ValueError(f"expected a JSON object, found {type(d).__name__}")
+        record_id(d)  # the index skimmed this line: the one record rule is applied now
         return where[1], d
 
     def close(self) -> None:

@@ -15,20 +15,15 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from workbench.core.problems import Problem
-from workbench.core.record import Record, RecordError, is_article, text_sha256
+from workbench.core.record import Record, RecordError, text_sha256
 from workbench.io.html import declared_charset, extract_html
-from workbench.io.jsonl import (
-    MAX_ARTICLE_BYTES,
-    REPEATED_KEY_MESSAGE,
-    TooLong,
-    bounded_lines,
-    repeated_id,
-    too_long,
-)
 from workbench.io.safe_files import not_regular, split_found, walk_files
+
+MAX_ARTICLE_BYTES = 20 * 1024 * 1024
+_CHUNK = 1024 * 1024
 
 KINDS = {
     ".txt": "text",
@@ -40,6 +35,8 @@ KINDS = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
 }
+# Keys that mark a JSON object as a workbench record (annotations to keep) rather than a bare article.
+RECORD_KEYS = frozenset({"spans", "relations", "status", "annotator", "schema", "rev", "doc"})
 TEXT_KEYS = ("text", "articleBody", "body", "content")
 META_ALIASES = {
     "headline": "title",
@@ -206,7 +203,7 @@ def article_from_object(obj: Any, file: str, line: int | None) -> Record | Probl
     """A JSON object as a record: a workbench record keeps its annotations, a bare article gets meta."""
     if not isinstance(obj, dict):
         return Problem(file, line, f"expected a JSON object, found {type(obj).__name__}")
-    if "text" in obj and not is_article(obj):
+    if "text" in obj and RECORD_KEYS & obj.keys():
         try:
             rec = Record.from_dict(obj)
         except (RecordError, KeyError, TypeError, ValueError, AttributeError, OverflowError) as e:
@@ -292,15 +289,38 @@ def _read_json(path: Path, file: str, max_bytes: int) -> Iterator[Record | Probl
         yield article_from_object(obj, file, None)
 
 
+def bounded_lines(fh: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) per line; ``None`` for a line over the limit, skipped without holding it."""
+    n = 0
+    while True:
+        piece = fh.readline(_CHUNK)
+        if not piece:
+            return
+        n += 1
+        size = len(piece)
+        parts: list[bytes] = [piece]
+        while not piece.endswith(b"\n"):
+            piece = fh.readline(_CHUNK)
+            if not piece:
+                break
+            size += len(piece)
+            if size <= max_bytes:
+                parts.append(piece)
+            else:
+                parts.clear()  # keep reading to the line's end, holding nothing
+        too_long = size > max_bytes
+        yield n, (None if too_long else b"".join(parts))
+
+
 def _read_jsonl(path: Path, file: str, max_bytes: int) -> Iterator[Record | Problem]:
     if path.stat().st_size == 0:
         raise Refused("empty file")
     found = False
     with open(path, "rb") as fh:
-        for n, raw in enumerate(bounded_lines(fh, max_bytes), 1):
-            if isinstance(raw, TooLong):
+        for n, raw in bounded_lines(fh, max_bytes):
+            if raw is None:
                 found = True
-                yield Problem(file, n, too_long(max_bytes))
+                yield Problem(file, n, f"line is over the {_mb(max_bytes)} limit for one article")
                 continue
             if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
@@ -320,9 +340,6 @@ def _read_jsonl(path: Path, file: str, max_bytes: int) -> Iterator[Record | Prob
                 continue
             except (ValueError, RecursionError) as e:  # a 5,000-digit number, a 100,000-deep value
                 yield Problem(file, n, f"not usable JSON ({e})")
-                continue
-            if isinstance(obj, dict) and "id" in obj and repeated_id(raw, obj):
-                yield Problem(file, n, REPEATED_KEY_MESSAGE)  # an index reads the first, a parser the last
                 continue
             yield article_from_object(obj, file, n)
     if not found:

@@ -20,22 +20,16 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import orjson
 
 from workbench.core.problems import Problem
-from workbench.core.record import NOT_A_RECORD as NOT_A_RECORD  # the rule's words, read from here too
-from workbench.core.record import is_article, record_id
+from workbench.core.record import article_id
 
 _BOM = b"\xef\xbb\xbf"
 TORN = "incomplete last line (the writer stopped mid-line)"
-REPEATED_ID = "repeated key 'id'"
-REPEATED_KEY_MESSAGE = f"{REPEATED_ID}: the line gives more than one id; keep one"
-# The largest line read as one article (the window, ``add``, ``import``, ``preannotate``): a
-# line past it is refused with :func:`too_long`, read through without being held.
-MAX_ARTICLE_BYTES = 20 * 1024 * 1024
-_CHUNK = 1024 * 1024
+NOT_A_RECORD = "not a record (needs a 'text' string)"
 
 # (line number, byte offset, size in bytes with the line ending, record id, parsed object)
 RecordLine = tuple[int, int, int, str, dict[str, Any]]
@@ -71,82 +65,24 @@ def _line(raw: bytes) -> bytes:
     return raw.rstrip(b"\r\n") if raw.endswith(b"\n") else raw
 
 
-def too_long(max_bytes: int) -> str:
-    """The words for a line over the size limit, the same from the window and the command line."""
-    return f"line is over the {max_bytes / (1024 * 1024):.1f} MB limit for one article"
+def record_id(obj: dict[str, Any]) -> str:
+    """The one rule of a record line, applied to its object: its id, or ValueError saying why not.
 
-
-class TooLong:
-    """A line over the size limit, in place of its bytes: only its length (for the offsets after it)."""
-
-    __slots__ = ("size",)
-
-    def __init__(self, size: int):
-        self.size = size
-
-    def __len__(self) -> int:
-        return self.size
-
-
-def bounded_lines(fh: BinaryIO, max_bytes: int) -> Iterator[bytes | TooLong]:
-    """Each line's bytes (newline kept), or :class:`TooLong` for a line over ``max_bytes``, read through.
-
-    Read in pieces of at most a megabyte, so a line of gigabytes never is in memory: only the
-    pieces of a line still under the limit are kept. ``len()`` of either is the line's size.
+    A record has a string ``text``. Its id is its ``id`` string; one given
+    without an id (absent, null or empty) is an article, and gets
+    ``article_id(text)``, the id :class:`~workbench.core.record.Record` and the
+    article importer give it, so the window, the store, the index and merge all
+    name it alike.
     """
-    while True:
-        piece = fh.readline(_CHUNK)
-        if not piece:
-            return
-        size = len(piece)
-        if piece.endswith(b"\n"):  # the usual line: one piece
-            yield piece if size <= max_bytes else TooLong(size)
-            continue
-        parts: list[bytes] = [piece]
-        while not piece.endswith(b"\n"):
-            piece = fh.readline(_CHUNK)
-            if not piece:
-                break
-            size += len(piece)
-            if size <= max_bytes:
-                parts.append(piece)
-            else:
-                parts.clear()  # keep reading to the line's end, holding nothing
-        yield b"".join(parts) if size <= max_bytes else TooLong(size)
-
-
-def repeated_id(raw: bytes, obj: dict[str, Any]) -> bool:
-    """Whether the line's head names another id than its parsed object: ``{"id":"a",...,"id":"b"}``.
-
-    A line that starts with its id is indexed by that head without being parsed (:func:`skim_records`),
-    while a parser keeps the last of repeated keys; so such a line would be one article to an
-    index and another to the reader. Every reader refuses it instead (decision 0029). About
-    0.2 µs on a line the workbench wrote (three slices compared); the head is read as the skim
-    reads it only when those differ.
-    """
-    oid = obj.get("id")
-    if type(oid) is str:  # the usual line: its head spells the parsed id as it is, escape-free
-        try:
-            spelled = oid.encode()
-        except UnicodeEncodeError:  # a lone surrogate: only an escape can spell it
-            spelled = b"\\"
-        end = 7 + len(spelled)
-        if (
-            raw[7:end] == spelled
-            and raw[:7] == b'{"id":"'
-            and raw[end : end + 1] == b'"'
-            and 92 not in spelled
-        ):
-            return False
-    if raw[:5] == b'{"id"':
-        head = _plain_head_id(raw, 0, len(raw))
-    elif raw[:2] == b'{"':
-        return False  # the first key is another: no index reads an id from this head
-    else:
-        head = None
-    if head is None and (m := _ID_HEAD.match(raw)) is not None:
-        head = _head_id(m.group(1))
-    return head is not None and head != oid
+    text = obj.get("text")
+    if type(text) is not str:
+        raise ValueError(NOT_A_RECORD)
+    rid = obj.get("id")
+    if type(rid) is str and rid:
+        return rid
+    if rid is None or rid == "":
+        return article_id(text)
+    raise ValueError(f"record id must be a string, found {type(rid).__name__}")
 
 
 def _standard(raw: bytes) -> Any:
@@ -165,7 +101,7 @@ def _head_id(rid: bytes) -> str | None:
         return None
 
 
-def _plain_head_id(mm: mmap.mmap | bytes, start: int, end: int) -> str | None:
+def _plain_head_id(mm: mmap.mmap, start: int, end: int) -> str | None:
     """The id of a line that starts exactly as ``dumps`` (or ``json.dumps``) writes it, without escapes.
 
     What ``_ID_HEAD`` would find on such a line, for a third of its cost: the usual line of a
@@ -218,8 +154,6 @@ def _judge(name: str, n: int, raw: bytes, fast: bool, records: bool) -> Any:
             return LineError(name, n, msg, raw=_line(raw), torn=torn)
     if type(obj) is not dict:
         return LineError(name, n, f"expected a JSON object, found {type(obj).__name__}", raw=_line(raw))
-    if "id" in obj and repeated_id(raw, obj):
-        return LineError(name, n, REPEATED_KEY_MESSAGE, raw=_line(raw))
     if not records:
         return None, obj
     try:
@@ -229,7 +163,7 @@ def _judge(name: str, n: int, raw: bytes, fast: bool, records: bool) -> Any:
 
 
 def _walk(
-    path: str | Path, records: bool, fast: bool, fd: int | None = None, max_bytes: int | None = None
+    path: str | Path, records: bool, fast: bool, fd: int | None = None
 ) -> Iterator[tuple[Any, ...] | LineError]:
     """The one loop over a JSONL file's lines; see :func:`iter_records` for the rule it applies.
 
@@ -238,18 +172,14 @@ def _walk(
     the same lines are accepted either way; only integers beyond 64 bits differ
     (orjson makes them floats), which is why readers that keep whole objects
     (the store, validation, importers) parse with the standard one.
-    ``max_bytes``: a longer line is a problem (:func:`too_long`), read through without being held.
     """
     name = str(path)
     offset = 0
     with open(path, "rb") if fd is None else open(fd, "rb", closefd=False) as fh:
-        for n, raw in enumerate(fh if max_bytes is None else bounded_lines(fh, max_bytes), 1):
+        for n, raw in enumerate(fh, 1):
             start = offset
             size = len(raw)
             offset = start + size
-            if type(raw) is TooLong:
-                yield LineError(name, n, too_long(max_bytes or 0))
-                continue
             got = _judge(name, n, raw, fast, records)
             if got is None or type(got) is LineError:
                 if got is not None:
@@ -265,10 +195,7 @@ def _skim(path: str | Path) -> Iterator[SkimmedLine | LineError]:
     The file is mapped and searched in place (newlines, the id at the head, the status at
     the tail), so a skimmed line is never copied out: the index of a file of long records
     costs about what finding its line ends does. The first record and every line that is
-    not written that way go through the same rule as :func:`_walk` (``_judge``). Skimming
-    starts after a first record that is a workbench record: in a file of bare articles the id
-    at a line's head is not the article's (:func:`~workbench.core.record.record_id`).
-    A skimmed line must be checked when it is parsed (:func:`skimmed_problem`).
+    not written that way go through the same rule as :func:`_walk` (``_judge``).
     """
     name = str(path)
     with open(path, "rb") as fh:
@@ -297,14 +224,14 @@ def _skim(path: str | Path) -> Iterator[SkimmedLine | LineError]:
                 got = _judge(name, n, mm[start:end], True, True)
                 if got is not None and type(got) is not LineError:
                     yield n, start, end - start, got[0], got[1]
-                    skimming = not is_article(got[1])
+                    skimming = True
                 elif got is not None:
                     yield got
                 start = end
 
 
 def iter_records(
-    path: str | Path, *, fast: bool = False, fd: int | None = None, max_bytes: int | None = None
+    path: str | Path, *, fast: bool = False, fd: int | None = None
 ) -> Iterator[RecordLine | LineError]:
     """Every record line of ``path`` with its place and id: the one rule of what a record line is.
 
@@ -313,10 +240,8 @@ def iter_records(
     left to the caller (the later line wins everywhere in the workbench).
     ``fd``: an open descriptor of ``path`` (at its start) to read instead of opening the path,
     so the offsets found are that file's even if the path is replaced meanwhile; it stays open.
-    ``max_bytes``: lines longer than that are problems (:func:`too_long`), never held in memory:
-    what the window gives a file of articles, as the article readers do.
     """
-    return _walk(path, True, fast, fd, max_bytes)  # type: ignore[return-value]
+    return _walk(path, True, fast, fd)  # type: ignore[return-value]
 
 
 def skim_records(path: str | Path) -> Iterator[SkimmedLine | LineError]:
@@ -329,26 +254,6 @@ def skim_records(path: str | Path) -> Iterator[SkimmedLine | LineError]:
     parses it (:func:`record_id`); a line that fails it is reported there.
     """
     return _skim(path)
-
-
-def skimmed_problem(rid: str, obj: Any) -> str | None:
-    """Why the parsed line a skim indexed under ``rid`` is not ``rid``'s record; None when it is.
-
-    The one check every reader of a skimmed line makes (the store, merge): the same words the
-    walk gives the line, so a line is refused alike however it was indexed.
-    """
-    if type(obj) is not dict:
-        return f"expected a JSON object, found {type(obj).__name__}"
-    try:
-        found = record_id(obj)
-    except ValueError as e:
-        return str(e)
-    if found == rid:
-        return None
-    if obj.get("id") != rid:
-        return REPEATED_KEY_MESSAGE
-    given = rid if len(rid) <= 40 else rid[:39] + "…"
-    return f"an article without annotations among records: its id is {found}, not the {given!r} it gives"
 
 
 def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]] | LineError]:

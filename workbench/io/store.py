@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from workbench.core.record import Record, RecordError, record_id
+from workbench.core.record import Record, RecordError
 from workbench.io import locks
 from workbench.io.appending import append_durably, open_for_append
 from workbench.io.journal import RecordState, entry_for
@@ -196,7 +196,7 @@ class AnnotatorStore(StoreLoading):
             raise PermissionError(f"{self.path} is open read-only")
         self.load()
         d = record.to_dict() if isinstance(record, Record) else record
-        rid = d["id"] if isinstance(record, Record) else record_id(d)  # what a reader names the line
+        rid = d["id"]
         self._states.pop(rid, None)  # the whole line supersedes any journal entry of this record
         self._dirty.pop(rid, None)
         self._journaled.discard(rid)

@@ -166,8 +166,7 @@ class StoreLoading:
         """A latest line that was skimmed turned out to be no record: walk every line, as before.
 
         Parsing every line finds the bad ones, so an earlier good version of the id wins
-        and the bad line is reported (and, when writing, set aside) like any bad line; a line
-        the skim indexed under the id at its head and the rule names otherwise takes its name.
+        and the bad line is reported (and, when writing, set aside) like any bad line.
         """
         report = LoadReport()
         self._reader.renew()  # the file as it is now (another process may have replaced it)
@@ -179,8 +178,6 @@ class StoreLoading:
                     self._records[rid] = places[rid]
                 else:
                     del self._records[rid]  # only bad lines of it: reported, never half-read
-        for rid, at in places.items():  # a line the skim named otherwise (decision 0029)
-            self._records.setdefault(rid, at)
         seen = {e.line for e in self.report.errors}
         fresh = [e for e in report.errors if e.line not in seen]
         self.report.errors += fresh

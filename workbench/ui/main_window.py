@@ -224,11 +224,9 @@ class MainWindow(QMainWindow):
                 f"schema key clash: {clashes[0]}"
                 + (f" (+{len(clashes) - 1} more)" if len(clashes) > 1 else "")
             )
-        # what went wrong first: a long path after it must not push it out of the bar
         self.say(
-            f"Opened {len(session.batch)}{'+ (more coming)' if session.batch.pending else ''} article(s)"
-            + (" · " + "; ".join(notes) if notes else "")
-            + f"; annotations go to {session.store_path}"
+            f"Opened {len(session.batch)}{'+ (more coming)' if session.batch.pending else ''} article(s); "
+            f"annotations go to {session.store_path}" + (" · " + "; ".join(notes) if notes else "")
         )
         self.save_status.update()
         return True

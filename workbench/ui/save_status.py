@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QStatusBar, QWidget
 
 from workbench.app.batch import title_of
@@ -23,15 +23,13 @@ ALARM = "QLabel { color: white; background: #b3261e; padding: 0 4px; }"
 def fit_message(bar: QStatusBar, text: str) -> str:
     """``text`` cut (…) to the room left of the permanent widgets: it never runs into "saved · alice".
 
-    The whole message stays in the bar's tooltip, and is fitted again when the window is shown
-    (:class:`SaveStatus` watches it): a window opens its files before it is shown, when the bar
-    has no width yet, and the problems named at the open must not stay cut to "Opened 2 …".
+    The whole message stays in the bar's tooltip.
     """
-    bar.setToolTip(text if len(text) > 60 else "")
     room = bar.width() - 24
     for w in bar.findChildren(QWidget):
         if w.isVisible() and w.parent() is not None and w.x() > bar.width() // 3:
             room = min(room, w.x() - 16)
+    bar.setToolTip(text if len(text) > 60 else "")
     return bar.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, max(room, 80))
 
 
@@ -46,15 +44,6 @@ class SaveStatus(QObject):
         self._retry = QTimer(self, interval=RETRY_MS)
         self._retry.timeout.connect(self._retry_save)
         self._error_shown = False
-        window.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        """The window shown: the message said before it had a width is fitted to the width it has now."""
-        if watched is self.window and event.type() == QEvent.Type.Show:
-            bar = self.window.statusBar()
-            if bar.currentMessage() and bar.toolTip():
-                bar.showMessage(fit_message(bar, bar.toolTip()), 8000)
-        return False
 
     def watch(self, session: Session) -> None:
         session.save_listeners.append(self._saved)
