@@ -36,3 +36,33 @@ def test_a_batch_read_whole_has_a_plain_footer(qtbot: Any, open_window: Any, tmp
     win = open_window([src])
     qtbot.waitUntil(lambda: win.doc_list.progress.text() == "0 / 1 done", timeout=5000)
     assert win.doc_list.progress.toolTip() == ""
+
+
+def test_a_line_too_long_for_one_record_is_refused_by_line_and_the_rest_opens(
+    qtbot: Any, open_window: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The window reads other people's JSONL: a line of gigabytes must not be read into memory."""
+    import workbench.app.batch as batch_mod
+
+    monkeypatch.setattr(batch_mod, "MAX_RECORD_BYTES", 2048)  # the real bound is 256 MB
+    src = tmp_path / "export.jsonl"
+    after = {"id": "a3", "text": "After the long line, the council voted.", "status": "todo"}
+    src.write_text(
+        json.dumps({"id": "a1", "text": "Before it.", "status": "todo"})
+        + "\n"
+        + json.dumps({"id": "a2", "text": "word " * 1000, "status": "todo"})
+        + "\n"
+        + json.dumps(after)
+        + "\n",
+        "utf-8",
+    )
+    win = open_window([src])
+    assert [it.id for it in win.session.batch.items] == ["a1", "a3"]
+    assert [str(p) for p in win.session.batch.errors] == [
+        f"{src}:2: line is over the 0.0 MB limit for one record"
+    ]
+    footer = win.doc_list.progress
+    qtbot.waitUntil(lambda: footer.text() == "0 / 2 done · 1 not read", timeout=5000)
+    # the line after the long one is found where it is: opened by key, its text is whole
+    qtbot.keyClick(win.view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: win.view.toPlainText() == after["text"], timeout=5000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,26 @@ def test_a_batch_reads_the_file_it_indexed_after_the_file_is_replaced(tmp_path: 
     assert all(batch.raw(it.id)["id"] == it.id for it in batch.items)
     assert batch.text("r7") == "Story 7 about the minister."
     assert batch.search("story 7 ") == {"r7"}
+
+
+def test_a_bounded_walk_refuses_a_long_line_by_number_and_keeps_the_offsets(tmp_path: Path) -> None:
+    from workbench.io.jsonl import iter_records, line_at
+
+    path = tmp_path / "x.jsonl"
+    lines = [
+        json.dumps({"id": "a", "text": "short"}) + "\n",
+        json.dumps({"id": "b", "text": "long " * 500}) + "\n",
+        json.dumps({"id": "c", "text": "after"}),  # no newline at the end
+    ]
+    path.write_text("".join(lines), "utf-8")
+    got = list(iter_records(path, max_bytes=200))
+    assert [g.line if isinstance(g, LineError) else g[3] for g in got] == ["a", 2, "c"]
+    bad = got[1]
+    assert isinstance(bad, LineError) and bad.message == "line is over the 0.0 MB limit for one record"
+    start = len(lines[0].encode()) + len(lines[1].encode())
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert got[2][1] == start and line_at(fd, start) == json.loads(lines[2])
+    finally:
+        os.close(fd)
+    assert list(iter_records(path)) and len(list(iter_records(path))) == 3  # unbounded: all read

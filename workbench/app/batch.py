@@ -31,7 +31,7 @@ from typing import Any
 
 from workbench.core.problems import Problem
 from workbench.core.record import Record, RecordError
-from workbench.io.jsonl import LineError, iter_records, line_at, lines_at
+from workbench.io.jsonl import MAX_RECORD_BYTES, LineError, iter_records, line_at, lines_at
 
 TITLE_CHARS = 90
 CHUNK = 2_000  # index entries per chunk of the background part: the GUI thread takes one in ~10-30 ms
@@ -230,7 +230,7 @@ def _jsonl_entries(batch: Batch, path: Path) -> Iterator[Entry]:
     src = len(batch.sources)
     batch.sources.append(path)
     fd = batch._fds[src] = os.open(path, os.O_RDONLY)
-    for item in iter_records(path, fast=True, fd=fd):
+    for item in iter_records(path, fast=True, fd=fd, max_bytes=MAX_RECORD_BYTES):
         if type(item) is LineError:
             yield item
             continue

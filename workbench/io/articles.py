@@ -15,15 +15,15 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any, Literal
 
 from workbench.core.problems import Problem
 from workbench.core.record import Record, RecordError, text_sha256
 from workbench.io.html import declared_charset, extract_html
+from workbench.io.jsonl import bounded_lines, too_long
 from workbench.io.safe_files import not_regular, split_found, walk_files
 
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
-_CHUNK = 1024 * 1024
 
 KINDS = {
     ".txt": "text",
@@ -289,38 +289,15 @@ def _read_json(path: Path, file: str, max_bytes: int) -> Iterator[Record | Probl
         yield article_from_object(obj, file, None)
 
 
-def bounded_lines(fh: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, bytes) per line; ``None`` for a line over the limit, skipped without holding it."""
-    n = 0
-    while True:
-        piece = fh.readline(_CHUNK)
-        if not piece:
-            return
-        n += 1
-        size = len(piece)
-        parts: list[bytes] = [piece]
-        while not piece.endswith(b"\n"):
-            piece = fh.readline(_CHUNK)
-            if not piece:
-                break
-            size += len(piece)
-            if size <= max_bytes:
-                parts.append(piece)
-            else:
-                parts.clear()  # keep reading to the line's end, holding nothing
-        too_long = size > max_bytes
-        yield n, (None if too_long else b"".join(parts))
-
-
 def _read_jsonl(path: Path, file: str, max_bytes: int) -> Iterator[Record | Problem]:
     if path.stat().st_size == 0:
         raise Refused("empty file")
     found = False
     with open(path, "rb") as fh:
-        for n, raw in bounded_lines(fh, max_bytes):
+        for n, (raw, _size) in enumerate(bounded_lines(fh, max_bytes), 1):
             if raw is None:
                 found = True
-                yield Problem(file, n, f"line is over the {_mb(max_bytes)} limit for one article")
+                yield Problem(file, n, too_long(max_bytes, "article"))
                 continue
             if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -30,6 +30,12 @@ from workbench.core.record import article_id
 _BOM = b"\xef\xbb\xbf"
 TORN = "incomplete last line (the writer stopped mid-line)"
 NOT_A_RECORD = "not a record (needs a 'text' string)"
+
+# The longest line the window reads as one record: far past an article's 20 MB (``io/articles``),
+# since a record the workbench writes holds its text escaped, its spans and perhaps the original
+# text; a longer line is refused by line number and read through without being held.
+MAX_RECORD_BYTES = 256 * 1024 * 1024
+_CHUNK = 1024 * 1024
 
 # (line number, byte offset, size in bytes with the line ending, record id, parsed object)
 RecordLine = tuple[int, int, int, str, dict[str, Any]]
@@ -163,7 +169,7 @@ def _judge(name: str, n: int, raw: bytes, fast: bool, records: bool) -> Any:
 
 
 def _walk(
-    path: str | Path, records: bool, fast: bool, fd: int | None = None
+    path: str | Path, records: bool, fast: bool, fd: int | None = None, max_bytes: int | None = None
 ) -> Iterator[tuple[Any, ...] | LineError]:
     """The one loop over a JSONL file's lines; see :func:`iter_records` for the rule it applies.
 
@@ -172,14 +178,18 @@ def _walk(
     the same lines are accepted either way; only integers beyond 64 bits differ
     (orjson makes them floats), which is why readers that keep whole objects
     (the store, validation, importers) parse with the standard one.
+    ``max_bytes``: a longer line is a problem (:func:`too_long`), read through without being held.
     """
     name = str(path)
     offset = 0
     with open(path, "rb") if fd is None else open(fd, "rb", closefd=False) as fh:
-        for n, raw in enumerate(fh, 1):
+        lines = ((raw, len(raw)) for raw in fh) if max_bytes is None else bounded_lines(fh, max_bytes)
+        for n, (raw, size) in enumerate(lines, 1):
             start = offset
-            size = len(raw)
             offset = start + size
+            if raw is None:
+                yield LineError(name, n, too_long(max_bytes or 0, "record"))
+                continue
             got = _judge(name, n, raw, fast, records)
             if got is None or type(got) is LineError:
                 if got is not None:
@@ -187,6 +197,35 @@ def _walk(
                 continue
             rid, obj = got
             yield (n, start, size, rid, obj) if records else (n, start, size, obj)
+
+
+def bounded_lines(fh: BinaryIO, max_bytes: int) -> Iterator[tuple[bytes | None, int]]:
+    """``(line, size in bytes)`` per line, newline kept; ``None`` for a line over ``max_bytes``.
+
+    A line is read in pieces of at most a megabyte and only kept while it is under the
+    limit, so a line of gigabytes is never in memory; its size still counts for the offsets.
+    """
+    while True:
+        piece = fh.readline(_CHUNK)
+        if not piece:
+            return
+        size = len(piece)
+        parts: list[bytes] = [piece]
+        while not piece.endswith(b"\n"):
+            piece = fh.readline(_CHUNK)
+            if not piece:
+                break
+            size += len(piece)
+            if size <= max_bytes:
+                parts.append(piece)
+            else:
+                parts.clear()  # keep reading to the line's end, holding nothing
+        yield (None if size > max_bytes else parts[0] if len(parts) == 1 else b"".join(parts)), size
+
+
+def too_long(max_bytes: int, what: str) -> str:
+    """The words for a line past its limit, the same from every reader that bounds lines."""
+    return f"line is over the {max_bytes / (1024 * 1024):.1f} MB limit for one {what}"
 
 
 def _skim(path: str | Path) -> Iterator[SkimmedLine | LineError]:
@@ -231,7 +270,7 @@ def _skim(path: str | Path) -> Iterator[SkimmedLine | LineError]:
 
 
 def iter_records(
-    path: str | Path, *, fast: bool = False, fd: int | None = None
+    path: str | Path, *, fast: bool = False, fd: int | None = None, max_bytes: int | None = None
 ) -> Iterator[RecordLine | LineError]:
     """Every record line of ``path`` with its place and id: the one rule of what a record line is.
 
@@ -240,8 +279,9 @@ def iter_records(
     left to the caller (the later line wins everywhere in the workbench).
     ``fd``: an open descriptor of ``path`` (at its start) to read instead of opening the path,
     so the offsets found are that file's even if the path is replaced meanwhile; it stays open.
+    ``max_bytes``: lines past it are problems, never held in memory (files from other people).
     """
-    return _walk(path, True, fast, fd)  # type: ignore[return-value]
+    return _walk(path, True, fast, fd, max_bytes)  # type: ignore[return-value]
 
 
 def skim_records(path: str | Path) -> Iterator[SkimmedLine | LineError]:
